@@ -1,0 +1,417 @@
+//! Allocation: which rep gets a client, and why.
+//!
+//! An [`Allocator`] looks at one [`Request`] (the client, the [`Team`], the instant, and a
+//! [`TeamView`] of the team's live state) and returns a [`Decision`]: the chosen rep, or
+//! nobody, with an [`Explanation`]. Allocators take `&self` and the caller's RNG, like rand's
+//! `Distribution`: anything that changes per call (a rotation cursor) goes in through
+//! [`AllocState`] and comes back as [`StateUpdate`]s in the decision, which the caller
+//! applies with [`AllocState::apply`]. A decision is therefore also a dry run: ignore it and
+//! nothing has happened.
+
+use crate::calendar::TeamZone;
+use crate::ids::{ClientId, RepId};
+use crate::model::{Client, ContactLevel, DedupeKeys, Region, Rep};
+use crate::rng::Rng;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A strategy that places one client.
+///
+/// Object-safe: a CRM can hold a `Box<dyn Allocator>` chosen from configuration.
+pub trait Allocator {
+    /// Decides who gets `request.client`. Never panics; "nobody" is an ordinary outcome.
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision;
+}
+
+impl<A: Allocator + ?Sized> Allocator for &A {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        (**self).allocate(request, rng)
+    }
+}
+
+impl<A: Allocator + ?Sized> Allocator for Box<A> {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        (**self).allocate(request, rng)
+    }
+}
+
+impl<A: Allocator + ?Sized> Allocator for Arc<A> {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        (**self).allocate(request, rng)
+    }
+}
+
+/// The reps of a team, in id order, with the lookups strategies need.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Rep>", into = "Vec<Rep>")]
+pub struct Team {
+    reps: Vec<Rep>,
+}
+
+impl Team {
+    /// A team from its reps (sorted by id; a later duplicate id replaces an earlier one).
+    pub fn new(reps: impl IntoIterator<Item = Rep>) -> Self {
+        let mut by_id: BTreeMap<RepId, Rep> = BTreeMap::new();
+        for rep in reps {
+            by_id.insert(rep.id, rep);
+        }
+        Self {
+            reps: by_id.into_values().collect(),
+        }
+    }
+
+    /// The reps, in id order.
+    pub fn reps(&self) -> &[Rep] {
+        &self.reps
+    }
+
+    /// The rep with this id.
+    pub fn get(&self, id: RepId) -> Option<&Rep> {
+        self.reps
+            .binary_search_by_key(&id, |r| r.id)
+            .ok()
+            .map(|i| &self.reps[i])
+    }
+
+    /// The position of the rep in id order (a dense index for per-rep arrays).
+    pub fn position(&self, id: RepId) -> Option<usize> {
+        self.reps.binary_search_by_key(&id, |r| r.id).ok()
+    }
+
+    /// How many reps.
+    pub fn len(&self) -> usize {
+        self.reps.len()
+    }
+
+    /// True when the team has no rep.
+    pub fn is_empty(&self) -> bool {
+        self.reps.is_empty()
+    }
+}
+
+impl From<Vec<Rep>> for Team {
+    fn from(reps: Vec<Rep>) -> Self {
+        Team::new(reps)
+    }
+}
+
+impl From<Team> for Vec<Rep> {
+    fn from(team: Team) -> Self {
+        team.reps
+    }
+}
+
+/// A rep who already works a client that matches a new one's dedupe keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorContact {
+    /// The rep.
+    pub rep: RepId,
+    /// The known client that matched.
+    pub client: ClientId,
+    /// The rep's relation to it: its owner, or the level of their latest contact.
+    pub level: Option<ContactLevel>,
+    /// When the rep first contacted (or took) it.
+    pub since: DateTime<Utc>,
+}
+
+/// What the caller (a pool, a simulation, a CRM) knows about the team's live state.
+///
+/// Every method has a neutral default, so a view implements only what its strategies read.
+pub trait TeamView {
+    /// Open clients the rep holds now. Won, lost and released clients do not count.
+    fn open_load(&self, rep: RepId) -> u32 {
+        let _ = rep;
+        0
+    }
+
+    /// When the rep last received a client by any route.
+    fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
+        let _ = rep;
+        None
+    }
+
+    /// Clients the rep received at or after `since` (for intake quotas).
+    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
+        let _ = (rep, since);
+        0
+    }
+
+    /// Why the pool would refuse `client` to `rep` now (cap reached, reclaim cooldown, daily
+    /// claim limit), if it would.
+    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Exclusion> {
+        let _ = (rep, client);
+        None
+    }
+
+    /// The rep who already works a known client sharing any of `keys`, earliest first.
+    fn prior_contact(&self, keys: &DedupeKeys) -> Option<PriorContact> {
+        let _ = keys;
+        None
+    }
+
+    /// How many clients the rep holds inside `region`.
+    fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
+        let _ = (rep, region);
+        0
+    }
+}
+
+/// A view that knows nothing: every rep idle, nothing held, no history.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EmptyView;
+
+impl TeamView for EmptyView {}
+
+impl<V: TeamView + ?Sized> TeamView for &V {
+    fn open_load(&self, rep: RepId) -> u32 {
+        (**self).open_load(rep)
+    }
+    fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
+        (**self).last_assigned_at(rep)
+    }
+    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
+        (**self).received_since(rep, since)
+    }
+    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Exclusion> {
+        (**self).pool_refusal(rep, client)
+    }
+    fn prior_contact(&self, keys: &DedupeKeys) -> Option<PriorContact> {
+        (**self).prior_contact(keys)
+    }
+    fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
+        (**self).held_in_region(rep, region)
+    }
+}
+
+/// One allocation question.
+pub struct Request<'a> {
+    /// The client to place.
+    pub client: &'a Client,
+    /// The team.
+    pub team: &'a Team,
+    /// The instant of the decision.
+    pub now: DateTime<Utc>,
+    /// The team's zone, for calendar windows.
+    pub zone: TeamZone,
+    /// The team's live state.
+    pub view: &'a dyn TeamView,
+    /// Per-call state: rotation cursors and the like.
+    pub state: &'a AllocState,
+}
+
+impl<'a> Request<'a> {
+    /// A request with an [`EmptyView`], UTC and an empty [`AllocState`].
+    pub fn new(client: &'a Client, team: &'a Team, now: DateTime<Utc>) -> Self {
+        static EMPTY_STATE: AllocState = AllocState::new();
+        Self {
+            client,
+            team,
+            now,
+            zone: TeamZone::UTC,
+            view: &EmptyView,
+            state: &EMPTY_STATE,
+        }
+    }
+
+    /// Sets the team view (builder style).
+    pub fn with_view(mut self, view: &'a dyn TeamView) -> Self {
+        self.view = view;
+        self
+    }
+
+    /// Sets the per-call state (builder style).
+    pub fn with_state(mut self, state: &'a AllocState) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// Sets the team zone (builder style).
+    pub fn with_zone(mut self, zone: TeamZone) -> Self {
+        self.zone = zone;
+        self
+    }
+}
+
+/// Per-call state of stateful strategies, serialisable so a restart continues where it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocState {
+    /// Rotation cursors by strategy key (e.g. "round_robin" or "territory:CN/Guangdong").
+    #[serde(default)]
+    pub cursors: BTreeMap<String, Cursor>,
+}
+
+impl AllocState {
+    /// No state yet.
+    pub const fn new() -> Self {
+        Self {
+            cursors: BTreeMap::new(),
+        }
+    }
+
+    /// Applies the updates a decision carries.
+    pub fn apply(&mut self, decision: &Decision) {
+        for update in &decision.updates {
+            match update {
+                StateUpdate::Cursor { key, cursor } => {
+                    self.cursors.insert(key.clone(), cursor.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A weighted round-robin cursor: each rep's running credit (smooth weighted round-robin) and
+/// the last rep served, so adding or removing a rep neither resets nor skips anyone.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The rep served last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<RepId>,
+    /// Running credit per rep.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credit: BTreeMap<RepId, i64>,
+}
+
+/// A change to [`AllocState`] that a decision asks the caller to apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "update", rename_all = "snake_case")]
+pub enum StateUpdate {
+    /// Replace the cursor under `key`.
+    Cursor {
+        /// The strategy key.
+        key: String,
+        /// The new cursor.
+        cursor: Cursor,
+    },
+}
+
+/// Why a rep was not chosen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExclusionReason {
+    /// Inactive, or on leave until the given instant.
+    Unavailable {
+        /// Back at, when on leave.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<DateTime<Utc>>,
+    },
+    /// At the private-pool cap.
+    AtCap {
+        /// Clients held.
+        holding: u32,
+        /// The cap.
+        cap: u32,
+    },
+    /// The former owner, inside the reclaim cooldown.
+    Cooldown {
+        /// Claimable again from.
+        until: DateTime<Utc>,
+    },
+    /// Over an intake quota for a period.
+    OverQuota {
+        /// The quota's period, e.g. "day", "week", "rolling_30_days".
+        period: String,
+        /// Received in the period.
+        received: u32,
+        /// The quota.
+        limit: u32,
+    },
+    /// Over the daily claim limit.
+    DailyLimit {
+        /// Claims today.
+        claims: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// Does not cover the client's region.
+    OutOfTerritory,
+    /// Lacks a required skill or tag.
+    MissingSkill {
+        /// The tag missing.
+        tag: String,
+    },
+    /// In a tier other than the one the lead's value maps to.
+    WrongTier,
+    /// Weight 0 in a weighted strategy.
+    ZeroWeight,
+    /// Any other reason a filter gives.
+    Other {
+        /// The reason in words.
+        detail: String,
+    },
+}
+
+/// A rep left out of a decision, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    /// The rep.
+    pub rep: RepId,
+    /// Why.
+    #[serde(flatten)]
+    pub reason: ExclusionReason,
+}
+
+/// Why the decision came out as it did: the audit record a team reads.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The rule that fired, e.g. "territory" or "performance_ranking".
+    pub rule: String,
+    /// How many reps were considered.
+    pub considered: u32,
+    /// Reps examined and excluded, with reasons (bounded: strategies that never examine a rep
+    /// individually, thanks to an index, do not list it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Exclusion>,
+    /// Why the winner won (or why nobody did), in words.
+    pub reason: String,
+    /// The deciding figure (a score, a rank, a load ratio), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<f64>,
+    /// Explanations of inner strategies (a router's choice, a fallback's earlier attempts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Explanation>,
+}
+
+/// The result of one allocation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The client placed.
+    pub client: ClientId,
+    /// The chosen rep; `None` leaves the client unassigned (in the public pool).
+    pub rep: Option<RepId>,
+    /// Why.
+    pub explanation: Explanation,
+    /// State changes to apply if the decision is acted on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<StateUpdate>,
+}
+
+impl Decision {
+    /// A decision for `rep`.
+    pub fn assigned(client: ClientId, rep: RepId, explanation: Explanation) -> Self {
+        Self {
+            client,
+            rep: Some(rep),
+            explanation,
+            updates: Vec::new(),
+        }
+    }
+
+    /// A decision that nobody gets the client.
+    pub fn unassigned(client: ClientId, explanation: Explanation) -> Self {
+        Self {
+            client,
+            rep: None,
+            explanation,
+            updates: Vec::new(),
+        }
+    }
+
+    /// The chosen rep.
+    pub fn rep(&self) -> Option<RepId> {
+        self.rep
+    }
+}

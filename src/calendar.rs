@@ -1,0 +1,169 @@
+//! Calendar boundaries in the team's time zone: days, ISO weeks and calendar months.
+//!
+//! A daily claim limit, "last week's best performer" and "this month's inquiry leader" all
+//! depend on where a day starts, and that must be the team's day, not the server's. A fixed
+//! UTC offset (e.g. UTC+8 for China) is enough for that: the crate never consults the
+//! machine's local zone or a zone database, so results are the same on every platform. Teams in
+//! zones with daylight saving choose the offset they want boundaries computed in.
+
+use crate::error::ModelError;
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+
+/// A team's time zone as a fixed offset from UTC. Serialised as `"+08:00"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TeamZone {
+    offset: FixedOffset,
+}
+
+impl Default for TeamZone {
+    /// UTC.
+    fn default() -> Self {
+        Self::UTC
+    }
+}
+
+impl TeamZone {
+    /// UTC itself.
+    pub const UTC: TeamZone = TeamZone {
+        offset: match FixedOffset::east_opt(0) {
+            Some(offset) => offset,
+            None => unreachable!(),
+        },
+    };
+
+    /// A zone `hours` east of UTC (e.g. 8 for China). Refused outside −23..=23.
+    pub fn east_hours(hours: i32) -> Result<Self, ModelError> {
+        Self::east_minutes(hours.saturating_mul(60))
+    }
+
+    /// A zone `minutes` east of UTC (e.g. 330 for India). Refused outside ±23:59.
+    pub fn east_minutes(minutes: i32) -> Result<Self, ModelError> {
+        minutes
+            .checked_mul(60)
+            .and_then(FixedOffset::east_opt)
+            .map(|offset| Self { offset })
+            .ok_or_else(|| ModelError::InvalidZone {
+                input: format!("{minutes} minutes"),
+            })
+    }
+
+    /// The offset.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// The team's calendar day containing `instant`.
+    pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.offset).date_naive()
+    }
+
+    /// The instant the team's day `date` starts.
+    pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
+        let local = date.and_time(NaiveTime::MIN);
+        // A fixed offset has no gaps or folds: the mapping is always single.
+        match self.offset.from_local_datetime(&local).single() {
+            Some(at) => at.with_timezone(&Utc),
+            None => DateTime::<Utc>::from_naive_utc_and_offset(local, Utc),
+        }
+    }
+
+    /// The days of the ISO week (Monday to Sunday) containing `instant`, end exclusive.
+    pub fn week_of(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
+        let day = self.day_of(instant);
+        let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        monday..monday + Duration::days(7)
+    }
+
+    /// The days of the ISO week before the one containing `instant`.
+    pub fn previous_week(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
+        let this = self.week_of(instant);
+        this.start - Duration::days(7)..this.start
+    }
+
+    /// The days of the calendar month containing `instant`, end exclusive.
+    pub fn month_of(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
+        let day = self.day_of(instant);
+        let first = day.with_day(1).unwrap_or(day);
+        let next = if first.month() == 12 {
+            NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+        };
+        first..next.unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The days of the calendar month before the one containing `instant`.
+    pub fn previous_month(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
+        let this = self.month_of(instant);
+        let last_day = this.start.pred_opt().unwrap_or(this.start);
+        let first = last_day.with_day(1).unwrap_or(last_day);
+        first..this.start
+    }
+
+    /// The instants spanned by a range of team days.
+    pub fn instants(&self, days: &Range<NaiveDate>) -> Range<DateTime<Utc>> {
+        self.start_of_day(days.start)..self.start_of_day(days.end)
+    }
+
+    /// The weekday of `instant` in the team's zone.
+    pub fn weekday_of(&self, instant: DateTime<Utc>) -> Weekday {
+        self.day_of(instant).weekday()
+    }
+}
+
+impl fmt::Display for TeamZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.offset)
+    }
+}
+
+impl FromStr for TeamZone {
+    type Err = ModelError;
+
+    /// Parses `+08:00`, `-05:30`, `+8`, `UTC+8` or `Z`/`UTC`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ModelError::InvalidZone {
+            input: s.to_owned(),
+        };
+        let t = s.trim();
+        let t = t.strip_prefix("UTC").unwrap_or(t);
+        if t.is_empty() || t == "Z" {
+            return Ok(Self::UTC);
+        }
+        let (sign, rest) = match t.as_bytes().first() {
+            Some(b'+') => (1, &t[1..]),
+            Some(b'-') => (-1, &t[1..]),
+            _ => return Err(bad()),
+        };
+        let (hours, minutes) = match rest.split_once(':') {
+            Some((h, m)) => (h, m),
+            None => (rest, "0"),
+        };
+        let hours: i32 = hours.parse().map_err(|_| bad())?;
+        let minutes: i32 = minutes.parse().map_err(|_| bad())?;
+        if !(0..60).contains(&minutes) || !(0..24).contains(&hours) {
+            return Err(bad());
+        }
+        Self::east_minutes(sign * (hours * 60 + minutes)).map_err(|_| bad())
+    }
+}
+
+impl TryFrom<String> for TeamZone {
+    type Error = ModelError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<TeamZone> for String {
+    fn from(zone: TeamZone) -> Self {
+        zone.to_string()
+    }
+}

@@ -152,20 +152,28 @@ fn strip_latin_suffix(words: &mut Vec<&str>) -> bool {
     }
 }
 
-fn strip_cjk_suffix(words: &mut [&str]) -> bool {
-    let Some(last) = words.last_mut() else {
+fn strip_cjk_suffix(words: &mut Vec<&str>) -> bool {
+    let Some(&last) = words.last() else {
         return false;
     };
-    match CJK_SUFFIXES
-        .iter()
-        .find_map(|suffix| last.strip_suffix(suffix).filter(|stem| !stem.is_empty()))
-    {
-        Some(stem) => {
-            *last = stem;
-            true
+    for suffix in CJK_SUFFIXES {
+        if last == *suffix {
+            // A legal form standing as its own word ("华强电子 有限公司") goes whole, unless
+            // it is the whole name.
+            if words.len() > 1 {
+                words.pop();
+                return true;
+            }
+            return false;
         }
-        None => false,
+        if let Some(stem) = last.strip_suffix(suffix) {
+            if let Some(slot) = words.last_mut() {
+                *slot = stem;
+            }
+            return true;
+        }
     }
+    false
 }
 
 /// Folds full-width ASCII (ＡＢＣ，１２３) and the ideographic space to their ASCII forms, and
@@ -206,21 +214,22 @@ pub fn normalize_phone(raw: &str, default_country_code: Option<&str>) -> Option<
     let trimmed = number.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '+');
     let international_plus = trimmed.starts_with('+');
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
-    let normalized = if international_plus {
-        digits
+    // Split into (country code, significant number) so the length check below is about the
+    // subscriber's digits, not the prefix we may have added.
+    let (country, significant) = if international_plus {
+        (String::new(), digits)
     } else if let Some(rest) = digits.strip_prefix("00") {
-        rest.to_owned()
+        (String::new(), rest.to_owned())
     } else {
-        let national = digits.strip_prefix('0').unwrap_or(&digits);
-        match default_country_code {
-            Some(cc) => {
-                let cc: String = cc.chars().filter(char::is_ascii_digit).collect();
-                format!("{cc}{national}")
-            }
-            None => national.to_owned(),
-        }
+        let national = digits.strip_prefix('0').unwrap_or(&digits).to_owned();
+        let cc: String = default_country_code
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (cc, national)
     };
-    (normalized.len() >= 5).then_some(normalized)
+    (significant.len() >= 5).then(|| format!("{country}{significant}"))
 }
 
 /// Normalises an e-mail address: trimmed, a `mailto:` prefix and surrounding `<>` removed,

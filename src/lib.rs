@@ -51,3 +51,8 @@ pub use error::{ModelError, StoreError};
 pub use ids::{ClientId, PoolId, RepId, TeamId};
 pub use rng::{LeadRng, seeded};
 pub use store::{ClientStore, MemoryStore};
+
+/// The README's code samples, compiled and run as doc tests so they cannot rot.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -39,6 +39,8 @@
 pub mod allocate;
 pub mod calendar;
 pub mod clock;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod error;
 pub mod ids;
 pub mod model;

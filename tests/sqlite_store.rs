@@ -194,6 +194,8 @@ fn acknowledged_writes_survive_a_killed_process() {
     let output = Command::new(exe)
         .args(["--exact", KILL_TEST, "--nocapture", "--test-threads=1"])
         .env(KILLED_WRITER_DB, &path)
+        // A core dump of the aborted child, where enabled, lands in the removed temp dir.
+        .current_dir(&dir.0)
         .output()
         .expect("the child test process starts");
     assert!(

@@ -83,6 +83,9 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         let conn = connect(&path)?;
         conn.execute_batch(SCHEMA).map_err(backend)?;
+        // Later connections must open the same file even if the working directory changes.
+        let path = std::fs::canonicalize(&path)
+            .map_err(|e| StoreError::Backend(format!("{}: {e}", path.display())))?;
         Ok(Self {
             path,
             idle: Mutex::new(vec![conn]),

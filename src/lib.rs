@@ -13,6 +13,8 @@
 //! - [`store`]: the client-store trait and the in-memory default.
 //! - [`allocate`]: allocation strategies and their composition.
 //! - [`rng`]: the portable seeded generator.
+//! - `conformance` (cargo feature `conformance`): the test suite a store adapter runs to prove
+//!   it honours the [`store::ClientStore`] contract.
 //!
 //! ## Example
 //!
@@ -39,6 +41,8 @@
 pub mod allocate;
 pub mod calendar;
 pub mod clock;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod error;
 pub mod ids;
 pub mod model;

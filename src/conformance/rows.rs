@@ -1,0 +1,437 @@
+//! Row contracts: versions, refusals and all-or-nothing batches.
+
+use super::{Probe, base, client, ensure_eq, ns, ok};
+use crate::error::StoreError;
+use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Release};
+use crate::store::{ClientStore, RepLedger, Versioned, Write};
+use chrono::Duration;
+
+/// Keys used by the row contracts.
+fn keys(company: &str) -> DedupeKeys {
+    DedupeKeys {
+        company: Some(company.to_owned()),
+        phone: Some("8613800138000".to_owned()),
+        email: None,
+    }
+}
+
+/// The probe every row contract snapshots: ids 1..=9, reps 1..=3, pools 0..=1.
+pub(super) fn probe() -> Probe {
+    Probe {
+        ids: (1..=9).map(ClientId).collect(),
+        reps: (1..=3).map(RepId).collect(),
+        pools: vec![PoolId(0), PoolId(1)],
+        keys: vec![
+            DedupeKey::Company("acme".into()),
+            DedupeKey::Company("globex".into()),
+            DedupeKey::Phone("8613800138000".into()),
+        ],
+        instants: vec![
+            base() - Duration::hours(2),
+            base(),
+            base() + Duration::hours(2),
+        ],
+    }
+}
+
+/// A client with every kind of field filled, so a store that drops or mangles any field of
+/// the document is caught.
+fn rich_client(id: u64) -> Client {
+    let mut c = client(id)
+        .with_region(Region::new(["CN", "Guangdong", "Shenzhen"]).unwrap_or_default())
+        .with_industry("electronics")
+        .with_tags(["technical", "price-driven"])
+        .with_keys(keys("acme"));
+    c.contacts.push(Contact {
+        rep: RepId(2),
+        level: ContactLevel::Visit,
+        at: base() - Duration::days(3),
+        note: "visited the 工厂".into(),
+    });
+    c.custody.last_release = Some(Release {
+        from: RepId(3),
+        at: base() - Duration::days(10),
+        reason: "not followed up for 30 days".into(),
+    });
+    c.custody.level = Some("A".into());
+    c.custody.release_at = Some(base() + ns(123_456_789));
+    c.refresh_deadline();
+    c
+}
+
+/// get/insert/update round-trip every field; versions start at 1 and grow by 1; a batch
+/// returns each write's new version in order, and writes of one row in one batch apply in
+/// order.
+pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
+    const C: &str = "round_trip";
+    probe().require_empty(store, C);
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(1))),
+        None,
+        "get of an absent id"
+    );
+    let mut first = rich_client(1);
+    ensure_eq!(
+        C,
+        ok(C, "insert", store.insert(first.clone())),
+        1,
+        "insert's version"
+    );
+    let stored = Versioned {
+        version: 1,
+        value: first.clone(),
+    };
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(1))),
+        Some(stored),
+        "get after insert"
+    );
+
+    first.name = "ACME Shenzhen".into();
+    first.owner = Some(RepId(2));
+    first.custody.last_follow_up = Some(base() + Duration::minutes(5));
+    ensure_eq!(
+        C,
+        ok(C, "update", store.update(first.clone(), 1)),
+        2,
+        "update's version"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "update", store.update(first.clone(), 2)),
+        3,
+        "second update"
+    );
+    let stored = Versioned {
+        version: 3,
+        value: first.clone(),
+    };
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(1))),
+        Some(stored),
+        "get after updates"
+    );
+
+    let second = client(2);
+    first.tags.push("vip".into());
+    let mut ledger = RepLedger::new(RepId(2));
+    ledger.holding = 1;
+    let batch = [
+        Write::Insert {
+            client: second.clone(),
+        },
+        Write::Update {
+            client: first.clone(),
+            expected: 3,
+        },
+        Write::Ledger {
+            ledger: ledger.clone(),
+            expected: 0,
+        },
+    ];
+    let versions = ok(C, "commit of insert+update+ledger", store.commit(&batch));
+    ensure_eq!(
+        C,
+        versions,
+        vec![1, 4, 1],
+        "versions returned by a batch, in order"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(1))).map(|v| v.value),
+        Some(first),
+        "row 1"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(2))).map(|v| v.value),
+        Some(second),
+        "row 2"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "ledger", store.ledger(RepId(2))).value,
+        ledger,
+        "ledger"
+    );
+
+    let third = client(3);
+    let mut renamed = third.clone();
+    renamed.name = "renamed in the same batch".into();
+    let batch = [
+        Write::Insert { client: third },
+        Write::Update {
+            client: renamed.clone(),
+            expected: 1,
+        },
+    ];
+    let versions = ok(C, "insert then update in one batch", store.commit(&batch));
+    ensure_eq!(
+        C,
+        versions,
+        vec![1, 2],
+        "writes of one row in one batch apply in order"
+    );
+    let stored = Versioned {
+        version: 2,
+        value: renamed,
+    };
+    ensure_eq!(
+        C,
+        ok(C, "get", store.get(ClientId(3))),
+        Some(stored),
+        "row 3"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "empty commit", store.commit(&[])),
+        Vec::<u64>::new(),
+        "empty batch"
+    );
+}
+
+/// Inserting an existing id is refused with `AlreadyExists`, alone or in a batch, and leaves
+/// the row and every index as they were.
+pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
+    const C: &str = "insert_existing_refused";
+    let probe = probe();
+    probe.require_empty(store, C);
+    let mut original = client(1).with_keys(keys("acme"));
+    original.deadline = Some(base());
+    ok(C, "insert", store.insert(original));
+    let before = probe.snapshot(store, C);
+
+    let mut intruder = client(1).with_keys(keys("globex"));
+    intruder.owner = Some(RepId(1));
+    intruder.pool = PoolId(1);
+    intruder.deadline = Some(base() - Duration::hours(2));
+    let refused = store.insert(intruder.clone());
+    ensure_eq!(
+        C,
+        refused,
+        Err(StoreError::AlreadyExists(ClientId(1))),
+        "second insert"
+    );
+    ensure_eq!(
+        C,
+        probe.snapshot(store, C),
+        before,
+        "rows and indexes after the refusal"
+    );
+
+    let batch = [
+        Write::Insert { client: client(2) },
+        Write::Insert { client: intruder },
+    ];
+    let refused = store.commit(&batch);
+    ensure_eq!(
+        C,
+        refused,
+        Err(StoreError::AlreadyExists(ClientId(1))),
+        "batch"
+    );
+    ensure_eq!(
+        C,
+        probe.snapshot(store, C),
+        before,
+        "state after the refused batch"
+    );
+}
+
+/// Updating an absent id is refused with `NotFound` and creates nothing.
+pub fn update_missing_refused<S: ClientStore + ?Sized>(store: &S) {
+    const C: &str = "update_missing_refused";
+    let probe = probe();
+    probe.require_empty(store, C);
+    ok(C, "insert", store.insert(client(1)));
+    let before = probe.snapshot(store, C);
+    let mut ghost = client(7).with_keys(keys("globex"));
+    ghost.owner = Some(RepId(1));
+    ghost.deadline = Some(base());
+    for expected in [0, 1] {
+        let refused = store.update(ghost.clone(), expected);
+        ensure_eq!(
+            C,
+            refused,
+            Err(StoreError::NotFound(ClientId(7))),
+            "update of an absent id expecting version {expected}"
+        );
+        ensure_eq!(
+            C,
+            probe.snapshot(store, C),
+            before,
+            "state after the refusal"
+        );
+    }
+}
+
+/// An update naming a stale (or future) version is refused with `Conflict` carrying both
+/// versions; the row, its owner, pool, keys and deadline indexes all stay as they were.
+pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
+    const C: &str = "stale_version_refused";
+    let probe = probe();
+    probe.require_empty(store, C);
+    let mut row = client(1).with_keys(keys("acme"));
+    row.deadline = Some(base());
+    ok(C, "insert", store.insert(row.clone()));
+    row.owner = Some(RepId(1));
+    row.keys = keys("globex");
+    row.deadline = Some(base() + Duration::hours(2));
+    ensure_eq!(
+        C,
+        ok(C, "update", store.update(row.clone(), 1)),
+        2,
+        "fresh update"
+    );
+    let before = probe.snapshot(store, C);
+
+    let mut stale = row.clone();
+    stale.name = "lost update".into();
+    stale.owner = None;
+    stale.pool = PoolId(1);
+    stale.keys = keys("acme");
+    stale.deadline = Some(base() - Duration::hours(2));
+    for expected in [1, 3] {
+        let refused = store.update(stale.clone(), expected);
+        let conflict = StoreError::Conflict {
+            id: ClientId(1),
+            expected,
+            found: 2,
+        };
+        ensure_eq!(
+            C,
+            refused,
+            Err(conflict),
+            "update expecting version {expected}"
+        );
+        ensure_eq!(
+            C,
+            probe.snapshot(store, C),
+            before,
+            "row and every index after it"
+        );
+    }
+    ensure_eq!(
+        C,
+        ok(C, "update", store.update(row, 2)),
+        3,
+        "update at the current version"
+    );
+}
+
+/// A batch with one refused write - stale client, stale ledger, absent id, or a second write
+/// of a row the batch already moved - writes nothing at all.
+pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
+    const C: &str = "batch_atomicity";
+    let probe = probe();
+    probe.require_empty(store, C);
+    ok(C, "insert", store.insert(client(1)));
+    ok(C, "insert", store.insert(client(2)));
+    let ledger = Write::Ledger {
+        ledger: RepLedger::new(RepId(1)),
+        expected: 0,
+    };
+    ok(
+        C,
+        "first ledger write",
+        store.commit(std::slice::from_ref(&ledger)),
+    );
+    let before = probe.snapshot(store, C);
+
+    let mut claimed = client(1).with_keys(keys("acme"));
+    claimed.owner = Some(RepId(1));
+    claimed.deadline = Some(base());
+    let claim = Write::Update {
+        client: claimed.clone(),
+        expected: 1,
+    };
+    let mut held = RepLedger::new(RepId(1));
+    held.holding = 1;
+    let fresh_ledger = Write::Ledger {
+        ledger: held.clone(),
+        expected: 1,
+    };
+    let insert = Write::Insert { client: client(3) };
+    let conflict = |id, expected, found| StoreError::Conflict {
+        id: ClientId(id),
+        expected,
+        found,
+    };
+    let cases: Vec<(&str, Vec<Write>, StoreError)> = vec![
+        (
+            "a stale client write last",
+            vec![
+                insert.clone(),
+                claim.clone(),
+                fresh_ledger.clone(),
+                Write::Update {
+                    client: client(2),
+                    expected: 5,
+                },
+            ],
+            conflict(2, 5, 1),
+        ),
+        (
+            "a stale ledger write",
+            vec![claim.clone(), ledger, insert.clone()],
+            StoreError::LedgerConflict {
+                rep: RepId(1),
+                expected: 0,
+                found: 1,
+            },
+        ),
+        (
+            "an update of an absent id",
+            vec![
+                insert.clone(),
+                claim.clone(),
+                Write::Update {
+                    client: client(9),
+                    expected: 1,
+                },
+            ],
+            StoreError::NotFound(ClientId(9)),
+        ),
+        (
+            "a second write of a row at the version the batch already moved",
+            vec![claim.clone(), claim.clone()],
+            conflict(1, 1, 2),
+        ),
+    ];
+    for (case, batch, error) in cases {
+        ensure_eq!(C, store.commit(&batch), Err(error), "batch with {case}");
+        ensure_eq!(
+            C,
+            probe.snapshot(store, C),
+            before,
+            "state after the batch with {case}"
+        );
+    }
+    let versions = ok(
+        C,
+        "valid batch",
+        store.commit(&[insert, claim, fresh_ledger]),
+    );
+    ensure_eq!(
+        C,
+        versions,
+        vec![1, 2, 2],
+        "the same writes without the bad one"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "owned_by", store.owned_by(RepId(1))),
+        vec![ClientId(1)],
+        "owner"
+    );
+    ensure_eq!(
+        C,
+        ok(C, "ledger", store.ledger(RepId(1))).value,
+        held,
+        "ledger"
+    );
+}

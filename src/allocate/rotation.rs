@@ -85,7 +85,32 @@ struct RotationData {
     seq: u64,
     /// Hash of the membership (ids and weights) this epoch was built for.
     fingerprint: u64,
+    /// Serialised as a list of `[rep, member]` pairs: map keys that are numbers do not survive
+    /// the buffering of internally tagged enums ([`StateUpdate`](super::StateUpdate)) in JSON.
+    #[serde(with = "member_list")]
     members: BTreeMap<RepId, Member>,
+}
+
+mod member_list {
+    use super::{Member, RepId};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(
+        members: &BTreeMap<RepId, Member>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let list: Vec<(RepId, Member)> = members.iter().map(|(k, v)| (*k, *v)).collect();
+        list.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<RepId, Member>, D::Error> {
+        Ok(Vec::<(RepId, Member)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
 }
 
 impl From<RotationData> for Rotation {

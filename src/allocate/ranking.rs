@@ -318,20 +318,19 @@ impl Allocator for Ranking {
             RankingMode::TopK { .. } => Self::top_k(standings, request, rng, &mut examined)
                 .or_else(|| Self::top1(standings, request, &mut examined)),
         };
-        let window = format!("{:?} {}..{}", self.window, days.start, days.end);
+        let rule = format!("ranking:{}", self.key);
+        let (window, from, to) = (self.window, days.start, days.end);
         let mut decision = match picked {
             Some((rep, score, rank)) => {
-                let reason = format!("{rep} ranks #{} over {window} with score {score}", rank + 1);
-                let explanation =
-                    examined.explain(&format!("ranking:{}", self.key), reason, Some(score));
-                Decision::assigned(client.id, rep, explanation)
+                let reason = format!(
+                    "{rep} ranks #{} over {window:?} {from}..{to} with score {score}",
+                    rank + 1
+                );
+                Decision::assigned(client.id, rep, examined.explain(rule, reason, Some(score)))
             }
             None => {
-                let reason = format!("no ranked rep over {window} is eligible");
-                Decision::unassigned(
-                    client.id,
-                    examined.explain(&format!("ranking:{}", self.key), reason, None),
-                )
+                let reason = format!("no ranked rep over {window:?} {from}..{to} is eligible");
+                Decision::unassigned(client.id, examined.explain(rule, reason, None))
             }
         };
         decision.updates.extend(update);

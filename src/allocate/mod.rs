@@ -26,6 +26,45 @@
 //! - Strategies build their indexes from the [`Team`] they are constructed with; rebuild them
 //!   (cheap, O(n log n)) when the team or the policy changes. A rotation notices a changed
 //!   membership by fingerprint and re-bases its state, keeping everyone's place.
+//!
+//! ## Example: the seed rules for a team
+//!
+//! ```
+//! use chrono::{DateTime, TimeZone, Utc};
+//! use leadpool::allocate::{AllocState, Allocator, Policy, Request, Team, TeamView, UnassignedQueue};
+//! use leadpool::ids::{ClientId, RepId};
+//! use leadpool::model::{Client, Rep, Source};
+//! use leadpool::rng::seeded;
+//!
+//! /// The CRM's live state, as the strategies need it (every method has a default).
+//! struct Crm;
+//! impl TeamView for Crm {
+//!     fn open_load(&self, rep: RepId) -> u32 {
+//!         // Open clients only: won, lost and released ones do not count.
+//!         if rep == RepId(1) { 12 } else { 3 }
+//!     }
+//! }
+//!
+//! let team = Team::new([
+//!     Rep::new(RepId(1), "Li").with_regions(["CN/Guangdong".parse().unwrap()]),
+//!     Rep::new(RepId(2), "Wang").with_regions(["CN/Zhejiang".parse().unwrap()]),
+//! ]);
+//! // Built once per team/policy change (the indexes live in the allocator).
+//! let allocator = Policy::seed_default().build(&team).unwrap();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap();
+//! let lead = Client::new(ClientId(7), "Hangzhou Textiles", Source::DirectorySearch, now)
+//!     .with_region("CN/Zhejiang/Hangzhou".parse().unwrap());
+//!
+//! let mut state = AllocState::new();
+//! let mut queue = UnassignedQueue::new();
+//! let request = Request::new(&lead, &team, now).with_view(&Crm).with_state(&state);
+//! let decision = allocator.allocate(&request, &mut seeded(42));
+//! assert_eq!(decision.rep, Some(RepId(2)));
+//! assert_eq!(decision.explanation.rule, "router:DirectorySearch");
+//! // Acting on it: apply the state updates (a preview would simply not do this).
+//! queue.record(&decision, now);
+//! state.apply(&decision);
+//! ```
 
 mod compose;
 mod eligibility;

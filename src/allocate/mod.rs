@@ -7,10 +7,98 @@
 //! [`AllocState`] and comes back as [`StateUpdate`]s in the decision, which the caller
 //! applies with [`AllocState::apply`]. A decision is therefore also a dry run: ignore it and
 //! nothing has happened.
+//!
+//! ## Building blocks
+//!
+//! Strategies, one per file: [`RoundRobin`], [`Territory`], [`SkillMatch`], [`ScoreWeighted`],
+//! [`Ranking`], [`LeastLoaded`], [`OwnerFirst`]. Composition by wrapping: [`Router`] (by
+//! [`SourceKind`](crate::model::SourceKind)), [`Fallback`], [`Filter`] (eligibility rules
+//! applied before any strategy), [`from_fn`] (a closure as a strategy). [`Policy`] is the
+//! serde form of all of them, and [`Policy::seed_default`] the seed documents' rules 1-5.
+//! Leads nobody can take go to an [`UnassignedQueue`] with their reasons.
+//!
+//! ## The caller's contract
+//!
+//! - [`TeamView::open_load`] counts **open** work only: won, lost and released clients must not
+//!   make a rep look busy.
+//! - Decisions are dry runs: nothing changes until the caller hands the decision to
+//!   [`AllocState::apply`]. A preview loop that never applies keeps getting the same answer.
+//! - Strategies build their indexes from the [`Team`] they are constructed with; rebuild them
+//!   (cheap, O(n log n)) when the team or the policy changes. A rotation notices a changed
+//!   membership by fingerprint and re-bases its state, keeping everyone's place.
+//!
+//! ## Example: the seed rules for a team
+//!
+//! ```
+//! use chrono::{DateTime, TimeZone, Utc};
+//! use leadpool::allocate::{AllocState, Allocator, Policy, Request, Team, TeamView, UnassignedQueue};
+//! use leadpool::ids::{ClientId, RepId};
+//! use leadpool::model::{Client, Rep, Source};
+//! use leadpool::rng::seeded;
+//!
+//! /// The CRM's live state, as the strategies need it (every method has a default).
+//! struct Crm;
+//! impl TeamView for Crm {
+//!     fn open_load(&self, rep: RepId) -> u32 {
+//!         // Open clients only: won, lost and released ones do not count.
+//!         if rep == RepId(1) { 12 } else { 3 }
+//!     }
+//! }
+//!
+//! let team = Team::new([
+//!     Rep::new(RepId(1), "Li").with_regions(["CN/Guangdong".parse().unwrap()]),
+//!     Rep::new(RepId(2), "Wang").with_regions(["CN/Zhejiang".parse().unwrap()]),
+//! ]);
+//! // Built once per team/policy change (the indexes live in the allocator).
+//! let allocator = Policy::seed_default().build(&team).unwrap();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap();
+//! let lead = Client::new(ClientId(7), "Hangzhou Textiles", Source::DirectorySearch, now)
+//!     .with_region("CN/Zhejiang/Hangzhou".parse().unwrap());
+//!
+//! let mut state = AllocState::new();
+//! let mut queue = UnassignedQueue::new();
+//! let request = Request::new(&lead, &team, now).with_view(&Crm).with_state(&state);
+//! let decision = allocator.allocate(&request, &mut seeded(42));
+//! assert_eq!(decision.rep, Some(RepId(2)));
+//! assert_eq!(decision.explanation.rule, "router:DirectorySearch");
+//! // Acting on it: apply the state updates (a preview would simply not do this).
+//! queue.record(&decision, now);
+//! state.apply(&decision);
+//! ```
+
+mod compose;
+mod eligibility;
+mod explain;
+mod least_loaded;
+mod owner_first;
+mod policy;
+mod queue;
+mod ranking;
+mod rotation;
+mod round_robin;
+mod score;
+mod skill;
+mod state;
+mod territory;
+
+pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
+pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
+pub use explain::MAX_LISTED_EXCLUSIONS;
+pub use least_loaded::LeastLoaded;
+pub use owner_first::OwnerFirst;
+pub use policy::{Policy, PolicyError, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
+pub use queue::{UnassignedLead, UnassignedQueue};
+pub use ranking::{Ranking, RankingMode, Standings, Window};
+pub use rotation::{Member, Rotation};
+pub use round_robin::RoundRobin;
+pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
+pub use skill::SkillMatch;
+pub use state::{AllocState, Cursor, StateUpdate};
+pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel, DedupeKeys, Region, Rep};
+use crate::model::{Client, ContactLevel, DedupeKeys, Metrics, Region, Rep};
 use crate::rng::Rng;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -199,6 +287,11 @@ pub struct Request<'a> {
     pub view: &'a dyn TeamView,
     /// Per-call state: rotation cursors and the like.
     pub state: &'a AllocState,
+    /// Performance metrics, for ranking strategies (`None`: every metric reads 0).
+    pub metrics: Option<&'a Metrics>,
+    /// Eligibility rules every strategy applies to each rep it examines, on top of
+    /// availability. Set by the [`Filter`] wrapper; `None` means availability only.
+    pub eligibility: Option<&'a dyn Eligibility>,
 }
 
 impl<'a> Request<'a> {
@@ -212,7 +305,21 @@ impl<'a> Request<'a> {
             zone: TeamZone::UTC,
             view: &EmptyView,
             state: &EMPTY_STATE,
+            metrics: None,
+            eligibility: None,
         }
+    }
+
+    /// Sets the metrics book rankings read (builder style).
+    pub fn with_metrics(mut self, metrics: &'a Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Sets the eligibility rules (builder style). Usually left to the [`Filter`] wrapper.
+    pub fn with_eligibility(mut self, eligibility: &'a dyn Eligibility) -> Self {
+        self.eligibility = Some(eligibility);
+        self
     }
 
     /// Sets the team view (builder style).
@@ -232,59 +339,6 @@ impl<'a> Request<'a> {
         self.zone = zone;
         self
     }
-}
-
-/// Per-call state of stateful strategies, serialisable so a restart continues where it was.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AllocState {
-    /// Rotation cursors by strategy key (e.g. "round_robin" or "territory:CN/Guangdong").
-    #[serde(default)]
-    pub cursors: BTreeMap<String, Cursor>,
-}
-
-impl AllocState {
-    /// No state yet.
-    pub const fn new() -> Self {
-        Self {
-            cursors: BTreeMap::new(),
-        }
-    }
-
-    /// Applies the updates a decision carries.
-    pub fn apply(&mut self, decision: &Decision) {
-        for update in &decision.updates {
-            match update {
-                StateUpdate::Cursor { key, cursor } => {
-                    self.cursors.insert(key.clone(), cursor.clone());
-                }
-            }
-        }
-    }
-}
-
-/// A weighted round-robin cursor: each rep's running credit (smooth weighted round-robin) and
-/// the last rep served, so adding or removing a rep neither resets nor skips anyone.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    /// The rep served last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<RepId>,
-    /// Running credit per rep.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub credit: BTreeMap<RepId, i64>,
-}
-
-/// A change to [`AllocState`] that a decision asks the caller to apply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "update", rename_all = "snake_case")]
-pub enum StateUpdate {
-    /// Replace the cursor under `key`.
-    Cursor {
-        /// The strategy key.
-        key: String,
-        /// The new cursor.
-        cursor: Cursor,
-    },
 }
 
 /// Why a rep was not chosen.

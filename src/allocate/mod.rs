@@ -93,7 +93,7 @@ pub use rotation::{Member, Rotation};
 pub use round_robin::RoundRobin;
 pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
 pub use skill::SkillMatch;
-pub use state::{AllocState, Cursor, StateUpdate};
+pub use state::{AllocState, StateUpdate};
 pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;

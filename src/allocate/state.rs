@@ -9,9 +9,6 @@ use std::collections::BTreeMap;
 /// Per-call state of stateful strategies, serialisable so a restart continues where it was.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocState {
-    /// Rotation cursors by strategy key (e.g. "round_robin" or "territory:CN/Guangdong").
-    #[serde(default)]
-    pub cursors: BTreeMap<String, Cursor>,
     /// Weighted rotations (round-robin, territory inner rotations) by strategy key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rotations: BTreeMap<String, Rotation>,
@@ -24,7 +21,6 @@ impl AllocState {
     /// No state yet.
     pub const fn new() -> Self {
         Self {
-            cursors: BTreeMap::new(),
             rotations: BTreeMap::new(),
             standings: BTreeMap::new(),
         }
@@ -40,9 +36,6 @@ impl AllocState {
     /// Applies one update.
     pub fn apply_update(&mut self, update: &StateUpdate) {
         match update {
-            StateUpdate::Cursor { key, cursor } => {
-                self.cursors.insert(key.clone(), cursor.clone());
-            }
             StateUpdate::Rotation { key, rotation } => {
                 self.rotations.insert(key.clone(), rotation.clone());
             }
@@ -69,29 +62,10 @@ impl AllocState {
     }
 }
 
-/// A weighted round-robin cursor: each rep's running credit (smooth weighted round-robin) and
-/// the last rep served, so adding or removing a rep neither resets nor skips anyone.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    /// The rep served last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<RepId>,
-    /// Running credit per rep.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub credit: BTreeMap<RepId, i64>,
-}
-
 /// A change to [`AllocState`] that a decision asks the caller to apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "update", rename_all = "snake_case")]
 pub enum StateUpdate {
-    /// Replace the cursor under `key`.
-    Cursor {
-        /// The strategy key.
-        key: String,
-        /// The new cursor.
-        cursor: Cursor,
-    },
     /// Replace the rotation under `key` (first use, or a re-base after the membership changed).
     Rotation {
         /// The strategy key.

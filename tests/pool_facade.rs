@@ -415,3 +415,25 @@ fn commands_and_events_round_trip_through_json() {
     );
     assert!(policy.exempt_levels.contains(&ContactLevel::Cooperating));
 }
+
+#[test]
+fn policy_reads_per_rep_caps_and_pools_from_toml() {
+    let text = r#"
+        private_cap = 50
+        default_pool = 0
+        [cap_overrides]
+        2 = 80
+        [pools.0]
+        name = "general"
+        [pools.7]
+        name = "export"
+        members = [1, 3]
+    "#;
+    let policy: PoolPolicy = toml::from_str(text).unwrap();
+    assert_eq!(policy.cap_for(B, None), Some(80));
+    assert_eq!(policy.cap_for(A, None), Some(50));
+    assert!(policy.is_member(C, leadpool::ids::PoolId(7)));
+    assert!(!policy.is_member(B, leadpool::ids::PoolId(7)));
+    let json = serde_json::to_string(&policy).unwrap();
+    assert_eq!(serde_json::from_str::<PoolPolicy>(&json).unwrap(), policy);
+}

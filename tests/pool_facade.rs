@@ -437,3 +437,72 @@ fn policy_reads_per_rep_caps_and_pools_from_toml() {
     let json = serde_json::to_string(&policy).unwrap();
     assert_eq!(serde_json::from_str::<PoolPolicy>(&json).unwrap(), policy);
 }
+
+/// A store where another writer always wins the race.
+struct AlwaysStale(MemoryStore);
+
+impl ClientStore for AlwaysStale {
+    fn get(
+        &self,
+        id: ClientId,
+    ) -> Result<Option<leadpool::store::Versioned<leadpool::model::Client>>, leadpool::StoreError>
+    {
+        self.0.get(id)
+    }
+    fn ledger(
+        &self,
+        rep: RepId,
+    ) -> Result<leadpool::store::Versioned<leadpool::store::RepLedger>, leadpool::StoreError> {
+        self.0.ledger(rep)
+    }
+    fn commit(&self, batch: &leadpool::store::Batch) -> Result<Vec<u64>, leadpool::StoreError> {
+        match batch.first() {
+            Some(leadpool::store::Write::Update { client, expected }) => {
+                Err(leadpool::StoreError::Conflict {
+                    id: client.id,
+                    expected: *expected,
+                    found: expected + 1,
+                })
+            }
+            _ => self.0.commit(batch),
+        }
+    }
+    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.owned_by(rep)
+    }
+    fn public_pool(
+        &self,
+        pool: leadpool::ids::PoolId,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.public_pool(pool)
+    }
+    fn find_by_key(
+        &self,
+        key: &leadpool::model::DedupeKey,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.find_by_key(key)
+    }
+    fn due_by(
+        &self,
+        instant: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.due_by(instant)
+    }
+}
+
+#[test]
+fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing() {
+    let pool = Pool::new(AlwaysStale(MemoryStore::new()), team(2), seed_policy()).with_attempts(3);
+    pool.import(client(1), t0()).unwrap();
+    let err = pool.claim(ClientId(1), A, t0()).unwrap_err();
+    assert!(matches!(
+        err,
+        PoolError::Contention {
+            attempts: 3,
+            last: leadpool::StoreError::Conflict { .. }
+        }
+    ));
+    let stored = pool.store().0.get(ClientId(1)).unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.owner), (1, None));
+    assert_eq!(pool.store().0.ledger(A).unwrap().version, 0);
+}

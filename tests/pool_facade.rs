@@ -506,3 +506,58 @@ fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing()
     assert_eq!((stored.version, stored.value.owner), (1, None));
     assert_eq!(pool.store().0.ledger(A).unwrap().version, 0);
 }
+
+#[test]
+fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
+    let policy = PoolPolicy {
+        private_cap: Some(1),
+        ..seed_policy()
+    };
+    let mut w = World::new(3, policy);
+    w.import(1..=3);
+    w.claim(1, A, t0()).unwrap();
+    let mut alloc = AllocState::new();
+    let (decision, events) = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(2),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
+        day(1),
+    )
+    .unwrap();
+    assert_eq!(decision.rep, Some(B));
+    assert!(matches!(&events[..], [Event::OwnerChanged { to, .. }] if *to == B));
+    let (decision, _) = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(3),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
+        day(1),
+    )
+    .unwrap();
+    assert_eq!(decision.rep, Some(C));
+    w.import([4]);
+    let before = w.state.clone();
+    let err = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(4),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
+        day(1),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        PoolError::NobodyChosen {
+            client: ClientId(4),
+            ..
+        }
+    ));
+    assert_eq!(w.state, before);
+}

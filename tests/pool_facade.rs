@@ -561,3 +561,41 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
     ));
     assert_eq!(w.state, before);
 }
+
+#[test]
+fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store() {
+    let pool = seed_pool(0);
+    let region = |path: &str| path.parse::<Region>().unwrap();
+    pool.import(client(1).with_region(region("CN/Guangdong/Shenzhen")), t0())
+        .unwrap();
+    pool.import(client(2).with_region(region("CN/Zhejiang/Hangzhou")), t0())
+        .unwrap();
+    pool.claim(ClientId(1), A, t0()).unwrap();
+    pool.claim(ClientId(2), A, day(1)).unwrap();
+    let ledger = pool.store().ledger(A).unwrap().value;
+    assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 1);
+    assert_eq!(ledger.held_in_region(&region("CN")), 2);
+    assert_eq!(ledger.held_in_region(&Region::world()), 2);
+    assert_eq!(ledger.received_since(day(1)), 1);
+    pool.release(ClientId(1), A, "duplicate of a key account", day(2))
+        .unwrap();
+    let ledger = pool.store().ledger(A).unwrap().value;
+    assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 0);
+    assert_eq!(
+        ledger.received_since(t0()),
+        2,
+        "a release does not undo a receipt"
+    );
+}
+
+#[test]
+fn receipts_older_than_the_window_are_dropped_from_the_ledger() {
+    let mut ledger = leadpool::store::RepLedger::new(A);
+    ledger.record_receipt(t0());
+    ledger.record_receipt(day(10));
+    ledger.record_receipt(day(5));
+    assert_eq!(ledger.received, [t0(), day(5), day(10)]);
+    ledger.record_receipt(day(70));
+    assert_eq!(ledger.received, [day(10), day(70)]);
+    assert_eq!(ledger.received_since(day(10)), 2);
+}

@@ -1,7 +1,8 @@
-//! A pool life cycle on a SQLite file through the `ClientStore` trait alone: import clients
-//! into the public pool, claim one by the optimistic protocol (client + rep ledger, checked
-//! versions, retry on conflict), list what falls due, release it with a public reason, claim
-//! another, then close, reopen and show that everything survived.
+//! A pool life cycle on a SQLite file, through the `Pool` facade over the SQLite adapter:
+//! import (with a duplicate reported, not inserted), claim, an assignment by the seed's rules
+//! with its published explanation, a reminder, the automatic release, the former owner refused
+//! inside the cooldown, a reclaim by another rep; then close, reopen and show that every
+//! acknowledged change survived.
 //!
 //! ```text
 //! cargo run --example sqlite_store [-- PATH]
@@ -13,19 +14,15 @@
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use leadpool::error::StoreError;
+use leadpool::allocate::{AllocState, Policy, Team};
 use leadpool::ids::{ClientId, PoolId, RepId};
-use leadpool::model::{Client, DedupeKeys, Release, Source};
-use leadpool::store::{ClientStore, Write};
+use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
+use leadpool::pool::{Event, Pool, PoolPolicy};
+use leadpool::rng::seeded;
+use leadpool::store::ClientStore;
 use std::error::Error;
 use std::path::PathBuf;
 use store::SqliteStore;
-
-/// Most clients one rep may hold in this example's policy.
-const CAP: u32 = 2;
-/// Days without a follow-up before the owner is reminded, and before the client is released.
-const REMIND_DAYS: i64 = 7;
-const RELEASE_DAYS: i64 = 30;
 
 /// Removes the database and its WAL side files when the example ends, even on error.
 struct RemoveOnExit(PathBuf);
@@ -40,6 +37,16 @@ impl Drop for RemoveOnExit {
     }
 }
 
+fn print_events(label: &str, events: &[Event]) {
+    println!("== {label}");
+    for event in events {
+        match serde_json::to_string(event) {
+            Ok(json) => println!("   {json}"),
+            Err(err) => println!("   (event not printable: {err})"),
+        }
+    }
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let path = match std::env::args_os().nth(1) {
         Some(path) => PathBuf::from(path),
@@ -49,162 +56,106 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Err(format!("{} exists; give a path for a new file", path.display()).into());
     }
     let _cleanup = RemoveOnExit(path.clone());
-    // The engine takes time as input; a fixed instant keeps the output reproducible.
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+    // The engine takes time as input; fixed instants keep the output reproducible.
+    let start: DateTime<Utc> = Utc
+        .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
         .single()
         .ok_or("invalid start instant")?;
-    let (alice, bob) = (RepId(7), RepId(8));
+    let day = |n: i64| start + Duration::days(n);
+    let (li, wang) = (RepId(1), RepId(2));
+    let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
+    // Seed 001: remind after 7 days without a follow-up, release 3 days later, and the former
+    // owner may not claim the client back for 5 days.
+    let policy = PoolPolicy {
+        private_cap: Some(50),
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        cooldown_days: 5,
+        ..PoolPolicy::default()
+    };
+    let acme = ClientId(1);
+    let huaqiang = ClientId(2);
 
     println!("database: {}", path.display());
     {
-        let store = SqliteStore::open(&path)?;
-        for (id, name, phone) in [
-            (1, "ACME Trading Co., Ltd.", "+86 138 0013 8000"),
-            (2, "深圳市华强电子有限公司", "0755 8888 1234"),
-            (3, "Globex GmbH", "+49 30 1234567"),
+        let pool = Pool::new(SqliteStore::open(&path)?, team.clone(), policy.clone());
+        for (id, name, phone, source) in [
+            (
+                acme,
+                "ACME Trading Co., Ltd.",
+                "+86 138 0013 8000",
+                Source::Website,
+            ),
+            (
+                huaqiang,
+                "深圳市华强电子有限公司",
+                "0755 8888 1234",
+                Source::TradeShow { received_by: wang },
+            ),
+            // The same company as client 1, typed differently: reported, not duplicated.
+            (
+                ClientId(3),
+                "acme trading",
+                "13800138000",
+                Source::PlatformMaster,
+            ),
         ] {
             let keys = DedupeKeys::from_raw(Some(name), Some(phone), None, Some("86"));
-            store.insert(Client::new(ClientId(id), name, Source::Website, now).with_keys(keys))?;
+            let client = Client::new(id, name, source, day(0)).with_keys(keys);
+            print_events(&format!("import {id}"), &pool.import(client, day(0))?);
         }
-        println!(
-            "imported; public pool: {:?}",
-            store.public_pool(PoolId::DEFAULT)?
-        );
+        print_events("Li claims ACME", &pool.claim(acme, li, day(0))?);
 
-        claim(&store, ClientId(2), alice, now)?;
-        println!(
-            "{alice} claimed client#2; {alice} owns {:?}",
-            store.owned_by(alice)?
+        // The card Wang collected at the booth goes to Wang by the seed's rule 1.
+        let router = Policy::seed_default().build(&team)?;
+        let (decision, events) = pool.assign_by_rule(
+            huaqiang,
+            router.as_ref(),
+            &AllocState::new(),
+            &mut seeded(7),
+            day(0),
+        )?;
+        println!("   rule said: {}", decision.explanation.reason);
+        print_events("assign the trade-show card by rule", &events);
+        print_events(
+            "Wang visits",
+            &pool.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom", day(1))?,
         );
-        let reminder = now + Duration::days(REMIND_DAYS);
-        println!(
-            "due a second before the reminder: {:?}; at it: {:?}",
-            store.due_by(reminder - Duration::seconds(1))?,
-            store.due_by(reminder)?
+        print_events("sweep on day 7 (Li is reminded)", &pool.sweep(day(7))?);
+        print_events("sweep on day 10 (ACME goes back)", &pool.sweep(day(10))?);
+        match pool.claim(acme, li, day(12)) {
+            Ok(_) => return Err("the former owner reclaimed inside the cooldown".into()),
+            Err(refusal) => println!("== Li tries again on day 12\n   refused: {refusal}"),
+        }
+        print_events(
+            "Wang claims ACME on day 12",
+            &pool.claim(acme, wang, day(12))?,
         );
-
-        release(&store, ClientId(2), reminder, "no budget until next year")?;
-        println!(
-            "client#2 released; public pool: {:?}",
-            store.public_pool(PoolId::DEFAULT)?
-        );
-        claim(&store, ClientId(3), bob, reminder)?;
-        println!("{bob} claimed client#3");
-    } // The store and its connections close here.
+    } // The pool, the store and its connections close here.
 
     let store = SqliteStore::open(&path)?;
     println!("reopened {}", path.display());
+    let owned = store.owned_by(wang)?;
     let public = store.public_pool(PoolId::DEFAULT)?;
-    let owned = store.owned_by(bob)?;
-    let released = store
-        .get(ClientId(2))?
-        .ok_or("client#2 is missing after reopening")?;
-    let reason = released.value.custody.last_release.map(|r| r.reason);
-    println!("public pool: {public:?}; {bob} owns {owned:?}");
+    let acme_row = store.get(acme)?.ok_or("ACME is missing after reopening")?;
+    let release = acme_row.value.custody.last_release.clone();
+    println!("{wang} owns {owned:?}; public pool {public:?}");
     println!(
-        "client#2 at version {}, released because: {reason:?}",
-        released.version
+        "ACME at version {}, last released from {:?} because {:?}",
+        acme_row.version,
+        release.as_ref().map(|r| r.from),
+        release.as_ref().map(|r| r.reason.as_str())
     );
-    println!("{bob}'s ledger: {:?}", store.ledger(bob)?);
-    let survived = public == [ClientId(1), ClientId(2)]
-        && owned == [ClientId(3)]
-        && reason.as_deref() == Some("no budget until next year")
-        && store.ledger(alice)?.value.holding == 0;
+    println!("{wang}'s ledger: {:?}", store.ledger(wang)?.value);
+    let survived = owned == [acme, huaqiang]
+        && public.is_empty()
+        && store.get(ClientId(3))?.is_none()
+        && release.is_some_and(|r| r.from == li)
+        && store.ledger(li)?.value.holding == 0
+        && store.ledger(wang)?.value.holding == 2;
     if !survived {
-        return Err("the reopened database does not hold what was committed".into());
+        return Err("the reopened database does not hold what was acknowledged".into());
     }
-    println!("everything committed survived closing and reopening");
+    println!("everything acknowledged survived closing and reopening");
     Ok(())
-}
-
-/// Claims `id` for `rep` by the optimistic protocol: read the client and the rep's ledger,
-/// check, write both at the versions read; if another writer got in between, read again.
-fn claim(
-    store: &impl ClientStore,
-    id: ClientId,
-    rep: RepId,
-    now: DateTime<Utc>,
-) -> Result<(), Box<dyn Error>> {
-    for _ in 0..16 {
-        let read = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-        if let Some(owner) = read.value.owner {
-            return Err(format!("{id} already belongs to {owner}").into());
-        }
-        let ledger = store.ledger(rep)?;
-        if ledger.value.holding >= CAP {
-            return Err(format!("{rep} already holds {CAP} clients").into());
-        }
-        let mut client = read.value;
-        client.owner = Some(rep);
-        client.custody.owned_since = Some(now);
-        client.custody.remind_at = Some(now + Duration::days(REMIND_DAYS));
-        client.custody.release_at = Some(now + Duration::days(RELEASE_DAYS));
-        client.refresh_deadline();
-        let mut held = ledger.value;
-        held.holding += 1;
-        held.last_assigned_at = Some(now);
-        let batch = [
-            Write::Update {
-                client,
-                expected: read.version,
-            },
-            Write::Ledger {
-                ledger: held,
-                expected: ledger.version,
-            },
-        ];
-        match store.commit(&batch) {
-            Ok(_) => return Ok(()),
-            Err(StoreError::Conflict { .. } | StoreError::LedgerConflict { .. }) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(format!("{id}: gave up after repeated conflicts").into())
-}
-
-/// Returns `id` to the public pool with a reason everyone sees, and frees the owner's slot.
-fn release(
-    store: &impl ClientStore,
-    id: ClientId,
-    now: DateTime<Utc>,
-    reason: &str,
-) -> Result<(), Box<dyn Error>> {
-    for _ in 0..16 {
-        let read = store.get(id)?.ok_or(StoreError::NotFound(id))?;
-        let owner = read
-            .value
-            .owner
-            .ok_or_else(|| format!("{id} is not owned"))?;
-        let ledger = store.ledger(owner)?;
-        let mut client = read.value;
-        client.owner = None;
-        client.custody.pooled_at = Some(now);
-        client.custody.last_release = Some(Release {
-            from: owner,
-            at: now,
-            reason: reason.into(),
-        });
-        client.custody.remind_at = None;
-        client.custody.release_at = None;
-        client.refresh_deadline();
-        let mut held = ledger.value;
-        held.holding = held.holding.saturating_sub(1);
-        let batch = [
-            Write::Update {
-                client,
-                expected: read.version,
-            },
-            Write::Ledger {
-                ledger: held,
-                expected: ledger.version,
-            },
-        ];
-        match store.commit(&batch) {
-            Ok(_) => return Ok(()),
-            Err(StoreError::Conflict { .. } | StoreError::LedgerConflict { .. }) => continue,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Err(format!("{id}: gave up after repeated conflicts").into())
 }

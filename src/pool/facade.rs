@@ -11,6 +11,7 @@ use super::decide::decide;
 use super::error::PoolError;
 use super::event::Event;
 use super::policy::PoolPolicy;
+use super::rule::assign_command;
 use super::state::{PoolState, evolve};
 use super::view::PoolView;
 use crate::allocate::{AllocState, Allocator, Decision, Request, Team};
@@ -243,22 +244,8 @@ impl<S: ClientStore> Pool<S> {
                 .with_zone(policy.zone);
             allocator.allocate(&request, rng)
         };
-        if decision.client != client {
-            return Err(PoolError::DecisionMismatch {
-                client,
-                decided: decision.client,
-            });
-        }
-        let Some(rep) = decision.rep else {
-            return Err(PoolError::NobodyChosen {
-                client,
-                reason: decision.explanation.reason.clone(),
-            });
-        };
-        let by = Assigner::Rule {
-            explanation: decision.explanation.clone(),
-        };
-        let events = self.execute(&Command::Assign { client, rep, by }, now)?;
+        let command = assign_command(client, &decision)?;
+        let events = self.execute(&command, now)?;
         Ok((decision, events))
     }
 

@@ -36,6 +36,15 @@ pub fn assign_by_rule(
             .with_zone(policy.zone);
         allocator.allocate(&request, rng)
     };
+    let command = assign_command(client, &decision)?;
+    let events = execute(state, &command, now, policy)?;
+    alloc_state.apply(&decision);
+    Ok((decision, events))
+}
+
+/// The assign command that acts on `decision` for `client`, carrying its explanation as the
+/// published audit record; refused when the decision is about another client or chose nobody.
+pub(crate) fn assign_command(client: ClientId, decision: &Decision) -> Result<Command, PoolError> {
     if decision.client != client {
         return Err(PoolError::DecisionMismatch {
             client,
@@ -51,7 +60,5 @@ pub fn assign_by_rule(
     let by = Assigner::Rule {
         explanation: decision.explanation.clone(),
     };
-    let events = execute(state, &Command::Assign { client, rep, by }, now, policy)?;
-    alloc_state.apply(&decision);
-    Ok((decision, events))
+    Ok(Command::Assign { client, rep, by })
 }

@@ -2,7 +2,6 @@
 //! Every owner change goes through [`owner_changed`], which always sets the timers.
 
 use super::{Ctx, claims_today};
-use crate::conflict::{ContactVerdict, may_contact};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, ContactLevel};
 use crate::pool::command::{Assigner, TransferScope};
@@ -56,17 +55,7 @@ pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Vec<Event
             until,
         });
     }
-    if let ContactVerdict::Refused {
-        by, level, since, ..
-    } = may_contact(client, rep, ctx.now, ctx.policy.protection_days)
-    {
-        return Err(PoolError::Protected {
-            client: id,
-            by,
-            level,
-            since,
-        });
-    }
+    ctx.unprotected(client, rep)?;
     ctx.cap(profile, 1, u32::from(client.custody.deal.is_some()))?;
     let day = ctx.policy.zone.day_of(ctx.now);
     if let Some(limit) = ctx.policy.daily_claim_limit {

@@ -11,6 +11,7 @@ use super::error::PoolError;
 use super::event::Event;
 use super::policy::PoolPolicy;
 use super::state::PoolState;
+use crate::conflict::{ContactVerdict, may_contact};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, Rep};
 use chrono::{DateTime, Utc};
@@ -70,6 +71,22 @@ impl<'a> Ctx<'a> {
             Ok(())
         } else {
             Err(PoolError::NotMember { rep, pool })
+        }
+    }
+
+    /// Refuses when another rep's contact protects `client` from `rep` (seed 003: a visit or
+    /// sample inside the window, or a cooperating client).
+    fn unprotected(&self, client: &Client, rep: RepId) -> Result<(), PoolError> {
+        match may_contact(client, rep, self.now, self.policy.protection_days) {
+            ContactVerdict::Refused {
+                by, level, since, ..
+            } => Err(PoolError::Protected {
+                client: client.id,
+                by,
+                level,
+                since,
+            }),
+            _ => Ok(()),
         }
     }
 

@@ -2,7 +2,6 @@
 //! without changing the owner.
 
 use super::Ctx;
-use crate::conflict::{ContactVerdict, may_contact};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel};
 use crate::pool::command::Flag;
@@ -34,17 +33,7 @@ pub(super) fn follow_up(
         basis.top_contact = basis.top_contact.max(Some(level));
         Some(ctx.policy.timers(&basis))
     } else {
-        if let ContactVerdict::Refused {
-            by, level, since, ..
-        } = may_contact(client, rep, ctx.now, ctx.policy.protection_days)
-        {
-            return Err(PoolError::Protected {
-                client: id,
-                by,
-                level,
-                since,
-            });
-        }
+        ctx.unprotected(client, rep)?;
         None
     };
     Ok(vec![Event::ContactLogged {

@@ -20,21 +20,51 @@
 //!
 //! ## Example
 //!
+//! A team of two, the seed documents' allocation rules, and the pool's life cycle over the
+//! embedded in-memory store:
+//!
 //! ```
-//! use chrono::{TimeZone, Utc};
-//! use leadpool::model::{Client, DedupeKeys, Source};
-//! use leadpool::store::{ClientStore, MemoryStore};
-//! use leadpool::ids::ClientId;
+//! use chrono::{Duration, TimeZone, Utc};
+//! use leadpool::allocate::{AllocState, Policy, Team};
+//! use leadpool::model::{Client, DedupeKeys, Rep, Source};
+//! use leadpool::pool::{Event, Pool, PoolError, PoolPolicy};
+//! use leadpool::{ClientId, MemoryStore, RepId, seeded};
 //!
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
-//! let store = MemoryStore::new();
-//! let keys = DedupeKeys::from_raw(Some("ACME Co., Ltd."), Some("+86 138 0013 8000"), None, Some("86"));
-//! store.insert(Client::new(ClientId(1), "ACME", Source::Website, now).with_keys(keys)).unwrap();
+//! let (li, wang) = (RepId(1), RepId(2));
+//! let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
+//! let policy = PoolPolicy {
+//!     private_cap: Some(1),
+//!     remind_after_days: Some(7),
+//!     release_after_reminder_days: 3,
+//!     cooldown_days: 5,
+//!     zone: "+08:00".parse()?,
+//!     ..PoolPolicy::default()
+//! };
+//! let pool = Pool::new(MemoryStore::new(), team.clone(), policy);
+//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
 //!
-//! // A card collected later, typed differently, finds the same company.
-//! let card = DedupeKeys::from_raw(Some("acme"), Some("13800138000"), None, Some("86"));
-//! let matches: Vec<_> = card.iter().flat_map(|k| store.find_by_key(&k).unwrap()).collect();
-//! assert_eq!(matches, vec![ClientId(1), ClientId(1)]);
+//! // A business card Wang collected at a trade show: seed rule 1 gives it to Wang.
+//! let keys = DedupeKeys::from_raw(Some("ACME Co., Ltd."), None, None, Some("86"));
+//! let card = Client::new(ClientId(1), "ACME", Source::TradeShow { received_by: wang }, now)
+//!     .with_keys(keys);
+//! pool.import(card, now)?;
+//! let router = Policy::seed_default().build(&team)?;
+//! let (decision, _events) =
+//!     pool.assign_by_rule(ClientId(1), router.as_ref(), &AllocState::new(), &mut seeded(7), now)?;
+//! assert_eq!(decision.rep, Some(wang));
+//! println!("why: {}", decision.explanation.reason);
+//!
+//! // Li claims a website inquiry; a second claim passes his cap of 1 and is refused.
+//! pool.import(Client::new(ClientId(2), "Globex", Source::Website, now), now)?;
+//! pool.import(Client::new(ClientId(3), "Initech", Source::Website, now), now)?;
+//! pool.claim(ClientId(2), li, now)?;
+//! assert!(matches!(pool.claim(ClientId(3), li, now), Err(PoolError::CapReached { .. })));
+//!
+//! // Ten days without a follow-up: the sweep releases both, with a reason everyone sees.
+//! let events = pool.sweep(now + Duration::days(10))?;
+//! let released = events.iter().filter(|e| matches!(e, Event::Released { .. })).count();
+//! assert_eq!(released, 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![forbid(unsafe_code)]

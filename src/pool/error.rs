@@ -16,6 +16,17 @@ pub enum PoolError {
     /// The rep is not on the team.
     #[error("unknown rep {0}")]
     UnknownRep(RepId),
+    /// The rep cannot receive clients now: inactive, or on leave (until the given instant).
+    #[error("{rep} cannot receive clients now: {}", match until {
+        Some(until) => format!("on leave until {until}"),
+        None => "inactive".to_owned(),
+    })]
+    RepUnavailable {
+        /// The rep.
+        rep: RepId,
+        /// When the rep is back, if on leave.
+        until: Option<DateTime<Utc>>,
+    },
     /// The pool is not defined by the policy.
     #[error("unknown pool {0}")]
     UnknownPool(PoolId),

@@ -43,7 +43,7 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 /// A rep takes a public client: membership, embargo, cooldown, protection, cap, daily limit.
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Vec<Event>, PoolError> {
     let client = public(ctx, id)?;
-    let profile = ctx.rep(rep)?;
+    let profile = ctx.receiver(rep)?;
     ctx.member(rep, client.pool)?;
     if let Some(until) = ctx.policy.embargo_until(client, ctx.now) {
         return Err(PoolError::Embargoed { client: id, until });
@@ -80,7 +80,7 @@ pub(super) fn assign(
     by: &Assigner,
 ) -> Result<Vec<Event>, PoolError> {
     let client = public(ctx, id)?;
-    let profile = ctx.rep(rep)?;
+    let profile = ctx.receiver(rep)?;
     ctx.member(rep, client.pool)?;
     ctx.cap(profile, 1, u32::from(client.custody.deal.is_some()))?;
     let route = Route::Assign { by: by.clone() };
@@ -95,7 +95,7 @@ pub(super) fn transfer(
     scope: &TransferScope,
 ) -> Result<Vec<Event>, PoolError> {
     ctx.rep(from)?;
-    let receiver = ctx.rep(to)?;
+    let receiver = ctx.receiver(to)?;
     let ids: Vec<ClientId> = match scope {
         TransferScope::All => ctx.state.owned_by(from).collect(),
         TransferScope::Only(ids) => {
@@ -129,7 +129,7 @@ pub(super) fn transfer(
 /// Hands a client its owner has held too long without a deal to another rep, with its history.
 pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Event>, PoolError> {
     let client = ctx.client(id)?;
-    let receiver = ctx.rep(to)?;
+    let receiver = ctx.receiver(to)?;
     let Some(from) = client.owner else {
         return Err(PoolError::NotOwner {
             client: id,

@@ -13,7 +13,7 @@ use super::policy::PoolPolicy;
 use super::state::PoolState;
 use crate::conflict::{ContactVerdict, may_contact};
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Rep};
+use crate::model::{Availability, Client, Rep};
 use chrono::{DateTime, Utc};
 
 /// Decides `command` against `state` at `now` under `policy`: the events it produces, or why
@@ -64,6 +64,23 @@ impl<'a> Ctx<'a> {
 
     fn rep(&self, id: RepId) -> Result<&'a Rep, PoolError> {
         self.state.rep(id).ok_or(PoolError::UnknownRep(id))
+    }
+
+    /// The rep, if it may receive a client now: a rep who left or is on leave takes nothing
+    /// by any route (its clients may still be transferred away).
+    fn receiver(&self, id: RepId) -> Result<&'a Rep, PoolError> {
+        let rep = self.rep(id)?;
+        match rep.availability {
+            _ if rep.availability.is_available(self.now) => Ok(rep),
+            Availability::OnLeave { until } => Err(PoolError::RepUnavailable {
+                rep: id,
+                until: Some(until),
+            }),
+            _ => Err(PoolError::RepUnavailable {
+                rep: id,
+                until: None,
+            }),
+        }
     }
 
     fn member(&self, rep: RepId, pool: PoolId) -> Result<(), PoolError> {

@@ -7,9 +7,7 @@
 //! zones with daylight saving choose the offset they want boundaries computed in.
 
 use crate::error::ModelError;
-use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
@@ -61,30 +59,38 @@ impl TeamZone {
 
     /// The team's calendar day containing `instant`.
     pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
-        instant.with_timezone(&self.offset).date_naive()
+        // Checked: near chrono's limits the local date may not exist; clip to the range.
+        match instant.naive_utc().checked_add_offset(self.offset) {
+            Some(local) => local.date(),
+            None if self.offset.local_minus_utc() > 0 => NaiveDate::MAX,
+            None => NaiveDate::MIN,
+        }
     }
 
-    /// The instant the team's day `date` starts.
+    /// The instant the team's day `date` starts (clipped to chrono's range at its edges).
     pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
-        let local = date.and_time(NaiveTime::MIN);
-        // A fixed offset has no gaps or folds: the mapping is always single.
-        match self.offset.from_local_datetime(&local).single() {
-            Some(at) => at.with_timezone(&Utc),
-            None => DateTime::<Utc>::from_naive_utc_and_offset(local, Utc),
+        match date
+            .and_time(NaiveTime::MIN)
+            .checked_sub_offset(self.offset)
+        {
+            Some(utc) => utc.and_utc(),
+            None if self.offset.local_minus_utc() > 0 => DateTime::<Utc>::MIN_UTC,
+            None => DateTime::<Utc>::MAX_UTC,
         }
     }
 
     /// The days of the ISO week (Monday to Sunday) containing `instant`, end exclusive.
+    /// At the edges of chrono's calendar the range is clipped to the representable dates.
     pub fn week_of(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
         let day = self.day_of(instant);
-        let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        monday..monday + Duration::days(7)
+        let monday = shift(day, -i64::from(day.weekday().num_days_from_monday()));
+        monday..shift(monday, 7)
     }
 
     /// The days of the ISO week before the one containing `instant`.
     pub fn previous_week(&self, instant: DateTime<Utc>) -> Range<NaiveDate> {
         let this = self.week_of(instant);
-        this.start - Duration::days(7)..this.start
+        shift(this.start, -7)..this.start
     }
 
     /// The days of the calendar month containing `instant`, end exclusive.
@@ -116,6 +122,16 @@ impl TeamZone {
     pub fn weekday_of(&self, instant: DateTime<Utc>) -> Weekday {
         self.day_of(instant).weekday()
     }
+}
+
+/// `date` moved by `days`, clipped to chrono's range instead of overflowing.
+fn shift(date: NaiveDate, days: i64) -> NaiveDate {
+    date.checked_add_signed(Duration::days(days))
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
 }
 
 impl fmt::Display for TeamZone {

@@ -1,6 +1,6 @@
 //! The manual clock and calendar boundaries in the team's time zone.
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use leadpool::calendar::TeamZone;
 use leadpool::clock::{Clock, ManualClock};
 
@@ -128,4 +128,19 @@ fn zones_parse_and_refuse_nonsense() {
     let json = serde_json::to_string(&TeamZone::east_hours(8).unwrap()).unwrap();
     assert_eq!(json, "\"+08:00\"");
     assert!(serde_json::from_str::<TeamZone>("\"+99:00\"").is_err());
+}
+
+#[test]
+fn calendar_windows_at_the_ends_of_time_clip_instead_of_panicking() {
+    let zone = TeamZone::east_hours(8).unwrap();
+    for instant in [DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC] {
+        let week = zone.week_of(instant);
+        assert!(week.start <= week.end);
+        let previous = zone.previous_week(instant);
+        assert!(previous.start <= previous.end);
+        let month = zone.month_of(instant);
+        assert!(month.start <= month.end);
+        let _ = zone.previous_month(instant);
+        let _ = zone.instants(&week);
+    }
 }

@@ -13,6 +13,7 @@
 //! - [`store`]: the client-store trait and the in-memory default.
 //! - [`allocate`]: allocation strategies and their composition.
 //! - [`rng`]: the portable seeded generator.
+//! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
 //!
 //! ## Example
 //!
@@ -40,6 +41,7 @@ pub mod allocate;
 pub mod calendar;
 pub mod clock;
 pub mod error;
+pub mod fairness;
 pub mod ids;
 pub mod model;
 pub mod rng;

@@ -13,6 +13,7 @@
 //! - [`store`]: the client-store trait and the in-memory default.
 //! - [`allocate`]: allocation strategies and their composition.
 //! - [`rng`]: the portable seeded generator.
+//! - [`sim`]: the fairness simulation harness.
 //! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
 //!
 //! ## Example
@@ -45,6 +46,7 @@ pub mod fairness;
 pub mod ids;
 pub mod model;
 pub mod rng;
+pub mod sim;
 pub mod store;
 
 pub use calendar::TeamZone;

@@ -12,6 +12,8 @@
 //! - [`clock`] and [`calendar`]: time as input; days, weeks and months in the team's zone.
 //! - [`store`]: the client-store trait and the in-memory default.
 //! - [`allocate`]: allocation strategies and their composition.
+//! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers).
+//! - [`conflict`]: the 撞单 check, may a rep contact a client now.
 //! - [`rng`]: the portable seeded generator.
 //! - [`sim`]: the fairness simulation harness.
 //! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
@@ -41,10 +43,12 @@
 pub mod allocate;
 pub mod calendar;
 pub mod clock;
+pub mod conflict;
 pub mod error;
 pub mod fairness;
 pub mod ids;
 pub mod model;
+pub mod pool;
 pub mod rng;
 pub mod sim;
 pub mod store;
@@ -53,5 +57,6 @@ pub use calendar::TeamZone;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ModelError, StoreError};
 pub use ids::{ClientId, PoolId, RepId, TeamId};
+pub use pool::{Pool, PoolError, PoolPolicy, PoolState};
 pub use rng::{LeadRng, seeded};
 pub use store::{ClientStore, MemoryStore};

@@ -53,6 +53,9 @@ pub struct Custody {
     /// When the client returns to the public pool unless followed up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_at: Option<DateTime<Utc>>,
+    /// The reason the pending release will carry (e.g. "not followed up for 30 days").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_reason: Option<String>,
     /// Locked by a manager: exempt from automatic release.
     #[serde(default)]
     pub locked: bool,
@@ -185,6 +188,11 @@ impl Client {
             .iter()
             .filter(|c| c.level >= level)
             .max_by_key(|c| c.at)
+    }
+
+    /// The rep a deal on this client is credited to, if one was marked.
+    pub fn deal_owner(&self) -> Option<RepId> {
+        self.custody.deal.as_ref().map(|(rep, _)| *rep)
     }
 
     /// Recomputes [`Client::deadline`] from the custody timers.

@@ -1,0 +1,122 @@
+//! The 撞单 check (seed 003): may a rep contact a client now, or does another rep protect it?
+//!
+//! A phone call protects nothing; a visit or a sample protects the client for the policy's
+//! window from that date; a cooperating client is protected for as long as it cooperates; an
+//! owned client belongs to its owner.
+
+use crate::ids::RepId;
+use crate::model::{Client, ContactLevel};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Why another rep protects a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protection {
+    /// It is in the other rep's private pool.
+    Owned,
+    /// The other rep closed a deal: protected while it cooperates.
+    Cooperating,
+    /// A visit or a sample inside the protection window.
+    Window {
+        /// The window ends here.
+        until: DateTime<Utc>,
+    },
+}
+
+/// The answer to "may rep R contact client C now?".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum ContactVerdict {
+    /// Nobody else is working the client.
+    Allowed,
+    /// Allowed, but another rep has phoned it: coordinate with them.
+    Notice {
+        /// The rep who phoned last.
+        by: RepId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Stop: another rep protects the client.
+    Refused {
+        /// The protecting rep.
+        by: RepId,
+        /// Their highest contact level, when they logged one.
+        level: Option<ContactLevel>,
+        /// Since when they protect it.
+        since: DateTime<Utc>,
+        /// Why.
+        protection: Protection,
+    },
+}
+
+impl ContactVerdict {
+    /// True unless refused.
+    pub fn is_allowed(&self) -> bool {
+        !matches!(self, ContactVerdict::Refused { .. })
+    }
+}
+
+/// May `rep` contact `client` at `now`, with visits and samples protecting for
+/// `protection_days`?
+pub fn may_contact(
+    client: &Client,
+    rep: RepId,
+    now: DateTime<Utc>,
+    protection_days: u32,
+) -> ContactVerdict {
+    let others = || client.contacts.iter().filter(move |c| c.rep != rep);
+    if let Some(owner) = client.owner.filter(|o| *o != rep) {
+        let level = client
+            .contacts
+            .iter()
+            .filter(|c| c.rep == owner)
+            .map(|c| c.level)
+            .max();
+        return ContactVerdict::Refused {
+            by: owner,
+            level,
+            since: client.custody.owned_since.unwrap_or(client.created_at),
+            protection: Protection::Owned,
+        };
+    }
+    if client.owner == Some(rep) {
+        return ContactVerdict::Allowed;
+    }
+    if let Some(coop) = others()
+        .filter(|c| c.level == ContactLevel::Cooperating)
+        .min_by_key(|c| c.at)
+    {
+        return ContactVerdict::Refused {
+            by: coop.rep,
+            level: Some(ContactLevel::Cooperating),
+            since: coop.at,
+            protection: Protection::Cooperating,
+        };
+    }
+    let window = Duration::days(i64::from(protection_days));
+    if let Some(visit) = others()
+        .filter(|c| matches!(c.level, ContactLevel::Visit | ContactLevel::Sample))
+        .filter(|c| c.at <= now && now < c.at + window)
+        .max_by(|a, b| a.at.cmp(&b.at).then(a.level.cmp(&b.level)))
+    {
+        return ContactVerdict::Refused {
+            by: visit.rep,
+            level: Some(visit.level),
+            since: visit.at,
+            protection: Protection::Window {
+                until: visit.at + window,
+            },
+        };
+    }
+    match others()
+        .filter(|c| c.level == ContactLevel::Phone)
+        .max_by_key(|c| c.at)
+    {
+        Some(call) => ContactVerdict::Notice {
+            by: call.rep,
+            at: call.at,
+        },
+        None => ContactVerdict::Allowed,
+    }
+}

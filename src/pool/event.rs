@@ -1,0 +1,183 @@
+//! Events: the facts an accepted command produced. Folding them rebuilds the state exactly,
+//! so the event log is the audit trail of who got which client and why.
+
+use super::command::{Assigner, Flag};
+use super::policy::{PoolPolicy, Timers};
+use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::{Client, Contact, DedupeKey};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// New timers for one client, after a policy change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retimed {
+    /// The client.
+    pub client: ClientId,
+    /// Its timers under the new policy.
+    pub timers: Timers,
+}
+
+/// How a client changed hands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "route", rename_all = "snake_case")]
+pub enum Route {
+    /// Claimed from the public pool on a team day (counted against the daily limit).
+    Claim {
+        /// The team day of the claim.
+        day: NaiveDate,
+    },
+    /// Assigned by a manager or a rule.
+    Assign {
+        /// Who decided, and why.
+        by: Assigner,
+    },
+    /// Transferred from another rep.
+    Transfer {
+        /// The former owner.
+        from: RepId,
+    },
+    /// Handed over from a rep who had not closed it, with the history the new owner sees.
+    Handover {
+        /// The former owner.
+        from: RepId,
+        /// Visits, samples and deals logged so far.
+        history: Vec<Contact>,
+    },
+    /// A deal closed on a public client by the rep who closed it.
+    Deal,
+}
+
+/// A fact the pool recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A client entered a public pool.
+    Imported {
+        /// The client as stored (public, pooled now).
+        client: Box<Client>,
+    },
+    /// An import matched a known client and was not duplicated.
+    DuplicateReported {
+        /// The id the import proposed.
+        incoming: ClientId,
+        /// The known client.
+        existing: ClientId,
+        /// The key that matched.
+        key: DedupeKey,
+        /// The known client's owner, who has the first claim on it.
+        owner: Option<RepId>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A client got a new owner; its timers restart.
+    OwnerChanged {
+        /// The client.
+        client: ClientId,
+        /// The new owner.
+        to: RepId,
+        /// How.
+        route: Route,
+        /// When.
+        at: DateTime<Utc>,
+        /// Its timers from now.
+        timers: Timers,
+    },
+    /// A contact was logged.
+    ContactLogged {
+        /// The client.
+        client: ClientId,
+        /// The contact.
+        contact: Contact,
+        /// The owner's contact: a follow-up, with the restarted timers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        follow_up: Option<Timers>,
+    },
+    /// The owner was reminded that the client will be released.
+    Reminded {
+        /// The client.
+        client: ClientId,
+        /// The owner.
+        rep: RepId,
+        /// When.
+        at: DateTime<Utc>,
+        /// When it will be released unless followed up.
+        release_at: DateTime<Utc>,
+        /// The reason it will carry.
+        reason: String,
+    },
+    /// A client returned to a public pool.
+    Released {
+        /// The client.
+        client: ClientId,
+        /// The former owner.
+        from: RepId,
+        /// When; the cooldown counts from here.
+        at: DateTime<Utc>,
+        /// Why, shown to everyone.
+        reason: String,
+        /// Released by a sweep rather than by the owner.
+        automatic: bool,
+        /// The pool it returns to.
+        to_pool: PoolId,
+    },
+    /// A deal was marked.
+    DealMarked {
+        /// The client.
+        client: ClientId,
+        /// Whom it is credited to: the owner.
+        credited_to: RepId,
+        /// Who logged the closing contact.
+        closed_by: RepId,
+        /// When.
+        at: DateTime<Utc>,
+        /// The owner's timers with the deal in place.
+        timers: Timers,
+    },
+    /// A custody flag changed.
+    FlagSet {
+        /// The client.
+        client: ClientId,
+        /// The flag.
+        flag: Flag,
+        /// The owner's timers after the change (none for a public client).
+        timers: Timers,
+    },
+    /// A client moved between pools.
+    PoolChanged {
+        /// The client.
+        client: ClientId,
+        /// The pool it left.
+        from: PoolId,
+        /// The pool it joined.
+        to: PoolId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The policy changed; timers that differ under it were recomputed.
+    PolicyChanged {
+        /// The new policy.
+        policy: Box<PoolPolicy>,
+        /// When.
+        at: DateTime<Utc>,
+        /// The clients whose timers changed, ascending.
+        retimed: Vec<Retimed>,
+    },
+}
+
+impl Event {
+    /// The client the event is about, if it is about one.
+    pub fn client(&self) -> Option<ClientId> {
+        match self {
+            Event::Imported { client } => Some(client.id),
+            Event::DuplicateReported { existing, .. } => Some(*existing),
+            Event::OwnerChanged { client, .. }
+            | Event::ContactLogged { client, .. }
+            | Event::Reminded { client, .. }
+            | Event::Released { client, .. }
+            | Event::DealMarked { client, .. }
+            | Event::FlagSet { client, .. }
+            | Event::PoolChanged { client, .. } => Some(*client),
+            Event::PolicyChanged { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! The pool state and `evolve`, which applies an event and never checks or reads a clock.
+
+use super::event::{Event, Route};
+use super::policy::Timers;
+use crate::allocate::Team;
+use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, Region, Rep};
+use crate::store::RepLedger;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::sync::Arc;
+
+/// Every client and rep ledger of a team, indexed so each command costs in proportion to the
+/// clients it touches: by owner, by public pool, by deadline, by dedupe key.
+///
+/// Used whole in memory (a simulation), or partially by the [`super::Pool`] facade, which
+/// loads only the clients and ledgers a command involves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PoolState {
+    team: Arc<Team>,
+    clients: BTreeMap<ClientId, Client>,
+    ledgers: BTreeMap<RepId, RepLedger>,
+    owned: BTreeMap<RepId, BTreeSet<ClientId>>,
+    public: BTreeMap<PoolId, BTreeSet<ClientId>>,
+    due: BTreeSet<(DateTime<Utc>, ClientId)>,
+    keys: BTreeMap<DedupeKey, BTreeSet<ClientId>>,
+    intake: BTreeMap<RepId, Vec<DateTime<Utc>>>,
+    regions: BTreeMap<RepId, BTreeMap<Region, u32>>,
+}
+
+impl PoolState {
+    /// An empty pool for `team`.
+    pub fn new(team: impl Into<Arc<Team>>) -> Self {
+        Self {
+            team: team.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Rebuilds a state by folding `events` into an empty pool for `team`.
+    pub fn replay<'e>(
+        team: impl Into<Arc<Team>>,
+        events: impl IntoIterator<Item = &'e Event>,
+    ) -> Self {
+        let mut state = Self::new(team);
+        for event in events {
+            evolve(&mut state, event);
+        }
+        state
+    }
+
+    /// The team.
+    pub fn team(&self) -> &Team {
+        &self.team
+    }
+
+    /// The team as shared.
+    pub fn team_arc(&self) -> &Arc<Team> {
+        &self.team
+    }
+
+    /// The rep, if on the team.
+    pub fn rep(&self, id: RepId) -> Option<&Rep> {
+        self.team.get(id)
+    }
+
+    /// The client with this id.
+    pub fn client(&self, id: ClientId) -> Option<&Client> {
+        self.clients.get(&id)
+    }
+
+    /// Every client, in id order.
+    pub fn clients(&self) -> impl Iterator<Item = &Client> + '_ {
+        self.clients.values()
+    }
+
+    /// How many clients.
+    pub fn len(&self) -> usize {
+        self.clients.len()
+    }
+
+    /// True when no client is known.
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty()
+    }
+
+    /// The rep's ledger (an empty one if the rep never held anything).
+    pub fn ledger(&self, rep: RepId) -> RepLedger {
+        self.ledgers
+            .get(&rep)
+            .cloned()
+            .unwrap_or_else(|| RepLedger::new(rep))
+    }
+
+    /// The rep's ledger by reference, if it exists.
+    pub fn ledger_ref(&self, rep: RepId) -> Option<&RepLedger> {
+        self.ledgers.get(&rep)
+    }
+
+    /// Every ledger, in rep order.
+    pub fn ledgers(&self) -> impl Iterator<Item = &RepLedger> + '_ {
+        self.ledgers.values()
+    }
+
+    /// Clients the rep owns, ascending (only those loaded, in a partial state).
+    pub fn owned_by(&self, rep: RepId) -> impl Iterator<Item = ClientId> + '_ {
+        self.owned.get(&rep).into_iter().flatten().copied()
+    }
+
+    /// Unowned clients of `pool`, ascending.
+    pub fn public_in(&self, pool: PoolId) -> impl Iterator<Item = ClientId> + '_ {
+        self.public.get(&pool).into_iter().flatten().copied()
+    }
+
+    /// Clients whose deadline is at or before `instant`, in (deadline, id) order.
+    pub fn due_by(&self, instant: DateTime<Utc>) -> impl Iterator<Item = ClientId> + '_ {
+        self.due
+            .range(..=(instant, ClientId(u64::MAX)))
+            .map(|(_, id)| *id)
+    }
+
+    /// The next deadline after none is due, if any: when the next sweep has work.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.due.first().map(|(at, _)| *at)
+    }
+
+    /// Clients carrying `key`, ascending.
+    pub fn find_by_key(&self, key: &DedupeKey) -> impl Iterator<Item = ClientId> + '_ {
+        self.keys.get(key).into_iter().flatten().copied()
+    }
+
+    /// Clients the rep received (by any route) at or after `since`.
+    pub fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
+        self.intake.get(&rep).map_or(0, |times| {
+            let first = times.partition_point(|t| *t < since);
+            u32::try_from(times.len() - first).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// Clients the rep holds inside `region`.
+    pub fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
+        let Some(held) = self.regions.get(&rep) else {
+            return 0;
+        };
+        // Regions under `region` sort right after it, so one range read covers them.
+        held.range((Bound::Included(region), Bound::Unbounded))
+            .take_while(|(r, _)| region.covers(r))
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Adds a client read from a store, with every index (for partial states).
+    pub fn load_client(&mut self, client: Client) {
+        if let Some(old) = self.clients.remove(&client.id) {
+            self.unindex(&old);
+            self.unindex_keys(&old);
+        }
+        self.index(&client);
+        self.index_keys(&client);
+        self.clients.insert(client.id, client);
+    }
+
+    /// Adds a ledger read from a store (for partial states).
+    pub fn load_ledger(&mut self, ledger: RepLedger) {
+        self.ledgers.insert(ledger.rep, ledger);
+    }
+
+    fn index(&mut self, client: &Client) {
+        self.index_slot(&Slot::of(client), &client.region);
+    }
+
+    fn unindex(&mut self, client: &Client) {
+        self.unindex_slot(&Slot::of(client), &client.region);
+    }
+
+    fn index_slot(&mut self, slot: &Slot, region: &Region) {
+        match slot.owner {
+            Some(owner) => {
+                self.owned.entry(owner).or_default().insert(slot.id);
+                let held = self.regions.entry(owner).or_default();
+                match held.get_mut(region) {
+                    Some(n) => *n += 1,
+                    None => {
+                        held.insert(region.clone(), 1);
+                    }
+                }
+            }
+            None => {
+                self.public.entry(slot.pool).or_default().insert(slot.id);
+            }
+        }
+        if let Some(deadline) = slot.deadline {
+            self.due.insert((deadline, slot.id));
+        }
+    }
+
+    fn unindex_slot(&mut self, slot: &Slot, region: &Region) {
+        match slot.owner {
+            Some(owner) => {
+                remove_from(&mut self.owned, &owner, &slot.id);
+                if let Some(held) = self.regions.get_mut(&owner) {
+                    if let Some(n) = held.get_mut(region) {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            held.remove(region);
+                        }
+                    }
+                    if held.is_empty() {
+                        self.regions.remove(&owner);
+                    }
+                }
+            }
+            None => remove_from(&mut self.public, &slot.pool, &slot.id),
+        }
+        if let Some(deadline) = slot.deadline {
+            self.due.remove(&(deadline, slot.id));
+        }
+    }
+
+    fn index_keys(&mut self, client: &Client) {
+        for key in client.keys.iter() {
+            self.keys.entry(key).or_default().insert(client.id);
+        }
+    }
+
+    fn unindex_keys(&mut self, client: &Client) {
+        for key in client.keys.iter() {
+            remove_from(&mut self.keys, &key, &client.id);
+        }
+    }
+
+    /// Applies `change` to a client and moves it in the indexes; unknown ids are ignored
+    /// (a partial state holds only what a command involves).
+    fn modify(&mut self, id: ClientId, change: impl FnOnce(&mut Client)) {
+        let Some(mut client) = self.clients.remove(&id) else {
+            return;
+        };
+        let before = Slot::of(&client);
+        change(&mut client);
+        client.refresh_deadline();
+        let after = Slot::of(&client);
+        if before != after {
+            // Regions never change after import, so the client's region serves both.
+            self.unindex_slot(&before, &client.region);
+            self.index_slot(&after, &client.region);
+        }
+        self.clients.insert(id, client);
+    }
+
+    fn ledger_mut(&mut self, rep: RepId) -> &mut RepLedger {
+        self.ledgers
+            .entry(rep)
+            .or_insert_with(|| RepLedger::new(rep))
+    }
+}
+
+/// Where a client sits in the indexes that custody changes move it between.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    id: ClientId,
+    owner: Option<RepId>,
+    pool: PoolId,
+    deadline: Option<DateTime<Utc>>,
+}
+
+impl Slot {
+    fn of(client: &Client) -> Self {
+        Self {
+            id: client.id,
+            owner: client.owner,
+            pool: client.pool,
+            deadline: client.deadline,
+        }
+    }
+}
+
+fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
+    if let Some(ids) = index.get_mut(key) {
+        ids.remove(id);
+        if ids.is_empty() {
+            index.remove(key);
+        }
+    }
+}
+
+fn set_timers(client: &mut Client, timers: &Timers) {
+    client.custody.remind_at = timers.remind_at;
+    client.custody.release_at = timers.release_at;
+    client.custody.release_reason = timers.release_reason.clone();
+}
+
+/// Applies one event to the state. Never checks a rule and never reads a clock: every
+/// instant and timer is in the event, so folding the log rebuilds the state exactly.
+pub fn evolve(state: &mut PoolState, event: &Event) {
+    match event {
+        Event::Imported { client } => {
+            if !state.clients.contains_key(&client.id) {
+                state.load_client(Client::clone(client));
+            }
+        }
+        Event::DuplicateReported { .. } => {}
+        Event::OwnerChanged {
+            client,
+            to,
+            route,
+            at,
+            timers,
+        } => owner_changed(state, *client, *to, route, *at, timers),
+        Event::ContactLogged {
+            client,
+            contact,
+            follow_up,
+        } => state.modify(*client, |c| {
+            c.contacts.push(contact.clone());
+            if let Some(timers) = follow_up {
+                c.custody.last_follow_up = Some(contact.at);
+                set_timers(c, timers);
+            }
+        }),
+        Event::Reminded { client, .. } => state.modify(*client, |c| c.custody.remind_at = None),
+        Event::Released {
+            client,
+            from,
+            at,
+            reason,
+            to_pool,
+            ..
+        } => released(state, *client, *from, *at, reason, *to_pool),
+        Event::DealMarked {
+            client,
+            credited_to,
+            closed_by,
+            at,
+            timers,
+        } => {
+            if state.clients.contains_key(client) {
+                state.ledger_mut(*credited_to).holding_won += 1;
+            }
+            state.modify(*client, |c| {
+                c.custody.deal = Some((*credited_to, *at));
+                c.contacts.push(Contact {
+                    rep: *closed_by,
+                    level: ContactLevel::Cooperating,
+                    at: *at,
+                    note: String::from("deal"),
+                });
+                set_timers(c, timers);
+            });
+        }
+        Event::FlagSet {
+            client,
+            flag,
+            timers,
+        } => state.modify(*client, |c| {
+            match flag {
+                super::Flag::Locked(on) => c.custody.locked = *on,
+                super::Flag::OpenOpportunity(on) => c.custody.open_opportunity = *on,
+                super::Flag::Level(level) => c.custody.level = level.clone(),
+            }
+            set_timers(c, timers);
+        }),
+        Event::PoolChanged { client, to, .. } => state.modify(*client, |c| c.pool = *to),
+        Event::PolicyChanged { retimed, .. } => {
+            for r in retimed {
+                state.modify(r.client, |c| set_timers(c, &r.timers));
+            }
+        }
+    }
+}
+
+fn owner_changed(
+    state: &mut PoolState,
+    id: ClientId,
+    to: RepId,
+    route: &Route,
+    at: DateTime<Utc>,
+    timers: &Timers,
+) {
+    let Some(client) = state.clients.get(&id) else {
+        return;
+    };
+    let previous = client.owner;
+    let won = client.custody.deal.is_some();
+    if let Some(from) = previous {
+        let ledger = state.ledger_mut(from);
+        ledger.holding = ledger.holding.saturating_sub(1);
+        if won {
+            ledger.holding_won = ledger.holding_won.saturating_sub(1);
+        }
+    }
+    let ledger = state.ledger_mut(to);
+    ledger.holding += 1;
+    if won {
+        ledger.holding_won += 1;
+    }
+    ledger.last_assigned_at = Some(at);
+    if let Route::Claim { day } = route {
+        if ledger.day == Some(*day) {
+            ledger.claims_today += 1;
+        } else {
+            ledger.day = Some(*day);
+            ledger.claims_today = 1;
+        }
+    }
+    let intake = state.intake.entry(to).or_default();
+    let slot = intake.partition_point(|t| *t <= at);
+    intake.insert(slot, at);
+    state.modify(id, |c| {
+        c.owner = Some(to);
+        c.custody.owned_since = Some(at);
+        c.custody.pooled_at = None;
+        set_timers(c, timers);
+    });
+}
+
+fn released(
+    state: &mut PoolState,
+    id: ClientId,
+    from: RepId,
+    at: DateTime<Utc>,
+    reason: &str,
+    to_pool: PoolId,
+) {
+    let Some(client) = state.clients.get(&id) else {
+        return;
+    };
+    let won = client.custody.deal.is_some();
+    let ledger = state.ledger_mut(from);
+    ledger.holding = ledger.holding.saturating_sub(1);
+    if won {
+        ledger.holding_won = ledger.holding_won.saturating_sub(1);
+    }
+    state.modify(id, |c| {
+        c.owner = None;
+        c.pool = to_pool;
+        c.custody.owned_since = None;
+        c.custody.pooled_at = Some(at);
+        c.custody.last_release = Some(crate::model::Release {
+            from,
+            at,
+            reason: reason.to_owned(),
+        });
+        set_timers(c, &Timers::default());
+    });
+}

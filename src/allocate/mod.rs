@@ -7,10 +7,57 @@
 //! [`AllocState`] and comes back as [`StateUpdate`]s in the decision, which the caller
 //! applies with [`AllocState::apply`]. A decision is therefore also a dry run: ignore it and
 //! nothing has happened.
+//!
+//! ## Building blocks
+//!
+//! Strategies, one per file: [`RoundRobin`], [`Territory`], [`SkillMatch`], [`ScoreWeighted`],
+//! [`Ranking`], [`LeastLoaded`], [`OwnerFirst`]. Composition by wrapping: [`Router`] (by
+//! [`SourceKind`](crate::model::SourceKind)), [`Fallback`], [`Filter`] (eligibility rules
+//! applied before any strategy), [`from_fn`] (a closure as a strategy). [`Policy`] is the
+//! serde form of all of them, and [`Policy::seed_default`] the seed documents' rules 1-5.
+//! Leads nobody can take go to an [`UnassignedQueue`] with their reasons.
+//!
+//! ## The caller's contract
+//!
+//! - [`TeamView::open_load`] counts **open** work only: won, lost and released clients must not
+//!   make a rep look busy.
+//! - Decisions are dry runs: nothing changes until the caller hands the decision to
+//!   [`AllocState::apply`]. A preview loop that never applies keeps getting the same answer.
+//! - Strategies build their indexes from the [`Team`] they are constructed with; rebuild them
+//!   (cheap, O(n log n)) when the team or the policy changes. A rotation notices a changed
+//!   membership by fingerprint and re-bases its state, keeping everyone's place.
+
+mod compose;
+mod eligibility;
+mod explain;
+mod least_loaded;
+mod owner_first;
+mod policy;
+mod queue;
+mod ranking;
+mod rotation;
+mod round_robin;
+mod score;
+mod skill;
+mod territory;
+
+pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
+pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
+pub use explain::MAX_LISTED_EXCLUSIONS;
+pub use least_loaded::LeastLoaded;
+pub use owner_first::OwnerFirst;
+pub use policy::{Policy, PolicyError, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
+pub use queue::{UnassignedLead, UnassignedQueue};
+pub use ranking::{Ranking, RankingMode, Standings, Window};
+pub use rotation::{Member, Rotation};
+pub use round_robin::RoundRobin;
+pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
+pub use skill::SkillMatch;
+pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel, DedupeKeys, Region, Rep};
+use crate::model::{Client, ContactLevel, DedupeKeys, Metrics, Region, Rep};
 use crate::rng::Rng;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -199,6 +246,11 @@ pub struct Request<'a> {
     pub view: &'a dyn TeamView,
     /// Per-call state: rotation cursors and the like.
     pub state: &'a AllocState,
+    /// Performance metrics, for ranking strategies (`None`: every metric reads 0).
+    pub metrics: Option<&'a Metrics>,
+    /// Eligibility rules every strategy applies to each rep it examines, on top of
+    /// availability. Set by the [`Filter`] wrapper; `None` means availability only.
+    pub eligibility: Option<&'a dyn Eligibility>,
 }
 
 impl<'a> Request<'a> {
@@ -212,7 +264,21 @@ impl<'a> Request<'a> {
             zone: TeamZone::UTC,
             view: &EmptyView,
             state: &EMPTY_STATE,
+            metrics: None,
+            eligibility: None,
         }
+    }
+
+    /// Sets the metrics book rankings read (builder style).
+    pub fn with_metrics(mut self, metrics: &'a Metrics) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Sets the eligibility rules (builder style). Usually left to the [`Filter`] wrapper.
+    pub fn with_eligibility(mut self, eligibility: &'a dyn Eligibility) -> Self {
+        self.eligibility = Some(eligibility);
+        self
     }
 
     /// Sets the team view (builder style).
@@ -240,6 +306,12 @@ pub struct AllocState {
     /// Rotation cursors by strategy key (e.g. "round_robin" or "territory:CN/Guangdong").
     #[serde(default)]
     pub cursors: BTreeMap<String, Cursor>,
+    /// Weighted rotations (round-robin, territory inner rotations) by strategy key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rotations: BTreeMap<String, Rotation>,
+    /// Cached rankings by strategy key, each stamped with the period it ranks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub standings: BTreeMap<String, Standings>,
 }
 
 impl AllocState {
@@ -247,18 +319,47 @@ impl AllocState {
     pub const fn new() -> Self {
         Self {
             cursors: BTreeMap::new(),
+            rotations: BTreeMap::new(),
+            standings: BTreeMap::new(),
         }
     }
 
-    /// Applies the updates a decision carries.
+    /// Applies the updates a decision carries. Until this is called the decision was a dry run.
     pub fn apply(&mut self, decision: &Decision) {
         for update in &decision.updates {
-            match update {
-                StateUpdate::Cursor { key, cursor } => {
-                    self.cursors.insert(key.clone(), cursor.clone());
+            self.apply_update(update);
+        }
+    }
+
+    /// Applies one update.
+    pub fn apply_update(&mut self, update: &StateUpdate) {
+        match update {
+            StateUpdate::Cursor { key, cursor } => {
+                self.cursors.insert(key.clone(), cursor.clone());
+            }
+            StateUpdate::Rotation { key, rotation } => {
+                self.rotations.insert(key.clone(), rotation.clone());
+            }
+            StateUpdate::Served { key, rep } => {
+                if let Some(rotation) = self.rotations.get_mut(key) {
+                    rotation.serve(*rep);
                 }
             }
+            StateUpdate::Calibrate { key, rep } => {
+                if let Some(rotation) = self.rotations.get_mut(key) {
+                    rotation.calibrate(*rep);
+                }
+            }
+            StateUpdate::Standings { key, standings } => {
+                self.standings.insert(key.clone(), standings.clone());
+            }
         }
+    }
+
+    /// Forgets every cached ranking, so the next ranked decision recomputes it (call after
+    /// recording metrics when a current-period ranking must see them before the next day).
+    pub fn invalidate_standings(&mut self) {
+        self.standings.clear();
     }
 }
 
@@ -284,6 +385,35 @@ pub enum StateUpdate {
         key: String,
         /// The new cursor.
         cursor: Cursor,
+    },
+    /// Replace the rotation under `key` (first use, or a re-base after the membership changed).
+    Rotation {
+        /// The strategy key.
+        key: String,
+        /// The new rotation.
+        rotation: Rotation,
+    },
+    /// The rotation under `key` served `rep` one turn (O(log n) to apply).
+    Served {
+        /// The strategy key.
+        key: String,
+        /// The rep served.
+        rep: RepId,
+    },
+    /// Reset `rep`'s place in the rotation under `key` to the team's current level (a rep
+    /// skipped while unavailable returns without a catch-up flood).
+    Calibrate {
+        /// The strategy key.
+        key: String,
+        /// The rep.
+        rep: RepId,
+    },
+    /// Cache the ranking under `key` for its period.
+    Standings {
+        /// The strategy key.
+        key: String,
+        /// The ranking.
+        standings: Standings,
     },
 }
 

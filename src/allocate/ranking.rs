@@ -1,0 +1,340 @@
+//! Performance ranking: website inquiries to last week's best performer (seed rule 3), and the
+//! platform master account to this month's inquiry leader (seed rule 2b).
+//!
+//! The ranking is computed once per period, not per lead: the first decision of a period
+//! computes [`Standings`] (O(n x metrics + n log n)) and returns them as a
+//! [`StateUpdate::Standings`]; once applied, later decisions of the period read the cached
+//! standings and walk them from the top (O(1) for top-1 when the leader is eligible; a draw and
+//! a binary search for top-k). A closed window (last week, last month) is cached for the whole
+//! period; an open one (this week, this month) is refreshed once per team day, or sooner after
+//! [`AllocState::invalidate_standings`](super::AllocState::invalidate_standings).
+
+use super::eligibility::{check_rep, fairness_key};
+use super::explain::Examined;
+use super::round_robin::rotates;
+use super::{Allocator, Decision, Request, StateUpdate, Team};
+use crate::ids::RepId;
+use crate::rng::{Rng, below};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// How many tied leaders are compared by the fairness tie-break (a whole team tied at zero at
+/// the start of a month would otherwise be a full scan).
+const MAX_TIE_SCAN: usize = 64;
+
+/// The calendar window a ranking reads, in the team's zone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Window {
+    /// The ISO week (Monday start) before the current one.
+    #[default]
+    PreviousWeek,
+    /// The current ISO week so far.
+    ThisWeek,
+    /// The calendar month before the current one.
+    PreviousMonth,
+    /// The current calendar month so far.
+    ThisMonth,
+}
+
+impl Window {
+    fn days(self, request: &Request<'_>) -> Range<NaiveDate> {
+        let (zone, now) = (request.zone, request.now);
+        match self {
+            Window::PreviousWeek => zone.previous_week(now),
+            Window::ThisWeek => zone.week_of(now),
+            Window::PreviousMonth => zone.previous_month(now),
+            Window::ThisMonth => zone.month_of(now),
+        }
+    }
+
+    fn is_open(self) -> bool {
+        matches!(self, Window::ThisWeek | Window::ThisMonth)
+    }
+}
+
+/// Top-1, or the top k drawn in proportion to their scores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum RankingMode {
+    /// The best eligible performer.
+    #[default]
+    Top1,
+    /// One of the `k` best, drawn in proportion to score (uniformly when all score 0).
+    TopK {
+        /// How many leaders share the leads.
+        k: u32,
+    },
+}
+
+/// One ranked rep.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Ranked {
+    /// The rep.
+    pub rep: RepId,
+    /// Its weighted score over the window.
+    pub score: f64,
+}
+
+/// A ranking of the team over one window, computed once per period and cached in
+/// [`AllocState::standings`](super::AllocState).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Standings {
+    /// First day of the window (team zone).
+    pub from: NaiveDate,
+    /// Day after the window.
+    pub to: NaiveDate,
+    /// For open windows, the team day it was computed on (it is refreshed the next day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<NaiveDate>,
+    /// Fingerprint of the ranked membership (a changed team forces a recompute).
+    pub team: u64,
+    /// Best first; ties by lower id (the fairness tie-break is applied at decision time).
+    pub ranked: Vec<Ranked>,
+    /// Cumulative integer weights (score x 1000, or 1 each when all are 0) of the first k.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub top_cumulative: Vec<u64>,
+}
+
+impl PartialEq for Standings {
+    fn eq(&self, other: &Self) -> bool {
+        self.from == other.from
+            && self.to == other.to
+            && self.as_of == other.as_of
+            && self.team == other.team
+            && self.top_cumulative == other.top_cumulative
+            && self.ranked.len() == other.ranked.len()
+            && self
+                .ranked
+                .iter()
+                .zip(&other.ranked)
+                .all(|(a, b)| a.rep == b.rep && a.score.to_bits() == b.score.to_bits())
+    }
+}
+
+// Scores are finite (non-finite metrics are refused by `Metrics::record`, weights are
+// validated), so bitwise equality is an equivalence relation.
+impl Eq for Standings {}
+
+/// The ranking strategy.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    key: String,
+    window: Window,
+    weights: BTreeMap<String, f64>,
+    mode: RankingMode,
+    reps: Vec<RepId>,
+    team: u64,
+}
+
+impl Ranking {
+    /// A ranking of `team` over `window` by the weighted sum of the named metrics (a missing
+    /// metric reads 0; non-finite weights read 0). `key` names its cache entry.
+    pub fn new(
+        team: &Team,
+        key: impl Into<String>,
+        window: Window,
+        weights: BTreeMap<String, f64>,
+        mode: RankingMode,
+    ) -> Self {
+        let reps: Vec<RepId> = team
+            .reps()
+            .iter()
+            .filter(|r| rotates(r))
+            .map(|r| r.id)
+            .collect();
+        let members: Vec<(RepId, u32)> = reps.iter().map(|r| (*r, 1)).collect();
+        let weights = weights
+            .into_iter()
+            .map(|(k, w)| (k, if w.is_finite() { w } else { 0.0 }))
+            .collect();
+        Self {
+            key: key.into(),
+            window,
+            weights,
+            mode,
+            reps,
+            team: super::rotation::fingerprint(&members),
+        }
+    }
+
+    /// Seed rule 2b: the rep with the most `inquiries` this calendar month.
+    pub fn master_account(team: &Team) -> Self {
+        let weights = BTreeMap::from([("inquiries".to_owned(), 1.0)]);
+        Self::new(
+            team,
+            "master_account",
+            Window::ThisMonth,
+            weights,
+            RankingMode::Top1,
+        )
+    }
+
+    /// Seed rule 3: last week's best performer by the weighted metrics.
+    pub fn previous_week(team: &Team, weights: BTreeMap<String, f64>) -> Self {
+        Self::new(
+            team,
+            "website",
+            Window::PreviousWeek,
+            weights,
+            RankingMode::Top1,
+        )
+    }
+
+    /// The cache key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn fresh(&self, standings: &Standings, days: &Range<NaiveDate>, today: NaiveDate) -> bool {
+        standings.from == days.start
+            && standings.to == days.end
+            && standings.team == self.team
+            && (!self.window.is_open() || standings.as_of == Some(today))
+    }
+
+    /// Computes the standings for the request's period (the per-period step; decisions call it
+    /// only when the cache is missing or stale).
+    pub fn rank(&self, request: &Request<'_>) -> Standings {
+        let days = self.window.days(request);
+        let mut ranked: Vec<Ranked> = self
+            .reps
+            .iter()
+            .map(|&rep| {
+                let score = request.metrics.map_or(0.0, |m| {
+                    self.weights
+                        .iter()
+                        .map(|(name, w)| w * m.total(rep, name, days.clone()))
+                        .sum()
+                });
+                let score = if score.is_finite() { score } else { 0.0 };
+                Ranked { rep, score }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rep.cmp(&b.rep)));
+        let mut top_cumulative = Vec::new();
+        if let RankingMode::TopK { k } = self.mode {
+            let top = &ranked[..ranked.len().min(k as usize)];
+            let all_zero = top.iter().all(|r| r.score <= 0.0);
+            let mut running = 0u64;
+            for r in top {
+                // Scores to integer weights (milli-points); negative scores weigh nothing.
+                let w = if all_zero {
+                    1
+                } else {
+                    (r.score.max(0.0) * 1000.0) as u64
+                };
+                running = running.saturating_add(w);
+                top_cumulative.push(running);
+            }
+        }
+        Standings {
+            from: days.start,
+            to: days.end,
+            as_of: self
+                .window
+                .is_open()
+                .then(|| request.zone.day_of(request.now)),
+            team: self.team,
+            ranked,
+            top_cumulative,
+        }
+    }
+
+    fn top1(
+        standings: &Standings,
+        request: &Request<'_>,
+        examined: &mut Examined,
+    ) -> Option<(RepId, f64, usize)> {
+        let mut best: Option<(RepId, f64, usize)> = None;
+        let mut ties = 0;
+        for (rank, entry) in standings.ranked.iter().enumerate() {
+            if let Some((b, score, _)) = best {
+                if entry.score.to_bits() != score.to_bits() || ties >= MAX_TIE_SCAN {
+                    break;
+                }
+                ties += 1;
+                if fairness_key(request, entry.rep) >= fairness_key(request, b) {
+                    continue;
+                }
+            }
+            let Some(rep) = request.team.get(entry.rep) else {
+                continue;
+            };
+            examined.consider();
+            match check_rep(request, rep) {
+                None => best = Some((entry.rep, entry.score, rank)),
+                Some(reason) => examined.exclude(entry.rep, reason),
+            }
+        }
+        best
+    }
+
+    fn top_k(
+        standings: &Standings,
+        request: &Request<'_>,
+        rng: &mut dyn Rng,
+        examined: &mut Examined,
+    ) -> Option<(RepId, f64, usize)> {
+        let total = standings.top_cumulative.last().copied()?;
+        for _ in 0..16 {
+            let x = below(rng, total);
+            let rank = standings.top_cumulative.partition_point(|&c| c <= x);
+            let entry = standings.ranked.get(rank)?;
+            let rep = request.team.get(entry.rep)?;
+            examined.consider();
+            match check_rep(request, rep) {
+                None => return Some((entry.rep, entry.score, rank)),
+                Some(reason) => examined.exclude(entry.rep, reason),
+            }
+        }
+        None
+    }
+}
+
+impl Allocator for Ranking {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        let client = request.client;
+        let days = self.window.days(request);
+        let today = request.zone.day_of(request.now);
+        let computed;
+        let mut update = None;
+        let standings = match request.state.standings.get(&self.key) {
+            Some(cached) if self.fresh(cached, &days, today) => cached,
+            _ => {
+                computed = self.rank(request);
+                update = Some(StateUpdate::Standings {
+                    key: self.key.clone(),
+                    standings: computed.clone(),
+                });
+                &computed
+            }
+        };
+        let mut examined = Examined::default();
+        let picked = match self.mode {
+            RankingMode::Top1 => Self::top1(standings, request, &mut examined),
+            RankingMode::TopK { .. } => Self::top_k(standings, request, rng, &mut examined)
+                .or_else(|| Self::top1(standings, request, &mut examined)),
+        };
+        let window = format!("{:?} {}..{}", self.window, days.start, days.end);
+        let mut decision = match picked {
+            Some((rep, score, rank)) => {
+                let reason = format!("{rep} ranks #{} over {window} with score {score}", rank + 1);
+                let explanation =
+                    examined.explain(&format!("ranking:{}", self.key), reason, Some(score));
+                Decision::assigned(client.id, rep, explanation)
+            }
+            None => {
+                let reason = format!("no ranked rep over {window} is eligible");
+                Decision::unassigned(
+                    client.id,
+                    examined.explain(&format!("ranking:{}", self.key), reason, None),
+                )
+            }
+        };
+        decision.updates.extend(update);
+        decision
+    }
+}

@@ -1,0 +1,302 @@
+//! A smooth weighted rotation in O(log n) per turn: earliest eligible virtual deadline first.
+//!
+//! Every member `i` of weight `w_i` that has been served `c_i` turns after `t` turns in total
+//! (total weight `W`) is *eligible* when `c_i / w_i <= t / W` (it has not run ahead of its
+//! share) and has the *deadline* `(c_i + 1) / w_i`. Each turn goes to the eligible member with
+//! the earliest deadline (ties: served longest ago, then lower id). This is EEVDF (Stoica et al.)
+//! with unit requests, which keeps every member's lag `w_i t / W - c_i` strictly inside
+//! `(-1, 1)`: shares stay within one turn of weight x turns over every prefix, interleaved
+//! smoothly instead of in bursts. With equal weights, counts never differ by more than one.
+//!
+//! Eligibility and deadlines only change when a member is served, so the members sit in two
+//! ordered sets, `ready` (eligible, by deadline) and `waiting` (by eligible time). A turn is
+//! the first of `ready`; serving moves one member and promotes the `waiting` members that have
+//! become eligible, each promoted once per own turn: O(log n) amortised. All comparisons are
+//! exact integer cross-multiplications (no floating point, no rounding drift).
+
+use crate::ids::RepId;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One rotation member's bookkeeping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Relative share (at least 1).
+    pub weight: u32,
+    /// Turns received in this epoch, relative to its starting level (may be negative after a
+    /// re-base: turns it is owed).
+    pub served: i64,
+    /// The sequence number of its last turn (0: never served), for the "longest since" tie-break.
+    pub last_seq: u64,
+}
+
+/// `num / den`, compared exactly.
+#[derive(Clone, Copy, Debug)]
+struct Frac {
+    num: i64,
+    den: u32,
+}
+
+impl Ord for Frac {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (i128::from(self.num) * i128::from(other.den))
+            .cmp(&(i128::from(other.num) * i128::from(self.den)))
+    }
+}
+impl PartialOrd for Frac {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Frac {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Frac {}
+
+/// A member's place in one of the two ordered sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Slot {
+    at: Frac,
+    last_seq: u64,
+    rep: RepId,
+}
+
+/// A weighted rotation's state, kept in [`AllocState`](super::AllocState) under a strategy key.
+/// Serialised as its members and counters; the ordered sets are rebuilt on load.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RotationData", into = "RotationData")]
+pub struct Rotation {
+    data: RotationData,
+    /// Sum of the members' weights (derived; members only change by `new`/`rebase`).
+    total: u64,
+    ready: BTreeSet<Slot>,
+    waiting: BTreeSet<Slot>,
+}
+
+/// The serialised form of a [`Rotation`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct RotationData {
+    /// Turns taken in this epoch (an epoch starts when the membership changes).
+    turns: u64,
+    /// Turns ever taken (never reset), for tie-breaks across epochs.
+    seq: u64,
+    /// Hash of the membership (ids and weights) this epoch was built for.
+    fingerprint: u64,
+    members: BTreeMap<RepId, Member>,
+}
+
+impl From<RotationData> for Rotation {
+    fn from(data: RotationData) -> Self {
+        let total = data.members.values().map(|m| u64::from(m.weight)).sum();
+        let mut rotation = Rotation {
+            data,
+            total,
+            ready: BTreeSet::new(),
+            waiting: BTreeSet::new(),
+        };
+        let ids: Vec<RepId> = rotation.data.members.keys().copied().collect();
+        for rep in ids {
+            rotation.place(rep);
+        }
+        rotation
+    }
+}
+
+impl From<Rotation> for RotationData {
+    fn from(rotation: Rotation) -> Self {
+        rotation.data
+    }
+}
+
+/// A fingerprint of a membership (FNV-1a over ids and weights, in id order).
+pub(crate) fn fingerprint(members: &[(RepId, u32)]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (rep, weight) in members {
+        for byte in rep.0.to_le_bytes().into_iter().chain(weight.to_le_bytes()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl Rotation {
+    /// A fresh rotation: everyone at level zero. `members` in id order, weights at least 1.
+    pub fn new(members: &[(RepId, u32)]) -> Self {
+        let data = RotationData {
+            turns: 0,
+            seq: 0,
+            fingerprint: fingerprint(members),
+            members: members
+                .iter()
+                .map(|&(rep, weight)| {
+                    let member = Member {
+                        weight: weight.max(1),
+                        served: 0,
+                        last_seq: 0,
+                    };
+                    (rep, member)
+                })
+                .collect(),
+        };
+        data.into()
+    }
+
+    /// A rotation for a changed membership that keeps everyone's place: each staying member's
+    /// lag (turns owed or ahead) carries over, rounded to whole turns; newcomers start at the
+    /// team's current level; leavers are dropped.
+    pub fn rebase(&self, members: &[(RepId, u32)]) -> Self {
+        let old_total = self.total_weight();
+        let mut data = RotationData {
+            turns: 0,
+            seq: self.data.seq,
+            fingerprint: fingerprint(members),
+            members: BTreeMap::new(),
+        };
+        for &(rep, weight) in members {
+            let (served, last_seq) = match self.data.members.get(&rep) {
+                Some(m) if old_total > 0 => {
+                    // ahead = served - t w / W, in turns; rounded to the nearest whole turn.
+                    let scaled = i128::from(m.served) * i128::from(old_total)
+                        - i128::from(self.data.turns) * i128::from(m.weight);
+                    let total = i128::from(old_total);
+                    let rounded = (2 * scaled + total).div_euclid(2 * total);
+                    (i64::try_from(rounded).unwrap_or(0), m.last_seq)
+                }
+                Some(m) => (0, m.last_seq),
+                None => (0, 0),
+            };
+            data.members.insert(
+                rep,
+                Member {
+                    weight: weight.max(1),
+                    served,
+                    last_seq,
+                },
+            );
+        }
+        data.into()
+    }
+
+    /// The membership fingerprint this rotation was built for.
+    pub fn fingerprint(&self) -> u64 {
+        self.data.fingerprint
+    }
+
+    /// Turns taken in the current epoch.
+    pub fn turns(&self) -> u64 {
+        self.data.turns
+    }
+
+    /// The members and their bookkeeping, in id order.
+    pub fn members(&self) -> &BTreeMap<RepId, Member> {
+        &self.data.members
+    }
+
+    fn total_weight(&self) -> u64 {
+        self.total
+    }
+
+    /// The members in the order the rotation would serve them now: the eligible ones by
+    /// deadline, then the others by when they become eligible. The first is the next turn.
+    pub fn order(&self) -> impl Iterator<Item = RepId> + '_ {
+        self.ready.iter().chain(self.waiting.iter()).map(|s| s.rep)
+    }
+
+    /// Gives `rep` one turn. Unknown reps are ignored.
+    pub fn serve(&mut self, rep: RepId) {
+        if !self.data.members.contains_key(&rep) {
+            return;
+        }
+        self.unplace(rep);
+        self.data.turns += 1;
+        self.data.seq += 1;
+        let seq = self.data.seq;
+        if let Some(m) = self.data.members.get_mut(&rep) {
+            m.served += 1;
+            m.last_seq = seq;
+        }
+        self.place(rep);
+        self.promote();
+    }
+
+    /// Resets `rep` to the team's current level (zero lag rounded down: due, not owed).
+    pub fn calibrate(&mut self, rep: RepId) {
+        let total = self.total_weight();
+        if total == 0 || !self.data.members.contains_key(&rep) {
+            return;
+        }
+        self.unplace(rep);
+        let turns = self.data.turns;
+        if let Some(m) = self.data.members.get_mut(&rep) {
+            let level = u128::from(turns) * u128::from(m.weight) / u128::from(total);
+            // Owed turns are forgiven; a rep already ahead keeps its place.
+            m.served = m.served.max(i64::try_from(level).unwrap_or(i64::MAX));
+        }
+        self.place(rep);
+    }
+
+    fn eligible(&self, m: &Member) -> bool {
+        i128::from(m.served) * i128::from(self.total)
+            <= i128::from(self.data.turns) * i128::from(m.weight)
+    }
+
+    fn slots(&self, rep: RepId, m: &Member) -> (Slot, Slot) {
+        let deadline = Slot {
+            at: Frac {
+                num: m.served.saturating_add(1),
+                den: m.weight,
+            },
+            last_seq: m.last_seq,
+            rep,
+        };
+        let start = Slot {
+            at: Frac {
+                num: m.served,
+                den: m.weight,
+            },
+            last_seq: m.last_seq,
+            rep,
+        };
+        (deadline, start)
+    }
+
+    fn place(&mut self, rep: RepId) {
+        let Some(m) = self.data.members.get(&rep).copied() else {
+            return;
+        };
+        let (deadline, start) = self.slots(rep, &m);
+        if self.eligible(&m) {
+            self.ready.insert(deadline);
+        } else {
+            self.waiting.insert(start);
+        }
+    }
+
+    fn unplace(&mut self, rep: RepId) {
+        let Some(m) = self.data.members.get(&rep).copied() else {
+            return;
+        };
+        let (deadline, start) = self.slots(rep, &m);
+        self.ready.remove(&deadline);
+        self.waiting.remove(&start);
+    }
+
+    fn promote(&mut self) {
+        while let Some(first) = self.waiting.first().copied() {
+            let Some(m) = self.data.members.get(&first.rep).copied() else {
+                self.waiting.pop_first();
+                continue;
+            };
+            if !self.eligible(&m) {
+                break;
+            }
+            self.waiting.pop_first();
+            let (deadline, _) = self.slots(first.rep, &m);
+            self.ready.insert(deadline);
+        }
+    }
+}

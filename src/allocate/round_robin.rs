@@ -1,0 +1,179 @@
+//! Round-robin: fair, smoothly weighted rotation over the available reps.
+//!
+//! The rotation is a [`Rotation`] (earliest eligible virtual deadline first, O(log n) per turn)
+//! stored in [`AllocState::rotations`](super::AllocState) under this strategy's key, so a
+//! restart continues where it was. Inactive reps are not members; reps of weight 0 are not
+//! members either. A member that must be skipped (on leave, at cap, over quota) is, by default,
+//! calibrated to the team's current level ([`Rejoin::Calibrate`]) so that it neither floods on
+//! return nor starves.
+
+use super::eligibility::check_rep;
+use super::explain::Examined;
+use super::rotation::fingerprint;
+use super::{Allocator, Decision, Rejoin, Request, Rotation, StateUpdate, Team};
+use crate::ids::RepId;
+use crate::model::{Availability, Rep};
+use crate::rng::Rng;
+
+/// Smooth weighted round-robin over a set of reps.
+#[derive(Clone, Debug)]
+pub struct RoundRobin {
+    key: String,
+    members: Vec<(RepId, u32)>,
+    fingerprint: u64,
+    rejoin: Rejoin,
+}
+
+/// True when a rep belongs in rotations at all (inactive reps never do; weight 0 means none).
+pub(crate) fn rotates(rep: &Rep) -> bool {
+    rep.availability != Availability::Inactive && rep.weight > 0
+}
+
+impl RoundRobin {
+    /// A rotation over the whole team (key `"round_robin"`), each rep by its weight.
+    pub fn new(team: &Team) -> Self {
+        Self::over(
+            "round_robin",
+            team.reps()
+                .iter()
+                .filter(|r| rotates(r))
+                .map(|r| (r.id, r.weight)),
+        )
+    }
+
+    /// A rotation named `key` over the given reps and weights (weight 0 leaves a rep out;
+    /// a repeated id keeps its last weight).
+    pub fn over(key: impl Into<String>, members: impl IntoIterator<Item = (RepId, u32)>) -> Self {
+        let mut members: Vec<(RepId, u32)> = members.into_iter().filter(|m| m.1 > 0).collect();
+        members.sort_by_key(|m| m.0);
+        members.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.1 = later.1;
+            }
+            same
+        });
+        let fingerprint = fingerprint(&members);
+        Self {
+            key: key.into(),
+            members,
+            fingerprint,
+            rejoin: Rejoin::default(),
+        }
+    }
+
+    /// Renames the state key (two rotations with one key share one rotation).
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = key.into();
+        self
+    }
+
+    /// Sets what happens to a rep the rotation had to skip.
+    pub fn with_rejoin(mut self, rejoin: Rejoin) -> Self {
+        self.rejoin = rejoin;
+        self
+    }
+
+    /// The key of this rotation's state in [`AllocState`](super::AllocState).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The members and their weights, in id order.
+    pub fn members(&self) -> &[(RepId, u32)] {
+        &self.members
+    }
+
+    /// The rotation state as it stands for this membership, and the update that installs it
+    /// when the stored one is missing or was built for another membership.
+    pub(crate) fn current<'s>(
+        &self,
+        request: &'s Request<'_>,
+        fresh: &'s mut Option<Rotation>,
+    ) -> (&'s Rotation, Option<StateUpdate>) {
+        match request.state.rotations.get(&self.key) {
+            Some(stored) if stored.fingerprint() == self.fingerprint => (stored, None),
+            stored => {
+                let built = match stored {
+                    Some(old) => old.rebase(&self.members),
+                    None => Rotation::new(&self.members),
+                };
+                let update = StateUpdate::Rotation {
+                    key: self.key.clone(),
+                    rotation: built.clone(),
+                };
+                (fresh.insert(built), Some(update))
+            }
+        }
+    }
+
+    /// Walks the rotation from its next turn and returns the first eligible member, with the
+    /// updates (install, calibrations, the turn) that acting on the decision applies.
+    pub(crate) fn pick(
+        &self,
+        request: &Request<'_>,
+        examined: &mut Examined,
+    ) -> (Option<RepId>, Vec<StateUpdate>) {
+        let mut fresh = None;
+        let (rotation, install) = self.current(request, &mut fresh);
+        let mut updates: Vec<StateUpdate> = install.into_iter().collect();
+        for rep_id in rotation.order() {
+            let Some(rep) = request.team.get(rep_id) else {
+                continue;
+            };
+            examined.consider();
+            match check_rep(request, rep) {
+                None => {
+                    updates.push(StateUpdate::Served {
+                        key: self.key.clone(),
+                        rep: rep_id,
+                    });
+                    return (Some(rep_id), updates);
+                }
+                Some(reason) => {
+                    examined.exclude(rep_id, reason);
+                    if self.rejoin == Rejoin::Calibrate {
+                        updates.push(StateUpdate::Calibrate {
+                            key: self.key.clone(),
+                            rep: rep_id,
+                        });
+                    }
+                }
+            }
+        }
+        (None, updates)
+    }
+}
+
+impl Allocator for RoundRobin {
+    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
+        let mut examined = Examined::default();
+        let (rep, updates) = self.pick(request, &mut examined);
+        let client = request.client.id;
+        let mut decision = match rep {
+            Some(rep) => {
+                let turn = request
+                    .state
+                    .rotations
+                    .get(&self.key)
+                    .map_or(0, Rotation::turns);
+                let explanation = examined.explain(
+                    "round_robin",
+                    format!("{rep} is next in rotation {:?}", self.key),
+                    Some(turn as f64),
+                );
+                Decision::assigned(client, rep, explanation)
+            }
+            None => Decision::unassigned(
+                client,
+                examined.explain(
+                    "round_robin",
+                    format!("no member of rotation {:?} is eligible", self.key),
+                    None,
+                ),
+            ),
+        };
+        decision.updates = updates;
+        decision
+    }
+}

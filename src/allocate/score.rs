@@ -1,0 +1,203 @@
+//! Score-weighted: a lead score from weighted factors, tiers mapped to rep experience tiers,
+//! weighted random choice within the tier.
+//!
+//! High-value leads go to the most capable reps and low-value leads to newcomers who need the
+//! practice (seed rule 6). Each band keeps its reps with cumulative weights, built once per
+//! team; a draw is one `below` on the caller's RNG and a binary search: O(log n). A drawn rep
+//! that is ineligible is rejected and the draw repeated (which samples exactly the weights
+//! restricted to the eligible reps); after a bounded number of rejections the band is walked
+//! once, still without allocating.
+
+use super::eligibility::check_rep;
+use super::explain::Examined;
+use super::round_robin::rotates;
+use super::{Allocator, Decision, Request, Team};
+use crate::ids::RepId;
+use crate::model::{LeadInputs, Tier};
+use crate::rng::{Rng, below};
+use serde::{Deserialize, Serialize};
+
+/// How many rejected draws before the band is walked.
+const MAX_REJECTIONS: u32 = 16;
+
+/// Weights of the lead-score factors. The score is their weighted mean, 0-100.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeadFactors {
+    /// Weight of the budget rating.
+    pub budget: f64,
+    /// Weight of the urgency rating.
+    pub urgency: f64,
+    /// Weight of the product-fit rating.
+    pub product_fit: f64,
+}
+
+impl Default for LeadFactors {
+    fn default() -> Self {
+        Self {
+            budget: 1.0,
+            urgency: 1.0,
+            product_fit: 1.0,
+        }
+    }
+}
+
+impl LeadFactors {
+    /// The lead score, 0-100 (0 when every weight is 0 or invalid).
+    pub fn score(&self, lead: &LeadInputs) -> f64 {
+        let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
+        let parts = [
+            (clean(self.budget), lead.budget),
+            (clean(self.urgency), lead.urgency),
+            (clean(self.product_fit), lead.product_fit),
+        ];
+        let total: f64 = parts.iter().map(|p| p.0).sum();
+        if total == 0.0 {
+            return 0.0;
+        }
+        parts
+            .iter()
+            .map(|(w, x)| w * f64::from((*x).min(100)))
+            .sum::<f64>()
+            / total
+    }
+}
+
+/// One value band: leads scoring at least `min_score` go to reps of the listed tiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreTier {
+    /// The lowest lead score in the band (0-100).
+    pub min_score: u8,
+    /// Rep experience tiers that take the band's leads.
+    pub rep_tiers: Vec<Tier>,
+}
+
+#[derive(Clone, Debug)]
+struct Band {
+    min_score: u8,
+    reps: Vec<RepId>,
+    cumulative: Vec<u64>,
+}
+
+/// The score-weighted strategy.
+#[derive(Clone, Debug)]
+pub struct ScoreWeighted {
+    factors: LeadFactors,
+    bands: Vec<Band>,
+}
+
+impl ScoreWeighted {
+    /// Builds the bands' samplers for `team` (inactive and weight-0 reps left out).
+    pub fn new(team: &Team, factors: LeadFactors, tiers: &[ScoreTier]) -> Self {
+        let mut bands: Vec<Band> = tiers
+            .iter()
+            .map(|tier| {
+                let mut reps = Vec::new();
+                let mut cumulative = Vec::new();
+                let mut running = 0u64;
+                for rep in team.reps().iter().filter(|r| rotates(r)) {
+                    if tier.rep_tiers.contains(&rep.tier) {
+                        running += u64::from(rep.weight);
+                        reps.push(rep.id);
+                        cumulative.push(running);
+                    }
+                }
+                Band {
+                    min_score: tier.min_score.min(100),
+                    reps,
+                    cumulative,
+                }
+            })
+            .collect();
+        bands.sort_by_key(|b| std::cmp::Reverse(b.min_score));
+        Self { factors, bands }
+    }
+
+    fn weight_of(band: &Band, index: usize) -> u64 {
+        let before = if index == 0 {
+            0
+        } else {
+            band.cumulative[index - 1]
+        };
+        band.cumulative[index] - before
+    }
+
+    fn draw(
+        band: &Band,
+        request: &Request<'_>,
+        rng: &mut dyn Rng,
+        examined: &mut Examined,
+    ) -> Option<(RepId, u64)> {
+        let total = band.cumulative.last().copied().unwrap_or(0);
+        if total == 0 {
+            return None;
+        }
+        for _ in 0..MAX_REJECTIONS {
+            let x = below(rng, total);
+            let index = band.cumulative.partition_point(|&c| c <= x);
+            let id = band.reps.get(index).copied()?;
+            let rep = request.team.get(id)?;
+            examined.consider();
+            match check_rep(request, rep) {
+                None => return Some((id, Self::weight_of(band, index))),
+                Some(reason) => examined.exclude(id, reason),
+            }
+        }
+        // Many ineligible reps: draw once among the eligible ones, walking the band twice.
+        let eligible = |i: usize| {
+            request
+                .team
+                .get(band.reps[i])
+                .is_some_and(|r| check_rep(request, r).is_none())
+        };
+        let total: u64 = (0..band.reps.len())
+            .filter(|&i| eligible(i))
+            .map(|i| Self::weight_of(band, i))
+            .sum();
+        if total == 0 {
+            return None;
+        }
+        let mut x = below(rng, total);
+        for i in (0..band.reps.len()).filter(|&i| eligible(i)) {
+            let w = Self::weight_of(band, i);
+            if x < w {
+                return Some((band.reps[i], w));
+            }
+            x -= w;
+        }
+        None
+    }
+}
+
+impl Allocator for ScoreWeighted {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        let client = request.client;
+        let score = self.factors.score(&client.lead);
+        let mut examined = Examined::default();
+        let Some(band) = self.bands.iter().find(|b| score >= f64::from(b.min_score)) else {
+            let reason = format!("lead score {score:.1} falls in no band");
+            return Decision::unassigned(client.id, examined.explain("score", reason, Some(score)));
+        };
+        match Self::draw(band, request, rng, &mut examined) {
+            Some((rep, weight)) => {
+                let total = band.cumulative.last().copied().unwrap_or(0);
+                let reason = format!(
+                    "lead score {score:.1} maps to the band from {}; {rep} drawn with weight \
+                     {weight} of {total}",
+                    band.min_score
+                );
+                Decision::assigned(
+                    client.id,
+                    rep,
+                    examined.explain("score", reason, Some(score)),
+                )
+            }
+            None => {
+                let reason = format!(
+                    "lead score {score:.1} maps to the band from {}, which has no eligible rep",
+                    band.min_score
+                );
+                Decision::unassigned(client.id, examined.explain("score", reason, Some(score)))
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Territory: hierarchical regions, the most specific covering territory wins (seed rules 4, 5).
+//!
+//! Territories are indexed by their path (a `BTreeMap` keyed by segments), so a decision looks
+//! up the client's region and each ancestor, narrowest first: O(depth x log territories), no
+//! scan over reps. A territory whose reps are all ineligible falls back to its parent, then to
+//! the configured default strategy. Several reps in one territory are split by an inner
+//! strategy: a weighted rotation per territory (default), least-loaded, or, for purchased
+//! lists, the rep already holding the most clients in that region.
+
+use super::eligibility::{check_rep, fairness_key};
+use super::explain::Examined;
+use super::round_robin::rotates;
+use super::{Allocator, Decision, Explanation, LeastLoaded, Request, RoundRobin, Team};
+use crate::ids::RepId;
+use crate::model::Region;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How a territory with several reps chooses among them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TerritoryInner {
+    /// A weighted rotation per territory (state key `territory:<path>`).
+    #[default]
+    RoundRobin,
+    /// The rep with the lowest open load relative to capacity.
+    LeastLoaded,
+    /// The rep already holding the most clients in the territory's region (purchased lists);
+    /// ties by longest since last assignment, then id.
+    MostHeldInRegion,
+}
+
+struct Node {
+    region: Region,
+    reps: Vec<RepId>,
+    rotation: RoundRobin,
+}
+
+/// The territory strategy.
+pub struct Territory {
+    nodes: BTreeMap<Vec<String>, Node>,
+    inner: TerritoryInner,
+    load: LeastLoaded,
+    default: Option<Box<dyn Allocator>>,
+}
+
+impl std::fmt::Debug for Territory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Territory")
+            .field("territories", &self.nodes.len())
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Territory {
+    /// Territories taken from each rep's `regions` (inactive reps left out).
+    pub fn new(team: &Team) -> Self {
+        let mut map: BTreeMap<Region, Vec<RepId>> = BTreeMap::new();
+        for rep in team.reps().iter().filter(|r| rotates(r)) {
+            for region in &rep.regions {
+                map.entry(region.clone()).or_default().push(rep.id);
+            }
+        }
+        Self::from_map(team, map)
+    }
+
+    /// Territories given explicitly: region to reps (unknown and inactive reps are dropped).
+    pub fn from_map(team: &Team, map: BTreeMap<Region, Vec<RepId>>) -> Self {
+        let mut nodes = BTreeMap::new();
+        for (region, mut reps) in map {
+            reps.retain(|id| team.get(*id).is_some_and(rotates));
+            reps.sort();
+            reps.dedup();
+            if reps.is_empty() {
+                continue;
+            }
+            let weights = reps
+                .iter()
+                .filter_map(|id| team.get(*id).map(|r| (r.id, r.weight)));
+            let rotation = RoundRobin::over(format!("territory:{region}"), weights);
+            nodes.insert(
+                region.segments().to_vec(),
+                Node {
+                    region,
+                    reps,
+                    rotation,
+                },
+            );
+        }
+        Self {
+            nodes,
+            inner: TerritoryInner::default(),
+            load: LeastLoaded::default(),
+            default: None,
+        }
+    }
+
+    /// Sets the inner strategy (builder style).
+    pub fn with_inner(mut self, inner: TerritoryInner) -> Self {
+        self.inner = inner;
+        self
+    }
+
+    /// Sets the strategy used when no territory covers the client or none has an eligible rep.
+    pub fn with_default(mut self, default: Box<dyn Allocator>) -> Self {
+        self.default = Some(default);
+        self
+    }
+
+    /// The most specific territory covering `region`, if any.
+    pub fn territory_of(&self, region: &Region) -> Option<&Region> {
+        region
+            .ancestry()
+            .find_map(|path| self.nodes.get(path))
+            .map(|n| &n.region)
+    }
+
+    fn most_held(
+        &self,
+        request: &Request<'_>,
+        node: &Node,
+        examined: &mut Examined,
+    ) -> Option<(RepId, u32)> {
+        let mut best: Option<(RepId, u32)> = None;
+        for &id in &node.reps {
+            let Some(rep) = request.team.get(id) else {
+                continue;
+            };
+            examined.consider();
+            if let Some(reason) = check_rep(request, rep) {
+                examined.exclude(id, reason);
+                continue;
+            }
+            let held = request.view.held_in_region(id, &node.region);
+            let better = match best {
+                None => true,
+                Some((b, b_held)) => {
+                    held > b_held
+                        || (held == b_held && fairness_key(request, id) < fairness_key(request, b))
+                }
+            };
+            if better {
+                best = Some((id, held));
+            }
+        }
+        best
+    }
+}
+
+impl Allocator for Territory {
+    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        let client = request.client;
+        let mut examined = Examined::default();
+        let mut tried = 0u32;
+        for path in client.region.ancestry() {
+            let Some(node) = self.nodes.get(path) else {
+                continue;
+            };
+            tried += 1;
+            let outcome = match self.inner {
+                TerritoryInner::RoundRobin => {
+                    let (rep, updates) = node.rotation.pick(request, &mut examined);
+                    rep.map(|r| (r, updates, None, "next in the territory's rotation"))
+                }
+                TerritoryInner::LeastLoaded => {
+                    let reps = node.reps.iter().filter_map(|id| request.team.get(*id));
+                    self.load
+                        .pick(request, reps, &mut examined)
+                        .map(|(r, l, c)| {
+                            let ratio = f64::from(l) / f64::from(c.max(1));
+                            (r, Vec::new(), Some(ratio), "least loaded in the territory")
+                        })
+                }
+                TerritoryInner::MostHeldInRegion => self
+                    .most_held(request, node, &mut examined)
+                    .map(|(r, held)| {
+                        let figure = Some(f64::from(held));
+                        (
+                            r,
+                            Vec::new(),
+                            figure,
+                            "holds the most clients in the region",
+                        )
+                    }),
+            };
+            if let Some((rep, updates, figure, why)) = outcome {
+                let reason = format!(
+                    "client in {:?}; territory {:?} is the most specific with an eligible rep; \
+                     {rep} {why}",
+                    client.region.to_string(),
+                    node.region.to_string(),
+                );
+                let mut decision = Decision::assigned(
+                    client.id,
+                    rep,
+                    examined.explain("territory", reason, figure),
+                );
+                decision.updates = updates;
+                return decision;
+            }
+        }
+        let reason = if tried == 0 {
+            format!("no territory covers {:?}", client.region.to_string())
+        } else {
+            format!(
+                "{tried} covering territories of {:?} have no eligible rep",
+                client.region.to_string()
+            )
+        };
+        let own = examined.explain("territory", reason, None);
+        match &self.default {
+            Some(default) => {
+                let mut decision = default.allocate(request, rng);
+                let inner = std::mem::take(&mut decision.explanation);
+                decision.explanation = Explanation {
+                    rule: "territory:default".to_owned(),
+                    considered: own.considered + inner.considered,
+                    reason: format!("{}; the default strategy decided", own.reason),
+                    figure: inner.figure,
+                    steps: vec![own, inner],
+                    ..Explanation::default()
+                };
+                decision
+            }
+            None => Decision::unassigned(client.id, own),
+        }
+    }
+}

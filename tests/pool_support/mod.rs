@@ -1,0 +1,110 @@
+//! Shared fixtures for the pool tests: a clock origin, a team, and a state that logs events.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use leadpool::allocate::Team;
+use leadpool::ids::{ClientId, RepId};
+use leadpool::model::{Client, DedupeKeys, Rep, Source};
+use leadpool::pool::{Command, Event, PoolError, PoolPolicy, PoolState, execute};
+
+/// Monday 2 November 2026, 09:00 UTC.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+pub fn day(n: i64) -> DateTime<Utc> {
+    t0() + Duration::days(n)
+}
+
+pub fn team(reps: u64) -> Team {
+    Team::new((1..=reps).map(|i| Rep::new(RepId(i), format!("rep {i}"))))
+}
+
+pub fn client(id: u64) -> Client {
+    Client::new(ClientId(id), format!("client {id}"), Source::Website, t0())
+}
+
+pub fn client_with_company(id: u64, company: &str) -> Client {
+    client(id).with_keys(DedupeKeys::from_raw(Some(company), None, None, None))
+}
+
+pub const A: RepId = RepId(1);
+pub const B: RepId = RepId(2);
+pub const C: RepId = RepId(3);
+
+/// A pool state with its policy and the log of every accepted event.
+pub struct World {
+    pub state: PoolState,
+    pub policy: PoolPolicy,
+    pub log: Vec<Event>,
+}
+
+impl World {
+    pub fn new(reps: u64, policy: PoolPolicy) -> Self {
+        Self {
+            state: PoolState::new(team(reps)),
+            policy,
+            log: Vec::new(),
+        }
+    }
+
+    pub fn run(&mut self, command: Command, at: DateTime<Utc>) -> Result<Vec<Event>, PoolError> {
+        let events = execute(&mut self.state, &command, at, &self.policy)?;
+        if let Command::ChangePolicy { policy } = &command {
+            self.policy = (**policy).clone();
+        }
+        self.log.extend(events.iter().cloned());
+        Ok(events)
+    }
+
+    pub fn import(&mut self, ids: impl IntoIterator<Item = u64>) {
+        for id in ids {
+            self.run(
+                Command::Import {
+                    client: Box::new(client(id)),
+                },
+                t0(),
+            )
+            .expect("a fresh id imports");
+        }
+    }
+
+    pub fn claim(
+        &mut self,
+        id: u64,
+        rep: RepId,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Event>, PoolError> {
+        self.run(
+            Command::Claim {
+                client: ClientId(id),
+                rep,
+            },
+            at,
+        )
+    }
+
+    pub fn sweep(&mut self, at: DateTime<Utc>) -> Vec<Event> {
+        self.run(Command::Sweep, at)
+            .expect("a sweep is never refused")
+    }
+
+    pub fn owner(&self, id: u64) -> Option<RepId> {
+        self.state.client(ClientId(id)).and_then(|c| c.owner)
+    }
+
+    pub fn holding(&self, rep: RepId) -> u32 {
+        self.state.ledger(rep).holding
+    }
+}
+
+/// The seed 001 policy: remind after 7 days, release 3 days later, 5-day cooldown.
+pub fn seed_policy() -> PoolPolicy {
+    PoolPolicy {
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        cooldown_days: 5,
+        protection_days: 30,
+        ..PoolPolicy::default()
+    }
+}

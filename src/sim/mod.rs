@@ -12,12 +12,17 @@
 //! behind the [`RepBehaviour`] trait.
 
 mod behaviour;
+mod driver;
+mod policy;
 mod render;
 mod report;
 mod stream;
+mod tally;
 mod team;
 
 pub use behaviour::{Close, RepBehaviour, RepProfile, SeededBehaviour, Today};
+pub use driver::{LOST_REASON, SimOutcome, Simulation};
+pub use policy::SimPolicy;
 pub use report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 pub use stream::{Arrival, LeadStream, StreamConfig, default_regions, default_tags};
 pub use team::{SyntheticTeam, TeamConfig};

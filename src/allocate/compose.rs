@@ -70,7 +70,7 @@ impl Allocator for Router {
         decision.explanation = Explanation {
             rule: format!("router:{kind:?}"),
             considered: inner.considered,
-            reason: format!("source {kind:?} routed to {}: {}", inner.rule, inner.reason),
+            reason: format!("source {kind:?} routed to {}", inner.rule),
             figure: inner.figure,
             steps: vec![inner],
             ..Explanation::default()
@@ -121,14 +121,14 @@ impl Allocator for Fallback {
                 return decision;
             }
             let explanation = std::mem::take(&mut decision.explanation);
-            let reason = explanation.reason.clone();
+            let winner = explanation.rule.clone();
             let figure = explanation.figure;
             steps.push(explanation);
             if let Some(rep) = decision.rep {
                 let explanation = Explanation {
                     rule: "fallback".to_owned(),
                     considered,
-                    reason: format!("attempt {} decided: {reason}", steps.len()),
+                    reason: format!("attempt {} ({winner}) decided", steps.len()),
                     figure,
                     steps,
                     ..Explanation::default()

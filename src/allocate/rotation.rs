@@ -85,7 +85,32 @@ struct RotationData {
     seq: u64,
     /// Hash of the membership (ids and weights) this epoch was built for.
     fingerprint: u64,
+    /// Serialised as a list of `[rep, member]` pairs: map keys that are numbers do not survive
+    /// the buffering of internally tagged enums ([`StateUpdate`](super::StateUpdate)) in JSON.
+    #[serde(with = "member_list")]
     members: BTreeMap<RepId, Member>,
+}
+
+mod member_list {
+    use super::{Member, RepId};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<S: Serializer>(
+        members: &BTreeMap<RepId, Member>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let list: Vec<(RepId, Member)> = members.iter().map(|(k, v)| (*k, *v)).collect();
+        list.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<RepId, Member>, D::Error> {
+        Ok(Vec::<(RepId, Member)>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
 }
 
 impl From<RotationData> for Rotation {
@@ -223,20 +248,36 @@ impl Rotation {
         self.promote();
     }
 
-    /// Resets `rep` to the team's current level (zero lag rounded down: due, not owed).
+    /// Brings a skipped `rep` up to the team's current level: it is credited the turns it
+    /// would have had, and the rotation's clock advances by the same amount, as if they had
+    /// been served. Others keep their places; the rep is due (not owed) when it returns, so it
+    /// neither floods nor starves. A rep already ahead is left where it is.
     pub fn calibrate(&mut self, rep: RepId) {
-        let total = self.total_weight();
-        if total == 0 || !self.data.members.contains_key(&rep) {
+        let Some(m) = self.data.members.get(&rep).copied() else {
+            return;
+        };
+        let others = self.total.saturating_sub(u64::from(m.weight));
+        if others == 0 {
+            return;
+        }
+        // Solve c' = (t + c' - c) w / W for the new level c' (rounded down).
+        let behind = i128::from(self.data.turns) - i128::from(m.served);
+        let level =
+            i128::from(m.served).max(behind.max(0) * i128::from(m.weight) / i128::from(others));
+        let credit = level - i128::from(m.served);
+        if credit <= 0 {
             return;
         }
         self.unplace(rep);
-        let turns = self.data.turns;
-        if let Some(m) = self.data.members.get_mut(&rep) {
-            let level = u128::from(turns) * u128::from(m.weight) / u128::from(total);
-            // Owed turns are forgiven; a rep already ahead keeps its place.
-            m.served = m.served.max(i64::try_from(level).unwrap_or(i64::MAX));
+        if let Some(member) = self.data.members.get_mut(&rep) {
+            member.served = i64::try_from(level).unwrap_or(i64::MAX);
         }
+        self.data.turns = self
+            .data
+            .turns
+            .saturating_add(u64::try_from(credit).unwrap_or(0));
         self.place(rep);
+        self.promote();
     }
 
     fn eligible(&self, m: &Member) -> bool {

@@ -1,0 +1,206 @@
+//! Pool benchmarks: the sweep against a naive full scan, and claim / follow-up throughput.
+//!
+//! Run briefly: `cargo bench --bench pool -- --warm-up-time 1 --measurement-time 2`.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use leadpool::allocate::Team;
+use leadpool::ids::{ClientId, RepId};
+use leadpool::model::{Client, ContactLevel, Rep, Source};
+use leadpool::pool::{Command, Event, PoolPolicy, PoolState, decide, execute};
+use std::hint::black_box;
+
+const REPS: u64 = 100;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+fn policy() -> PoolPolicy {
+    PoolPolicy {
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        ..PoolPolicy::default()
+    }
+}
+
+fn team() -> Team {
+    Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))))
+}
+
+/// `n` clients; client i is claimed `i % 100` hours after t0, so 1% fall due per hour.
+fn owned_state(n: u64) -> PoolState {
+    let policy = policy();
+    let mut state = PoolState::new(team());
+    for id in 1..=n {
+        let client = Client::new(ClientId(id), String::new(), Source::Website, t0());
+        let at = t0() + Duration::hours((id % 100) as i64);
+        execute(
+            &mut state,
+            &Command::Import {
+                client: Box::new(client),
+            },
+            at,
+            &policy,
+        )
+        .expect("fresh ids import");
+        let claim = Command::Claim {
+            client: ClientId(id),
+            rep: RepId(id % REPS + 1),
+        };
+        execute(&mut state, &claim, at, &policy).expect("no limits are set");
+    }
+    state
+}
+
+/// What a pool without a deadline index does: read every client and test its timers.
+fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Vec<Event> {
+    let mut events = Vec::new();
+    for client in state.clients() {
+        let (Some(owner), Some(deadline)) = (client.owner, client.deadline) else {
+            continue;
+        };
+        if deadline > now {
+            continue;
+        }
+        let custody = &client.custody;
+        let reason = custody.release_reason.clone().unwrap_or_default();
+        match (custody.release_at, custody.remind_at) {
+            (Some(release_at), _) if release_at <= now => events.push(Event::Released {
+                client: client.id,
+                from: owner,
+                at: now,
+                reason,
+                automatic: true,
+                to_pool: policy.default_pool,
+            }),
+            (Some(release_at), Some(_)) => events.push(Event::Reminded {
+                client: client.id,
+                rep: owner,
+                at: now,
+                release_at,
+                reason,
+            }),
+            _ => {}
+        }
+    }
+    events
+}
+
+fn sweep(c: &mut Criterion) {
+    let policy = policy();
+    let now = t0() + Duration::days(7);
+    for n in [10_000u64, 1_000_000] {
+        let mut group = c.benchmark_group(format!("sweep_{n}_clients_1pct_due"));
+        group.sample_size(10);
+        let state = owned_state(n);
+        let due = decide(&state, &Command::Sweep, now, &policy).expect("sweeps are accepted");
+        assert_eq!(due.len() as u64, n / 100);
+        assert_eq!(naive_sweep(&state, now, &policy), due);
+        group.bench_function(BenchmarkId::new("indexed", n), |b| {
+            b.iter(|| decide(black_box(&state), &Command::Sweep, now, &policy))
+        });
+        group.bench_function(BenchmarkId::new("naive_full_scan", n), |b| {
+            b.iter(|| naive_sweep(black_box(&state), now, &policy))
+        });
+        group.finish();
+    }
+}
+
+fn claim_and_follow_up(c: &mut Criterion) {
+    let n = 10_000u64;
+    let policy = PoolPolicy {
+        private_cap: Some(1_000),
+        ..policy()
+    };
+    let base = owned_state(n);
+    let now = t0() + Duration::days(1);
+
+    let mut group = c.benchmark_group("claim_release_10000_clients");
+    // A claim then a release of one client: two commands decided and applied.
+    let mut state = base.clone();
+    let mut i = 0u64;
+    let release_all: Vec<Command> = (1..=n)
+        .map(|id| Command::Release {
+            client: ClientId(id),
+            rep: RepId(id % REPS + 1),
+            reason: String::from("bench"),
+        })
+        .collect();
+    for command in &release_all {
+        execute(&mut state, command, now, &policy).expect("the owner releases");
+    }
+    group.bench_function("indexed_ledger", |b| {
+        b.iter(|| {
+            i = i % n + 1;
+            let rep = RepId(i % REPS + 1);
+            let claim = Command::Claim {
+                client: ClientId(i),
+                rep,
+            };
+            execute(&mut state, &claim, now, &policy).expect("public and under the cap");
+            let release = Command::Release {
+                client: ClientId(i),
+                rep,
+                reason: String::from("bench"),
+            };
+            execute(&mut state, &release, now, &policy).expect("the owner releases")
+        })
+    });
+    // The naive cap check counts the rep's clients by scanning every client first.
+    group.bench_function("naive_count_scan", |b| {
+        b.iter(|| {
+            i = i % n + 1;
+            let rep = RepId(i % REPS + 1);
+            let held = state.clients().filter(|c| c.owner == Some(rep)).count();
+            assert!(held < 1_000);
+            let claim = Command::Claim {
+                client: ClientId(i),
+                rep,
+            };
+            execute(&mut state, &claim, now, &policy).expect("public and under the cap");
+            let release = Command::Release {
+                client: ClientId(i),
+                rep,
+                reason: String::from("bench"),
+            };
+            execute(&mut state, &release, now, &policy).expect("the owner releases")
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("follow_up_10000_clients");
+    let mut state = base.clone();
+    let mut j = 0u64;
+    group.bench_function("indexed_deadlines", |b| {
+        b.iter(|| {
+            j = j % n + 1;
+            let command = Command::FollowUp {
+                client: ClientId(j),
+                rep: RepId(j % REPS + 1),
+                level: ContactLevel::Phone,
+                note: String::new(),
+            };
+            execute(&mut state, &command, now, &policy).expect("the owner follows up")
+        })
+    });
+    // Without a deadline index a scheduler rescans every client for the next due timer.
+    group.bench_function("naive_rescan_next_due", |b| {
+        b.iter(|| {
+            j = j % n + 1;
+            let command = Command::FollowUp {
+                client: ClientId(j),
+                rep: RepId(j % REPS + 1),
+                level: ContactLevel::Phone,
+                note: String::new(),
+            };
+            let events = execute(&mut state, &command, now, &policy).expect("the owner follows up");
+            let next = state.clients().filter_map(|c| c.deadline).min();
+            (events, next)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, sweep, claim_and_follow_up);
+criterion_main!(benches);

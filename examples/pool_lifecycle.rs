@@ -1,0 +1,88 @@
+//! One client through the pool: import, claim, reminder, automatic release, the former
+//! owner's cooldown, and the reclaim by another rep. Prints every event as JSON.
+//!
+//! `cargo run --example pool_lifecycle`
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use leadpool::allocate::Team;
+use leadpool::ids::{ClientId, RepId};
+use leadpool::model::{Client, DedupeKeys, Rep, Source};
+use leadpool::pool::{Command, PoolPolicy, PoolState, decide, evolve};
+
+fn main() {
+    let li = RepId(1);
+    let wang = RepId(2);
+    let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
+    // Seed 001: remind after 7 days without a follow-up, release 3 days later, and the former
+    // owner may not pick the client back up for 5 days.
+    let policy = PoolPolicy {
+        private_cap: Some(50),
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        cooldown_days: 5,
+        ..PoolPolicy::default()
+    };
+    let mut state = PoolState::new(team);
+    let start = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let day = |n: i64| start + Duration::days(n);
+    let acme = ClientId(1001);
+    let keys = DedupeKeys::from_raw(Some("ACME Trading Co., Ltd."), None, None, None);
+    let client = Client::new(acme, "ACME Trading", Source::Website, start).with_keys(keys);
+
+    let script: Vec<(DateTime<Utc>, &str, Command)> = vec![
+        (
+            day(0),
+            "import",
+            Command::Import {
+                client: Box::new(client),
+            },
+        ),
+        (
+            day(0),
+            "Li claims",
+            Command::Claim {
+                client: acme,
+                rep: li,
+            },
+        ),
+        (day(7), "sweep on day 7", Command::Sweep),
+        (day(10), "sweep on day 10", Command::Sweep),
+        (
+            day(12),
+            "Li tries to reclaim",
+            Command::Claim {
+                client: acme,
+                rep: li,
+            },
+        ),
+        (
+            day(12),
+            "Wang claims",
+            Command::Claim {
+                client: acme,
+                rep: wang,
+            },
+        ),
+    ];
+    for (at, label, command) in script {
+        println!("== {label} ({at})");
+        match decide(&state, &command, at, &policy) {
+            Ok(events) => {
+                for event in &events {
+                    evolve(&mut state, event);
+                    match serde_json::to_string(event) {
+                        Ok(json) => println!("   {json}"),
+                        Err(err) => println!("   (event not printable: {err})"),
+                    }
+                }
+                if events.is_empty() {
+                    println!("   nothing due");
+                }
+            }
+            Err(refusal) => println!("   refused: {refusal}"),
+        }
+    }
+    if let Some(client) = state.client(acme) {
+        println!("== {} is now owned by {:?}", client.name, client.owner);
+    }
+}

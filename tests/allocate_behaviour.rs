@@ -1,0 +1,368 @@
+//! The peers' lessons, each a requirement: dry runs, tie-breaks, leave calibration, quotas,
+//! the unassigned queue, restarts, composition.
+
+mod alloc_support;
+
+use alloc_support::{MapView, client, now, region};
+use chrono::Duration;
+use leadpool::allocate::{
+    AllocState, Allocator, Decision, EligibilityRules, ExclusionReason, Fallback, Filter,
+    IntakeQuota, LeastLoaded, OwnerFirst, Policy, PolicyError, Rejoin, Request, RoundRobin, Router,
+    SkillMatch, StateUpdate, Team, UnassignedQueue, from_fn,
+};
+use leadpool::ids::RepId;
+use leadpool::model::{Availability, Rep, Source, SourceKind};
+use leadpool::rng::seeded;
+
+fn three() -> Team {
+    Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))))
+}
+
+fn run(alloc: &dyn Allocator, team: &Team, state: &mut AllocState, n: usize) -> Vec<u64> {
+    let lead = client(1, Source::DirectorySearch);
+    (0..n)
+        .map(|_| {
+            let d = alloc.allocate(
+                &Request::new(&lead, team, now()).with_state(state),
+                &mut seeded(0),
+            );
+            state.apply(&d);
+            d.rep.map_or(0, |r| r.0)
+        })
+        .collect()
+}
+
+#[test]
+fn a_decision_is_a_dry_run_until_the_caller_applies_it() {
+    let team = three();
+    let rr = RoundRobin::new(&team);
+    let state = AllocState::new();
+    let lead = client(1, Source::DirectorySearch);
+    let request = Request::new(&lead, &team, now()).with_state(&state);
+    let first = rr.allocate(&request, &mut seeded(0));
+    let again = rr.allocate(&request, &mut seeded(0));
+    assert_eq!(first, again, "previewing twice changes nothing");
+    assert_eq!(state, AllocState::new());
+    let mut applied = state.clone();
+    applied.apply(&first);
+    let next = rr.allocate(
+        &Request::new(&lead, &team, now()).with_state(&applied),
+        &mut seeded(0),
+    );
+    assert_ne!(
+        next.rep, first.rep,
+        "applying the decision advances the rotation"
+    );
+}
+
+#[test]
+fn ties_go_to_the_rep_waiting_longest_then_the_lower_id_never_record_order() {
+    let team = three();
+    let mut view = MapView::default();
+    view.last.insert(RepId(1), now() - Duration::hours(1));
+    view.last.insert(RepId(2), now() - Duration::hours(5));
+    view.last.insert(RepId(3), now() - Duration::hours(2));
+    let lead = client(1, Source::Other { label: "x".into() });
+    let request = Request::new(&lead, &team, now()).with_view(&view);
+    let d = LeastLoaded::new(10).allocate(&request, &mut seeded(0));
+    assert_eq!(d.rep, Some(RepId(2)));
+    view.last.clear();
+    let request = Request::new(&lead, &team, now()).with_view(&view);
+    assert_eq!(
+        LeastLoaded::new(10).allocate(&request, &mut seeded(0)).rep,
+        Some(RepId(1))
+    );
+}
+
+#[test]
+fn inactive_reps_are_never_in_the_rotation() {
+    let team = Team::new([
+        Rep::new(RepId(1), "a"),
+        Rep::new(RepId(2), "b").with_availability(Availability::Inactive),
+        Rep::new(RepId(3), "c"),
+    ]);
+    let picks = run(&RoundRobin::new(&team), &team, &mut AllocState::new(), 12);
+    assert!(!picks.contains(&2));
+    assert_eq!(picks.iter().filter(|p| **p == 1).count(), 6);
+}
+
+#[test]
+fn a_rep_back_from_leave_rejoins_at_the_team_level_without_a_catch_up_flood() {
+    let leave = Availability::OnLeave {
+        until: now() + Duration::days(1),
+    };
+    let away = Team::new([
+        Rep::new(RepId(1), "a"),
+        Rep::new(RepId(2), "b"),
+        Rep::new(RepId(3), "c").with_availability(leave),
+    ]);
+    let back = three();
+    for rejoin in [Rejoin::Calibrate, Rejoin::KeepPlace] {
+        let mut state = AllocState::new();
+        run(
+            &RoundRobin::new(&away).with_rejoin(rejoin),
+            &away,
+            &mut state,
+            30,
+        );
+        let picks = run(
+            &RoundRobin::new(&back).with_rejoin(rejoin),
+            &back,
+            &mut state,
+            12,
+        );
+        let streak = picks.iter().take_while(|p| **p == 3).count();
+        if rejoin == Rejoin::Calibrate {
+            assert!(streak <= 1, "no flood: {picks:?}");
+            assert_eq!(
+                picks.iter().filter(|p| **p == 3).count(),
+                4,
+                "no starvation: {picks:?}"
+            );
+        } else {
+            assert!(
+                streak >= 10,
+                "keeping its place, rep 3 catches up: {picks:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn adding_a_rep_neither_resets_the_rotation_nor_serves_anyone_twice_in_a_row() {
+    let team = three();
+    let mut state = AllocState::new();
+    let before = run(&RoundRobin::new(&team), &team, &mut state, 2);
+    assert_eq!(before, vec![1, 2]);
+    let bigger = Team::new((1..=4).map(|i| Rep::new(RepId(i), "r")));
+    let after = run(&RoundRobin::new(&bigger), &bigger, &mut state, 4);
+    assert_ne!(after[0], 1, "rep 1 already had its turn: {after:?}");
+    assert_eq!(
+        after[0], 3,
+        "rep 3 is next, as before the change: {after:?}"
+    );
+    let mut sorted = after.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 4, "each of the four once: {after:?}");
+}
+
+#[test]
+fn a_restart_from_serialised_state_continues_the_rotation() {
+    let team = Team::new((1..=5).map(|i| Rep::new(RepId(i), "r").with_weight(i as u32)));
+    let rr = RoundRobin::new(&team);
+    let mut live = AllocState::new();
+    run(&rr, &team, &mut live, 7);
+    let mut restored: AllocState =
+        serde_json::from_str(&serde_json::to_string(&live).unwrap()).unwrap();
+    assert_eq!(
+        run(&rr, &team, &mut restored, 20),
+        run(&rr, &team, &mut live, 20)
+    );
+}
+
+#[test]
+fn intake_quotas_per_day_week_and_30_days_exclude_with_reasons() {
+    let team = three();
+    let mut view = MapView::default();
+    view.received
+        .insert(RepId(1), vec![now() - Duration::hours(1); 3]);
+    view.received
+        .insert(RepId(2), vec![now() - Duration::days(1); 8]);
+    view.received
+        .insert(RepId(3), vec![now() - Duration::days(20); 30]);
+    let rules = EligibilityRules {
+        pool_rules: true,
+        quota: IntakeQuota {
+            per_day: Some(3),
+            per_week: Some(8),
+            per_rolling_30_days: Some(30),
+        },
+    };
+    let filtered = Filter::new(RoundRobin::new(&team), rules);
+    let lead = client(1, Source::DirectorySearch);
+    let d = filtered.allocate(
+        &Request::new(&lead, &team, now()).with_view(&view),
+        &mut seeded(0),
+    );
+    assert_eq!(d.rep, None);
+    let periods: Vec<String> = d
+        .explanation
+        .excluded
+        .iter()
+        .map(|e| match &e.reason {
+            ExclusionReason::OverQuota { period, .. } => period.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(periods, ["day", "week", "rolling_30_days"]);
+}
+
+#[test]
+fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
+    let team = three();
+    let mut view = MapView::default();
+    for i in 1..=3 {
+        view.refuse
+            .insert(RepId(i), ExclusionReason::AtCap { holding: 9, cap: 9 });
+    }
+    let policy = Policy::seed_default().build(&team).unwrap();
+    let lead = client(42, Source::Website);
+    let d = policy.allocate(
+        &Request::new(&lead, &team, now()).with_view(&view),
+        &mut seeded(0),
+    );
+    assert_eq!(d.rep, None);
+    let mut queue = UnassignedQueue::new();
+    assert!(queue.record(&d, now()));
+    let queued = queue.iter().next().unwrap();
+    assert_eq!(queued.client, lead.id);
+    let text = serde_json::to_string(&queue).unwrap();
+    assert!(text.contains("at_cap"), "{text}");
+    let back: UnassignedQueue = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, queue);
+    // Once someone has room, the lead is placed and leaves the queue.
+    view.refuse.remove(&RepId(2));
+    let d = policy.allocate(
+        &Request::new(&lead, &team, now()).with_view(&view),
+        &mut seeded(0),
+    );
+    assert_eq!(d.rep, Some(RepId(2)));
+    assert!(!queue.record(&d, now()));
+    assert!(queue.is_empty());
+}
+
+#[test]
+fn nested_filters_apply_both_rules() {
+    let team = three();
+    let not_one = |_: &Request<'_>, rep: &Rep| {
+        (rep.id == RepId(1)).then(|| ExclusionReason::Other {
+            detail: "one".into(),
+        })
+    };
+    let not_two = |_: &Request<'_>, rep: &Rep| {
+        (rep.id == RepId(2)).then(|| ExclusionReason::Other {
+            detail: "two".into(),
+        })
+    };
+    let both = Filter::new(Filter::new(RoundRobin::new(&team), not_two), not_one);
+    let picks = run(&both, &team, &mut AllocState::new(), 4);
+    assert_eq!(picks, [3, 3, 3, 3]);
+}
+
+#[test]
+fn fallback_and_router_compose_and_explain_each_step() {
+    let team = three();
+    let nobody = from_fn(|req: &Request<'_>, _rng: &mut dyn leadpool::rng::Rng| {
+        let mut d = Decision::unassigned(req.client.id, Default::default());
+        d.explanation.rule = "closure".into();
+        d
+    });
+    let chain = Fallback::new(vec![Box::new(nobody), Box::new(LeastLoaded::new(5))]);
+    let router = Router::new()
+        .route(SourceKind::TradeShow, Box::new(OwnerFirst))
+        .otherwise(Box::new(chain));
+    let lead = client(1, Source::Website);
+    let d = router.allocate(&Request::new(&lead, &team, now()), &mut seeded(0));
+    assert_eq!(d.rep, Some(RepId(1)));
+    assert_eq!(d.explanation.rule, "router:Website");
+    let fallback = &d.explanation.steps[0];
+    assert_eq!(fallback.rule, "fallback");
+    assert_eq!(fallback.steps[0].rule, "closure");
+    assert_eq!(fallback.steps[1].rule, "least_loaded");
+}
+
+#[test]
+fn skill_match_requires_required_tags_scores_desired_ones_then_prefers_lower_load() {
+    let team = Team::new([
+        Rep::new(RepId(1), "a").with_skills(["technical"]),
+        Rep::new(RepId(2), "b").with_skills(["technical", "chemicals"]),
+        Rep::new(RepId(3), "c").with_skills(["technical", "chemicals"]),
+        Rep::new(RepId(4), "d").with_skills(["chemicals", "textiles"]),
+    ]);
+    let skill = SkillMatch::new(&team, ["technical"]);
+    let mut view = MapView::default();
+    view.load.insert(RepId(2), 7);
+    view.load.insert(RepId(3), 2);
+    let lead = client(1, Source::Website).with_tags(["technical", "chemicals"]);
+    let d = skill.allocate(
+        &Request::new(&lead, &team, now()).with_view(&view),
+        &mut seeded(0),
+    );
+    assert_eq!(d.rep, Some(RepId(3)));
+    assert_eq!(d.explanation.figure, Some(1.0));
+    let exotic = client(2, Source::Website).with_tags(["nuclear"]);
+    let strict = SkillMatch::new(&team, ["nuclear"]);
+    assert_eq!(
+        strict
+            .allocate(&Request::new(&exotic, &team, now()), &mut seeded(0))
+            .rep,
+        None
+    );
+}
+
+#[test]
+fn explanations_stay_bounded_on_a_large_team() {
+    let team = Team::new((1..=5000).map(|i| Rep::new(RepId(i), "r")));
+    let mut view = MapView::default();
+    for i in 1..=5000 {
+        view.refuse.insert(
+            RepId(i),
+            ExclusionReason::DailyLimit {
+                claims: 3,
+                limit: 3,
+            },
+        );
+    }
+    let d = Filter::new(LeastLoaded::new(9), EligibilityRules::default()).allocate(
+        &Request::new(&client(1, Source::Website), &team, now()).with_view(&view),
+        &mut seeded(0),
+    );
+    assert_eq!(d.explanation.considered, 5000);
+    assert_eq!(
+        d.explanation.excluded.len(),
+        leadpool::allocate::MAX_LISTED_EXCLUSIONS
+    );
+    assert!(d.explanation.reason.contains("5000 excluded"));
+}
+
+#[test]
+fn bad_policies_are_refused_with_typed_errors() {
+    let team = three();
+    let empty: Policy = serde_json::from_str(r#"{"strategy":"fallback","chain":[]}"#).unwrap();
+    assert_eq!(empty.build(&team).err(), Some(PolicyError::EmptyFallback));
+    let unknown: Policy =
+        serde_json::from_str(r#"{"strategy":"territory","territories":{"CN/Guangdong":[1,99]}}"#)
+            .unwrap();
+    assert!(matches!(
+        unknown.build(&team),
+        Err(PolicyError::UnknownRep { rep: RepId(99), .. })
+    ));
+    let zero_k: Policy =
+        serde_json::from_str(r#"{"strategy":"ranking","weights":{"x":1.0},"mode":"top_k","k":0}"#)
+            .unwrap();
+    assert!(matches!(
+        zero_k.build(&team),
+        Err(PolicyError::ZeroTopK { .. })
+    ));
+}
+
+#[test]
+fn rotation_state_grows_by_one_small_update_per_decision_once_installed() {
+    let team = Team::new((1..=1000).map(|i| Rep::new(RepId(i), "r")));
+    let rr = RoundRobin::new(&team);
+    let mut state = AllocState::new();
+    let lead = client(1, Source::DirectorySearch).with_region(region("CN"));
+    let first = rr.allocate(
+        &Request::new(&lead, &team, now()).with_state(&state),
+        &mut seeded(0),
+    );
+    assert!(matches!(first.updates[0], StateUpdate::Rotation { .. }));
+    state.apply(&first);
+    let second = rr.allocate(
+        &Request::new(&lead, &team, now()).with_state(&state),
+        &mut seeded(0),
+    );
+    assert_eq!(second.updates.len(), 1);
+    assert!(matches!(second.updates[0], StateUpdate::Served { .. }));
+}

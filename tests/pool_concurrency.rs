@@ -1,0 +1,108 @@
+//! Many threads claiming the same clients through `Pool` over `MemoryStore`: the optimistic
+//! versions let exactly one claim win per client, and no rep passes its cap or daily limit.
+
+mod pool_support;
+
+use leadpool::ids::{ClientId, RepId};
+use leadpool::pool::{Pool, PoolError, PoolPolicy};
+use leadpool::store::{ClientStore, MemoryStore};
+use pool_support::{client, t0, team};
+use std::collections::BTreeMap;
+use std::sync::Barrier;
+use std::thread;
+
+const CLIENTS: u64 = 40;
+const REPS: u64 = 8;
+
+#[test]
+fn concurrent_claims_give_each_client_at_most_one_owner_and_respect_caps() {
+    let policy = PoolPolicy {
+        private_cap: Some(4),
+        daily_claim_limit: Some(3),
+        ..PoolPolicy::default()
+    };
+    let pool = Pool::new(MemoryStore::new(), team(REPS), policy).with_attempts(64);
+    for id in 1..=CLIENTS {
+        pool.import(client(id), t0()).unwrap();
+    }
+    check(&pool, &race(&pool, t0()), 3);
+    // The next day the daily limit resets and the cap of 4 binds instead.
+    check(&pool, &race(&pool, t0() + chrono::Duration::days(1)), 4);
+}
+
+type Outcomes = Vec<Vec<(ClientId, Result<(), PoolError>)>>;
+
+fn race(pool: &Pool<MemoryStore>, now: chrono::DateTime<chrono::Utc>) -> Outcomes {
+    let barrier = Barrier::new(REPS as usize);
+    thread::scope(|s| {
+        let handles: Vec<_> = (1..=REPS)
+            .map(|r| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    // Every rep goes after every client, each starting at a different one.
+                    (0..CLIENTS)
+                        .map(|i| {
+                            let id = ClientId((i + r * 5) % CLIENTS + 1);
+                            (id, pool.claim(id, RepId(r), now).map(|_| ()))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
+    let mut wins: BTreeMap<ClientId, Vec<RepId>> = BTreeMap::new();
+    for (r, outcomes) in results.iter().enumerate() {
+        for (id, outcome) in outcomes {
+            match outcome {
+                Ok(()) => {
+                    let rep = RepId(r as u64 + 1);
+                    wins.entry(*id).or_default().push(rep);
+                }
+                Err(
+                    PoolError::AlreadyOwned { .. }
+                    | PoolError::CapReached { .. }
+                    | PoolError::DailyLimit { .. },
+                ) => {}
+                Err(other) => panic!("unexpected refusal: {other}"),
+            }
+        }
+    }
+    assert!(
+        wins.values().all(|reps| reps.len() == 1),
+        "a client won twice: {wins:?}"
+    );
+    let store = pool.store();
+    let mut total = 0;
+    for rep in (1..=REPS).map(RepId) {
+        let owned = store.owned_by(rep).unwrap();
+        let ledger = store.ledger(rep).unwrap().value;
+        let won_now = wins.values().filter(|reps| reps[0] == rep).count();
+        assert_eq!(
+            ledger.holding as usize,
+            owned.len(),
+            "{rep}: ledger and rows agree"
+        );
+        assert_eq!(
+            ledger.holding, per_rep,
+            "{rep} filled up to its limit, no further"
+        );
+        assert!(won_now <= 3, "{rep} passed the daily limit of 3");
+        assert_eq!(
+            ledger.claims_today as usize, won_now,
+            "{rep}: claims counted today"
+        );
+        total += owned.len();
+    }
+    let public = store.public_pool(leadpool::PoolId::DEFAULT).unwrap().len();
+    assert_eq!(
+        total + public,
+        CLIENTS as usize,
+        "nothing lost, nothing duplicated"
+    );
+    assert_eq!(total, (REPS * u64::from(per_rep)) as usize);
+}

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// Simulate lead allocation and the public/private pool, and report fairness per rep.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// Seed of the team, the lead stream and every random draw.
     #[arg(long, default_value_t = 42)]
@@ -95,10 +95,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&outcome.report)?);
+    let text = if args.json {
+        serde_json::to_string_pretty(&outcome.report)? + "\n"
     } else {
-        print!("{}", outcome.report);
+        outcome.report.to_string()
+    };
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
     }
-    Ok(())
 }

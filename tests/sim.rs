@@ -249,3 +249,27 @@ fn an_empty_stream_and_a_zero_day_run_report_defined_values() {
         assert!(!report.to_string().contains("NaN"));
     }
 }
+
+#[test]
+fn the_example_policy_file_loads_and_runs_round_robin_fairly() {
+    let policy: SimPolicy =
+        serde_json::from_str(include_str!("../examples/policies/round_robin.json")).unwrap();
+    assert_eq!(policy.pool.remind_after_days, Some(7));
+    let team = SyntheticTeam::generate(&TeamConfig::default(), 2).team;
+    let config = StreamConfig {
+        zone: policy.pool.zone,
+        ..StreamConfig::default()
+    };
+    let stream = LeadStream::synthetic(&config, &team, monday(), 14, 2);
+    let allocator = policy.build(&team).unwrap();
+    let diligent = SeededBehaviour::diligent(2);
+    let report = Simulation::new(team, &allocator, policy.pool, &stream, monday(), 14)
+        .with_behaviour(&diligent)
+        .run()
+        .report;
+    assert_eq!(
+        report.pool.assigned,
+        stream.len() as u64 - report.pool.duplicates
+    );
+    assert!(report.overall.counts.gini < 0.05);
+}

@@ -164,7 +164,7 @@ impl<'a> Simulation<'a> {
         }
         let state_ref = &run.state;
         let public = state_ref.clients().filter(|c| c.is_public()).count() as u64;
-        let report = run.tally.finish(
+        let mut report = run.tally.finish(
             |rep| {
                 state_ref
                     .ledger_ref(rep)
@@ -173,6 +173,7 @@ impl<'a> Simulation<'a> {
             public,
             (self.label, Some(self.seed), self.start, self.days),
         );
+        report.zone = zone;
         SimOutcome {
             report,
             events: run.events,

@@ -48,10 +48,13 @@ impl Display for SimReport {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "leadpool simulation: {} reps, {} days from {}",
+            "leadpool simulation: {} reps, {} days from {} (UTC{})",
             self.reps.len(),
             self.days,
-            self.start.format("%Y-%m-%d %H:%M UTC")
+            self.start
+                .with_timezone(&self.zone.offset())
+                .format("%Y-%m-%d %H:%M"),
+            self.zone
         )?;
         if let Some(seed) = self.seed {
             write!(f, ", seed {seed}")?;
@@ -180,6 +183,7 @@ mod tests {
             policy: "test".into(),
             seed: Some(7),
             start: Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+            zone: crate::calendar::TeamZone::east_hours(8).unwrap(),
             days: 7,
             weekly: vec![WeeklyFairness {
                 week: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),

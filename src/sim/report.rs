@@ -2,6 +2,7 @@
 //! overall. Serialisable for `--json`; [`std::fmt::Display`] renders it for people (see
 //! `render.rs`).
 
+use crate::calendar::TeamZone;
 use crate::fairness::{FairnessReport, Outcomes, RepTally};
 use crate::ids::RepId;
 use crate::model::SourceKind;
@@ -113,6 +114,9 @@ pub struct SimReport {
     pub seed: Option<u64>,
     /// The first instant simulated.
     pub start: DateTime<Utc>,
+    /// The team's zone: days and weeks are counted in it.
+    #[serde(default)]
+    pub zone: TeamZone,
     /// How many team days were simulated.
     pub days: u32,
     /// One row per rep, in id order.

@@ -209,6 +209,7 @@ impl<'a> Tally<'a> {
             policy,
             seed,
             start,
+            zone: crate::calendar::TeamZone::UTC,
             days,
             overall: SimReport::fairness_of(&self.rows),
             reps: self.rows,

@@ -7,11 +7,12 @@ use super::tally::{Context, LeadBook, Tally};
 use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
-use crate::ids::ClientId;
+use crate::ids::{ClientId, RepId};
 use crate::model::{Metrics, Source, SourceKind};
 use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// When in the team's day each phase runs: leads arrive at their own instants; reps work at
@@ -154,6 +155,7 @@ impl<'a> Simulation<'a> {
             events: Vec::new(),
             keep_events: self.keep_events,
             scratch: Vec::new(),
+            open: BTreeMap::new(),
         };
         let zone = self.policy.zone;
         let first = zone.day_of(self.start);
@@ -199,6 +201,10 @@ struct Run<'r> {
     events: Vec<Event>,
     keep_events: bool,
     scratch: Vec<ClientId>,
+    /// Each rep's owned clients without a deal: the ones it may follow up. Won clients stay
+    /// owned for good, so reading the pool's owner index would cost a day in proportion to
+    /// every deal ever won.
+    open: BTreeMap<RepId, BTreeSet<ClientId>>,
 }
 
 impl Run<'_> {
@@ -227,13 +233,34 @@ impl Run<'_> {
         let events = decide(&self.state, command, now, self.policy)?;
         for event in &events {
             let ctx = self.context(event, now);
+            let id = event.client();
+            let owner_before = id
+                .and_then(|id| self.state.client(id))
+                .and_then(|c| c.owner);
             evolve(&mut self.state, event);
             self.tally.observe(event, &ctx);
+            if let Some(id) = id {
+                self.reindex_open(id, owner_before);
+            }
         }
         if self.keep_events {
             self.events.extend(events);
         }
         Ok(())
+    }
+
+    /// Keeps `open` equal to the owned clients without a deal, after an event about `id`.
+    fn reindex_open(&mut self, id: ClientId, owner_before: Option<RepId>) {
+        if let Some(before) = owner_before {
+            if let Some(set) = self.open.get_mut(&before) {
+                set.remove(&id);
+            }
+        }
+        if let Some(client) = self.state.client(id) {
+            if let (Some(owner), None) = (client.owner, &client.custody.deal) {
+                self.open.entry(owner).or_default().insert(id);
+            }
+        }
     }
 
     /// What the tally needs to know about an event's client, read before the event applies.
@@ -312,15 +339,13 @@ impl Run<'_> {
             let mut follow_ups = 0.0;
             let mut won = 0.0;
             self.scratch.clear();
-            self.scratch.extend(self.state.owned_by(rep.id));
+            self.scratch
+                .extend(self.open.get(&rep.id).into_iter().flatten().copied());
             for i in 0..self.scratch.len() {
                 let id = self.scratch[i];
                 let Some(client) = self.state.client(id) else {
                     continue;
                 };
-                if client.custody.deal.is_some() {
-                    continue;
-                }
                 let Some(level) = self.behaviour.follow_up(&today, rep, client, &mut self.rng)
                 else {
                     continue;

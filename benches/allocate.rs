@@ -6,8 +6,9 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::{
-    AllocState, Allocator, LeadFactors, LeastLoaded, OwnerFirst, Ranking, RankingMode, Request,
-    RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, TeamView, Territory, Window,
+    AllocState, Allocator, Decision, Explanation, LeadFactors, LeastLoaded, OwnerFirst, Ranking,
+    RankingMode, Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, TeamView,
+    Territory, Window,
 };
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, LeadInputs, Metrics, Region, Rep, Source, Tier};
@@ -102,6 +103,21 @@ fn run_real(
             black_box(d.rep)
         })
     });
+}
+
+/// Wraps a naive pick in a decision with the same kind of explanation the real strategies
+/// return, so both sides pay for building the audit record.
+fn explained(client: ClientId, rep: Option<RepId>, rule: &str) -> Decision {
+    let explanation = Explanation {
+        rule: rule.to_owned(),
+        considered: 1,
+        reason: format!("{rep:?} chosen by a linear scan"),
+        ..Explanation::default()
+    };
+    match rep {
+        Some(rep) => Decision::assigned(client, rep, explanation),
+        None => Decision::unassigned(client, explanation),
+    }
 }
 
 fn naive_rr(team: &Team, credit: &mut [i64]) -> Option<RepId> {
@@ -217,7 +233,7 @@ fn benches(c: &mut Criterion) {
         run_real(&mut g, n, &RoundRobin::new(&team), &team, None);
         let mut credit = vec![0i64; n];
         g.bench_function(BenchmarkId::new("naive", n), |b| {
-            b.iter(|| black_box(naive_rr(&team, &mut credit)))
+            b.iter(|| black_box(explained(ClientId(1), naive_rr(&team, &mut credit), "rr")))
         });
         g.finish();
 
@@ -229,7 +245,11 @@ fn benches(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("naive", n), |b| {
             b.iter(|| {
                 k += 1;
-                black_box(naive_territory(&team, &leads[k % 64], k))
+                black_box(explained(
+                    ClientId(1),
+                    naive_territory(&team, &leads[k % 64], k),
+                    "territory",
+                ))
             })
         });
         g.finish();
@@ -238,7 +258,13 @@ fn benches(c: &mut Criterion) {
         g.sample_size(sample);
         run_real(&mut g, n, &SkillMatch::new(&team, ["t0"]), &team, None);
         g.bench_function(BenchmarkId::new("naive", n), |b| {
-            b.iter(|| black_box(naive_skill(&team, &leads[3], &["t0"])))
+            b.iter(|| {
+                black_box(explained(
+                    ClientId(1),
+                    naive_skill(&team, &leads[3], &["t0"]),
+                    "skill",
+                ))
+            })
         });
         g.finish();
 
@@ -264,7 +290,11 @@ fn benches(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("naive", n), |b| {
             b.iter(|| {
                 k += 1;
-                black_box(naive_score(&team, &leads[k % 64], &mut rng))
+                black_box(explained(
+                    ClientId(1),
+                    naive_score(&team, &leads[k % 64], &mut rng),
+                    "score",
+                ))
             })
         });
         g.finish();
@@ -291,7 +321,13 @@ fn benches(c: &mut Criterion) {
         run_real(&mut g, n, &ranking, &team, Some(&metrics));
         let days = day - Duration::days(2)..day + Duration::days(5);
         g.bench_function(BenchmarkId::new("naive", n), |b| {
-            b.iter(|| black_box(naive_ranking(&team, &metrics, days.clone())))
+            b.iter(|| {
+                black_box(explained(
+                    ClientId(1),
+                    naive_ranking(&team, &metrics, days.clone()),
+                    "ranking",
+                ))
+            })
         });
         g.finish();
 
@@ -299,7 +335,13 @@ fn benches(c: &mut Criterion) {
         g.sample_size(sample);
         run_real(&mut g, n, &LeastLoaded::new(200), &team, None);
         g.bench_function(BenchmarkId::new("naive", n), |b| {
-            b.iter(|| black_box(naive_least_loaded(&team)))
+            b.iter(|| {
+                black_box(explained(
+                    ClientId(1),
+                    naive_least_loaded(&team),
+                    "least_loaded",
+                ))
+            })
         });
         g.finish();
 
@@ -318,12 +360,12 @@ fn benches(c: &mut Criterion) {
         });
         g.bench_function(BenchmarkId::new("naive", n), |b| {
             b.iter(|| {
-                black_box(
-                    team.reps()
-                        .iter()
-                        .find(|r| r.id == named && r.availability.is_available(now()))
-                        .map(|r| r.id),
-                )
+                let rep = team
+                    .reps()
+                    .iter()
+                    .find(|r| r.id == named && r.availability.is_available(now()))
+                    .map(|r| r.id);
+                black_box(explained(ClientId(1), rep, "owner_first"))
             })
         });
         g.finish();

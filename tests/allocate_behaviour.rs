@@ -366,3 +366,111 @@ fn rotation_state_grows_by_one_small_update_per_decision_once_installed() {
     assert_eq!(second.updates.len(), 1);
     assert!(matches!(second.updates[0], StateUpdate::Served { .. }));
 }
+
+#[test]
+fn high_value_leads_go_to_senior_reps_and_low_value_leads_to_newcomers() {
+    use leadpool::allocate::{LeadFactors, ScoreTier, ScoreWeighted};
+    use leadpool::model::{LeadInputs, Tier};
+    let team = Team::new([
+        Rep::new(RepId(1), "veteran").with_tier(2),
+        Rep::new(RepId(2), "newcomer").with_tier(0),
+        Rep::new(RepId(3), "newcomer").with_tier(0).with_weight(3),
+    ]);
+    let bands = [
+        ScoreTier {
+            min_score: 75,
+            rep_tiers: vec![Tier(2)],
+        },
+        ScoreTier {
+            min_score: 0,
+            rep_tiers: vec![Tier(0)],
+        },
+    ];
+    let strategy = ScoreWeighted::new(&team, LeadFactors::default(), &bands);
+    let rated = |x| {
+        client(1, Source::Website).with_lead(LeadInputs {
+            budget: x,
+            urgency: x,
+            product_fit: x,
+        })
+    };
+    let mut rng = seeded(9);
+    let big = strategy.allocate(&Request::new(&rated(90), &team, now()), &mut rng);
+    assert_eq!(big.rep, Some(RepId(1)));
+    assert_eq!(big.explanation.figure, Some(90.0));
+    let small: Vec<RepId> = (0..400)
+        .filter_map(|_| {
+            strategy
+                .allocate(&Request::new(&rated(20), &team, now()), &mut rng)
+                .rep
+        })
+        .collect();
+    assert!(!small.contains(&RepId(1)));
+    let heavy = small.iter().filter(|r| **r == RepId(3)).count();
+    assert!(
+        (250..350).contains(&heavy),
+        "weight 3 of 4 -> about 300 of 400, got {heavy}"
+    );
+}
+
+#[test]
+fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
+    use chrono::NaiveDate;
+    use leadpool::allocate::{Ranking, RankingMode, Window};
+    use leadpool::model::Metrics;
+    use std::collections::BTreeMap;
+    let team = Team::new((1..=4).map(|i| Rep::new(RepId(i), "r")));
+    let mut metrics = Metrics::new();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
+    metrics.record(RepId(1), day, "deals", 3.0);
+    metrics.record(RepId(2), day, "deals", 1.0);
+    metrics.record(RepId(4), day, "deals", 0.5);
+    let weights = BTreeMap::from([("deals".to_owned(), 1.0)]);
+    let ranking = Ranking::new(
+        &team,
+        "top2",
+        Window::PreviousWeek,
+        weights,
+        RankingMode::TopK { k: 2 },
+    );
+    let lead = client(1, Source::Website);
+    let mut state = AllocState::new();
+    let mut rng = seeded(5);
+    let mut counts = [0u32; 5];
+    for i in 0..400 {
+        let request = Request::new(&lead, &team, now())
+            .with_state(&state)
+            .with_metrics(&metrics);
+        let d = ranking.allocate(&request, &mut rng);
+        let recomputed = d
+            .updates
+            .iter()
+            .any(|u| matches!(u, StateUpdate::Standings { .. }));
+        assert_eq!(
+            recomputed,
+            i == 0,
+            "computed on the first lead of the period only"
+        );
+        counts[d.rep.unwrap().0 as usize] += 1;
+        state.apply(&d);
+    }
+    assert_eq!(
+        counts[3] + counts[4],
+        0,
+        "only the top two share: {counts:?}"
+    );
+    assert!(
+        (260..340).contains(&counts[1]),
+        "3:1 split expected: {counts:?}"
+    );
+    // A week later the period has changed: the ranking is computed again.
+    let next_week = Request::new(&lead, &team, now() + Duration::days(7))
+        .with_state(&state)
+        .with_metrics(&metrics);
+    let d = ranking.allocate(&next_week, &mut rng);
+    assert!(
+        d.updates
+            .iter()
+            .any(|u| matches!(u, StateUpdate::Standings { .. }))
+    );
+}

@@ -106,3 +106,52 @@ fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
     );
     assert_eq!(total, (REPS * u64::from(per_rep)) as usize);
 }
+
+#[test]
+fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
+    for (policy, limit) in [
+        (
+            PoolPolicy {
+                private_cap: Some(3),
+                ..PoolPolicy::default()
+            },
+            3,
+        ),
+        (
+            PoolPolicy {
+                daily_claim_limit: Some(2),
+                ..PoolPolicy::default()
+            },
+            2,
+        ),
+    ] {
+        let pool = Pool::new(MemoryStore::new(), team(1), policy).with_attempts(64);
+        for id in 1..=16 {
+            pool.import(client(id), t0()).unwrap();
+        }
+        let barrier = Barrier::new(16);
+        let wins: usize = thread::scope(|s| {
+            let handles: Vec<_> = (1..=16u64)
+                .map(|id| {
+                    let (pool, barrier) = (&pool, &barrier);
+                    s.spawn(move || {
+                        barrier.wait();
+                        match pool.claim(ClientId(id), RepId(1), t0()) {
+                            Ok(_) => 1,
+                            Err(PoolError::CapReached { .. } | PoolError::DailyLimit { .. }) => 0,
+                            Err(other) => panic!("unexpected refusal: {other}"),
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).sum()
+        });
+        assert_eq!(wins, limit);
+        let owned = pool.store().owned_by(RepId(1)).unwrap();
+        assert_eq!(owned.len(), limit);
+        assert_eq!(
+            pool.store().ledger(RepId(1)).unwrap().value.holding as usize,
+            limit
+        );
+    }
+}

@@ -2,15 +2,11 @@
 
 mod pool_support;
 
-use chrono::{Datelike, Duration};
-use leadpool::TeamZone;
 use leadpool::allocate::{
     AllocState, Allocator, Decision, ExclusionReason, Explanation, Request, TeamView,
 };
-use leadpool::conflict::{ContactVerdict, Protection, may_contact};
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{ContactLevel, DedupeKeys, Metrics, Region};
-use leadpool::pool::report::{leaderboard, monthly};
+use leadpool::model::{ContactLevel, DedupeKeys, Region};
 use leadpool::pool::{
     Assigner, Event, Pool, PoolError, PoolPolicy, PoolView, Route, TransferScope,
 };
@@ -89,8 +85,26 @@ fn facade_runs_the_life_cycle_against_the_store() {
     );
     pool.claim(ClientId(2), C, day(11)).unwrap();
     pool.claim(ClientId(3), C, day(11)).unwrap();
-    pool.transfer(A, C, TransferScope::All, day(12))
+    let versions = |s: &MemoryStore| {
+        let rows: Vec<u64> = (1..=3)
+            .map(|id| s.get(ClientId(id)).unwrap().unwrap().version)
+            .collect();
+        let ledgers: Vec<u64> = [A, C].map(|r| s.ledger(r).unwrap().version).to_vec();
+        (rows, ledgers)
+    };
+    let before = versions(store);
+    let full = pool
+        .transfer(A, C, TransferScope::All, day(12))
         .unwrap_err();
+    assert_eq!(
+        full,
+        PoolError::CapReached {
+            rep: C,
+            holding: 2,
+            cap: 2
+        }
+    );
+    assert_eq!(versions(store), before, "a refused command writes nothing");
     pool.release(ClientId(2), C, "moved abroad", day(12))
         .unwrap();
     pool.transfer(A, C, TransferScope::All, day(12)).unwrap();
@@ -273,167 +287,164 @@ fn view_finds_the_prior_contact_by_dedupe_keys() {
     );
 }
 
+/// A store where another writer always wins the race.
+struct AlwaysStale(MemoryStore);
+
+impl ClientStore for AlwaysStale {
+    fn get(
+        &self,
+        id: ClientId,
+    ) -> Result<Option<leadpool::store::Versioned<leadpool::model::Client>>, leadpool::StoreError>
+    {
+        self.0.get(id)
+    }
+    fn ledger(
+        &self,
+        rep: RepId,
+    ) -> Result<leadpool::store::Versioned<leadpool::store::RepLedger>, leadpool::StoreError> {
+        self.0.ledger(rep)
+    }
+    fn commit(&self, batch: &leadpool::store::Batch) -> Result<Vec<u64>, leadpool::StoreError> {
+        match batch.first() {
+            Some(leadpool::store::Write::Update { client, expected }) => {
+                Err(leadpool::StoreError::Conflict {
+                    id: client.id,
+                    expected: *expected,
+                    found: expected + 1,
+                })
+            }
+            _ => self.0.commit(batch),
+        }
+    }
+    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.owned_by(rep)
+    }
+    fn public_pool(
+        &self,
+        pool: leadpool::ids::PoolId,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.public_pool(pool)
+    }
+    fn find_by_key(
+        &self,
+        key: &leadpool::model::DedupeKey,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.find_by_key(key)
+    }
+    fn due_by(
+        &self,
+        instant: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+        self.0.due_by(instant)
+    }
+}
+
 #[test]
-fn conflict_check_refuses_cooperating_and_owned_clients_with_who_and_since() {
-    let mut w = World::new(3, seed_policy());
-    w.import(1..=2);
-    w.run(
-        leadpool::pool::Command::MarkDeal {
-            client: ClientId(1),
-            closed_by: A,
-        },
+fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing() {
+    let pool = Pool::new(AlwaysStale(MemoryStore::new()), team(2), seed_policy()).with_attempts(3);
+    pool.import(client(1), t0()).unwrap();
+    let err = pool.claim(ClientId(1), A, t0()).unwrap_err();
+    assert!(matches!(
+        err,
+        PoolError::Contention {
+            attempts: 3,
+            last: leadpool::StoreError::Conflict { .. }
+        }
+    ));
+    let stored = pool.store().0.get(ClientId(1)).unwrap().unwrap();
+    assert_eq!((stored.version, stored.value.owner), (1, None));
+    assert_eq!(pool.store().0.ledger(A).unwrap().version, 0);
+}
+
+#[test]
+fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
+    let policy = PoolPolicy {
+        private_cap: Some(1),
+        ..seed_policy()
+    };
+    let mut w = World::new(3, policy);
+    w.import(1..=3);
+    w.claim(1, A, t0()).unwrap();
+    let mut alloc = AllocState::new();
+    let (decision, events) = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(2),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
         day(1),
     )
     .unwrap();
-    w.run(
-        leadpool::pool::Command::Release {
-            client: ClientId(1),
-            rep: A,
-            reason: "handled by key accounts".into(),
-        },
-        day(2),
+    assert_eq!(decision.rep, Some(B));
+    assert!(matches!(&events[..], [Event::OwnerChanged { to, .. }] if *to == B));
+    let (decision, _) = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(3),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
+        day(1),
     )
     .unwrap();
-    let c1 = w.state.client(ClientId(1)).unwrap();
-    let verdict = may_contact(c1, B, day(400), 30);
-    assert_eq!(
-        verdict,
-        ContactVerdict::Refused {
-            by: A,
-            level: Some(ContactLevel::Cooperating),
-            since: day(1),
-            protection: Protection::Cooperating
-        }
-    );
-    w.claim(2, C, day(3)).unwrap();
-    let c2 = w.state.client(ClientId(2)).unwrap();
-    assert!(
-        matches!(may_contact(c2, B, day(3), 30), ContactVerdict::Refused { by, protection: Protection::Owned, .. } if by == C)
-    );
-    assert_eq!(may_contact(c2, C, day(3), 30), ContactVerdict::Allowed);
-}
-
-#[test]
-fn monthly_report_lists_visited_sampled_and_cooperating_clients_in_two_zones() {
-    let mut w = World::new(2, seed_policy());
-    w.import(1..=4);
-    let log = |w: &mut World, id, rep, level, at| {
-        w.run(
-            leadpool::pool::Command::FollowUp {
-                client: ClientId(id),
-                rep,
-                level,
-                note: String::new(),
-            },
-            at,
-        )
-        .unwrap();
-    };
-    log(&mut w, 1, A, ContactLevel::Visit, day(1));
-    log(&mut w, 2, A, ContactLevel::Sample, day(2));
-    log(&mut w, 3, B, ContactLevel::Phone, day(2));
-    w.claim(4, B, day(3)).unwrap();
-    w.run(
-        leadpool::pool::Command::MarkDeal {
+    assert_eq!(decision.rep, Some(C));
+    w.import([4]);
+    let before = w.state.clone();
+    let err = leadpool::pool::assign_by_rule(
+        &mut w.state,
+        &w.policy,
+        ClientId(4),
+        &LightestLoad,
+        &mut alloc,
+        &mut seeded(3),
+        day(1),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        PoolError::NobodyChosen {
             client: ClientId(4),
-            closed_by: B,
-        },
-        day(4),
-    )
-    .unwrap();
-    log(&mut w, 1, A, ContactLevel::Sample, day(40));
-    let zone = TeamZone::east_hours(8).unwrap();
-    let november = zone.month_of(day(1));
-    assert_eq!(november.start.month(), 11);
-    let rows = monthly(w.state.clients(), zone, &november);
-    assert_eq!(rows.len(), 2);
+            ..
+        }
+    ));
+    assert_eq!(w.state, before);
+}
+
+#[test]
+fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store() {
+    let pool = seed_pool(0);
+    let region = |path: &str| path.parse::<Region>().unwrap();
+    pool.import(client(1).with_region(region("CN/Guangdong/Shenzhen")), t0())
+        .unwrap();
+    pool.import(client(2).with_region(region("CN/Zhejiang/Hangzhou")), t0())
+        .unwrap();
+    pool.claim(ClientId(1), A, t0()).unwrap();
+    pool.claim(ClientId(2), A, day(1)).unwrap();
+    let ledger = pool.store().ledger(A).unwrap().value;
+    assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 1);
+    assert_eq!(ledger.held_in_region(&region("CN")), 2);
+    assert_eq!(ledger.held_in_region(&Region::world()), 2);
+    assert_eq!(ledger.received_since(day(1)), 1);
+    pool.release(ClientId(1), A, "duplicate of a key account", day(2))
+        .unwrap();
+    let ledger = pool.store().ledger(A).unwrap().value;
+    assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 0);
     assert_eq!(
-        (
-            rows[0].rep,
-            rows[0].visited.iter().copied().collect::<Vec<_>>(),
-            rows[0].sampled.iter().copied().collect::<Vec<_>>()
-        ),
-        (A, vec![ClientId(1)], vec![ClientId(2)])
-    );
-    assert!(rows[0].cooperating.is_empty());
-    assert_eq!(
-        (
-            rows[1].rep,
-            rows[1].cooperating.iter().copied().collect::<Vec<_>>()
-        ),
-        (B, vec![ClientId(4)])
-    );
-    let december = zone.month_of(day(40));
-    let rows = monthly(w.state.clients(), zone, &december);
-    assert_eq!(
-        rows[0].sampled.iter().copied().collect::<Vec<_>>(),
-        [ClientId(1)]
+        ledger.received_since(t0()),
+        2,
+        "a release does not undo a receipt"
     );
 }
 
 #[test]
-fn leaderboard_ranks_reps_best_first_and_ties_share_a_rank() {
-    let mut metrics = Metrics::new();
-    let d = |n| t0().date_naive() + Duration::days(n);
-    metrics.record(A, d(0), "revenue", 300.0);
-    metrics.record(B, d(1), "revenue", 500.0);
-    metrics.record(C, d(2), "revenue", 300.0);
-    metrics.record(C, d(30), "revenue", 10_000.0);
-    let board = leaderboard(&metrics, "revenue", d(0)..d(7), [C, A, B, RepId(4)]);
-    let rows: Vec<_> = board.iter().map(|s| (s.rank, s.rep, s.value)).collect();
-    assert_eq!(
-        rows,
-        [
-            (1, B, 500.0),
-            (2, A, 300.0),
-            (2, C, 300.0),
-            (4, RepId(4), 0.0)
-        ]
-    );
-}
-
-#[test]
-fn commands_and_events_round_trip_through_json() {
-    let command = leadpool::pool::Command::Transfer {
-        from: A,
-        to: B,
-        scope: TransferScope::Only(vec![ClientId(3)]),
-    };
-    let json = serde_json::to_string(&command).unwrap();
-    assert_eq!(
-        serde_json::from_str::<leadpool::pool::Command>(&json).unwrap(),
-        command
-    );
-    let policy: PoolPolicy = toml::from_str("private_cap = 50\nremind_after_days = 7\nrelease_after_reminder_days = 3\ncooldown_days = 5\nzone = \"+08:00\"\n").unwrap();
-    assert_eq!(
-        (
-            policy.private_cap,
-            policy.remind_after_days,
-            policy.cooldown_days
-        ),
-        (Some(50), Some(7), 5)
-    );
-    assert!(policy.exempt_levels.contains(&ContactLevel::Cooperating));
-}
-
-#[test]
-fn policy_reads_per_rep_caps_and_pools_from_toml() {
-    let text = r#"
-        private_cap = 50
-        default_pool = 0
-        [cap_overrides]
-        2 = 80
-        [pools.0]
-        name = "general"
-        [pools.7]
-        name = "export"
-        members = [1, 3]
-    "#;
-    let policy: PoolPolicy = toml::from_str(text).unwrap();
-    assert_eq!(policy.cap_for(B, None), Some(80));
-    assert_eq!(policy.cap_for(A, None), Some(50));
-    assert!(policy.is_member(C, leadpool::ids::PoolId(7)));
-    assert!(!policy.is_member(B, leadpool::ids::PoolId(7)));
-    let json = serde_json::to_string(&policy).unwrap();
-    assert_eq!(serde_json::from_str::<PoolPolicy>(&json).unwrap(), policy);
+fn receipts_older_than_the_window_are_dropped_from_the_ledger() {
+    let mut ledger = leadpool::store::RepLedger::new(A);
+    ledger.record_receipt(t0());
+    ledger.record_receipt(day(10));
+    ledger.record_receipt(day(5));
+    assert_eq!(ledger.received, [t0(), day(5), day(10)]);
+    ledger.record_receipt(day(70));
+    assert_eq!(ledger.received, [day(10), day(70)]);
+    assert_eq!(ledger.received_since(day(10)), 2);
 }

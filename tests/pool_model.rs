@@ -5,9 +5,10 @@ mod pool_support;
 
 use chrono::{DateTime, Duration, Utc};
 use leadpool::ids::{ClientId, PoolId, RepId};
-use leadpool::model::ContactLevel;
+use leadpool::model::{ContactLevel, DedupeKeys};
 use leadpool::pool::{
-    Assigner, Command, Event, Flag, PoolPolicy, PoolState, Route, TransferScope, decide, evolve,
+    Assigner, Command, Event, Flag, PoolDef, PoolPolicy, PoolState, Route, TransferScope, decide,
+    evolve,
 };
 use pool_support::{client, t0, team};
 use proptest::prelude::*;
@@ -27,6 +28,9 @@ enum Op {
     Deal(u64, u64),
     Handover(u64, u64),
     Lock(u64, bool),
+    Import(u64, u8),
+    MovePool(u64, bool),
+    ChangePolicy(bool),
     Sweep,
     Advance(i64),
 }
@@ -45,6 +49,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (c.clone(), r.clone()).prop_map(|(c, r)| Op::Deal(c, r)),
         1 => (c.clone(), r.clone()).prop_map(|(c, r)| Op::Handover(c, r)),
         1 => (c.clone(), any::<bool>()).prop_map(|(c, b)| Op::Lock(c, b)),
+        1 => (CLIENTS + 1..=CLIENTS + 8, 0..16u8).prop_map(|(c, k)| Op::Import(c, k)),
+        1 => (c.clone(), any::<bool>()).prop_map(|(c, b)| Op::MovePool(c, b)),
+        1 => any::<bool>().prop_map(Op::ChangePolicy),
         3 => Just(Op::Sweep),
         4 => (1..72i64).prop_map(Op::Advance),
     ]
@@ -99,21 +106,52 @@ fn command(op: &Op) -> Option<Command> {
             client: cid(*c),
             flag: Flag::Locked(*on),
         },
+        Op::Import(c, k) => Command::Import {
+            client: Box::new(keyed(*c, *k)),
+        },
+        Op::MovePool(c, export) => Command::MovePool {
+            client: cid(*c),
+            to: if *export { EXPORT } else { PoolId::DEFAULT },
+        },
+        Op::ChangePolicy(slow) => Command::ChangePolicy {
+            policy: Box::new(policy(*slow)),
+        },
         Op::Sweep => Command::Sweep,
         Op::Advance(_) => return None,
     })
 }
 
-fn policy() -> PoolPolicy {
+const EXPORT: PoolId = PoolId(7);
+
+/// A client whose company key is one of 16 names, so imports collide with known clients.
+fn keyed(id: u64, key: u8) -> leadpool::model::Client {
+    let name = format!("company {key}");
+    client(id).with_keys(DedupeKeys::from_raw(Some(&name), None, None, None))
+}
+
+/// Two policies with the same caps and different timers; `slow` doubles every period.
+fn policy(slow: bool) -> PoolPolicy {
+    let k = if slow { 2 } else { 1 };
+    let mut pools = BTreeMap::new();
+    pools.insert(PoolId::DEFAULT, PoolDef::default());
+    let members = [RepId(1), RepId(2)].into();
+    pools.insert(
+        EXPORT,
+        PoolDef {
+            name: "export".into(),
+            members,
+        },
+    );
     PoolPolicy {
+        pools,
         private_cap: Some(3),
         cap_overrides: [(RepId(4), 1)].into(),
-        remind_after_days: Some(2),
-        release_after_reminder_days: 2,
-        cooldown_days: 3,
+        remind_after_days: Some(2 * k),
+        release_after_reminder_days: 2 * k,
+        cooldown_days: 3 * k,
         daily_claim_limit: Some(2),
-        protection_days: 4,
-        handover_after_days: 5,
+        protection_days: 4 * k,
+        handover_after_days: 5 * k,
         ..PoolPolicy::default()
     }
 }
@@ -121,6 +159,7 @@ fn policy() -> PoolPolicy {
 /// What the model remembers independently of the pool: owners and the releases.
 #[derive(Default)]
 struct Model {
+    known: std::collections::BTreeSet<ClientId>,
     owner: BTreeMap<ClientId, RepId>,
     released: BTreeMap<ClientId, (RepId, DateTime<Utc>)>,
 }
@@ -152,6 +191,15 @@ impl Model {
                 }
                 self.owner.insert(*client, *to);
             }
+            Event::Imported { client } => {
+                prop_assert!(self.known.insert(client.id), "imported twice");
+            }
+            Event::DuplicateReported {
+                incoming, existing, ..
+            } => {
+                prop_assert!(!self.known.contains(incoming), "a known id reported as new");
+                prop_assert!(self.known.contains(existing), "matched an unknown client");
+            }
             Event::Released {
                 client,
                 from,
@@ -175,10 +223,20 @@ fn check_invariants(
     policy: &PoolPolicy,
 ) -> Result<(), TestCaseError> {
     let mut held: BTreeMap<RepId, u32> = BTreeMap::new();
-    for id in (1..=CLIENTS).map(ClientId) {
+    prop_assert_eq!(
+        state.len(),
+        model.known.len(),
+        "nothing lost, nothing duplicated"
+    );
+    for id in model.known.iter().copied() {
         let c = state
             .client(id)
             .expect("every imported client is still there");
+        prop_assert!(
+            c.owner.is_none_or(|o| policy.is_member(o, c.pool)),
+            "{} owned outside its pool",
+            id
+        );
         prop_assert_eq!(c.owner, model.owner.get(&id).copied());
         let in_private = u32::from(c.owner.is_some_and(|o| state.owned_by(o).any(|x| x == id)));
         let in_public = u32::from(state.public_in(c.pool).any(|x| x == id));
@@ -212,7 +270,7 @@ fn check_invariants(
 proptest! {
     #[test]
     fn random_commands_keep_the_pool_invariants(ops in prop::collection::vec(op(), 1..300)) {
-        let policy = policy();
+        let mut policy = policy(false);
         let mut state = PoolState::new(team(REPS));
         let mut log = Vec::new();
         let mut model = Model::default();
@@ -220,6 +278,7 @@ proptest! {
         for id in 1..=CLIENTS {
             let import = Command::Import { client: Box::new(client(id)) };
             for event in decide(&state, &import, now, &policy).unwrap() {
+                model.apply(&event, &policy)?;
                 evolve(&mut state, &event);
                 log.push(event);
             }
@@ -238,12 +297,14 @@ proptest! {
                         evolve(&mut state, event);
                     }
                     log.extend(events);
+                    if let Command::ChangePolicy { policy: next } = &command {
+                        policy = (**next).clone();
+                    }
                 }
                 Err(_) => prop_assert_eq!(&state, &before, "a refused command changed the state"),
             }
             check_invariants(&state, &model, &policy)?;
         }
         prop_assert_eq!(PoolState::replay(team(REPS), &log), state.clone());
-        prop_assert!(state.clients().all(|c| c.pool == PoolId::DEFAULT));
     }
 }

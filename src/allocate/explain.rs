@@ -30,7 +30,12 @@ impl Examined {
     }
 
     /// The explanation for `rule`, with `reason` and the deciding `figure`.
-    pub fn explain(self, rule: &str, reason: String, figure: Option<f64>) -> Explanation {
+    pub fn explain(
+        self,
+        rule: impl Into<String>,
+        reason: String,
+        figure: Option<f64>,
+    ) -> Explanation {
         let reason = if self.excluded_total as usize > self.excluded.len() {
             format!(
                 "{reason} ({} excluded, {} listed)",
@@ -41,7 +46,7 @@ impl Examined {
             reason
         };
         Explanation {
-            rule: rule.to_owned(),
+            rule: rule.into(),
             considered: self.considered,
             excluded: self.excluded,
             reason,

@@ -26,6 +26,45 @@
 //! - Strategies build their indexes from the [`Team`] they are constructed with; rebuild them
 //!   (cheap, O(n log n)) when the team or the policy changes. A rotation notices a changed
 //!   membership by fingerprint and re-bases its state, keeping everyone's place.
+//!
+//! ## Example: the seed rules for a team
+//!
+//! ```
+//! use chrono::{DateTime, TimeZone, Utc};
+//! use leadpool::allocate::{AllocState, Allocator, Policy, Request, Team, TeamView, UnassignedQueue};
+//! use leadpool::ids::{ClientId, RepId};
+//! use leadpool::model::{Client, Rep, Source};
+//! use leadpool::rng::seeded;
+//!
+//! /// The CRM's live state, as the strategies need it (every method has a default).
+//! struct Crm;
+//! impl TeamView for Crm {
+//!     fn open_load(&self, rep: RepId) -> u32 {
+//!         // Open clients only: won, lost and released ones do not count.
+//!         if rep == RepId(1) { 12 } else { 3 }
+//!     }
+//! }
+//!
+//! let team = Team::new([
+//!     Rep::new(RepId(1), "Li").with_regions(["CN/Guangdong".parse().unwrap()]),
+//!     Rep::new(RepId(2), "Wang").with_regions(["CN/Zhejiang".parse().unwrap()]),
+//! ]);
+//! // Built once per team/policy change (the indexes live in the allocator).
+//! let allocator = Policy::seed_default().build(&team).unwrap();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap();
+//! let lead = Client::new(ClientId(7), "Hangzhou Textiles", Source::DirectorySearch, now)
+//!     .with_region("CN/Zhejiang/Hangzhou".parse().unwrap());
+//!
+//! let mut state = AllocState::new();
+//! let mut queue = UnassignedQueue::new();
+//! let request = Request::new(&lead, &team, now).with_view(&Crm).with_state(&state);
+//! let decision = allocator.allocate(&request, &mut seeded(42));
+//! assert_eq!(decision.rep, Some(RepId(2)));
+//! assert_eq!(decision.explanation.rule, "router:DirectorySearch");
+//! // Acting on it: apply the state updates (a preview would simply not do this).
+//! queue.record(&decision, now);
+//! state.apply(&decision);
+//! ```
 
 mod compose;
 mod eligibility;
@@ -39,6 +78,7 @@ mod rotation;
 mod round_robin;
 mod score;
 mod skill;
+mod state;
 mod territory;
 
 pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
@@ -53,6 +93,7 @@ pub use rotation::{Member, Rotation};
 pub use round_robin::RoundRobin;
 pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
 pub use skill::SkillMatch;
+pub use state::{AllocState, Cursor, StateUpdate};
 pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;
@@ -298,123 +339,6 @@ impl<'a> Request<'a> {
         self.zone = zone;
         self
     }
-}
-
-/// Per-call state of stateful strategies, serialisable so a restart continues where it was.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AllocState {
-    /// Rotation cursors by strategy key (e.g. "round_robin" or "territory:CN/Guangdong").
-    #[serde(default)]
-    pub cursors: BTreeMap<String, Cursor>,
-    /// Weighted rotations (round-robin, territory inner rotations) by strategy key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rotations: BTreeMap<String, Rotation>,
-    /// Cached rankings by strategy key, each stamped with the period it ranks.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub standings: BTreeMap<String, Standings>,
-}
-
-impl AllocState {
-    /// No state yet.
-    pub const fn new() -> Self {
-        Self {
-            cursors: BTreeMap::new(),
-            rotations: BTreeMap::new(),
-            standings: BTreeMap::new(),
-        }
-    }
-
-    /// Applies the updates a decision carries. Until this is called the decision was a dry run.
-    pub fn apply(&mut self, decision: &Decision) {
-        for update in &decision.updates {
-            self.apply_update(update);
-        }
-    }
-
-    /// Applies one update.
-    pub fn apply_update(&mut self, update: &StateUpdate) {
-        match update {
-            StateUpdate::Cursor { key, cursor } => {
-                self.cursors.insert(key.clone(), cursor.clone());
-            }
-            StateUpdate::Rotation { key, rotation } => {
-                self.rotations.insert(key.clone(), rotation.clone());
-            }
-            StateUpdate::Served { key, rep } => {
-                if let Some(rotation) = self.rotations.get_mut(key) {
-                    rotation.serve(*rep);
-                }
-            }
-            StateUpdate::Calibrate { key, rep } => {
-                if let Some(rotation) = self.rotations.get_mut(key) {
-                    rotation.calibrate(*rep);
-                }
-            }
-            StateUpdate::Standings { key, standings } => {
-                self.standings.insert(key.clone(), standings.clone());
-            }
-        }
-    }
-
-    /// Forgets every cached ranking, so the next ranked decision recomputes it (call after
-    /// recording metrics when a current-period ranking must see them before the next day).
-    pub fn invalidate_standings(&mut self) {
-        self.standings.clear();
-    }
-}
-
-/// A weighted round-robin cursor: each rep's running credit (smooth weighted round-robin) and
-/// the last rep served, so adding or removing a rep neither resets nor skips anyone.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    /// The rep served last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last: Option<RepId>,
-    /// Running credit per rep.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub credit: BTreeMap<RepId, i64>,
-}
-
-/// A change to [`AllocState`] that a decision asks the caller to apply.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "update", rename_all = "snake_case")]
-pub enum StateUpdate {
-    /// Replace the cursor under `key`.
-    Cursor {
-        /// The strategy key.
-        key: String,
-        /// The new cursor.
-        cursor: Cursor,
-    },
-    /// Replace the rotation under `key` (first use, or a re-base after the membership changed).
-    Rotation {
-        /// The strategy key.
-        key: String,
-        /// The new rotation.
-        rotation: Rotation,
-    },
-    /// The rotation under `key` served `rep` one turn (O(log n) to apply).
-    Served {
-        /// The strategy key.
-        key: String,
-        /// The rep served.
-        rep: RepId,
-    },
-    /// Reset `rep`'s place in the rotation under `key` to the team's current level (a rep
-    /// skipped while unavailable returns without a catch-up flood).
-    Calibrate {
-        /// The strategy key.
-        key: String,
-        /// The rep.
-        rep: RepId,
-    },
-    /// Cache the ranking under `key` for its period.
-    Standings {
-        /// The strategy key.
-        key: String,
-        /// The ranking.
-        standings: Standings,
-    },
 }
 
 /// Why a rep was not chosen.

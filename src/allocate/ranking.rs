@@ -89,7 +89,8 @@ pub struct Standings {
     /// For open windows, the team day it was computed on (it is refreshed the next day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<NaiveDate>,
-    /// Fingerprint of the ranked membership (a changed team forces a recompute).
+    /// Fingerprint of the ranked membership and the ranking's weights and mode (a change forces
+    /// a recompute).
     pub team: u64,
     /// Best first; ties by lower id (the fairness tie-break is applied at decision time).
     pub ranked: Vec<Ranked>,
@@ -146,17 +147,31 @@ impl Ranking {
             .map(|r| r.id)
             .collect();
         let members: Vec<(RepId, u32)> = reps.iter().map(|r| (*r, 1)).collect();
-        let weights = weights
+        let weights: BTreeMap<String, f64> = weights
             .into_iter()
             .map(|(k, w)| (k, if w.is_finite() { w } else { 0.0 }))
             .collect();
+        // The cache stamp covers the configuration too, so two rankings sharing a key by
+        // mistake recompute instead of reading each other's standings.
+        let mut config = super::rotation::fingerprint(&members);
+        let k = match mode {
+            RankingMode::Top1 => 1,
+            RankingMode::TopK { k } => u64::from(k) << 1,
+        };
+        for part in weights
+            .iter()
+            .flat_map(|(name, w)| name.bytes().map(u64::from).chain([w.to_bits()]))
+            .chain([k])
+        {
+            config = (config ^ part).wrapping_mul(0x0100_0000_01b3);
+        }
         Self {
             key: key.into(),
             window,
             weights,
             mode,
             reps,
-            team: super::rotation::fingerprint(&members),
+            team: config,
         }
     }
 
@@ -318,20 +333,19 @@ impl Allocator for Ranking {
             RankingMode::TopK { .. } => Self::top_k(standings, request, rng, &mut examined)
                 .or_else(|| Self::top1(standings, request, &mut examined)),
         };
-        let window = format!("{:?} {}..{}", self.window, days.start, days.end);
+        let rule = format!("ranking:{}", self.key);
+        let (window, from, to) = (self.window, days.start, days.end);
         let mut decision = match picked {
             Some((rep, score, rank)) => {
-                let reason = format!("{rep} ranks #{} over {window} with score {score}", rank + 1);
-                let explanation =
-                    examined.explain(&format!("ranking:{}", self.key), reason, Some(score));
-                Decision::assigned(client.id, rep, explanation)
+                let reason = format!(
+                    "{rep} ranks #{} over {window:?} {from}..{to} with score {score}",
+                    rank + 1
+                );
+                Decision::assigned(client.id, rep, examined.explain(rule, reason, Some(score)))
             }
             None => {
-                let reason = format!("no ranked rep over {window} is eligible");
-                Decision::unassigned(
-                    client.id,
-                    examined.explain(&format!("ranking:{}", self.key), reason, None),
-                )
+                let reason = format!("no ranked rep over {window:?} {from}..{to} is eligible");
+                Decision::unassigned(client.id, examined.explain(rule, reason, None))
             }
         };
         decision.updates.extend(update);

@@ -6,6 +6,10 @@
 //! members either. A member that must be skipped (on leave, at cap, over quota) is, by default,
 //! calibrated to the team's current level ([`Rejoin::Calibrate`]) so that it neither floods on
 //! return nor starves.
+//!
+//! Ties between members due at the same virtual deadline go to the member whose last turn in
+//! this rotation is oldest (never served counts as oldest), then to the lower id; record or
+//! creation order never decides.
 
 use super::eligibility::check_rep;
 use super::explain::Examined;

@@ -113,6 +113,7 @@ impl ScoreWeighted {
     }
 
     fn weight_of(band: &Band, index: usize) -> u64 {
+        // `index` is a position in `band.reps`, which has the same length as `cumulative`.
         let before = if index == 0 {
             0
         } else {

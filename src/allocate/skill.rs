@@ -122,8 +122,13 @@ impl Allocator for SkillMatch {
                 if best.is_some_and(|(_, s, _)| score < s) {
                     continue;
                 }
-                let Some(rep) = request.team.get(id) else {
-                    continue;
+                // The request's team is normally the one indexed: use the position directly.
+                let rep = match request.team.reps().get(index) {
+                    Some(rep) if rep.id == id => rep,
+                    _ => match request.team.get(id) {
+                        Some(rep) => rep,
+                        None => continue,
+                    },
                 };
                 examined.consider();
                 if let Some(reason) = check_rep(request, rep) {

@@ -187,10 +187,9 @@ impl Allocator for Territory {
             };
             if let Some((rep, updates, figure, why)) = outcome {
                 let reason = format!(
-                    "client in {:?}; territory {:?} is the most specific with an eligible rep; \
-                     {rep} {why}",
-                    client.region.to_string(),
-                    node.region.to_string(),
+                    "client in \"{}\"; territory \"{}\" is the most specific with an eligible \
+                     rep; {rep} {why}",
+                    client.region, node.region,
                 );
                 let mut decision = Decision::assigned(
                     client.id,

@@ -106,6 +106,7 @@ impl<S: ClientStore> Pool<S> {
             }
             return Ok(events);
         }
+        // `attempts` is at least 1, so every path here went through a stale write.
         Err(PoolError::Contention {
             attempts: self.attempts,
             last: last.unwrap_or(StoreError::Backend(String::from("no attempt made"))),

@@ -41,6 +41,7 @@ mod event;
 mod facade;
 mod policy;
 pub mod report;
+mod rule;
 mod state;
 mod view;
 
@@ -52,6 +53,7 @@ pub use facade::Pool;
 pub use policy::{
     CooldownScope, PoolDef, PoolPolicy, RecycleKind, RecycleRule, TimerBasis, Timers,
 };
+pub use rule::assign_by_rule;
 pub use state::{PoolState, evolve};
 pub use view::PoolView;
 

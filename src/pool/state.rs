@@ -8,7 +8,6 @@ use crate::model::{Client, Contact, ContactLevel, DedupeKey, Region, Rep};
 use crate::store::RepLedger;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
 use std::sync::Arc;
 
 /// Every client and rep ledger of a team, indexed so each command costs in proportion to the
@@ -25,8 +24,6 @@ pub struct PoolState {
     public: BTreeMap<PoolId, BTreeSet<ClientId>>,
     due: BTreeSet<(DateTime<Utc>, ClientId)>,
     keys: BTreeMap<DedupeKey, BTreeSet<ClientId>>,
-    intake: BTreeMap<RepId, Vec<DateTime<Utc>>>,
-    regions: BTreeMap<RepId, BTreeMap<Region, u32>>,
 }
 
 impl PoolState {
@@ -130,24 +127,19 @@ impl PoolState {
         self.keys.get(key).into_iter().flatten().copied()
     }
 
-    /// Clients the rep received (by any route) at or after `since`.
+    /// Clients the rep received (by any route) at or after `since` (see
+    /// [`RepLedger::received_since`]).
     pub fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        self.intake.get(&rep).map_or(0, |times| {
-            let first = times.partition_point(|t| *t < since);
-            u32::try_from(times.len() - first).unwrap_or(u32::MAX)
-        })
+        self.ledgers
+            .get(&rep)
+            .map_or(0, |l| l.received_since(since))
     }
 
     /// Clients the rep holds inside `region`.
     pub fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
-        let Some(held) = self.regions.get(&rep) else {
-            return 0;
-        };
-        // Regions under `region` sort right after it, so one range read covers them.
-        held.range((Bound::Included(region), Bound::Unbounded))
-            .take_while(|(r, _)| region.covers(r))
-            .map(|(_, n)| *n)
-            .sum()
+        self.ledgers
+            .get(&rep)
+            .map_or(0, |l| l.held_in_region(region))
     }
 
     /// Adds a client read from a store, with every index (for partial states).
@@ -167,24 +159,17 @@ impl PoolState {
     }
 
     fn index(&mut self, client: &Client) {
-        self.index_slot(&Slot::of(client), &client.region);
+        self.index_slot(&Slot::of(client));
     }
 
     fn unindex(&mut self, client: &Client) {
-        self.unindex_slot(&Slot::of(client), &client.region);
+        self.unindex_slot(&Slot::of(client));
     }
 
-    fn index_slot(&mut self, slot: &Slot, region: &Region) {
+    fn index_slot(&mut self, slot: &Slot) {
         match slot.owner {
             Some(owner) => {
                 self.owned.entry(owner).or_default().insert(slot.id);
-                let held = self.regions.entry(owner).or_default();
-                match held.get_mut(region) {
-                    Some(n) => *n += 1,
-                    None => {
-                        held.insert(region.clone(), 1);
-                    }
-                }
             }
             None => {
                 self.public.entry(slot.pool).or_default().insert(slot.id);
@@ -195,22 +180,9 @@ impl PoolState {
         }
     }
 
-    fn unindex_slot(&mut self, slot: &Slot, region: &Region) {
+    fn unindex_slot(&mut self, slot: &Slot) {
         match slot.owner {
-            Some(owner) => {
-                remove_from(&mut self.owned, &owner, &slot.id);
-                if let Some(held) = self.regions.get_mut(&owner) {
-                    if let Some(n) = held.get_mut(region) {
-                        *n = n.saturating_sub(1);
-                        if *n == 0 {
-                            held.remove(region);
-                        }
-                    }
-                    if held.is_empty() {
-                        self.regions.remove(&owner);
-                    }
-                }
-            }
+            Some(owner) => remove_from(&mut self.owned, &owner, &slot.id),
             None => remove_from(&mut self.public, &slot.pool, &slot.id),
         }
         if let Some(deadline) = slot.deadline {
@@ -241,17 +213,14 @@ impl PoolState {
         client.refresh_deadline();
         let after = Slot::of(&client);
         if before != after {
-            // Regions never change after import, so the client's region serves both.
-            self.unindex_slot(&before, &client.region);
-            self.index_slot(&after, &client.region);
+            self.unindex_slot(&before);
+            self.index_slot(&after);
         }
         self.clients.insert(id, client);
     }
 
     fn ledger_mut(&mut self, rep: RepId) -> &mut RepLedger {
-        self.ledgers
-            .entry(rep)
-            .or_insert_with(|| RepLedger::new(rep))
+        ledger_entry(&mut self.ledgers, rep)
     }
 }
 
@@ -282,6 +251,10 @@ fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id:
             index.remove(key);
         }
     }
+}
+
+fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut RepLedger {
+    ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
 fn set_timers(client: &mut Client, timers: &Timers) {
@@ -377,20 +350,26 @@ fn owner_changed(
     at: DateTime<Utc>,
     timers: &Timers,
 ) {
-    let Some(client) = state.clients.get(&id) else {
+    // Field borrows: the client is read while the ledgers change.
+    let PoolState {
+        clients, ledgers, ..
+    } = &mut *state;
+    let Some(client) = clients.get(&id) else {
         return;
     };
-    let previous = client.owner;
     let won = client.custody.deal.is_some();
-    if let Some(from) = previous {
-        let ledger = state.ledger_mut(from);
+    if let Some(from) = client.owner {
+        let ledger = ledger_entry(ledgers, from);
         ledger.holding = ledger.holding.saturating_sub(1);
         if won {
             ledger.holding_won = ledger.holding_won.saturating_sub(1);
         }
+        ledger.adjust_region(&client.region, false);
     }
-    let ledger = state.ledger_mut(to);
+    let ledger = ledger_entry(ledgers, to);
     ledger.holding += 1;
+    ledger.adjust_region(&client.region, true);
+    ledger.record_receipt(at);
     if won {
         ledger.holding_won += 1;
     }
@@ -403,9 +382,6 @@ fn owner_changed(
             ledger.claims_today = 1;
         }
     }
-    let intake = state.intake.entry(to).or_default();
-    let slot = intake.partition_point(|t| *t <= at);
-    intake.insert(slot, at);
     state.modify(id, |c| {
         c.owner = Some(to);
         c.custody.owned_since = Some(at);
@@ -422,15 +398,19 @@ fn released(
     reason: &str,
     to_pool: PoolId,
 ) {
-    let Some(client) = state.clients.get(&id) else {
+    let PoolState {
+        clients, ledgers, ..
+    } = &mut *state;
+    let Some(client) = clients.get(&id) else {
         return;
     };
     let won = client.custody.deal.is_some();
-    let ledger = state.ledger_mut(from);
+    let ledger = ledger_entry(ledgers, from);
     ledger.holding = ledger.holding.saturating_sub(1);
     if won {
         ledger.holding_won = ledger.holding_won.saturating_sub(1);
     }
+    ledger.adjust_region(&client.region, false);
     state.modify(id, |c| {
         c.owner = None;
         c.pool = to_pool;

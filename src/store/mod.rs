@@ -26,9 +26,10 @@ pub use memory::MemoryStore;
 
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey};
+use crate::model::{Client, DedupeKey, Region};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A write counter: 1 after insert, +1 per write. 0 means "never written" (ledgers only).
@@ -65,9 +66,63 @@ pub struct RepLedger {
     /// When the rep last received a client by any route (tie-breaks use it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_assigned_at: Option<DateTime<Utc>>,
+    /// Clients held now, by the client's region (territory balancing reads it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub held_regions: BTreeMap<Region, u32>,
+    /// When the rep received clients, ascending, kept for [`RepLedger::RECEIPT_WINDOW_DAYS`]
+    /// before the latest receipt (intake quotas read it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub received: Vec<DateTime<Utc>>,
 }
 
 impl RepLedger {
+    /// How far back [`RepLedger::received`] reaches from the latest receipt: long enough for
+    /// daily, weekly, monthly and rolling-30-day intake quotas, short enough to keep the row small.
+    pub const RECEIPT_WINDOW_DAYS: i64 = 62;
+
+    /// Records a receipt at `at`, dropping those older than the window.
+    pub fn record_receipt(&mut self, at: DateTime<Utc>) {
+        let slot = self.received.partition_point(|t| *t <= at);
+        self.received.insert(slot, at);
+        if let Some(latest) = self.received.last().copied() {
+            let horizon = latest - chrono::Duration::days(Self::RECEIPT_WINDOW_DAYS);
+            let stale = self.received.partition_point(|t| *t < horizon);
+            self.received.drain(..stale);
+        }
+    }
+
+    /// Receipts at or after `since` (exact within the window).
+    pub fn received_since(&self, since: DateTime<Utc>) -> u32 {
+        let first = self.received.partition_point(|t| *t < since);
+        u32::try_from(self.received.len() - first).unwrap_or(u32::MAX)
+    }
+
+    /// Clients held inside `region` (regions under it sort right after it).
+    pub fn held_in_region(&self, region: &Region) -> u32 {
+        self.held_regions
+            .range(region..)
+            .take_while(|(r, _)| region.covers(r))
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
+    /// Counts a client of `region` in or out of the holding by region.
+    pub fn adjust_region(&mut self, region: &Region, held: bool) {
+        if held {
+            match self.held_regions.get_mut(region) {
+                Some(n) => *n += 1,
+                None => {
+                    self.held_regions.insert(region.clone(), 1);
+                }
+            }
+        } else if let Some(n) = self.held_regions.get_mut(region) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.held_regions.remove(region);
+            }
+        }
+    }
+
     /// An empty ledger for `rep`.
     pub fn new(rep: RepId) -> Self {
         Self {

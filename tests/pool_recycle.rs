@@ -1,0 +1,228 @@
+//! Recycle rules (no follow-up, no opportunity, no deal; days per client level; reminders),
+//! exemptions, the embargo on newly pooled clients, and several pools with members.
+mod pool_support;
+
+use leadpool::ids::{ClientId, PoolId};
+use leadpool::model::ContactLevel;
+use leadpool::pool::{
+    Command, Event, Flag, PoolDef, PoolError, PoolPolicy, RecycleKind, RecycleRule,
+};
+use pool_support::*;
+use std::collections::BTreeSet;
+
+#[test]
+fn recycle_no_follow_up_counts_from_the_later_of_follow_up_and_claim() {
+    let policy = PoolPolicy {
+        recycle: vec![RecycleRule::new(RecycleKind::NoFollowUp, 20, 5)],
+        ..PoolPolicy::default()
+    };
+    let mut w = World::new(2, policy);
+    w.import([1]);
+    // B phones the public client on day 1, A claims on day 3: the clock runs from the claim.
+    w.run(
+        Command::FollowUp {
+            client: ClientId(1),
+            rep: B,
+            level: ContactLevel::Phone,
+            note: String::new(),
+        },
+        day(1),
+    )
+    .unwrap();
+    w.claim(1, A, day(3)).unwrap();
+    let c = w.state.client(ClientId(1)).unwrap();
+    assert_eq!(
+        (c.custody.remind_at, c.custody.release_at),
+        (Some(day(18)), Some(day(23)))
+    );
+}
+
+#[test]
+fn recycle_no_opportunity_uses_the_client_levels_days_and_reminds_before() {
+    let rule = RecycleRule::new(RecycleKind::NoOpportunity, 30, 3).with_level_days("A", 60);
+    let mut w = World::new(
+        2,
+        PoolPolicy {
+            recycle: vec![rule],
+            ..PoolPolicy::default()
+        },
+    );
+    w.import(1..=2);
+    w.run(
+        Command::SetFlag {
+            client: ClientId(2),
+            flag: Flag::Level(Some("A".into())),
+        },
+        t0(),
+    )
+    .unwrap();
+    w.claim(1, A, t0()).unwrap();
+    w.claim(2, A, t0()).unwrap();
+    assert!(
+        matches!(&w.sweep(day(27))[..], [Event::Reminded { client, .. }] if *client == ClientId(1))
+    );
+    let released = w.sweep(day(30));
+    assert!(
+        matches!(&released[..], [Event::Released { client, reason, .. }]
+        if *client == ClientId(1) && reason == "no open opportunity 30 days after claim")
+    );
+    // An open opportunity lifts the rule for client 2.
+    w.run(
+        Command::SetFlag {
+            client: ClientId(2),
+            flag: Flag::OpenOpportunity(true),
+        },
+        day(40),
+    )
+    .unwrap();
+    assert!(w.sweep(day(100)).is_empty());
+    assert_eq!(w.owner(2), Some(A));
+}
+
+#[test]
+fn recycle_no_deal_releases_unless_a_deal_is_marked() {
+    let rule = RecycleRule::new(RecycleKind::NoDeal, 90, 7);
+    let mut w = World::new(
+        1,
+        PoolPolicy {
+            recycle: vec![rule],
+            ..PoolPolicy::default()
+        },
+    );
+    w.import(1..=2);
+    w.claim(1, A, t0()).unwrap();
+    w.claim(2, A, t0()).unwrap();
+    w.run(
+        Command::MarkDeal {
+            client: ClientId(2),
+            closed_by: A,
+        },
+        day(50),
+    )
+    .unwrap();
+    let released = w.sweep(day(90));
+    assert!(
+        matches!(&released[..], [Event::Released { client, reason, .. }]
+        if *client == ClientId(1) && reason == "no deal 90 days after claim")
+    );
+    assert_eq!(w.owner(2), Some(A));
+}
+
+#[test]
+fn locked_and_cooperating_clients_are_exempt_from_auto_release() {
+    let mut w = World::new(1, seed_policy());
+    w.import(1..=3);
+    for id in 1..=3 {
+        w.claim(id, A, t0()).unwrap();
+    }
+    w.run(
+        Command::SetFlag {
+            client: ClientId(1),
+            flag: Flag::Locked(true),
+        },
+        t0(),
+    )
+    .unwrap();
+    w.run(
+        Command::FollowUp {
+            client: ClientId(2),
+            rep: A,
+            level: ContactLevel::Cooperating,
+            note: String::new(),
+        },
+        t0(),
+    )
+    .unwrap();
+    let released = w.sweep(day(30));
+    assert!(matches!(&released[..], [Event::Released { client, .. }] if *client == ClientId(3)));
+    assert_eq!((w.owner(1), w.owner(2)), (Some(A), Some(A)));
+}
+
+#[test]
+fn embargo_refuses_every_claim_for_n_days_after_pooling() {
+    let mut w = World::new(
+        2,
+        PoolPolicy {
+            embargo_days: Some(2),
+            ..seed_policy()
+        },
+    );
+    w.import([1]);
+    assert_eq!(
+        w.claim(1, A, day(1)).unwrap_err(),
+        PoolError::Embargoed {
+            client: ClientId(1),
+            until: day(2)
+        }
+    );
+    w.claim(1, A, day(2)).unwrap();
+}
+
+#[test]
+fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_between_pools() {
+    let mut policy = seed_policy();
+    policy.pools.insert(
+        PoolId(0),
+        PoolDef {
+            name: "general".into(),
+            members: BTreeSet::new(),
+        },
+    );
+    policy.pools.insert(
+        PoolId(7),
+        PoolDef {
+            name: "export".into(),
+            members: [A].into(),
+        },
+    );
+    let mut w = World::new(2, policy);
+    let mut export = client(1);
+    export.pool = PoolId(7);
+    w.run(
+        Command::Import {
+            client: Box::new(export),
+        },
+        t0(),
+    )
+    .unwrap();
+    assert_eq!(
+        w.claim(1, B, t0()).unwrap_err(),
+        PoolError::NotMember {
+            rep: B,
+            pool: PoolId(7)
+        }
+    );
+    w.claim(1, A, t0()).unwrap();
+    w.run(
+        Command::Release {
+            client: ClientId(1),
+            rep: A,
+            reason: "wrong product".into(),
+        },
+        day(1),
+    )
+    .unwrap();
+    assert_eq!(w.state.client(ClientId(1)).unwrap().pool, PoolId(0));
+    w.run(
+        Command::MovePool {
+            client: ClientId(1),
+            to: PoolId(7),
+        },
+        day(2),
+    )
+    .unwrap();
+    assert_eq!(
+        w.state.public_in(PoolId(7)).collect::<Vec<_>>(),
+        [ClientId(1)]
+    );
+    let bad = w
+        .run(
+            Command::MovePool {
+                client: ClientId(1),
+                to: PoolId(9),
+            },
+            day(2),
+        )
+        .unwrap_err();
+    assert_eq!(bad, PoolError::UnknownPool(PoolId(9)));
+}

@@ -273,3 +273,26 @@ fn the_example_policy_file_loads_and_runs_round_robin_fairly() {
     );
     assert!(report.overall.counts.gini < 0.05);
 }
+
+#[test]
+fn a_run_reaching_past_chronos_last_day_stops_without_panicking() {
+    let team = SyntheticTeam::generate(&TeamConfig::default(), 1).team;
+    let start = DateTime::<Utc>::MAX_UTC - Duration::days(2);
+    let stream = LeadStream::synthetic(&StreamConfig::default(), &team, start, 10, 1);
+    assert!(!stream.is_empty());
+    let round_robin = RoundRobin::new(&team);
+    let report = Simulation::new(
+        team,
+        &round_robin,
+        PoolPolicy::default(),
+        &stream,
+        start,
+        10,
+    )
+    .run()
+    .report;
+    assert_eq!(
+        report.pool.assigned + report.pool.duplicates,
+        stream.len() as u64
+    );
+}

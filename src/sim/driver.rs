@@ -11,7 +11,7 @@ use crate::ids::{ClientId, RepId};
 use crate::model::{Metrics, Source, SourceKind};
 use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
 use crate::rng::{LeadRng, seeded};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -23,6 +23,13 @@ const SWEEP_AT: i64 = 23 * 60;
 
 /// How many public clients one rep looks through per day before giving up on claiming.
 const MAX_SCANNED_PER_CLAIMANT: usize = 512;
+
+/// `minutes` after the day opens, saturating at chrono's last instant.
+fn at_minute(opens: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+    opens
+        .checked_add_signed(Duration::minutes(minutes))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
 
 /// The reason a simulated rep gives when releasing a client it lost.
 pub const LOST_REASON: &str = "lost: the client declined";
@@ -160,7 +167,10 @@ impl<'a> Simulation<'a> {
         let zone = self.policy.zone;
         let first = zone.day_of(self.start);
         for offset in 0..self.days {
-            let day = first + Duration::days(i64::from(offset));
+            // Past chrono's last date there is no day to simulate.
+            let Some(day) = first.checked_add_signed(Duration::days(i64::from(offset))) else {
+                break;
+            };
             run.day(day, self.stream, self.start);
             progress(offset + 1, self.days);
         }
@@ -211,17 +221,23 @@ impl Run<'_> {
     fn day(&mut self, day: NaiveDate, stream: &LeadStream, start: DateTime<Utc>) {
         let zone = self.policy.zone;
         let opens = zone.start_of_day(day);
-        let closes = zone.start_of_day(day + Duration::days(1));
-        self.tally.enter_week(zone.week_of(opens).start);
+        let closes = day
+            .succ_opt()
+            .map_or(DateTime::<Utc>::MAX_UTC, |next| zone.start_of_day(next));
+        // The Monday of the ISO week, computed here rather than by `TeamZone::week_of`,
+        // whose week end overflows on chrono's last week.
+        let back = Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        self.tally
+            .enter_week(day.checked_sub_signed(back).unwrap_or(day));
         for arrival in stream.between(opens.max(start), closes) {
             self.clock.set(arrival.at);
             self.arrive(arrival.client.clone(), arrival.value, day);
         }
-        self.clock.set(opens + Duration::minutes(WORK_AT));
+        self.clock.set(at_minute(opens, WORK_AT));
         self.work(day);
-        self.clock.set(opens + Duration::minutes(CLAIM_AT));
+        self.clock.set(at_minute(opens, CLAIM_AT));
         self.claims(day);
-        self.clock.set(opens + Duration::minutes(SWEEP_AT));
+        self.clock.set(at_minute(opens, SWEEP_AT));
         // A sweep is never refused: it only reads what is due.
         let _ = self.execute(&Command::Sweep);
     }

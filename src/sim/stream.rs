@@ -212,15 +212,20 @@ impl<'a> Synthesiser<'a> {
         let mut arrivals = Vec::new();
         let mut next_id = 1u64;
         for offset in 0..days {
-            let day = first + Duration::days(i64::from(offset));
+            let Some(day) = first.checked_add_signed(Duration::days(i64::from(offset))) else {
+                break;
+            };
             let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
             if weekend && !self.config.weekends {
                 continue;
             }
-            let opening = zone.start_of_day(day) + Duration::hours(9);
+            let opening = zone.start_of_day(day);
             for _ in 0..self.config.leads_per_day {
-                // Nine working hours, to the second.
-                let at = opening + Duration::seconds(below(&mut self.rng, 9 * 3600) as i64);
+                // Nine working hours from 09:00, to the second.
+                let second = 9 * 3600 + below(&mut self.rng, 9 * 3600) as i64;
+                let Some(at) = opening.checked_add_signed(Duration::seconds(second)) else {
+                    continue;
+                };
                 if at < start {
                     continue;
                 }

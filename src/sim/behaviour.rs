@@ -315,7 +315,10 @@ impl RepBehaviour for SeededBehaviour {
         if profile.inquiries_per_day > 0.0 {
             // Uniform on 0..=2·mean keeps the mean.
             let top = (2.0 * profile.inquiries_per_day).round() as u64;
-            record("inquiries_handled", below(rng, top + 1) as f64);
+            record(
+                "inquiries_handled",
+                below(rng, top.saturating_add(1)) as f64,
+            );
             record("sample_orders", below(rng, 2) as f64);
             record(
                 "meetings_hosted",
@@ -396,5 +399,43 @@ mod tests {
             );
         }
         assert_eq!(model.claims_wanted(&today(&team), rep, &mut rng), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_profile_plays_without_panicking(
+            diligence in proptest::num::f64::ANY,
+            win in proptest::num::f64::ANY,
+            inquiries in proptest::num::f64::ANY,
+            cadence in proptest::prelude::any::<u32>(),
+            claims in proptest::prelude::any::<u32>(),
+        ) {
+            let profile = RepProfile {
+                diligence,
+                cadence_days: cadence,
+                win_per_follow_up: win,
+                loss_per_follow_up: win,
+                claims_per_day: claims,
+                inquiries_per_day: inquiries,
+            };
+            let model = SeededBehaviour {
+                seed: 1,
+                profiles: BTreeMap::from([(RepId(1), profile)]),
+                default_profile: profile,
+            };
+            let team = Team::new([Rep::new(RepId(1), "a")]);
+            let rep = &team.reps()[0];
+            let mut rng = seeded(3);
+            let client = Client::new(ClientId(9), "x", crate::model::Source::Website, today(&team).now);
+            let _ = model.follow_up(&today(&team), rep, &client, &mut rng);
+            let _ = model.close(&today(&team), rep, &client, 1.0, &mut rng);
+            proptest::prop_assert!(model.claims_wanted(&today(&team), rep, &mut rng) <= claims);
+            let mut recorded = 0u32;
+            model.daily_metrics(&today(&team), rep, &mut rng, &mut |_, v| {
+                assert!(v.is_finite());
+                recorded += 1;
+            });
+            proptest::prop_assert!(recorded <= 3);
+        }
     }
 }

@@ -10,6 +10,28 @@
 //! The parts are separate so a harness user can swap any of them: [`SyntheticTeam`] draws a
 //! team, [`LeadStream::synthetic`] draws arrivals, [`SeededBehaviour`] is the default rep model
 //! behind the [`RepBehaviour`] trait.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use leadpool::sim::{
+//!     LeadStream, SeededBehaviour, SimPolicy, Simulation, StreamConfig, SyntheticTeam, TeamConfig,
+//! };
+//!
+//! let policy = SimPolicy::seed_default(); // or serde_json::from_str(...)
+//! let team = SyntheticTeam::generate(&TeamConfig::default(), 42);
+//! let start = Utc.with_ymd_and_hms(2026, 11, 22, 16, 0, 0).unwrap(); // Monday 00:00 UTC+8
+//! let config = StreamConfig { zone: policy.pool.zone, ..StreamConfig::default() };
+//! let stream = LeadStream::synthetic(&config, &team.team, start, 14, 42);
+//! let allocator = policy.build(&team.team).unwrap(); // any `impl Allocator` works
+//! let behaviour = SeededBehaviour::new(42, team.profiles.clone()); // any `impl RepBehaviour`
+//! let outcome = Simulation::new(team.team, &allocator, policy.pool, &stream, start, 14)
+//!     .with_seed(42)
+//!     .with_behaviour(&behaviour)
+//!     .run();
+//! let text = outcome.report.to_string(); // or serde_json::to_string(&outcome.report)
+//! assert!(text.contains("Fairness, overall"));
+//! assert_eq!(outcome.report.weekly.len(), 2);
+//! ```
 
 mod behaviour;
 mod driver;

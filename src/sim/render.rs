@@ -109,11 +109,11 @@ impl Display for SimReport {
         writeln!(f, "Fairness, overall")?;
         fairness_block(f, &self.overall)?;
         writeln!(f)?;
-        writeln!(f, "Fairness, week by week (leads received)")?;
+        writeln!(f, "Fairness, week by week (leads and value received)")?;
         writeln!(
             f,
-            "  {:<10} {:>6} {:>6} {:>6} {:>8} {:>6} {:>6}",
-            "week of", "leads", "Gini", "Jain", "max/min", "won", "lost"
+            "  {:<10} {:>6} {:>6} {:>6} {:>8} {:>8} {:>6} {:>6}",
+            "week of", "leads", "Gini", "Jain", "max/min", "value G", "won", "lost"
         )?;
         for week in &self.weekly {
             let c = &week.fairness.counts;
@@ -124,12 +124,13 @@ impl Display for SimReport {
                 .map_or((0, 0), |o| (o.totals.won, o.totals.lost));
             writeln!(
                 f,
-                "  {:<10} {:>6.0} {:>6.3} {:>6.3} {:>8} {:>6} {:>6}",
+                "  {:<10} {:>6.0} {:>6.3} {:>6.3} {:>8} {:>8.3} {:>6} {:>6}",
                 week.week.to_string(),
                 c.total,
                 c.gini,
                 c.jain,
                 ratio(c.max_min_ratio),
+                week.fairness.values.gini,
                 won,
                 lost
             )?;

@@ -42,8 +42,17 @@ fn start() -> Result<DateTime<Utc>, &'static str> {
         .ok_or("bad start instant")
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let policy = match &args.policy {
         Some(path) => {
             let text = std::fs::read_to_string(path)

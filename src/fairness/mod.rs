@@ -17,9 +17,10 @@ fn clean(x: f64) -> f64 {
     if x.is_finite() && x > 0.0 { x } else { 0.0 }
 }
 
-/// The sum of the cleaned entries.
-fn total(values: &[f64]) -> f64 {
-    values.iter().copied().map(clean).sum()
+/// The sum of the cleaned entries. Folds from +0.0: `Iterator::sum` of no `f64` is −0.0,
+/// which would print as "-0".
+pub(crate) fn total(values: &[f64]) -> f64 {
+    values.iter().copied().map(clean).fold(0.0, |a, x| a + x)
 }
 
 /// Gini coefficient of the amounts received: 0 when everyone received the same, approaching 1

@@ -87,7 +87,7 @@ impl Spread {
     /// The spread of `values` (per rep) against `weights` (per rep, same order).
     pub fn of(values: &[f64], weights: &[f64]) -> Self {
         let (min, max) = min_max(values);
-        let total: f64 = values.iter().copied().map(super::clean).sum();
+        let total = super::total(values);
         Self {
             total,
             min,

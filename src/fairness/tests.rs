@@ -59,6 +59,8 @@ fn empty_and_zero_inputs_have_defined_values() {
     assert_eq!(report.counts.gini, 0.0);
     assert_eq!(report.counts.jain, 1.0);
     assert_eq!(report.counts.mean, 0.0);
+    // Positive zero: an empty total prints as "0", not "-0".
+    assert!(report.counts.total.is_sign_positive() && report.values.total.is_sign_positive());
     assert!(report.outcomes.is_none());
 }
 

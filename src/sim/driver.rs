@@ -8,7 +8,7 @@ use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Metrics, Source, SourceKind};
+use crate::model::{Client, Metrics, Source};
 use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -248,16 +248,21 @@ impl Run<'_> {
         let now = self.clock.now();
         let events = decide(&self.state, command, now, self.policy)?;
         for event in &events {
-            let ctx = self.context(event, now);
-            let id = event.client();
-            let owner_before = id
-                .and_then(|id| self.state.client(id))
-                .and_then(|c| c.owner);
+            // Only custody changes need the client as it was: contacts, reminders and imports
+            // (most events) cost no extra lookup.
+            let (ctx, owner_before) = match event {
+                Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
+                    let before = self.state.client(*client);
+                    (
+                        self.context(*client, before, now),
+                        before.and_then(|c| c.owner),
+                    )
+                }
+                _ => (Context::none(), None),
+            };
             evolve(&mut self.state, event);
             self.tally.observe(event, &ctx);
-            if let Some(id) = id {
-                self.reindex_open(id, owner_before);
-            }
+            self.reindex_open(event, owner_before);
         }
         if self.keep_events {
             self.events.extend(events);
@@ -265,27 +270,42 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Keeps `open` equal to the owned clients without a deal, after an event about `id`.
-    fn reindex_open(&mut self, id: ClientId, owner_before: Option<RepId>) {
-        if let Some(before) = owner_before {
-            if let Some(set) = self.open.get_mut(&before) {
+    /// Keeps `open` equal to the owned clients without a deal, after `event`.
+    fn reindex_open(&mut self, event: &Event, owner_before: Option<RepId>) {
+        let mut remove = |rep: RepId, id: ClientId| {
+            if let Some(set) = self.open.get_mut(&rep) {
                 set.remove(&id);
             }
-        }
-        if let Some(client) = self.state.client(id) {
-            if let (Some(owner), None) = (client.owner, &client.custody.deal) {
-                self.open.entry(owner).or_default().insert(id);
+        };
+        match event {
+            Event::OwnerChanged { client, to, .. } => {
+                if let Some(before) = owner_before {
+                    remove(before, *client);
+                }
+                let won = self
+                    .state
+                    .client(*client)
+                    .is_none_or(|c| c.custody.deal.is_some());
+                if !won {
+                    self.open.entry(*to).or_default().insert(*client);
+                }
             }
+            Event::Released { client, from, .. } => remove(*from, *client),
+            Event::DealMarked {
+                client,
+                credited_to,
+                ..
+            } => remove(*credited_to, *client),
+            _ => {}
         }
     }
 
-    /// What the tally needs to know about an event's client, read before the event applies.
-    fn context(&self, event: &Event, now: DateTime<Utc>) -> Context {
-        let id = event.client();
-        let client = id.and_then(|id| self.state.client(id));
+    /// What the tally needs to know about a client changing hands, read before the change.
+    fn context(&self, id: ClientId, client: Option<&Client>, now: DateTime<Utc>) -> Context {
+        let (value, source) = self.book.get(id);
         Context {
-            value: id.map_or(0.0, |id| self.book.value(id)),
-            source: id.map_or(SourceKind::Other, |id| self.book.source(id)),
+            value,
+            source,
             released_from: client.and_then(|c| c.custody.last_release.as_ref().map(|r| r.from)),
             held_days: client
                 .and_then(|c| c.custody.owned_since)
@@ -295,7 +315,7 @@ impl Run<'_> {
         }
     }
 
-    fn arrive(&mut self, client: crate::model::Client, value: f64, day: NaiveDate) {
+    fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
         self.tally.arrival();
         let id = client.id;
         let source = client.source.clone();
@@ -305,17 +325,11 @@ impl Run<'_> {
             self.metrics.record(rep, day, "inquiries", 1.0);
         }
         self.book.insert(id, value, source.kind());
-        if self
-            .execute(&Command::Import {
-                client: Box::new(client),
-            })
-            .is_err()
-            || self.state.client(id).is_none()
-        {
-            // Refused or reported as a duplicate of a known client: nothing new to place.
-            return;
-        }
-        let Some(client) = self.state.client(id) else {
+        let imported = self.execute(&Command::Import {
+            client: Box::new(client),
+        });
+        // Refused, or reported as a duplicate of a known client: nothing new to place.
+        let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
             return;
         };
         let now = self.clock.now();

@@ -40,6 +40,18 @@ pub(super) struct Context {
     pub held_days: f64,
 }
 
+impl Context {
+    /// No facts: for events that do not move a client between owners.
+    pub(super) fn none() -> Self {
+        Self {
+            value: 0.0,
+            source: SourceKind::Other,
+            released_from: None,
+            held_days: 0.0,
+        }
+    }
+}
+
 impl<'a> Tally<'a> {
     pub(super) fn new(team: &'a Team) -> Self {
         let rows = team
@@ -230,11 +242,16 @@ impl LeadBook {
         self.leads.insert(id, (value, source));
     }
 
-    pub(super) fn value(&self, id: ClientId) -> f64 {
-        self.leads.get(&id).map_or(0.0, |(v, _)| *v)
+    /// The lead's value and source (0 and `Other` for a client the stream never brought).
+    pub(super) fn get(&self, id: ClientId) -> (f64, SourceKind) {
+        self.leads
+            .get(&id)
+            .copied()
+            .unwrap_or((0.0, SourceKind::Other))
     }
 
-    pub(super) fn source(&self, id: ClientId) -> SourceKind {
-        self.leads.get(&id).map_or(SourceKind::Other, |(_, s)| *s)
+    /// The lead's value.
+    pub(super) fn value(&self, id: ClientId) -> f64 {
+        self.get(id).0
     }
 }

@@ -296,3 +296,16 @@ fn a_run_reaching_past_chronos_last_day_stops_without_panicking() {
         stream.len() as u64
     );
 }
+
+#[test]
+fn the_report_reads_back_from_its_json() {
+    let report = default_run(9);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("NaN"));
+    let back: SimReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.pool, report.pool);
+    assert_eq!(back.reps.len(), report.reps.len());
+    assert_eq!(back.weekly.len(), report.weekly.len());
+    assert_eq!(back.reps[0].by_source, report.reps[0].by_source);
+    assert_eq!(back.zone, report.zone);
+}

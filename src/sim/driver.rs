@@ -3,7 +3,7 @@
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
 use super::report::SimReport;
 use super::stream::LeadStream;
-use super::tally::{Context, LeadBook, Tally};
+use super::tally::{Context, Header, LeadBook, Tally};
 use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
@@ -174,18 +174,16 @@ impl<'a> Simulation<'a> {
             run.day(day, self.stream, self.start);
             progress(offset + 1, self.days);
         }
-        let state_ref = &run.state;
-        let public = state_ref.clients().filter(|c| c.is_public()).count() as u64;
-        let mut report = run.tally.finish(
-            |rep| {
-                state_ref
-                    .ledger_ref(rep)
-                    .map_or(0, |l| u64::from(l.holding))
+        let report = run.tally.finish(
+            &run.state,
+            Header {
+                policy: self.label,
+                seed: Some(self.seed),
+                start: self.start,
+                zone,
+                days: self.days,
             },
-            public,
-            (self.label, Some(self.seed), self.start, self.days),
         );
-        report.zone = zone;
         SimOutcome {
             report,
             events: run.events,

@@ -3,11 +3,13 @@
 
 use super::report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 use crate::allocate::Team;
+use crate::calendar::TeamZone;
 use crate::fairness::{FairnessReport, Outcomes, RepTally};
 use crate::ids::{ClientId, RepId};
 use crate::model::SourceKind;
+use crate::pool::PoolState;
 use crate::pool::{Event, Route};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
 /// What one rep received and closed within one week.
@@ -204,31 +206,36 @@ impl<'a> Tally<'a> {
         self.pool.arrivals += 1;
     }
 
-    /// Closes the last week and builds the report.
-    pub(super) fn finish(
-        mut self,
-        holding: impl Fn(RepId) -> u64,
-        public_at_end: u64,
-        header: (String, Option<u64>, chrono::DateTime<chrono::Utc>, u32),
-    ) -> SimReport {
+    /// Closes the last week and builds the report, reading holdings from the final state.
+    pub(super) fn finish(mut self, state: &PoolState, header: Header) -> SimReport {
         self.close_week();
         for row in &mut self.rows {
-            row.holding = holding(row.rep);
+            row.holding = state
+                .ledger_ref(row.rep)
+                .map_or(0, |l| u64::from(l.holding));
         }
-        self.pool.public_at_end = public_at_end;
-        let (policy, seed, start, days) = header;
+        self.pool.public_at_end = state.clients().filter(|c| c.is_public()).count() as u64;
         SimReport {
-            policy,
-            seed,
-            start,
-            zone: crate::calendar::TeamZone::UTC,
-            days,
+            policy: header.policy,
+            seed: header.seed,
+            start: header.start,
+            zone: header.zone,
+            days: header.days,
             overall: SimReport::fairness_of(&self.rows),
             reps: self.rows,
             pool: self.pool,
             weekly: self.weekly,
         }
     }
+}
+
+/// What a report says about the run itself.
+pub(super) struct Header {
+    pub policy: String,
+    pub seed: Option<u64>,
+    pub start: DateTime<Utc>,
+    pub zone: TeamZone,
+    pub days: u32,
 }
 
 /// The per-client facts the driver keeps beside the pool state.

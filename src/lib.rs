@@ -15,6 +15,8 @@
 //! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers).
 //! - [`conflict`]: the 撞单 check, may a rep contact a client now.
 //! - [`rng`]: the portable seeded generator.
+//! - [`sim`]: the fairness simulation harness.
+//! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
 //! - `conformance` (cargo feature `conformance`): the test suite a store adapter runs to prove
 //!   it honours the [`store::ClientStore`] contract.
 //!
@@ -77,18 +79,22 @@ pub mod conflict;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod error;
+pub mod fairness;
 pub mod ids;
 pub mod model;
 pub mod pool;
 pub mod rng;
+pub mod sim;
 pub mod store;
 
 pub use calendar::TeamZone;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ModelError, StoreError};
+pub use fairness::FairnessReport;
 pub use ids::{ClientId, PoolId, RepId, TeamId};
 pub use pool::{Pool, PoolError, PoolPolicy, PoolState};
 pub use rng::{LeadRng, seeded};
+pub use sim::{SimReport, Simulation};
 pub use store::{ClientStore, MemoryStore};
 
 /// The README's code samples, compiled and run as doc tests so they cannot rot.

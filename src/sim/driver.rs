@@ -1,0 +1,487 @@
+//! The simulation driver: plays the pool's pure state machine day by day under a manual clock.
+
+use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
+use super::report::SimReport;
+use super::stream::LeadStream;
+use super::tally::{Context, Header, LeadBook, Tally};
+use crate::allocate::{AllocState, Allocator, Request, Team};
+use crate::clock::{Clock, ManualClock};
+use crate::conflict::may_contact;
+use crate::ids::{ClientId, RepId};
+use crate::model::{Client, Metrics, Source};
+use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
+use crate::rng::{LeadRng, seeded};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// When in the team's day each phase runs: leads arrive at their own instants; reps work at
+/// 17:00, claim at 17:30; the sweep runs at 23:00.
+const WORK_AT: i64 = 17 * 60;
+const CLAIM_AT: i64 = 17 * 60 + 30;
+const SWEEP_AT: i64 = 23 * 60;
+
+/// How many public clients one rep looks through per day before giving up on claiming.
+const MAX_SCANNED_PER_CLAIMANT: usize = 512;
+
+/// `minutes` after the day opens, saturating at chrono's last instant.
+fn at_minute(opens: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
+    opens
+        .checked_add_signed(Duration::minutes(minutes))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The reason a simulated rep gives when releasing a client it lost.
+pub const LOST_REASON: &str = "lost: the client declined";
+
+/// A simulation to run: team, policy, lead stream, rep behaviour, start and duration.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use leadpool::allocate::RoundRobin;
+/// use leadpool::pool::PoolPolicy;
+/// use leadpool::sim::{LeadStream, Simulation, StreamConfig, SyntheticTeam, TeamConfig};
+///
+/// let team = SyntheticTeam::generate(&TeamConfig { reps: 5, ..TeamConfig::default() }, 1);
+/// let start = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+/// let stream = LeadStream::synthetic(&StreamConfig::default(), &team.team, start, 7, 1);
+/// let round_robin = RoundRobin::new(&team.team);
+/// let outcome = Simulation::new(team.team.clone(), &round_robin, PoolPolicy::default(), &stream, start, 7)
+///     .with_seed(1)
+///     .run();
+/// let pool = &outcome.report.pool;
+/// assert_eq!(pool.arrivals, stream.len() as u64);
+/// // Round-robin places every lead; repeat trade-show cards are reported, not imported.
+/// assert_eq!(pool.assigned + pool.duplicates, pool.arrivals);
+/// ```
+pub struct Simulation<'a> {
+    team: Arc<Team>,
+    allocator: &'a dyn Allocator,
+    policy: PoolPolicy,
+    stream: &'a LeadStream,
+    start: DateTime<Utc>,
+    days: u32,
+    seed: u64,
+    label: String,
+    behaviour: Option<&'a dyn RepBehaviour>,
+    metrics: Metrics,
+    keep_events: bool,
+}
+
+/// What a run produced.
+#[derive(Clone, Debug)]
+pub struct SimOutcome {
+    /// The report.
+    pub report: SimReport,
+    /// Every event the pool accepted, in order (empty when not kept): the audit trail.
+    pub events: Vec<Event>,
+    /// The pool at the end.
+    pub state: PoolState,
+    /// The performance metrics at the end (the stream's and the behaviour's).
+    pub metrics: Metrics,
+}
+
+impl<'a> Simulation<'a> {
+    /// A simulation of `days` team days (in `policy.zone`) from `start`, allocating with
+    /// `allocator`, reps played by the default [`SeededBehaviour`] with no profiles, seed 0.
+    pub fn new(
+        team: impl Into<Arc<Team>>,
+        allocator: &'a dyn Allocator,
+        policy: PoolPolicy,
+        stream: &'a LeadStream,
+        start: DateTime<Utc>,
+        days: u32,
+    ) -> Self {
+        Self {
+            team: team.into(),
+            allocator,
+            policy,
+            stream,
+            start,
+            days,
+            seed: 0,
+            label: String::from("custom"),
+            behaviour: None,
+            metrics: Metrics::new(),
+            keep_events: true,
+        }
+    }
+
+    /// Seeds the run's generator (allocation draws and behaviour).
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Names the policy in the report.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Plays reps with `behaviour` instead of the default model.
+    pub fn with_behaviour(mut self, behaviour: &'a dyn RepBehaviour) -> Self {
+        self.behaviour = Some(behaviour);
+        self
+    }
+
+    /// Starts from these performance metrics (e.g. last week's, for a ranking policy).
+    pub fn with_metrics(mut self, metrics: Metrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Whether to keep the event log (default true; a long benchmark run may not want it).
+    pub fn keep_events(mut self, keep: bool) -> Self {
+        self.keep_events = keep;
+        self
+    }
+
+    /// Runs the simulation.
+    pub fn run(self) -> SimOutcome {
+        self.run_with_progress(|_, _| {})
+    }
+
+    /// Runs the simulation, calling `progress(days_done, days)` after each day.
+    pub fn run_with_progress(self, mut progress: impl FnMut(u32, u32)) -> SimOutcome {
+        let default_behaviour = SeededBehaviour::new(self.seed, Default::default());
+        let behaviour: &dyn RepBehaviour = self.behaviour.unwrap_or(&default_behaviour);
+        let team = Arc::clone(&self.team);
+        let mut run = Run {
+            team: &team,
+            allocator: self.allocator,
+            policy: &self.policy,
+            behaviour,
+            clock: ManualClock::new(self.start),
+            rng: seeded(self.seed),
+            state: PoolState::new(Arc::clone(&team)),
+            alloc: AllocState::new(),
+            metrics: self.metrics,
+            book: LeadBook::default(),
+            tally: Tally::new(&team),
+            events: Vec::new(),
+            keep_events: self.keep_events,
+            scratch: Vec::new(),
+            open: BTreeMap::new(),
+        };
+        let zone = self.policy.zone;
+        let first = zone.day_of(self.start);
+        for offset in 0..self.days {
+            // Past chrono's last date there is no day to simulate.
+            let Some(day) = first.checked_add_signed(Duration::days(i64::from(offset))) else {
+                break;
+            };
+            run.day(day, self.stream, self.start);
+            progress(offset + 1, self.days);
+        }
+        let report = run.tally.finish(
+            &run.state,
+            Header {
+                policy: self.label,
+                seed: Some(self.seed),
+                start: self.start,
+                zone,
+                days: self.days,
+            },
+        );
+        SimOutcome {
+            report,
+            events: run.events,
+            state: run.state,
+            metrics: run.metrics,
+        }
+    }
+}
+
+/// The mutable parts of one run.
+struct Run<'r> {
+    team: &'r Team,
+    allocator: &'r dyn Allocator,
+    policy: &'r PoolPolicy,
+    behaviour: &'r dyn RepBehaviour,
+    clock: ManualClock,
+    rng: LeadRng,
+    state: PoolState,
+    alloc: AllocState,
+    metrics: Metrics,
+    book: LeadBook,
+    tally: Tally<'r>,
+    events: Vec<Event>,
+    keep_events: bool,
+    scratch: Vec<ClientId>,
+    /// Each rep's owned clients without a deal: the ones it may follow up. Won clients stay
+    /// owned for good, so reading the pool's owner index would cost a day in proportion to
+    /// every deal ever won.
+    open: BTreeMap<RepId, BTreeSet<ClientId>>,
+}
+
+impl Run<'_> {
+    fn day(&mut self, day: NaiveDate, stream: &LeadStream, start: DateTime<Utc>) {
+        let zone = self.policy.zone;
+        let opens = zone.start_of_day(day);
+        let closes = day
+            .succ_opt()
+            .map_or(DateTime::<Utc>::MAX_UTC, |next| zone.start_of_day(next));
+        // The Monday of the ISO week, computed here rather than by `TeamZone::week_of`,
+        // whose week end overflows on chrono's last week.
+        let back = Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        self.tally
+            .enter_week(day.checked_sub_signed(back).unwrap_or(day));
+        for arrival in stream.between(opens.max(start), closes) {
+            self.clock.set(arrival.at);
+            self.arrive(arrival.client.clone(), arrival.value, day);
+        }
+        self.clock.set(at_minute(opens, WORK_AT));
+        self.work(day);
+        self.clock.set(at_minute(opens, CLAIM_AT));
+        self.claims(day);
+        self.clock.set(at_minute(opens, SWEEP_AT));
+        // A sweep is never refused: it only reads what is due.
+        let _ = self.execute(&Command::Sweep);
+    }
+
+    /// Runs one command now; on acceptance applies and counts its events. Refusals change
+    /// nothing and are returned for the caller to count.
+    fn execute(&mut self, command: &Command) -> Result<(), crate::pool::PoolError> {
+        let now = self.clock.now();
+        let events = decide(&self.state, command, now, self.policy)?;
+        for event in &events {
+            // Only custody changes need the client as it was: contacts, reminders and imports
+            // (most events) cost no extra lookup.
+            let (ctx, owner_before) = match event {
+                Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
+                    let before = self.state.client(*client);
+                    (
+                        self.context(*client, before, now),
+                        before.and_then(|c| c.owner),
+                    )
+                }
+                _ => (Context::none(), None),
+            };
+            evolve(&mut self.state, event);
+            self.tally.observe(event, &ctx);
+            self.reindex_open(event, owner_before);
+        }
+        if self.keep_events {
+            self.events.extend(events);
+        }
+        Ok(())
+    }
+
+    /// Keeps `open` equal to the owned clients without a deal, after `event`.
+    fn reindex_open(&mut self, event: &Event, owner_before: Option<RepId>) {
+        let mut remove = |rep: RepId, id: ClientId| {
+            if let Some(set) = self.open.get_mut(&rep) {
+                set.remove(&id);
+            }
+        };
+        match event {
+            Event::OwnerChanged { client, to, .. } => {
+                if let Some(before) = owner_before {
+                    remove(before, *client);
+                }
+                let won = self
+                    .state
+                    .client(*client)
+                    .is_none_or(|c| c.custody.deal.is_some());
+                if !won {
+                    self.open.entry(*to).or_default().insert(*client);
+                }
+            }
+            Event::Released { client, from, .. } => remove(*from, *client),
+            Event::DealMarked {
+                client,
+                credited_to,
+                ..
+            } => remove(*credited_to, *client),
+            _ => {}
+        }
+    }
+
+    /// What the tally needs to know about a client changing hands, read before the change.
+    fn context(&self, id: ClientId, client: Option<&Client>, now: DateTime<Utc>) -> Context {
+        let (value, source) = self.book.get(id);
+        Context {
+            value,
+            source,
+            released_from: client.and_then(|c| c.custody.last_release.as_ref().map(|r| r.from)),
+            held_days: client
+                .and_then(|c| c.custody.owned_since)
+                .map_or(0.0, |since| {
+                    (now - since).num_seconds().max(0) as f64 / 86_400.0
+                }),
+        }
+    }
+
+    fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
+        self.tally.arrival();
+        let id = client.id;
+        let source = client.source.clone();
+        // An inquiry to a rep's sub-account is that rep's platform work (seed rule 2: the
+        // master account goes to the rep with the most inquiries this month).
+        if let Source::PlatformSubAccount { rep } = source {
+            self.metrics.record(rep, day, "inquiries", 1.0);
+        }
+        self.book.insert(id, value, source.kind());
+        let imported = self.execute(&Command::Import {
+            client: Box::new(client),
+        });
+        // Refused, or reported as a duplicate of a known client: nothing new to place.
+        let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
+            return;
+        };
+        let now = self.clock.now();
+        let view = PoolView::new(&self.state, self.policy, now);
+        let request = Request::new(client, self.team, now)
+            .with_view(&view)
+            .with_state(&self.alloc)
+            .with_zone(self.policy.zone)
+            .with_metrics(&self.metrics);
+        let decision = self.allocator.allocate(&request, &mut self.rng);
+        let Some(rep) = decision.rep else {
+            self.tally.unassigned();
+            return;
+        };
+        let assign = Command::Assign {
+            client: id,
+            rep,
+            by: Assigner::Rule {
+                explanation: decision.explanation.clone(),
+            },
+        };
+        match self.execute(&assign) {
+            Ok(()) => self.alloc.apply(&decision),
+            // The pool refused the rule's choice: the lead stays public, counted.
+            Err(_) => self.tally.unassigned(),
+        }
+    }
+
+    fn work(&mut self, day: NaiveDate) {
+        let now = self.clock.now();
+        let today = Today {
+            day,
+            now,
+            team: self.team,
+        };
+        for rep in self.team.reps() {
+            let mut follow_ups = 0.0;
+            let mut won = 0.0;
+            self.scratch.clear();
+            self.scratch
+                .extend(self.open.get(&rep.id).into_iter().flatten().copied());
+            for i in 0..self.scratch.len() {
+                let id = self.scratch[i];
+                let Some(client) = self.state.client(id) else {
+                    continue;
+                };
+                let Some(level) = self.behaviour.follow_up(&today, rep, client, &mut self.rng)
+                else {
+                    continue;
+                };
+                let value = self.book.value(id);
+                let close = self
+                    .behaviour
+                    .close(&today, rep, client, value, &mut self.rng);
+                let logged = self.execute(&Command::FollowUp {
+                    client: id,
+                    rep: rep.id,
+                    level,
+                    note: String::new(),
+                });
+                if logged.is_err() {
+                    continue;
+                }
+                follow_ups += 1.0;
+                let closed = match close {
+                    Some(Close::Won { .. }) => self.execute(&Command::MarkDeal {
+                        client: id,
+                        closed_by: rep.id,
+                    }),
+                    Some(Close::Lost) => self.execute(&Command::Release {
+                        client: id,
+                        rep: rep.id,
+                        reason: LOST_REASON.to_owned(),
+                    }),
+                    None => continue,
+                };
+                if closed.is_ok() && matches!(close, Some(Close::Won { .. })) {
+                    won += 1.0;
+                }
+            }
+            self.metrics.record(rep.id, day, "follow_ups", follow_ups);
+            self.metrics.record(rep.id, day, "deals_won", won);
+            let metrics = &mut self.metrics;
+            self.behaviour
+                .daily_metrics(&today, rep, &mut self.rng, &mut |name, value| {
+                    metrics.record(rep.id, day, name, value)
+                });
+        }
+    }
+
+    fn claims(&mut self, day: NaiveDate) {
+        let today = Today {
+            day,
+            now: self.clock.now(),
+            team: self.team,
+        };
+        for rep in self.team.reps() {
+            let wanted = self.behaviour.claims_wanted(&today, rep, &mut self.rng);
+            if wanted == 0 {
+                continue;
+            }
+            // Offer public clients oldest first (ascending id). The rep asks before claiming
+            // (seed 003: "may I contact this client?") and passes over clients in its reclaim
+            // cooldown, so a claim attempt is a real request the pool may still refuse.
+            let now = today.now;
+            let candidates = wanted.saturating_mul(3).saturating_add(3) as usize;
+            self.scratch.clear();
+            let pools: Vec<_> = std::iter::once(self.policy.default_pool)
+                .chain(self.policy.pools.keys().copied())
+                .collect();
+            for pool in pools {
+                let room = candidates.saturating_sub(self.scratch.len());
+                let state = &self.state;
+                let policy = self.policy;
+                let open = state
+                    .public_in(pool)
+                    .take(MAX_SCANNED_PER_CLAIMANT)
+                    .filter(|id| {
+                        state.client(*id).is_some_and(|c| {
+                            policy.cooldown_until(c, rep.id, now).is_none()
+                                && policy.embargo_until(c, now).is_none()
+                                && may_contact(c, rep.id, now, policy.protection_days).is_allowed()
+                        })
+                    })
+                    .take(room);
+                self.scratch.extend(open);
+            }
+            self.scratch.sort_unstable();
+            self.scratch.dedup();
+            let mut got = 0;
+            for i in 0..self.scratch.len() {
+                if got >= wanted {
+                    break;
+                }
+                let id = self.scratch[i];
+                let Some(client) = self.state.client(id) else {
+                    continue;
+                };
+                if !self.behaviour.wants(&today, rep, client, &mut self.rng) {
+                    continue;
+                }
+                match self.execute(&Command::Claim {
+                    client: id,
+                    rep: rep.id,
+                }) {
+                    Ok(()) => got += 1,
+                    Err(crate::pool::PoolError::DailyLimit { .. })
+                    | Err(crate::pool::PoolError::CapReached { .. }) => {
+                        self.tally.claim_refused();
+                        break;
+                    }
+                    Err(_) => self.tally.claim_refused(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Running counts of a simulation: per rep, per week and for the pool, fed by the events the
+//! pool accepts.
+
+use super::report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
+use crate::allocate::Team;
+use crate::calendar::TeamZone;
+use crate::fairness::{FairnessReport, Outcomes, RepTally};
+use crate::ids::{ClientId, RepId};
+use crate::model::SourceKind;
+use crate::pool::PoolState;
+use crate::pool::{Event, Route};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// What one rep received and closed within one week.
+#[derive(Clone, Copy, Debug, Default)]
+struct WeekCell {
+    received: u64,
+    value: f64,
+    outcomes: Outcomes,
+}
+
+/// The counts, with per-rep slots in the team's id order so an event costs one binary search.
+pub(super) struct Tally<'a> {
+    team: &'a Team,
+    rows: Vec<RepRow>,
+    pub(super) pool: PoolCounts,
+    week: Option<NaiveDate>,
+    week_cells: Vec<WeekCell>,
+    weekly: Vec<WeeklyFairness>,
+}
+
+/// Facts about the client an event concerns that the event itself does not carry.
+pub(super) struct Context {
+    /// The lead's value.
+    pub value: f64,
+    /// The client's source.
+    pub source: SourceKind,
+    /// The rep it was last released from, if it ever was.
+    pub released_from: Option<RepId>,
+    /// Days the owner held it, for a deal.
+    pub held_days: f64,
+}
+
+impl Context {
+    /// No facts: for events that do not move a client between owners.
+    pub(super) fn none() -> Self {
+        Self {
+            value: 0.0,
+            source: SourceKind::Other,
+            released_from: None,
+            held_days: 0.0,
+        }
+    }
+}
+
+impl<'a> Tally<'a> {
+    pub(super) fn new(team: &'a Team) -> Self {
+        let rows = team
+            .reps()
+            .iter()
+            .map(|r| RepRow {
+                rep: r.id,
+                name: r.name.clone(),
+                tier: r.tier.0,
+                weight: r.weight,
+                ..RepRow::default()
+            })
+            .collect();
+        Self {
+            team,
+            rows,
+            pool: PoolCounts::default(),
+            week: None,
+            week_cells: vec![WeekCell::default(); team.len()],
+            weekly: Vec::new(),
+        }
+    }
+
+    /// Starts the week of `monday`, closing the previous one if it differs.
+    pub(super) fn enter_week(&mut self, monday: NaiveDate) {
+        if self.week != Some(monday) {
+            self.close_week();
+            self.week = Some(monday);
+        }
+    }
+
+    fn close_week(&mut self) {
+        let Some(week) = self.week.take() else {
+            return;
+        };
+        let tallies: Vec<RepTally> = self
+            .rows
+            .iter()
+            .zip(&self.week_cells)
+            .map(|(row, cell)| RepTally {
+                rep: row.rep,
+                weight: f64::from(row.weight),
+                received: cell.received,
+                value: cell.value,
+                outcomes: Some(cell.outcomes),
+            })
+            .collect();
+        self.weekly.push(WeeklyFairness {
+            week,
+            fairness: FairnessReport::from_tallies(&tallies),
+        });
+        self.week_cells.fill(WeekCell::default());
+    }
+
+    fn slot(&self, rep: RepId) -> Option<usize> {
+        self.team.position(rep)
+    }
+
+    /// Counts what an accepted event changed.
+    pub(super) fn observe(&mut self, event: &Event, ctx: &Context) {
+        match event {
+            Event::Imported { .. } => self.pool.imported += 1,
+            Event::DuplicateReported { .. } => self.pool.duplicates += 1,
+            Event::OwnerChanged { to, route, .. } => {
+                let Some(i) = self.slot(*to) else { return };
+                match route {
+                    Route::Assign { .. } => {
+                        self.pool.assigned += 1;
+                        self.rows[i].assigned += 1;
+                        *self.rows[i].by_source.entry(ctx.source).or_default() += 1;
+                    }
+                    Route::Claim { .. } => {
+                        self.pool.claims += 1;
+                        self.rows[i].claimed += 1;
+                        if let Some(from) = ctx.released_from {
+                            self.pool.reclaims += 1;
+                            if from == *to {
+                                self.pool.reclaims_by_former_owner += 1;
+                            }
+                        }
+                    }
+                    // Transfers, handovers and deals on public clients are not receipts by
+                    // the policy; the simulation issues none of them.
+                    _ => return,
+                }
+                self.rows[i].value += ctx.value;
+                self.week_cells[i].received += 1;
+                self.week_cells[i].value += ctx.value;
+            }
+            Event::ContactLogged {
+                contact,
+                follow_up: Some(_),
+                ..
+            } => {
+                self.pool.follow_ups += 1;
+                if let Some(i) = self.slot(contact.rep) {
+                    self.rows[i].follow_ups += 1;
+                }
+            }
+            Event::Reminded { rep, .. } => {
+                self.pool.reminders += 1;
+                if let Some(i) = self.slot(*rep) {
+                    self.rows[i].reminders += 1;
+                }
+            }
+            Event::Released {
+                from, automatic, ..
+            } => {
+                let Some(i) = self.slot(*from) else { return };
+                if *automatic {
+                    self.pool.releases += 1;
+                    self.rows[i].released += 1;
+                } else {
+                    // The simulation releases by hand only what its rep lost.
+                    self.pool.deals_lost += 1;
+                    self.rows[i].outcomes.lost += 1;
+                    self.week_cells[i].outcomes.lost += 1;
+                }
+            }
+            Event::DealMarked { credited_to, .. } => {
+                let Some(i) = self.slot(*credited_to) else {
+                    return;
+                };
+                self.pool.deals_won += 1;
+                let won = Outcomes {
+                    won: 1,
+                    lost: 0,
+                    revenue: ctx.value,
+                    days_to_close: ctx.held_days,
+                };
+                self.rows[i].outcomes.add(&won);
+                self.week_cells[i].outcomes.add(&won);
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts a lead that nobody got.
+    pub(super) fn unassigned(&mut self) {
+        self.pool.unassigned += 1;
+    }
+
+    /// Counts a claim the pool refused.
+    pub(super) fn claim_refused(&mut self) {
+        self.pool.claims_refused += 1;
+    }
+
+    /// Counts an arrival.
+    pub(super) fn arrival(&mut self) {
+        self.pool.arrivals += 1;
+    }
+
+    /// Closes the last week and builds the report, reading holdings from the final state.
+    pub(super) fn finish(mut self, state: &PoolState, header: Header) -> SimReport {
+        self.close_week();
+        for row in &mut self.rows {
+            row.holding = state
+                .ledger_ref(row.rep)
+                .map_or(0, |l| u64::from(l.holding));
+        }
+        self.pool.public_at_end = state.clients().filter(|c| c.is_public()).count() as u64;
+        SimReport {
+            policy: header.policy,
+            seed: header.seed,
+            start: header.start,
+            zone: header.zone,
+            days: header.days,
+            overall: SimReport::fairness_of(&self.rows),
+            reps: self.rows,
+            pool: self.pool,
+            weekly: self.weekly,
+        }
+    }
+}
+
+/// What a report says about the run itself.
+pub(super) struct Header {
+    pub policy: String,
+    pub seed: Option<u64>,
+    pub start: DateTime<Utc>,
+    pub zone: TeamZone,
+    pub days: u32,
+}
+
+/// The per-client facts the driver keeps beside the pool state.
+#[derive(Default)]
+pub(super) struct LeadBook {
+    leads: BTreeMap<ClientId, (f64, SourceKind)>,
+}
+
+impl LeadBook {
+    pub(super) fn insert(&mut self, id: ClientId, value: f64, source: SourceKind) {
+        self.leads.insert(id, (value, source));
+    }
+
+    /// The lead's value and source (0 and `Other` for a client the stream never brought).
+    pub(super) fn get(&self, id: ClientId) -> (f64, SourceKind) {
+        self.leads
+            .get(&id)
+            .copied()
+            .unwrap_or((0.0, SourceKind::Other))
+    }
+
+    /// The lead's value.
+    pub(super) fn value(&self, id: ClientId) -> f64 {
+        self.get(id).0
+    }
+}

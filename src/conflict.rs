@@ -4,9 +4,10 @@
 //! window from that date; a cooperating client is protected for as long as it cooperates; an
 //! owned client belongs to its owner.
 
+use crate::calendar::after_days;
 use crate::ids::RepId;
 use crate::model::{Client, ContactLevel};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Why another rep protects a client.
@@ -94,10 +95,9 @@ pub fn may_contact(
             protection: Protection::Cooperating,
         };
     }
-    let window = Duration::days(i64::from(protection_days));
     if let Some(visit) = others()
         .filter(|c| matches!(c.level, ContactLevel::Visit | ContactLevel::Sample))
-        .filter(|c| c.at <= now && now < c.at + window)
+        .filter(|c| c.at <= now && now < after_days(c.at, protection_days))
         .max_by(|a, b| a.at.cmp(&b.at).then(a.level.cmp(&b.level)))
     {
         return ContactVerdict::Refused {
@@ -105,7 +105,7 @@ pub fn may_contact(
             level: Some(visit.level),
             since: visit.at,
             protection: Protection::Window {
-                until: visit.at + window,
+                until: after_days(visit.at, protection_days),
             },
         };
     }

@@ -6,9 +6,10 @@
 //! reps while it walks its own index, instead of a filter copying the team per lead.
 
 use super::{ExclusionReason, Request};
+use crate::calendar::before_days;
 use crate::ids::RepId;
 use crate::model::Rep;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A rule that may exclude a rep from a lead.
@@ -91,7 +92,7 @@ impl Eligibility for IntakeQuota {
             (
                 self.per_rolling_30_days,
                 "rolling_30_days",
-                now - Duration::days(30),
+                before_days(now, 30),
             ),
         ];
         for (limit, period, since) in windows {

@@ -1,9 +1,9 @@
 //! The pool policy: every limit and timer a team configures, and the timer arithmetic.
 
-use crate::calendar::TeamZone;
+use crate::calendar::{TeamZone, after_days, before_days};
 use crate::ids::{PoolId, RepId};
 use crate::model::{Client, ContactLevel, Rep};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -206,10 +206,6 @@ impl<'a> TimerBasis<'a> {
     }
 }
 
-fn days(n: u32) -> Duration {
-    Duration::days(i64::from(n))
-}
-
 impl PoolPolicy {
     /// The cap that applies to `rep`: the policy's override, the rep's own, the team's.
     pub fn cap_for(&self, rep: RepId, profile: Option<&Rep>) -> Option<u32> {
@@ -270,8 +266,8 @@ impl PoolPolicy {
                 RecycleKind::NoOpportunity | RecycleKind::NoDeal => basis.owned_since,
             };
             let n = rule.days_for(basis.level);
-            let release = from + days(n);
-            let remind = release - days(rule.remind_before_days.min(n));
+            let release = after_days(from, n);
+            let remind = before_days(release, rule.remind_before_days.min(n));
             if best.is_none_or(|(at, ..)| release < at) {
                 best = Some((release, remind, rule, n));
             }
@@ -298,24 +294,24 @@ impl PoolPolicy {
             CooldownScope::FormerOwner => release.from == rep,
             CooldownScope::Everyone => true,
         };
-        let until = release.at + days(self.cooldown_days);
+        let until = after_days(release.at, self.cooldown_days);
         (applies && now < until).then_some(until)
     }
 
     /// The end of the embargo on a newly pooled `client`, if it still runs at `now`.
     pub fn embargo_until(&self, client: &Client, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let n = self.embargo_days?;
-        let until = client.custody.pooled_at? + days(n);
+        let until = after_days(client.custody.pooled_at?, n);
         (client.owner.is_none() && now < until).then_some(until)
     }
 
     /// When the owner of `client` may be made to hand it over.
     pub fn handover_from(&self, owned_since: DateTime<Utc>) -> DateTime<Utc> {
-        owned_since + days(self.handover_after_days)
+        after_days(owned_since, self.handover_after_days)
     }
 
     /// The end of a protection window opened by a contact at `at`.
     pub fn protected_until(&self, at: DateTime<Utc>) -> DateTime<Utc> {
-        at + days(self.protection_days)
+        after_days(at, self.protection_days)
     }
 }

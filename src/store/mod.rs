@@ -78,14 +78,14 @@ pub struct RepLedger {
 impl RepLedger {
     /// How far back [`RepLedger::received`] reaches from the latest receipt: long enough for
     /// daily, weekly, monthly and rolling-30-day intake quotas, short enough to keep the row small.
-    pub const RECEIPT_WINDOW_DAYS: i64 = 62;
+    pub const RECEIPT_WINDOW_DAYS: u32 = 62;
 
     /// Records a receipt at `at`, dropping those older than the window.
     pub fn record_receipt(&mut self, at: DateTime<Utc>) {
         let slot = self.received.partition_point(|t| *t <= at);
         self.received.insert(slot, at);
         if let Some(latest) = self.received.last().copied() {
-            let horizon = latest - chrono::Duration::days(Self::RECEIPT_WINDOW_DAYS);
+            let horizon = crate::calendar::before_days(latest, Self::RECEIPT_WINDOW_DAYS);
             let stale = self.received.partition_point(|t| *t < horizon);
             self.received.drain(..stale);
         }

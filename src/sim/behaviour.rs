@@ -84,53 +84,48 @@ pub trait RepBehaviour {
     }
 }
 
-impl<B: RepBehaviour + ?Sized> RepBehaviour for &B {
-    fn follow_up(
-        &self,
-        t: &Today<'_>,
-        r: &Rep,
-        c: &Client,
-        g: &mut dyn Rng,
-    ) -> Option<ContactLevel> {
-        (**self).follow_up(t, r, c, g)
-    }
-    fn close(&self, t: &Today<'_>, r: &Rep, c: &Client, v: f64, g: &mut dyn Rng) -> Option<Close> {
-        (**self).close(t, r, c, v, g)
-    }
-    fn claims_wanted(&self, t: &Today<'_>, r: &Rep, g: &mut dyn Rng) -> u32 {
-        (**self).claims_wanted(t, r, g)
-    }
-    fn wants(&self, t: &Today<'_>, r: &Rep, c: &Client, g: &mut dyn Rng) -> bool {
-        (**self).wants(t, r, c, g)
-    }
-    fn daily_metrics(&self, t: &Today<'_>, r: &Rep, g: &mut dyn Rng, f: &mut dyn FnMut(&str, f64)) {
-        (**self).daily_metrics(t, r, g, f)
-    }
+macro_rules! forward_behaviour {
+    ($($ptr:ty),*) => {$(
+        impl<B: RepBehaviour + ?Sized> RepBehaviour for $ptr {
+            fn follow_up(
+                &self,
+                t: &Today<'_>,
+                r: &Rep,
+                c: &Client,
+                g: &mut dyn Rng,
+            ) -> Option<ContactLevel> {
+                (**self).follow_up(t, r, c, g)
+            }
+            fn close(
+                &self,
+                t: &Today<'_>,
+                r: &Rep,
+                c: &Client,
+                v: f64,
+                g: &mut dyn Rng,
+            ) -> Option<Close> {
+                (**self).close(t, r, c, v, g)
+            }
+            fn claims_wanted(&self, t: &Today<'_>, r: &Rep, g: &mut dyn Rng) -> u32 {
+                (**self).claims_wanted(t, r, g)
+            }
+            fn wants(&self, t: &Today<'_>, r: &Rep, c: &Client, g: &mut dyn Rng) -> bool {
+                (**self).wants(t, r, c, g)
+            }
+            fn daily_metrics(
+                &self,
+                t: &Today<'_>,
+                r: &Rep,
+                g: &mut dyn Rng,
+                f: &mut dyn FnMut(&str, f64),
+            ) {
+                (**self).daily_metrics(t, r, g, f)
+            }
+        }
+    )*};
 }
 
-impl<B: RepBehaviour + ?Sized> RepBehaviour for Box<B> {
-    fn follow_up(
-        &self,
-        t: &Today<'_>,
-        r: &Rep,
-        c: &Client,
-        g: &mut dyn Rng,
-    ) -> Option<ContactLevel> {
-        (**self).follow_up(t, r, c, g)
-    }
-    fn close(&self, t: &Today<'_>, r: &Rep, c: &Client, v: f64, g: &mut dyn Rng) -> Option<Close> {
-        (**self).close(t, r, c, v, g)
-    }
-    fn claims_wanted(&self, t: &Today<'_>, r: &Rep, g: &mut dyn Rng) -> u32 {
-        (**self).claims_wanted(t, r, g)
-    }
-    fn wants(&self, t: &Today<'_>, r: &Rep, c: &Client, g: &mut dyn Rng) -> bool {
-        (**self).wants(t, r, c, g)
-    }
-    fn daily_metrics(&self, t: &Today<'_>, r: &Rep, g: &mut dyn Rng, f: &mut dyn FnMut(&str, f64)) {
-        (**self).daily_metrics(t, r, g, f)
-    }
-}
+forward_behaviour!(&B, Box<B>);
 
 /// One rep's hidden traits in the default model.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

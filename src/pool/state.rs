@@ -204,19 +204,21 @@ impl PoolState {
 
     /// Applies `change` to a client and moves it in the indexes; unknown ids are ignored
     /// (a partial state holds only what a command involves).
+    ///
+    /// Changes the client in place: taking it out of the map and putting it back would copy
+    /// the whole record and rebalance the tree on every event.
     fn modify(&mut self, id: ClientId, change: impl FnOnce(&mut Client)) {
-        let Some(mut client) = self.clients.remove(&id) else {
+        let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
-        let before = Slot::of(&client);
-        change(&mut client);
+        let before = Slot::of(client);
+        change(client);
         client.refresh_deadline();
-        let after = Slot::of(&client);
+        let after = Slot::of(client);
         if before != after {
             self.unindex_slot(&before);
             self.index_slot(&after);
         }
-        self.clients.insert(id, client);
     }
 
     fn ledger_mut(&mut self, rep: RepId) -> &mut RepLedger {
@@ -261,6 +263,19 @@ fn set_timers(client: &mut Client, timers: &Timers) {
     client.custody.remind_at = timers.remind_at;
     client.custody.release_at = timers.release_at;
     client.custody.release_reason = timers.release_reason.clone();
+}
+
+/// Applies one event the caller no longer needs, exactly as [`evolve`] does, but moves an
+/// imported client into the pool instead of copying it (for callers that keep no event log).
+pub fn evolve_owned(state: &mut PoolState, event: Event) {
+    match event {
+        Event::Imported { client } => {
+            if !state.clients.contains_key(&client.id) {
+                state.load_client(*client);
+            }
+        }
+        other => evolve(state, &other),
+    }
 }
 
 /// Applies one event to the state. Never checks a rule and never reads a clock: every

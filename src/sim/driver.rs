@@ -9,7 +9,9 @@ use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Metrics, Source};
-use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
+use crate::pool::{
+    Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide_owned, evolve, evolve_owned,
+};
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -237,18 +239,18 @@ impl Run<'_> {
         self.claims(day);
         self.clock.set(at_minute(opens, SWEEP_AT));
         // A sweep is never refused: it only reads what is due.
-        let _ = self.execute(&Command::Sweep);
+        let _ = self.execute(Command::Sweep);
     }
 
     /// Runs one command now; on acceptance applies and counts its events. Refusals change
     /// nothing and are returned for the caller to count.
-    fn execute(&mut self, command: &Command) -> Result<(), crate::pool::PoolError> {
+    fn execute(&mut self, command: Command) -> Result<(), crate::pool::PoolError> {
         let now = self.clock.now();
-        let events = decide(&self.state, command, now, self.policy)?;
-        for event in &events {
+        let events = decide_owned(&self.state, command, now, self.policy)?;
+        for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
             // (most events) cost no extra lookup.
-            let (ctx, owner_before) = match event {
+            let (ctx, owner_before) = match &event {
                 Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
                     let before = self.state.client(*client);
                     (
@@ -258,12 +260,19 @@ impl Run<'_> {
                 }
                 _ => (Context::none(), None),
             };
-            evolve(&mut self.state, event);
-            self.tally.observe(event, &ctx);
-            self.reindex_open(event, owner_before);
-        }
-        if self.keep_events {
-            self.events.extend(events);
+            if !self.keep_events && matches!(event, Event::Imported { .. }) {
+                // Nothing keeps the event: the client moves into the pool uncopied. The tally
+                // reads only the event, and an import changes no rep's open clients.
+                self.tally.observe(&event, &ctx);
+                evolve_owned(&mut self.state, event);
+                continue;
+            }
+            evolve(&mut self.state, &event);
+            self.tally.observe(&event, &ctx);
+            self.reindex_open(&event, owner_before);
+            if self.keep_events {
+                self.events.push(event);
+            }
         }
         Ok(())
     }
@@ -323,7 +332,7 @@ impl Run<'_> {
             self.metrics.record(rep, day, "inquiries", 1.0);
         }
         self.book.insert(id, value, source.kind());
-        let imported = self.execute(&Command::Import {
+        let imported = self.execute(Command::Import {
             client: Box::new(client),
         });
         // Refused, or reported as a duplicate of a known client: nothing new to place.
@@ -337,20 +346,21 @@ impl Run<'_> {
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        let decision = self.allocator.allocate(&request, &mut self.rng);
+        let mut decision = self.allocator.allocate(&request, &mut self.rng);
         let Some(rep) = decision.rep else {
             self.tally.unassigned();
             return;
         };
+        let updates = std::mem::take(&mut decision.updates);
         let assign = Command::Assign {
             client: id,
             rep,
             by: Assigner::Rule {
-                explanation: decision.explanation.clone(),
+                explanation: decision.explanation,
             },
         };
-        match self.execute(&assign) {
-            Ok(()) => self.alloc.apply(&decision),
+        match self.execute(assign) {
+            Ok(()) => updates.iter().for_each(|u| self.alloc.apply_update(u)),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
         }
@@ -382,7 +392,7 @@ impl Run<'_> {
                 let close = self
                     .behaviour
                     .close(&today, rep, client, value, &mut self.rng);
-                let logged = self.execute(&Command::FollowUp {
+                let logged = self.execute(Command::FollowUp {
                     client: id,
                     rep: rep.id,
                     level,
@@ -393,11 +403,11 @@ impl Run<'_> {
                 }
                 follow_ups += 1.0;
                 let closed = match close {
-                    Some(Close::Won { .. }) => self.execute(&Command::MarkDeal {
+                    Some(Close::Won { .. }) => self.execute(Command::MarkDeal {
                         client: id,
                         closed_by: rep.id,
                     }),
-                    Some(Close::Lost) => self.execute(&Command::Release {
+                    Some(Close::Lost) => self.execute(Command::Release {
                         client: id,
                         rep: rep.id,
                         reason: LOST_REASON.to_owned(),
@@ -469,7 +479,7 @@ impl Run<'_> {
                 if !self.behaviour.wants(&today, rep, client, &mut self.rng) {
                     continue;
                 }
-                match self.execute(&Command::Claim {
+                match self.execute(Command::Claim {
                     client: id,
                     rep: rep.id,
                 }) {

@@ -50,6 +50,20 @@ pub fn decide(
     }
 }
 
+/// [`decide`] for a command the caller no longer needs: the same events or refusal, but an
+/// imported client moves into its event instead of being copied.
+pub fn decide_owned(
+    state: &PoolState,
+    command: Command,
+    now: DateTime<Utc>,
+    policy: &PoolPolicy,
+) -> Result<Vec<Event>, PoolError> {
+    match command {
+        Command::Import { client } => intake::import_owned(&Ctx { state, now, policy }, client),
+        other => decide(state, &other, now, policy),
+    }
+}
+
 /// What every rule reads.
 struct Ctx<'a> {
     state: &'a PoolState,

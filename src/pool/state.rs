@@ -259,6 +259,12 @@ fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut Re
     ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
+fn take_timers(client: &mut Client, timers: Timers) {
+    client.custody.remind_at = timers.remind_at;
+    client.custody.release_at = timers.release_at;
+    client.custody.release_reason = timers.release_reason;
+}
+
 fn set_timers(client: &mut Client, timers: &Timers) {
     client.custody.remind_at = timers.remind_at;
     client.custody.release_at = timers.release_at;
@@ -274,6 +280,18 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
                 state.load_client(*client);
             }
         }
+        Event::OwnerChanged {
+            client,
+            to,
+            route,
+            at,
+            timers,
+        } => owner_changed(state, client, to, &route, at, timers),
+        Event::ContactLogged {
+            client,
+            contact,
+            follow_up,
+        } => contact_logged(state, client, contact, follow_up),
         other => evolve(state, &other),
     }
 }
@@ -294,18 +312,12 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             route,
             at,
             timers,
-        } => owner_changed(state, *client, *to, route, *at, timers),
+        } => owner_changed(state, *client, *to, route, *at, timers.clone()),
         Event::ContactLogged {
             client,
             contact,
             follow_up,
-        } => state.modify(*client, |c| {
-            c.contacts.push(contact.clone());
-            if let Some(timers) = follow_up {
-                c.custody.last_follow_up = Some(contact.at);
-                set_timers(c, timers);
-            }
-        }),
+        } => contact_logged(state, *client, contact.clone(), follow_up.clone()),
         Event::Reminded { client, .. } => state.modify(*client, |c| c.custody.remind_at = None),
         Event::Released {
             client,
@@ -357,13 +369,28 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
     }
 }
 
+fn contact_logged(
+    state: &mut PoolState,
+    id: ClientId,
+    contact: Contact,
+    follow_up: Option<Timers>,
+) {
+    state.modify(id, |c| {
+        if let Some(timers) = follow_up {
+            c.custody.last_follow_up = Some(contact.at);
+            take_timers(c, timers);
+        }
+        c.contacts.push(contact);
+    });
+}
+
 fn owner_changed(
     state: &mut PoolState,
     id: ClientId,
     to: RepId,
     route: &Route,
     at: DateTime<Utc>,
-    timers: &Timers,
+    timers: Timers,
 ) {
     // Field borrows: the client is read while the ledgers change.
     let PoolState {
@@ -401,7 +428,7 @@ fn owner_changed(
         c.owner = Some(to);
         c.custody.owned_since = Some(at);
         c.custody.pooled_at = None;
-        set_timers(c, timers);
+        take_timers(c, timers);
     });
 }
 

@@ -1,20 +1,20 @@
 //! The simulation driver: plays the pool's pure state machine day by day under a manual clock.
 
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
+use super::open::{OpenClients, OpenMove};
 use super::report::SimReport;
 use super::stream::LeadStream;
 use super::tally::{Context, Header, LeadBook, Tally};
 use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
-use crate::ids::{ClientId, RepId};
+use crate::ids::ClientId;
 use crate::model::{Client, Metrics, Source};
 use crate::pool::{
     Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide_owned, evolve, evolve_owned,
 };
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// When in the team's day each phase runs: leads arrive at their own instants; reps work at
@@ -164,7 +164,7 @@ impl<'a> Simulation<'a> {
             events: Vec::new(),
             keep_events: self.keep_events,
             scratch: Vec::new(),
-            open: BTreeMap::new(),
+            open: OpenClients::default(),
         };
         let zone = self.policy.zone;
         let first = zone.day_of(self.start);
@@ -211,10 +211,8 @@ struct Run<'r> {
     events: Vec<Event>,
     keep_events: bool,
     scratch: Vec<ClientId>,
-    /// Each rep's owned clients without a deal: the ones it may follow up. Won clients stay
-    /// owned for good, so reading the pool's owner index would cost a day in proportion to
-    /// every deal ever won.
-    open: BTreeMap<RepId, BTreeSet<ClientId>>,
+    /// Each rep's owned clients without a deal: the ones it may follow up.
+    open: OpenClients,
 }
 
 impl Run<'_> {
@@ -260,51 +258,19 @@ impl Run<'_> {
                 }
                 _ => (Context::none(), None),
             };
-            if !self.keep_events && matches!(event, Event::Imported { .. }) {
-                // Nothing keeps the event: the client moves into the pool uncopied. The tally
-                // reads only the event, and an import changes no rep's open clients.
-                self.tally.observe(&event, &ctx);
-                evolve_owned(&mut self.state, event);
-                continue;
-            }
-            evolve(&mut self.state, &event);
+            // The tally reads only the event, so it may count before the pool changes.
             self.tally.observe(&event, &ctx);
-            self.reindex_open(&event, owner_before);
+            let moved = OpenMove::of(&event, owner_before);
             if self.keep_events {
+                evolve(&mut self.state, &event);
                 self.events.push(event);
+            } else {
+                // Nothing keeps the event: its client, timers and contact move into the pool.
+                evolve_owned(&mut self.state, event);
             }
+            self.open.apply(moved, &self.state);
         }
         Ok(())
-    }
-
-    /// Keeps `open` equal to the owned clients without a deal, after `event`.
-    fn reindex_open(&mut self, event: &Event, owner_before: Option<RepId>) {
-        let mut remove = |rep: RepId, id: ClientId| {
-            if let Some(set) = self.open.get_mut(&rep) {
-                set.remove(&id);
-            }
-        };
-        match event {
-            Event::OwnerChanged { client, to, .. } => {
-                if let Some(before) = owner_before {
-                    remove(before, *client);
-                }
-                let won = self
-                    .state
-                    .client(*client)
-                    .is_none_or(|c| c.custody.deal.is_some());
-                if !won {
-                    self.open.entry(*to).or_default().insert(*client);
-                }
-            }
-            Event::Released { client, from, .. } => remove(*from, *client),
-            Event::DealMarked {
-                client,
-                credited_to,
-                ..
-            } => remove(*credited_to, *client),
-            _ => {}
-        }
     }
 
     /// What the tally needs to know about a client changing hands, read before the change.
@@ -377,8 +343,7 @@ impl Run<'_> {
             let mut follow_ups = 0.0;
             let mut won = 0.0;
             self.scratch.clear();
-            self.scratch
-                .extend(self.open.get(&rep.id).into_iter().flatten().copied());
+            self.scratch.extend(self.open.of(rep.id));
             for i in 0..self.scratch.len() {
                 let id = self.scratch[i];
                 let Some(client) = self.state.client(id) else {

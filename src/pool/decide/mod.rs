@@ -28,7 +28,7 @@ pub fn decide(
     match command {
         Command::Import { client } => intake::import(&ctx, client),
         Command::Claim { client, rep } => custody::claim(&ctx, *client, *rep),
-        Command::Assign { client, rep, by } => custody::assign(&ctx, *client, *rep, by),
+        Command::Assign { client, rep, by } => custody::assign(&ctx, *client, *rep, by.clone()),
         Command::Transfer { from, to, scope } => custody::transfer(&ctx, *from, *to, scope),
         Command::FollowUp {
             client,
@@ -51,7 +51,7 @@ pub fn decide(
 }
 
 /// [`decide`] for a command the caller no longer needs: the same events or refusal, but an
-/// imported client moves into its event instead of being copied.
+/// imported client or an assignment's explanation moves into its event instead of being copied.
 pub fn decide_owned(
     state: &PoolState,
     command: Command,
@@ -60,6 +60,9 @@ pub fn decide_owned(
 ) -> Result<Vec<Event>, PoolError> {
     match command {
         Command::Import { client } => intake::import_owned(&Ctx { state, now, policy }, client),
+        Command::Assign { client, rep, by } => {
+            custody::assign(&Ctx { state, now, policy }, client, rep, by)
+        }
         other => decide(state, &other, now, policy),
     }
 }

@@ -39,6 +39,7 @@ mod decide;
 mod error;
 mod event;
 mod facade;
+mod keys;
 mod policy;
 pub mod report;
 mod rule;

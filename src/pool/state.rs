@@ -1,10 +1,11 @@
 //! The pool state and `evolve`, which applies an event and never checks or reads a clock.
 
 use super::event::{Event, Route};
+use super::keys::KeyIndex;
 use super::policy::Timers;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Contact, ContactLevel, DedupeKey, Region, Rep};
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Rep};
 use crate::store::RepLedger;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,7 @@ pub struct PoolState {
     owned: BTreeMap<RepId, BTreeSet<ClientId>>,
     public: BTreeMap<PoolId, BTreeSet<ClientId>>,
     due: BTreeSet<(DateTime<Utc>, ClientId)>,
-    keys: BTreeMap<DedupeKey, BTreeSet<ClientId>>,
+    keys: KeyIndex,
 }
 
 impl PoolState {
@@ -127,6 +128,23 @@ impl PoolState {
         self.keys.get(key).into_iter().flatten().copied()
     }
 
+    /// The first of `keys` (in [`DedupeKeys::iter`] order) that a known client carries, and
+    /// the lowest such client: what an import reports as a duplicate. Copies no key text
+    /// unless one matches.
+    pub fn first_known_key(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
+        let kinds: [fn(String) -> DedupeKey; 3] =
+            [DedupeKey::Company, DedupeKey::Phone, DedupeKey::Email];
+        self.keys
+            .slots(keys)
+            .into_iter()
+            .zip(kinds)
+            .find_map(|((text, map), kind)| {
+                let text = text?;
+                let first = map.get(text)?.first()?;
+                Some((kind(text.clone()), *first))
+            })
+    }
+
     /// Clients the rep received (by any route) at or after `since` (see
     /// [`RepLedger::received_since`]).
     pub fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
@@ -191,15 +209,11 @@ impl PoolState {
     }
 
     fn index_keys(&mut self, client: &Client) {
-        for key in client.keys.iter() {
-            self.keys.entry(key).or_default().insert(client.id);
-        }
+        self.keys.insert(&client.keys, client.id);
     }
 
     fn unindex_keys(&mut self, client: &Client) {
-        for key in client.keys.iter() {
-            remove_from(&mut self.keys, &key, &client.id);
-        }
+        self.keys.remove(&client.keys, client.id);
     }
 
     /// Applies `change` to a client and moves it in the indexes; unknown ids are ignored
@@ -246,7 +260,11 @@ impl Slot {
     }
 }
 
-fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
+pub(super) fn remove_from<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
+    index: &mut BTreeMap<K, BTreeSet<ClientId>>,
+    key: &Q,
+    id: &ClientId,
+) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
         if ids.is_empty() {

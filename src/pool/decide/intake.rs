@@ -27,17 +27,15 @@ fn screen(ctx: &Ctx<'_>, incoming: &Client) -> Result<Option<Event>, PoolError> 
     if ctx.state.client(incoming.id).is_some() {
         return Err(PoolError::DuplicateId(incoming.id));
     }
-    for key in incoming.keys.iter() {
-        if let Some(existing) = ctx.state.find_by_key(&key).next() {
-            let owner = ctx.state.client(existing).and_then(|c| c.owner);
-            return Ok(Some(Event::DuplicateReported {
-                incoming: incoming.id,
-                existing,
-                key,
-                owner,
-                at: ctx.now,
-            }));
-        }
+    if let Some((key, existing)) = ctx.state.first_known_key(&incoming.keys) {
+        let owner = ctx.state.client(existing).and_then(|c| c.owner);
+        return Ok(Some(Event::DuplicateReported {
+            incoming: incoming.id,
+            existing,
+            key,
+            owner,
+            at: ctx.now,
+        }));
     }
     if !ctx.policy.has_pool(incoming.pool) {
         return Err(PoolError::UnknownPool(incoming.pool));

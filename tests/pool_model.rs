@@ -8,7 +8,7 @@ use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{ContactLevel, DedupeKeys};
 use leadpool::pool::{
     Assigner, Command, Event, Flag, PoolDef, PoolPolicy, PoolState, Route, TransferScope, decide,
-    evolve,
+    decide_owned, evolve, evolve_owned,
 };
 use pool_support::{client, t0, team};
 use proptest::prelude::*;
@@ -306,5 +306,44 @@ proptest! {
             check_invariants(&state, &model, &policy)?;
         }
         prop_assert_eq!(PoolState::replay(team(REPS), &log), state.clone());
+    }
+
+    #[test]
+    fn handing_over_commands_and_events_decides_and_evolves_exactly_as_borrowing(
+        ops in prop::collection::vec(op(), 1..200),
+        duplicate_keys in prop::collection::vec(0u8..4, 0..6),
+    ) {
+        // The owned paths (`decide_owned`, `evolve_owned`) only skip copies: the same
+        // commands must give the same events or refusals, and the same state.
+        let mut policy = policy(false);
+        let mut borrowed = PoolState::new(team(REPS));
+        let mut owned = borrowed.clone();
+        let mut now = t0();
+        let imports = (1..=CLIENTS).map(|id| Op::Import(id, id as u8 % 4));
+        let extra = duplicate_keys.iter().enumerate().map(|(i, k)| Op::Import(CLIENTS + 1 + i as u64, *k));
+        for op in imports.chain(extra).chain(ops) {
+            if let Op::Advance(hours) = op {
+                now += Duration::hours(hours);
+                continue;
+            }
+            let Some(command) = command(&op) else { continue };
+            let expected = decide(&borrowed, &command, now, &policy);
+            let actual = decide_owned(&owned, command.clone(), now, &policy);
+            prop_assert_eq!(&actual, &expected);
+            if let Ok(events) = actual {
+                for event in expected.iter().flatten() {
+                    evolve(&mut borrowed, event);
+                }
+                for event in events {
+                    evolve_owned(&mut owned, event);
+                }
+            }
+            if let Command::ChangePolicy { policy: next } = &command {
+                if expected.is_ok() {
+                    policy = (**next).clone();
+                }
+            }
+            prop_assert_eq!(&owned, &borrowed);
+        }
     }
 }

@@ -39,6 +39,44 @@ fn default_run(seed: u64) -> SimReport {
 }
 
 #[test]
+fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
+    // Dropping the log lets the driver move clients, timers and contacts into the pool
+    // instead of copying them; nothing it decides or reports may change.
+    let seed = 7;
+    let policy = SimPolicy::seed_default();
+    let team = SyntheticTeam::generate(&TeamConfig::default(), seed);
+    let config = StreamConfig {
+        zone: policy.pool.zone,
+        ..StreamConfig::default()
+    };
+    let stream = LeadStream::synthetic(&config, &team.team, monday(), 21, seed);
+    let allocator = policy.build(&team.team).unwrap();
+    let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
+    let run = |keep: bool| {
+        Simulation::new(
+            team.team.clone(),
+            &allocator,
+            policy.pool.clone(),
+            &stream,
+            monday(),
+            21,
+        )
+        .with_seed(seed)
+        .with_behaviour(&behaviour)
+        .keep_events(keep)
+        .run()
+    };
+    let logged = run(true);
+    let unlogged = run(false);
+    assert!(unlogged.events.is_empty());
+    assert!(logged.report.pool.releases > 0 && logged.report.pool.deals_won > 0);
+    assert_eq!(unlogged.report.to_string(), logged.report.to_string());
+    assert_eq!(unlogged.report, logged.report);
+    assert_eq!(unlogged.state, logged.state);
+    assert_eq!(unlogged.metrics, logged.metrics);
+}
+
+#[test]
 fn same_seed_gives_the_same_report_and_another_seed_differs() {
     let a = default_run(42);
     let b = default_run(42);

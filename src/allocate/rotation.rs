@@ -40,6 +40,10 @@ struct Frac {
 
 impl Ord for Frac {
     fn cmp(&self, other: &Self) -> Ordering {
+        // Equal weights (the common team) need no cross-multiplication.
+        if self.den == other.den {
+            return self.num.cmp(&other.num);
+        }
         (i128::from(self.num) * i128::from(other.den))
             .cmp(&(i128::from(other.num) * i128::from(self.den)))
     }
@@ -322,8 +326,10 @@ impl Rotation {
             return;
         };
         let (deadline, start) = self.slots(rep, &m);
-        self.ready.remove(&deadline);
-        self.waiting.remove(&start);
+        // A member sits in exactly one set: no second search once it is found.
+        if !self.ready.remove(&deadline) {
+            self.waiting.remove(&start);
+        }
     }
 
     fn promote(&mut self) {

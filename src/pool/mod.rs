@@ -39,6 +39,7 @@ mod decide;
 mod error;
 mod event;
 mod facade;
+mod keys;
 mod policy;
 pub mod report;
 mod rule;
@@ -46,7 +47,7 @@ mod state;
 mod view;
 
 pub use command::{Assigner, Command, Flag, TransferScope};
-pub use decide::decide;
+pub use decide::{decide, decide_owned};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Route};
 pub use facade::Pool;
@@ -54,7 +55,7 @@ pub use policy::{
     CooldownScope, PoolDef, PoolPolicy, RecycleKind, RecycleRule, TimerBasis, Timers,
 };
 pub use rule::assign_by_rule;
-pub use state::{PoolState, evolve};
+pub use state::{PoolState, evolve, evolve_owned};
 pub use view::PoolView;
 
 /// Decides `command` and, if accepted, applies its events to `state`; returns the events.

@@ -71,12 +71,34 @@ impl RecycleRule {
     }
 
     /// The public reason a release under this rule carries.
+    ///
+    /// Built by hand rather than with `format!`: every assignment and follow-up computes one.
     pub fn reason(&self, days: u32) -> String {
-        match self.kind {
-            RecycleKind::NoFollowUp => format!("not followed up for {days} days"),
-            RecycleKind::NoOpportunity => format!("no open opportunity {days} days after claim"),
-            RecycleKind::NoDeal => format!("no deal {days} days after claim"),
+        let (head, tail) = match self.kind {
+            RecycleKind::NoFollowUp => ("not followed up for ", " days"),
+            RecycleKind::NoOpportunity => ("no open opportunity ", " days after claim"),
+            RecycleKind::NoDeal => ("no deal ", " days after claim"),
+        };
+        // u32::MAX has 10 digits.
+        let mut digits = [0u8; 10];
+        let mut start = digits.len();
+        let mut rest = days;
+        loop {
+            start -= 1;
+            // The remainder is below 10, so it fits in a byte.
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
         }
+        let mut reason = String::with_capacity(head.len() + digits.len() + tail.len());
+        reason.push_str(head);
+        for &digit in &digits[start..] {
+            reason.push(char::from(digit));
+        }
+        reason.push_str(tail);
+        reason
     }
 }
 
@@ -313,5 +335,29 @@ impl PoolPolicy {
     /// The end of a protection window opened by a contact at `at`.
     pub fn protected_until(&self, at: DateTime<Utc>) -> DateTime<Utc> {
         after_days(at, self.protection_days)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RecycleKind, RecycleRule};
+
+    #[test]
+    fn a_release_reason_names_the_rule_and_its_days_in_plain_words() {
+        for days in [0, 7, 10, 30, 1_000, u32::MAX] {
+            let of = |kind| RecycleRule::new(kind, days, 0).reason(days);
+            assert_eq!(
+                of(RecycleKind::NoFollowUp),
+                format!("not followed up for {days} days")
+            );
+            assert_eq!(
+                of(RecycleKind::NoOpportunity),
+                format!("no open opportunity {days} days after claim")
+            );
+            assert_eq!(
+                of(RecycleKind::NoDeal),
+                format!("no deal {days} days after claim")
+            );
+        }
     }
 }

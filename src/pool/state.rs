@@ -1,10 +1,11 @@
 //! The pool state and `evolve`, which applies an event and never checks or reads a clock.
 
 use super::event::{Event, Route};
+use super::keys::KeyIndex;
 use super::policy::Timers;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Contact, ContactLevel, DedupeKey, Region, Rep};
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Rep};
 use crate::store::RepLedger;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +24,7 @@ pub struct PoolState {
     owned: BTreeMap<RepId, BTreeSet<ClientId>>,
     public: BTreeMap<PoolId, BTreeSet<ClientId>>,
     due: BTreeSet<(DateTime<Utc>, ClientId)>,
-    keys: BTreeMap<DedupeKey, BTreeSet<ClientId>>,
+    keys: KeyIndex,
 }
 
 impl PoolState {
@@ -127,6 +128,23 @@ impl PoolState {
         self.keys.get(key).into_iter().flatten().copied()
     }
 
+    /// The first of `keys` (in [`DedupeKeys::iter`] order) that a known client carries, and
+    /// the lowest such client: what an import reports as a duplicate. Copies no key text
+    /// unless one matches.
+    pub fn first_known_key(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
+        let kinds: [fn(String) -> DedupeKey; 3] =
+            [DedupeKey::Company, DedupeKey::Phone, DedupeKey::Email];
+        self.keys
+            .slots(keys)
+            .into_iter()
+            .zip(kinds)
+            .find_map(|((text, map), kind)| {
+                let text = text?;
+                let first = map.get(text)?.first()?;
+                Some((kind(text.clone()), *first))
+            })
+    }
+
     /// Clients the rep received (by any route) at or after `since` (see
     /// [`RepLedger::received_since`]).
     pub fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
@@ -191,32 +209,30 @@ impl PoolState {
     }
 
     fn index_keys(&mut self, client: &Client) {
-        for key in client.keys.iter() {
-            self.keys.entry(key).or_default().insert(client.id);
-        }
+        self.keys.insert(&client.keys, client.id);
     }
 
     fn unindex_keys(&mut self, client: &Client) {
-        for key in client.keys.iter() {
-            remove_from(&mut self.keys, &key, &client.id);
-        }
+        self.keys.remove(&client.keys, client.id);
     }
 
     /// Applies `change` to a client and moves it in the indexes; unknown ids are ignored
     /// (a partial state holds only what a command involves).
+    ///
+    /// Changes the client in place: taking it out of the map and putting it back would copy
+    /// the whole record and rebalance the tree on every event.
     fn modify(&mut self, id: ClientId, change: impl FnOnce(&mut Client)) {
-        let Some(mut client) = self.clients.remove(&id) else {
+        let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
-        let before = Slot::of(&client);
-        change(&mut client);
+        let before = Slot::of(client);
+        change(client);
         client.refresh_deadline();
-        let after = Slot::of(&client);
+        let after = Slot::of(client);
         if before != after {
             self.unindex_slot(&before);
             self.index_slot(&after);
         }
-        self.clients.insert(id, client);
     }
 
     fn ledger_mut(&mut self, rep: RepId) -> &mut RepLedger {
@@ -244,7 +260,11 @@ impl Slot {
     }
 }
 
-fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
+pub(super) fn remove_from<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
+    index: &mut BTreeMap<K, BTreeSet<ClientId>>,
+    key: &Q,
+    id: &ClientId,
+) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
         if ids.is_empty() {
@@ -257,10 +277,41 @@ fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut Re
     ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
+fn take_timers(client: &mut Client, timers: Timers) {
+    client.custody.remind_at = timers.remind_at;
+    client.custody.release_at = timers.release_at;
+    client.custody.release_reason = timers.release_reason;
+}
+
 fn set_timers(client: &mut Client, timers: &Timers) {
     client.custody.remind_at = timers.remind_at;
     client.custody.release_at = timers.release_at;
     client.custody.release_reason = timers.release_reason.clone();
+}
+
+/// Applies one event the caller no longer needs, exactly as [`evolve`] does, but moves an
+/// imported client into the pool instead of copying it (for callers that keep no event log).
+pub fn evolve_owned(state: &mut PoolState, event: Event) {
+    match event {
+        Event::Imported { client } => {
+            if !state.clients.contains_key(&client.id) {
+                state.load_client(*client);
+            }
+        }
+        Event::OwnerChanged {
+            client,
+            to,
+            route,
+            at,
+            timers,
+        } => owner_changed(state, client, to, &route, at, timers),
+        Event::ContactLogged {
+            client,
+            contact,
+            follow_up,
+        } => contact_logged(state, client, contact, follow_up),
+        other => evolve(state, &other),
+    }
 }
 
 /// Applies one event to the state. Never checks a rule and never reads a clock: every
@@ -279,18 +330,12 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             route,
             at,
             timers,
-        } => owner_changed(state, *client, *to, route, *at, timers),
+        } => owner_changed(state, *client, *to, route, *at, timers.clone()),
         Event::ContactLogged {
             client,
             contact,
             follow_up,
-        } => state.modify(*client, |c| {
-            c.contacts.push(contact.clone());
-            if let Some(timers) = follow_up {
-                c.custody.last_follow_up = Some(contact.at);
-                set_timers(c, timers);
-            }
-        }),
+        } => contact_logged(state, *client, contact.clone(), follow_up.clone()),
         Event::Reminded { client, .. } => state.modify(*client, |c| c.custody.remind_at = None),
         Event::Released {
             client,
@@ -342,13 +387,28 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
     }
 }
 
+fn contact_logged(
+    state: &mut PoolState,
+    id: ClientId,
+    contact: Contact,
+    follow_up: Option<Timers>,
+) {
+    state.modify(id, |c| {
+        if let Some(timers) = follow_up {
+            c.custody.last_follow_up = Some(contact.at);
+            take_timers(c, timers);
+        }
+        c.contacts.push(contact);
+    });
+}
+
 fn owner_changed(
     state: &mut PoolState,
     id: ClientId,
     to: RepId,
     route: &Route,
     at: DateTime<Utc>,
-    timers: &Timers,
+    timers: Timers,
 ) {
     // Field borrows: the client is read while the ledgers change.
     let PoolState {
@@ -386,7 +446,7 @@ fn owner_changed(
         c.owner = Some(to);
         c.custody.owned_since = Some(at);
         c.custody.pooled_at = None;
-        set_timers(c, timers);
+        take_timers(c, timers);
     });
 }
 

@@ -1,18 +1,20 @@
 //! The simulation driver: plays the pool's pure state machine day by day under a manual clock.
 
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
+use super::open::{OpenClients, OpenMove};
 use super::report::SimReport;
 use super::stream::LeadStream;
 use super::tally::{Context, Header, LeadBook, Tally};
 use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::conflict::may_contact;
-use crate::ids::{ClientId, RepId};
+use crate::ids::ClientId;
 use crate::model::{Client, Metrics, Source};
-use crate::pool::{Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide, evolve};
+use crate::pool::{
+    Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide_owned, evolve, evolve_owned,
+};
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// When in the team's day each phase runs: leads arrive at their own instants; reps work at
@@ -162,7 +164,7 @@ impl<'a> Simulation<'a> {
             events: Vec::new(),
             keep_events: self.keep_events,
             scratch: Vec::new(),
-            open: BTreeMap::new(),
+            open: OpenClients::default(),
         };
         let zone = self.policy.zone;
         let first = zone.day_of(self.start);
@@ -209,10 +211,8 @@ struct Run<'r> {
     events: Vec<Event>,
     keep_events: bool,
     scratch: Vec<ClientId>,
-    /// Each rep's owned clients without a deal: the ones it may follow up. Won clients stay
-    /// owned for good, so reading the pool's owner index would cost a day in proportion to
-    /// every deal ever won.
-    open: BTreeMap<RepId, BTreeSet<ClientId>>,
+    /// Each rep's owned clients without a deal: the ones it may follow up.
+    open: OpenClients,
 }
 
 impl Run<'_> {
@@ -237,18 +237,18 @@ impl Run<'_> {
         self.claims(day);
         self.clock.set(at_minute(opens, SWEEP_AT));
         // A sweep is never refused: it only reads what is due.
-        let _ = self.execute(&Command::Sweep);
+        let _ = self.execute(Command::Sweep);
     }
 
     /// Runs one command now; on acceptance applies and counts its events. Refusals change
     /// nothing and are returned for the caller to count.
-    fn execute(&mut self, command: &Command) -> Result<(), crate::pool::PoolError> {
+    fn execute(&mut self, command: Command) -> Result<(), crate::pool::PoolError> {
         let now = self.clock.now();
-        let events = decide(&self.state, command, now, self.policy)?;
-        for event in &events {
+        let events = decide_owned(&self.state, command, now, self.policy)?;
+        for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
             // (most events) cost no extra lookup.
-            let (ctx, owner_before) = match event {
+            let (ctx, owner_before) = match &event {
                 Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
                     let before = self.state.client(*client);
                     (
@@ -258,44 +258,19 @@ impl Run<'_> {
                 }
                 _ => (Context::none(), None),
             };
-            evolve(&mut self.state, event);
-            self.tally.observe(event, &ctx);
-            self.reindex_open(event, owner_before);
-        }
-        if self.keep_events {
-            self.events.extend(events);
+            // The tally reads only the event, so it may count before the pool changes.
+            self.tally.observe(&event, &ctx);
+            let moved = OpenMove::of(&event, owner_before);
+            if self.keep_events {
+                evolve(&mut self.state, &event);
+                self.events.push(event);
+            } else {
+                // Nothing keeps the event: its client, timers and contact move into the pool.
+                evolve_owned(&mut self.state, event);
+            }
+            self.open.apply(moved, &self.state);
         }
         Ok(())
-    }
-
-    /// Keeps `open` equal to the owned clients without a deal, after `event`.
-    fn reindex_open(&mut self, event: &Event, owner_before: Option<RepId>) {
-        let mut remove = |rep: RepId, id: ClientId| {
-            if let Some(set) = self.open.get_mut(&rep) {
-                set.remove(&id);
-            }
-        };
-        match event {
-            Event::OwnerChanged { client, to, .. } => {
-                if let Some(before) = owner_before {
-                    remove(before, *client);
-                }
-                let won = self
-                    .state
-                    .client(*client)
-                    .is_none_or(|c| c.custody.deal.is_some());
-                if !won {
-                    self.open.entry(*to).or_default().insert(*client);
-                }
-            }
-            Event::Released { client, from, .. } => remove(*from, *client),
-            Event::DealMarked {
-                client,
-                credited_to,
-                ..
-            } => remove(*credited_to, *client),
-            _ => {}
-        }
     }
 
     /// What the tally needs to know about a client changing hands, read before the change.
@@ -323,7 +298,7 @@ impl Run<'_> {
             self.metrics.record(rep, day, "inquiries", 1.0);
         }
         self.book.insert(id, value, source.kind());
-        let imported = self.execute(&Command::Import {
+        let imported = self.execute(Command::Import {
             client: Box::new(client),
         });
         // Refused, or reported as a duplicate of a known client: nothing new to place.
@@ -337,20 +312,21 @@ impl Run<'_> {
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        let decision = self.allocator.allocate(&request, &mut self.rng);
+        let mut decision = self.allocator.allocate(&request, &mut self.rng);
         let Some(rep) = decision.rep else {
             self.tally.unassigned();
             return;
         };
+        let updates = std::mem::take(&mut decision.updates);
         let assign = Command::Assign {
             client: id,
             rep,
             by: Assigner::Rule {
-                explanation: decision.explanation.clone(),
+                explanation: decision.explanation,
             },
         };
-        match self.execute(&assign) {
-            Ok(()) => self.alloc.apply(&decision),
+        match self.execute(assign) {
+            Ok(()) => updates.iter().for_each(|u| self.alloc.apply_update(u)),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
         }
@@ -367,8 +343,7 @@ impl Run<'_> {
             let mut follow_ups = 0.0;
             let mut won = 0.0;
             self.scratch.clear();
-            self.scratch
-                .extend(self.open.get(&rep.id).into_iter().flatten().copied());
+            self.scratch.extend(self.open.of(rep.id));
             for i in 0..self.scratch.len() {
                 let id = self.scratch[i];
                 let Some(client) = self.state.client(id) else {
@@ -382,7 +357,7 @@ impl Run<'_> {
                 let close = self
                     .behaviour
                     .close(&today, rep, client, value, &mut self.rng);
-                let logged = self.execute(&Command::FollowUp {
+                let logged = self.execute(Command::FollowUp {
                     client: id,
                     rep: rep.id,
                     level,
@@ -393,11 +368,11 @@ impl Run<'_> {
                 }
                 follow_ups += 1.0;
                 let closed = match close {
-                    Some(Close::Won { .. }) => self.execute(&Command::MarkDeal {
+                    Some(Close::Won { .. }) => self.execute(Command::MarkDeal {
                         client: id,
                         closed_by: rep.id,
                     }),
-                    Some(Close::Lost) => self.execute(&Command::Release {
+                    Some(Close::Lost) => self.execute(Command::Release {
                         client: id,
                         rep: rep.id,
                         reason: LOST_REASON.to_owned(),
@@ -469,7 +444,7 @@ impl Run<'_> {
                 if !self.behaviour.wants(&today, rep, client, &mut self.rng) {
                     continue;
                 }
-                match self.execute(&Command::Claim {
+                match self.execute(Command::Claim {
                     client: id,
                     rep: rep.id,
                 }) {

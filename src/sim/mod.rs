@@ -35,6 +35,7 @@
 
 mod behaviour;
 mod driver;
+mod open;
 mod policy;
 mod render;
 mod report;

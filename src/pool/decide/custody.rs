@@ -77,13 +77,13 @@ pub(super) fn assign(
     ctx: &Ctx<'_>,
     id: ClientId,
     rep: RepId,
-    by: &Assigner,
+    by: Assigner,
 ) -> Result<Vec<Event>, PoolError> {
     let client = public(ctx, id)?;
     let profile = ctx.receiver(rep)?;
     ctx.member(rep, client.pool)?;
     ctx.cap(profile, 1, u32::from(client.custody.deal.is_some()))?;
-    let route = Route::Assign { by: by.clone() };
+    let route = Route::Assign { by };
     Ok(vec![owner_changed(ctx, client, rep, route)])
 }
 

@@ -8,37 +8,54 @@ use crate::pool::event::Event;
 
 /// Imports a client into its public pool, or reports the known client its keys match.
 pub(super) fn import(ctx: &Ctx<'_>, incoming: &Client) -> Result<Vec<Event>, PoolError> {
+    match screen(ctx, incoming)? {
+        Some(duplicate) => Ok(vec![duplicate]),
+        None => Ok(vec![admit(ctx, Box::new(incoming.clone()))]),
+    }
+}
+
+/// [`import`] of a client the caller hands over: the same events, without copying it.
+pub(super) fn import_owned(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>, PoolError> {
+    match screen(ctx, &incoming)? {
+        Some(duplicate) => Ok(vec![duplicate]),
+        None => Ok(vec![admit(ctx, incoming)]),
+    }
+}
+
+/// Refuses an import, or reports the known client its keys match (`None`: a new client).
+fn screen(ctx: &Ctx<'_>, incoming: &Client) -> Result<Option<Event>, PoolError> {
     if ctx.state.client(incoming.id).is_some() {
         return Err(PoolError::DuplicateId(incoming.id));
     }
-    for key in incoming.keys.iter() {
-        if let Some(existing) = ctx.state.find_by_key(&key).next() {
-            let owner = ctx.state.client(existing).and_then(|c| c.owner);
-            return Ok(vec![Event::DuplicateReported {
-                incoming: incoming.id,
-                existing,
-                key,
-                owner,
-                at: ctx.now,
-            }]);
-        }
+    if let Some((key, existing)) = ctx.state.first_known_key(&incoming.keys) {
+        let owner = ctx.state.client(existing).and_then(|c| c.owner);
+        return Ok(Some(Event::DuplicateReported {
+            incoming: incoming.id,
+            existing,
+            key,
+            owner,
+            at: ctx.now,
+        }));
     }
     if !ctx.policy.has_pool(incoming.pool) {
         return Err(PoolError::UnknownPool(incoming.pool));
     }
-    let mut client = incoming.clone();
+    Ok(None)
+}
+
+/// The new public client: unowned, pooled now, keeping only the flags a CRM sets on entry.
+fn admit(ctx: &Ctx<'_>, mut client: Box<Client>) -> Event {
+    let incoming = std::mem::take(&mut client.custody);
     client.owner = None;
     client.custody = Custody {
         pooled_at: Some(ctx.now),
-        locked: incoming.custody.locked,
-        open_opportunity: incoming.custody.open_opportunity,
-        level: incoming.custody.level.clone(),
+        locked: incoming.locked,
+        open_opportunity: incoming.open_opportunity,
+        level: incoming.level,
         ..Custody::default()
     };
     client.refresh_deadline();
-    Ok(vec![Event::Imported {
-        client: Box::new(client),
-    }])
+    Event::Imported { client }
 }
 
 /// Moves a client to another pool; its owner, if any, must be a member there.

@@ -28,7 +28,7 @@ pub fn decide(
     match command {
         Command::Import { client } => intake::import(&ctx, client),
         Command::Claim { client, rep } => custody::claim(&ctx, *client, *rep),
-        Command::Assign { client, rep, by } => custody::assign(&ctx, *client, *rep, by),
+        Command::Assign { client, rep, by } => custody::assign(&ctx, *client, *rep, by.clone()),
         Command::Transfer { from, to, scope } => custody::transfer(&ctx, *from, *to, scope),
         Command::FollowUp {
             client,
@@ -47,6 +47,23 @@ pub fn decide(
         Command::SetFlag { client, flag } => timing::set_flag(&ctx, *client, flag),
         Command::MovePool { client, to } => intake::move_pool(&ctx, *client, *to),
         Command::ChangePolicy { policy } => Ok(timing::change_policy(&ctx, policy)),
+    }
+}
+
+/// [`decide`] for a command the caller no longer needs: the same events or refusal, but an
+/// imported client or an assignment's explanation moves into its event instead of being copied.
+pub fn decide_owned(
+    state: &PoolState,
+    command: Command,
+    now: DateTime<Utc>,
+    policy: &PoolPolicy,
+) -> Result<Vec<Event>, PoolError> {
+    match command {
+        Command::Import { client } => intake::import_owned(&Ctx { state, now, policy }, client),
+        Command::Assign { client, rep, by } => {
+            custody::assign(&Ctx { state, now, policy }, client, rep, by)
+        }
+        other => decide(state, &other, now, policy),
     }
 }
 

@@ -419,12 +419,7 @@ fn owner_changed(
     };
     let won = client.custody.deal.is_some();
     if let Some(from) = client.owner {
-        let ledger = ledger_entry(ledgers, from);
-        ledger.holding = ledger.holding.saturating_sub(1);
-        if won {
-            ledger.holding_won = ledger.holding_won.saturating_sub(1);
-        }
-        ledger.adjust_region(&client.region, false);
+        leave(ledger_entry(ledgers, from), client);
     }
     let ledger = ledger_entry(ledgers, to);
     ledger.holding += 1;
@@ -450,6 +445,16 @@ fn owner_changed(
     });
 }
 
+/// `client` leaves the private pool whose ledger this is: one fewer held (and won, if won),
+/// one fewer in its region.
+fn leave(ledger: &mut RepLedger, client: &Client) {
+    ledger.holding = ledger.holding.saturating_sub(1);
+    if client.custody.deal.is_some() {
+        ledger.holding_won = ledger.holding_won.saturating_sub(1);
+    }
+    ledger.adjust_region(&client.region, false);
+}
+
 fn released(
     state: &mut PoolState,
     id: ClientId,
@@ -464,13 +469,7 @@ fn released(
     let Some(client) = clients.get(&id) else {
         return;
     };
-    let won = client.custody.deal.is_some();
-    let ledger = ledger_entry(ledgers, from);
-    ledger.holding = ledger.holding.saturating_sub(1);
-    if won {
-        ledger.holding_won = ledger.holding_won.saturating_sub(1);
-    }
-    ledger.adjust_region(&client.region, false);
+    leave(ledger_entry(ledgers, from), client);
     state.modify(id, |c| {
         c.owner = None;
         c.pool = to_pool;

@@ -39,12 +39,7 @@ impl KeyIndex {
     }
 
     pub(super) fn insert(&mut self, keys: &DedupeKeys, id: ClientId) {
-        let maps = [
-            (&keys.company, &mut self.company),
-            (&keys.phone, &mut self.phone),
-            (&keys.email, &mut self.email),
-        ];
-        for (text, map) in maps {
+        for (text, map) in self.maps_for(keys) {
             if let Some(text) = text {
                 map.entry(text.clone()).or_default().insert(id);
             }
@@ -52,15 +47,19 @@ impl KeyIndex {
     }
 
     pub(super) fn remove(&mut self, keys: &DedupeKeys, id: ClientId) {
-        let maps = [
-            (&keys.company, &mut self.company),
-            (&keys.phone, &mut self.phone),
-            (&keys.email, &mut self.email),
-        ];
-        for (text, map) in maps {
+        for (text, map) in self.maps_for(keys) {
             if let Some(text) = text {
                 remove_from(map, text, &id);
             }
         }
+    }
+
+    /// Each of a client's keys beside the map of its kind.
+    fn maps_for<'k>(&mut self, keys: &'k DedupeKeys) -> [(&'k Option<String>, &mut KeyMap); 3] {
+        [
+            (&keys.company, &mut self.company),
+            (&keys.phone, &mut self.phone),
+            (&keys.email, &mut self.email),
+        ]
     }
 }

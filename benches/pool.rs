@@ -64,8 +64,8 @@ fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Ve
             continue;
         }
         let custody = &client.custody;
-        let reason = custody.release_reason.clone().unwrap_or_default();
-        match (custody.release_at, custody.remind_at) {
+        let reason = custody.timers.release_reason.clone().unwrap_or_default();
+        match (custody.timers.release_at, custody.timers.remind_at) {
             (Some(release_at), _) if release_at <= now => events.push(Event::Released {
                 client: client.id,
                 from: owner,

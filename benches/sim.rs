@@ -93,7 +93,7 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
             day.holding[i] += 1;
             client.owner = Some(team.reps()[i].id);
             client.custody.owned_since = Some(arrival.at);
-            client.custody.remind_at = Some(arrival.at + remind);
+            client.custody.timers.remind_at = Some(arrival.at + remind);
             client.refresh_deadline();
         }
         day.clients.push(client);
@@ -109,7 +109,7 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
                 note: String::new(),
             });
             client.custody.last_follow_up = Some(evening);
-            client.custody.remind_at = Some(evening + remind);
+            client.custody.timers.remind_at = Some(evening + remind);
             client.refresh_deadline();
         }
     }

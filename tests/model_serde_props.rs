@@ -93,8 +93,11 @@ fn custody() -> impl Strategy<Value = Custody> {
                     at,
                     reason,
                 }),
-                remind_at,
-                release_at: remind_at,
+                timers: Timers {
+                    remind_at,
+                    release_at: remind_at,
+                    release_reason: remind_at.map(|_| "not followed up for 10 days".to_owned()),
+                },
                 locked,
                 deal: deal.map(|(r, at)| (RepId(r), at)),
                 level,
@@ -286,4 +289,25 @@ fn configuration_types_read_from_toml() {
     assert_eq!(back, rep);
     let minimal: Rep = serde_json::from_str(r#"{"id": 1, "name": "Han Meimei"}"#).unwrap();
     assert_eq!(minimal, Rep::new(RepId(1), "Han Meimei"));
+}
+
+#[test]
+fn custody_timers_are_stored_flat_beside_the_other_custody_fields() {
+    // Stores keep client documents: the JSON shape is part of the contract.
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
+    let custody = Custody {
+        timers: Timers {
+            remind_at: Some(at),
+            release_at: None,
+            release_reason: Some("not followed up for 10 days".into()),
+        },
+        locked: true,
+        ..Custody::default()
+    };
+    let json = serde_json::to_value(&custody).unwrap();
+    assert_eq!(json["remind_at"], "2026-11-24T01:00:00Z");
+    assert_eq!(json["release_reason"], "not followed up for 10 days");
+    assert!(json.get("timers").is_none() && json.get("release_at").is_none());
+    let back: Custody = serde_json::from_value(json).unwrap();
+    assert_eq!(back, custody);
 }

@@ -59,7 +59,7 @@ fn transfer_moves_every_named_client_and_nothing_else() {
     let moved = w.state.client(ClientId(2)).unwrap();
     assert_eq!(moved.custody.owned_since, Some(day(2)));
     assert_eq!(
-        moved.custody.release_at,
+        moved.custody.timers.release_at,
         Some(day(12)),
         "the transfer set the timers"
     );
@@ -291,7 +291,7 @@ fn every_owner_change_path_sets_the_timers() {
     for (id, since) in [(1, day(2)), (2, t0()), (3, day(1))] {
         let c = w.state.client(ClientId(id)).unwrap();
         assert_eq!(
-            c.custody.release_at,
+            c.custody.timers.release_at,
             Some(since + Duration::days(10)),
             "client {id}"
         );
@@ -333,15 +333,15 @@ fn policy_change_recomputes_every_deadline_deterministically() {
     w.run(command, day(2)).unwrap();
     let c1 = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
-        (c1.custody.remind_at, c1.custody.release_at),
+        (c1.custody.timers.remind_at, c1.custody.timers.release_at),
         (Some(day(14)), Some(day(21)))
     );
     assert_eq!(
-        c1.custody.release_reason.as_deref(),
+        c1.custody.timers.release_reason.as_deref(),
         Some("not followed up for 21 days")
     );
     let c2 = w.state.client(ClientId(2)).unwrap();
-    assert_eq!(c2.custody.release_at, Some(day(22)));
+    assert_eq!(c2.custody.timers.release_at, Some(day(22)));
     assert_eq!(w.state.client(ClientId(3)).unwrap().deadline, None);
     assert!(
         w.sweep(day(20))

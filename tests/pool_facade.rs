@@ -209,7 +209,7 @@ fn facade_policy_change_retimes_stored_clients() {
     assert_eq!(pool.policy(), next);
     let c = pool.store().get(ClientId(1)).unwrap().unwrap().value;
     assert_eq!(
-        (c.custody.remind_at, c.custody.release_at),
+        (c.custody.timers.remind_at, c.custody.timers.release_at),
         (Some(day(20)), Some(day(23)))
     );
     assert_eq!(c.deadline, Some(day(20)));

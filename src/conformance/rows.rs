@@ -55,7 +55,7 @@ fn rich_client(id: u64) -> Client {
         reason: "not followed up for 30 days".into(),
     });
     c.custody.level = Some("A".into());
-    c.custody.release_at = Some(base() + ns(123_456_789));
+    c.custody.timers.release_at = Some(base() + ns(123_456_789));
     c.refresh_deadline();
     c
 }

@@ -31,6 +31,21 @@ pub struct Release {
     pub reason: String,
 }
 
+/// The pending timers of one owned client: the owner's reminder and the automatic release,
+/// computed by the pool policy (`PoolPolicy::timers`) and kept in [`Custody::timers`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timers {
+    /// When the owner's reminder falls due (if not yet sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_at: Option<DateTime<Utc>>,
+    /// When the client returns to the public pool unless followed up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_at: Option<DateTime<Utc>>,
+    /// The reason that release will carry (e.g. "not followed up for 30 days").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_reason: Option<String>,
+}
+
 /// Where a client stands in the pool life cycle. The pool state machine keeps it; the store
 /// indexes `owner`, `pool` and `deadline` from the enclosing [`Client`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,15 +62,10 @@ pub struct Custody {
     /// The latest release, kept for the reclaim cooldown and the public reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_release: Option<Release>,
-    /// When the owner's reminder falls due (if not yet sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remind_at: Option<DateTime<Utc>>,
-    /// When the client returns to the public pool unless followed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_at: Option<DateTime<Utc>>,
-    /// The reason the pending release will carry (e.g. "not followed up for 30 days").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_reason: Option<String>,
+    /// The pending reminder and release (stored flat: `remind_at`, `release_at`,
+    /// `release_reason` sit beside the other custody fields in JSON).
+    #[serde(flatten)]
+    pub timers: Timers,
     /// Locked by a manager: exempt from automatic release.
     #[serde(default)]
     pub locked: bool,
@@ -101,8 +111,8 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<RepId>,
     /// The earliest pending timer (reminder or release), indexed by stores so a sweep reads
-    /// only what is due. Kept equal to the earlier of `custody.remind_at` and
-    /// `custody.release_at` by the pool state machine.
+    /// only what is due. Kept equal to the earlier of `custody.timers.remind_at` and
+    /// `custody.timers.release_at` by the pool state machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
     /// Pool life-cycle facts.
@@ -197,7 +207,10 @@ impl Client {
 
     /// Recomputes [`Client::deadline`] from the custody timers.
     pub fn refresh_deadline(&mut self) {
-        self.deadline = match (self.custody.remind_at, self.custody.release_at) {
+        self.deadline = match (
+            self.custody.timers.remind_at,
+            self.custody.timers.release_at,
+        ) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };

@@ -10,7 +10,7 @@ mod region;
 mod rep;
 mod source;
 
-pub use client::{Client, Custody, LeadInputs, Release};
+pub use client::{Client, Custody, LeadInputs, Release, Timers};
 pub use contact::{Contact, ContactLevel};
 pub use dedupe::{DedupeKey, DedupeKeys, normalize_company, normalize_email, normalize_phone};
 pub use metrics::Metrics;

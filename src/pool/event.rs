@@ -2,8 +2,9 @@
 //! so the event log is the audit trail of who got which client and why.
 
 use super::command::{Assigner, Flag};
-use super::policy::{PoolPolicy, Timers};
+use super::policy::PoolPolicy;
 use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::Timers;
 use crate::model::{Client, Contact, DedupeKey};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

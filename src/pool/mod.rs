@@ -46,14 +46,13 @@ mod rule;
 mod state;
 mod view;
 
+pub use crate::model::Timers;
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use decide::{decide, decide_owned};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Route};
 pub use facade::Pool;
-pub use policy::{
-    CooldownScope, PoolDef, PoolPolicy, RecycleKind, RecycleRule, TimerBasis, Timers,
-};
+pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleKind, RecycleRule, TimerBasis};
 pub use rule::assign_by_rule;
 pub use state::{PoolState, evolve, evolve_owned};
 pub use view::PoolView;

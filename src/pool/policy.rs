@@ -2,7 +2,7 @@
 
 use crate::calendar::{TeamZone, after_days, before_days};
 use crate::ids::{PoolId, RepId};
-use crate::model::{Client, ContactLevel, Rep};
+use crate::model::{Client, ContactLevel, Rep, Timers};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -177,20 +177,6 @@ impl Default for PoolPolicy {
             default_pool: PoolId::DEFAULT,
         }
     }
-}
-
-/// The pending timers of one owned client, computed by [`PoolPolicy::timers`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timers {
-    /// When the owner's reminder falls due.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remind_at: Option<DateTime<Utc>>,
-    /// When the client returns to the public pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_at: Option<DateTime<Utc>>,
-    /// The reason that release will carry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_reason: Option<String>,
 }
 
 /// The facts the timers depend on, taken from a client and then adjusted by the command

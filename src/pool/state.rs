@@ -2,9 +2,9 @@
 
 use super::event::{Event, Route};
 use super::keys::KeyIndex;
-use super::policy::Timers;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::Timers;
 use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Rep};
 use crate::store::RepLedger;
 use chrono::{DateTime, Utc};
@@ -277,18 +277,6 @@ fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut Re
     ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
-fn take_timers(client: &mut Client, timers: Timers) {
-    client.custody.remind_at = timers.remind_at;
-    client.custody.release_at = timers.release_at;
-    client.custody.release_reason = timers.release_reason;
-}
-
-fn set_timers(client: &mut Client, timers: &Timers) {
-    client.custody.remind_at = timers.remind_at;
-    client.custody.release_at = timers.release_at;
-    client.custody.release_reason = timers.release_reason.clone();
-}
-
 /// Applies one event the caller no longer needs, exactly as [`evolve`] does, but moves an
 /// imported client into the pool instead of copying it (for callers that keep no event log).
 pub fn evolve_owned(state: &mut PoolState, event: Event) {
@@ -336,7 +324,9 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             contact,
             follow_up,
         } => contact_logged(state, *client, contact.clone(), follow_up.clone()),
-        Event::Reminded { client, .. } => state.modify(*client, |c| c.custody.remind_at = None),
+        Event::Reminded { client, .. } => {
+            state.modify(*client, |c| c.custody.timers.remind_at = None)
+        }
         Event::Released {
             client,
             from,
@@ -363,7 +353,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
                     at: *at,
                     note: String::from("deal"),
                 });
-                set_timers(c, timers);
+                c.custody.timers = timers.clone();
             });
         }
         Event::FlagSet {
@@ -376,12 +366,12 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
                 super::Flag::OpenOpportunity(on) => c.custody.open_opportunity = *on,
                 super::Flag::Level(level) => c.custody.level = level.clone(),
             }
-            set_timers(c, timers);
+            c.custody.timers = timers.clone();
         }),
         Event::PoolChanged { client, to, .. } => state.modify(*client, |c| c.pool = *to),
         Event::PolicyChanged { retimed, .. } => {
             for r in retimed {
-                state.modify(r.client, |c| set_timers(c, &r.timers));
+                state.modify(r.client, |c| c.custody.timers = r.timers.clone());
             }
         }
     }
@@ -396,7 +386,7 @@ fn contact_logged(
     state.modify(id, |c| {
         if let Some(timers) = follow_up {
             c.custody.last_follow_up = Some(contact.at);
-            take_timers(c, timers);
+            c.custody.timers = timers;
         }
         c.contacts.push(contact);
     });
@@ -441,7 +431,7 @@ fn owner_changed(
         c.owner = Some(to);
         c.custody.owned_since = Some(at);
         c.custody.pooled_at = None;
-        take_timers(c, timers);
+        c.custody.timers = timers;
     });
 }
 
@@ -480,6 +470,6 @@ fn released(
             at,
             reason: reason.to_owned(),
         });
-        set_timers(c, &Timers::default());
+        c.custody.timers = Timers::default();
     });
 }

@@ -3,11 +3,12 @@
 
 use super::Ctx;
 use crate::ids::{ClientId, RepId};
+use crate::model::Timers;
 use crate::model::{Client, Contact, ContactLevel};
 use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Retimed};
-use crate::pool::policy::{PoolPolicy, TimerBasis, Timers};
+use crate::pool::policy::{PoolPolicy, TimerBasis};
 
 /// Logs a contact. The owner's contact is a follow-up and restarts the timers; another rep's
 /// contact passes the 撞单 check first.
@@ -57,11 +58,12 @@ pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
         let custody = &client.custody;
         let reason = || {
             custody
+                .timers
                 .release_reason
                 .clone()
                 .unwrap_or_else(|| String::from("recycled by the pool policy"))
         };
-        match (custody.release_at, custody.remind_at) {
+        match (custody.timers.release_at, custody.timers.remind_at) {
             (Some(release_at), _) if release_at <= ctx.now => events.push(Event::Released {
                 client: id,
                 from: owner,
@@ -117,15 +119,16 @@ pub(super) fn change_policy(ctx: &Ctx<'_>, next: &PoolPolicy) -> Vec<Event> {
     for client in ctx.state.clients().filter(|c| c.owner.is_some()) {
         let owned_since = client.custody.owned_since.unwrap_or(ctx.now);
         let mut timers = next.timers(&TimerBasis::of(client, owned_since));
-        let reminded = client.custody.remind_at.is_none() && client.custody.release_at.is_some();
+        let reminded =
+            client.custody.timers.remind_at.is_none() && client.custody.timers.release_at.is_some();
         if reminded && timers.remind_at.is_some_and(|at| at <= ctx.now) {
             timers.remind_at = None;
         }
         let custody = &client.custody;
         let current = (
-            custody.remind_at,
-            custody.release_at,
-            custody.release_reason.as_ref(),
+            custody.timers.remind_at,
+            custody.timers.release_at,
+            custody.timers.release_reason.as_ref(),
         );
         if current
             != (

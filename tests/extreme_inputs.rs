@@ -90,9 +90,16 @@ proptest! {
             Command::Claim { client: id, rep: b },
         ];
         for (command, at) in script.iter().zip(&instants) {
-            let _ = execute(&mut state, command, *at, &policy);
+            let before = state.clone();
+            if execute(&mut state, command, *at, &policy).is_err() {
+                prop_assert!(state == before, "a refused {:?} changed the state", command);
+            }
             if let Some(c) = state.client(id) {
                 let _ = may_contact(c, b, *at, policy.protection_days);
+                // The ledgers agree with the one client's owner, whatever the instants.
+                let held = |rep| u32::from(c.owner == Some(rep));
+                prop_assert_eq!(state.ledger(a).holding, held(a));
+                prop_assert_eq!(state.ledger(b).holding, held(b));
             }
         }
     }
@@ -129,7 +136,14 @@ fn allocation_at_the_ends_of_time_does_not_panic() {
                 let request = Request::new(&lead, &team, now)
                     .with_zone("+08:00".parse().unwrap())
                     .with_state(&state);
-                let _ = allocator.allocate(&request, &mut seeded(1));
+                let decision = allocator.allocate(&request, &mut seeded(1));
+                match decision.rep {
+                    Some(rep) => assert!(team.get(rep).is_some(), "{rep} is not on the team"),
+                    None => assert!(
+                        !decision.explanation.reason.is_empty(),
+                        "nobody, and no reason"
+                    ),
+                }
             }
         }
     }

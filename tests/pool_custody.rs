@@ -184,16 +184,7 @@ fn handover_of_a_long_unclosed_client_shows_the_history_and_restarts_timers() {
     );
     w.import([1]);
     w.claim(1, A, t0()).unwrap();
-    w.run(
-        Command::FollowUp {
-            client: ClientId(1),
-            rep: A,
-            level: ContactLevel::Visit,
-            note: "factory visit".into(),
-        },
-        day(5),
-    )
-    .unwrap();
+    w.contact(1, A, ContactLevel::Visit, day(5)).unwrap();
     w.run(
         Command::SetFlag {
             client: ClientId(1),
@@ -405,16 +396,7 @@ fn replaying_the_log_rebuilds_the_state_exactly() {
     w.import(1..=4);
     w.claim(1, A, t0()).unwrap();
     w.claim(2, B, t0()).unwrap();
-    w.run(
-        Command::FollowUp {
-            client: ClientId(2),
-            rep: B,
-            level: ContactLevel::Sample,
-            note: "sample".into(),
-        },
-        day(2),
-    )
-    .unwrap();
+    w.contact(2, B, ContactLevel::Sample, day(2)).unwrap();
     w.sweep(day(10));
     w.claim(1, C, day(11)).unwrap();
     w.run(

@@ -19,16 +19,7 @@ fn recycle_no_follow_up_counts_from_the_later_of_follow_up_and_claim() {
     let mut w = World::new(2, policy);
     w.import([1]);
     // B phones the public client on day 1, A claims on day 3: the clock runs from the claim.
-    w.run(
-        Command::FollowUp {
-            client: ClientId(1),
-            rep: B,
-            level: ContactLevel::Phone,
-            note: String::new(),
-        },
-        day(1),
-    )
-    .unwrap();
+    w.contact(1, B, ContactLevel::Phone, day(1)).unwrap();
     w.claim(1, A, day(3)).unwrap();
     let c = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
@@ -123,16 +114,7 @@ fn locked_and_cooperating_clients_are_exempt_from_auto_release() {
         t0(),
     )
     .unwrap();
-    w.run(
-        Command::FollowUp {
-            client: ClientId(2),
-            rep: A,
-            level: ContactLevel::Cooperating,
-            note: String::new(),
-        },
-        t0(),
-    )
-    .unwrap();
+    w.contact(2, A, ContactLevel::Cooperating, t0()).unwrap();
     let released = w.sweep(day(30));
     assert!(matches!(&released[..], [Event::Released { client, .. }] if *client == ClientId(3)));
     assert_eq!((w.owner(1), w.owner(2)), (Some(A), Some(A)));

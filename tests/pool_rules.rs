@@ -130,16 +130,7 @@ fn follow_up_by_the_owner_restarts_the_timers() {
     let mut w = World::new(1, seed_policy());
     w.import([1]);
     w.claim(1, A, t0()).unwrap();
-    w.run(
-        Command::FollowUp {
-            client: ClientId(1),
-            rep: A,
-            level: ContactLevel::Phone,
-            note: String::new(),
-        },
-        day(6),
-    )
-    .unwrap();
+    w.contact(1, A, ContactLevel::Phone, day(6)).unwrap();
     assert!(w.sweep(day(10)).is_empty());
     assert!(matches!(&w.sweep(day(13))[..], [Event::Reminded { .. }]));
     assert!(matches!(&w.sweep(day(16))[..], [Event::Released { .. }]));
@@ -271,16 +262,7 @@ fn refused_claim_does_not_use_the_daily_quota() {
 fn phone_only_contact_does_not_protect() {
     let mut w = World::new(2, seed_policy());
     w.import([1]);
-    w.run(
-        Command::FollowUp {
-            client: ClientId(1),
-            rep: A,
-            level: ContactLevel::Phone,
-            note: "called".into(),
-        },
-        t0(),
-    )
-    .unwrap();
+    w.contact(1, A, ContactLevel::Phone, t0()).unwrap();
     let c = w.state.client(ClientId(1)).unwrap();
     let verdict = leadpool::conflict::may_contact(c, B, day(1), 30);
     assert_eq!(
@@ -295,16 +277,7 @@ fn phone_only_contact_does_not_protect() {
 fn visit_protects_for_x_days_and_not_after() {
     let mut w = World::new(2, seed_policy());
     w.import([1]);
-    w.run(
-        Command::FollowUp {
-            client: ClientId(1),
-            rep: A,
-            level: ContactLevel::Visit,
-            note: "met".into(),
-        },
-        t0(),
-    )
-    .unwrap();
+    w.contact(1, A, ContactLevel::Visit, t0()).unwrap();
     let err = w.claim(1, B, day(29)).unwrap_err();
     assert_eq!(
         err,
@@ -323,17 +296,7 @@ fn non_owner_contact_with_an_owned_client_is_refused_with_who_and_since() {
     let mut w = World::new(2, seed_policy());
     w.import([1]);
     w.claim(1, A, t0()).unwrap();
-    let err = w
-        .run(
-            Command::FollowUp {
-                client: ClientId(1),
-                rep: B,
-                level: ContactLevel::Phone,
-                note: String::new(),
-            },
-            day(1),
-        )
-        .unwrap_err();
+    let err = w.contact(1, B, ContactLevel::Phone, day(1)).unwrap_err();
     assert_eq!(
         err,
         PoolError::Protected {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, DedupeKeys, Rep, Source};
+use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
 use leadpool::pool::{Command, Event, PoolError, PoolPolicy, PoolState, execute};
 
 /// Monday 2 November 2026, 09:00 UTC.
@@ -79,6 +79,27 @@ impl World {
             Command::Claim {
                 client: ClientId(id),
                 rep,
+            },
+            at,
+        )
+    }
+
+    /// Logs a contact by `rep` at `level` (the owner's is a follow-up).
+    pub fn contact(
+        &mut self,
+        id: u64,
+        rep: RepId,
+        level: ContactLevel,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Event>, PoolError> {
+        let client = ClientId(id);
+        let note = String::new();
+        self.run(
+            Command::FollowUp {
+                client,
+                rep,
+                level,
+                note,
             },
             at,
         )

@@ -124,6 +124,39 @@ impl TeamZone {
     }
 }
 
+/// A calendar window a ranking reads, in the team's zone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Window {
+    /// The ISO week (Monday start) before the current one.
+    #[default]
+    PreviousWeek,
+    /// The current ISO week so far.
+    ThisWeek,
+    /// The calendar month before the current one.
+    PreviousMonth,
+    /// The current calendar month so far.
+    ThisMonth,
+}
+
+impl Window {
+    /// The team days the window covers at `now`, end exclusive.
+    pub fn days(self, zone: TeamZone, now: DateTime<Utc>) -> Range<NaiveDate> {
+        match self {
+            Window::PreviousWeek => zone.previous_week(now),
+            Window::ThisWeek => zone.week_of(now),
+            Window::PreviousMonth => zone.previous_month(now),
+            Window::ThisMonth => zone.month_of(now),
+        }
+    }
+
+    /// True for the windows still running (this week, this month).
+    pub fn is_open(self) -> bool {
+        matches!(self, Window::ThisWeek | Window::ThisMonth)
+    }
+}
+
 /// `at` plus `days` whole days, saturating at chrono's last instant: policy day counts come
 /// from configuration, and a huge one must mean "never", not a panic.
 pub fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {

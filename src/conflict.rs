@@ -1,8 +1,9 @@
 //! The 撞单 check (seed 003): may a rep contact a client now, or does another rep protect it?
 //!
-//! A phone call protects nothing; a visit or a sample protects the client for the policy's
-//! window from that date; a cooperating client is protected for as long as it cooperates; an
-//! owned client belongs to its owner.
+//! A phone call protects nothing; a visit, a sample or a cooperating contact protects the
+//! client for the policy's window from that date; a deal in force protects it for as long as
+//! it cooperates (a release ends it); an owned client belongs to its owner. Nothing protects
+//! for ever: contact history, imported or logged, expires like any other.
 
 use crate::calendar::after_days;
 use crate::ids::RepId;
@@ -12,13 +13,14 @@ use serde::{Deserialize, Serialize};
 
 /// Why another rep protects a client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "protection", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Protection {
     /// It is in the other rep's private pool.
     Owned,
-    /// The other rep closed a deal: protected while it cooperates.
+    /// A deal credited to the other rep is in force: protected while it cooperates.
     Cooperating,
-    /// A visit or a sample inside the protection window.
+    /// A visit, a sample or a cooperating contact inside the protection window.
     Window {
         /// The window ends here.
         until: DateTime<Utc>,
@@ -28,6 +30,7 @@ pub enum Protection {
 /// The answer to "may rep R contact client C now?".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ContactVerdict {
     /// Nobody else is working the client.
     Allowed,
@@ -58,18 +61,18 @@ impl ContactVerdict {
     }
 }
 
-/// May `rep` contact `client` at `now`, with visits and samples protecting for
-/// `protection_days`?
+/// May `rep` contact `client` at `now`, with visits, samples and cooperating contacts
+/// protecting for `protection_days`? Contacts dated after `now` protect nothing yet.
 pub fn may_contact(
     client: &Client,
     rep: RepId,
     now: DateTime<Utc>,
     protection_days: u32,
 ) -> ContactVerdict {
-    let others = || client.contacts.iter().filter(move |c| c.rep != rep);
-    if let Some(owner) = client.owner.filter(|o| *o != rep) {
-        let level = client
-            .contacts
+    let contacts = client.contacts();
+    let others = || contacts.iter().filter(move |c| c.rep != rep && c.at <= now);
+    if let Some(owner) = client.owner().filter(|o| *o != rep) {
+        let level = contacts
             .iter()
             .filter(|c| c.rep == owner)
             .map(|c| c.level)
@@ -77,35 +80,32 @@ pub fn may_contact(
         return ContactVerdict::Refused {
             by: owner,
             level,
-            since: client.custody.owned_since.unwrap_or(client.created_at),
+            since: client.custody().owned_since.unwrap_or(client.created_at()),
             protection: Protection::Owned,
         };
     }
-    if client.owner == Some(rep) {
+    if client.owner() == Some(rep) {
         return ContactVerdict::Allowed;
     }
-    if let Some(coop) = others()
-        .filter(|c| c.level == ContactLevel::Cooperating)
-        .min_by_key(|c| c.at)
-    {
+    if let Some(deal) = client.custody().deal.filter(|d| d.credited_to != rep) {
         return ContactVerdict::Refused {
-            by: coop.rep,
+            by: deal.credited_to,
             level: Some(ContactLevel::Cooperating),
-            since: coop.at,
+            since: deal.at,
             protection: Protection::Cooperating,
         };
     }
-    if let Some(visit) = others()
-        .filter(|c| matches!(c.level, ContactLevel::Visit | ContactLevel::Sample))
-        .filter(|c| c.at <= now && now < after_days(c.at, protection_days))
+    if let Some(recent) = others()
+        .filter(|c| c.level >= ContactLevel::Visit)
+        .filter(|c| now < after_days(c.at, protection_days))
         .max_by(|a, b| a.at.cmp(&b.at).then(a.level.cmp(&b.level)))
     {
         return ContactVerdict::Refused {
-            by: visit.rep,
-            level: Some(visit.level),
-            since: visit.at,
+            by: recent.rep,
+            level: Some(recent.level),
+            since: recent.at,
             protection: Protection::Window {
-                until: after_days(visit.at, protection_days),
+                until: after_days(recent.at, protection_days),
             },
         };
     }

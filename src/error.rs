@@ -1,6 +1,7 @@
 //! Typed errors for the model and the store. Each says what was wrong and with which id.
 
 use crate::ids::{ClientId, RepId};
+use crate::model::DedupeKey;
 use thiserror::Error;
 
 /// A value of the domain model could not be built or parsed.
@@ -53,7 +54,29 @@ pub enum StoreError {
         /// The version stored now.
         found: u64,
     },
+    /// An inserted client carries a dedupe key another stored client already has.
+    #[error("{key:?} is already carried by {holder}")]
+    DuplicateKey {
+        /// The key.
+        key: DedupeKey,
+        /// The client carrying it.
+        holder: ClientId,
+    },
     /// The backing database failed (I/O, corruption, …); the message is the backend's.
     #[error("store backend failed: {0}")]
     Backend(String),
+}
+
+impl StoreError {
+    /// True when the write lost a race with another writer (a stale version, an id or a
+    /// dedupe key taken meanwhile): reading again and deciding again can succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Conflict { .. }
+                | StoreError::LedgerConflict { .. }
+                | StoreError::AlreadyExists(_)
+                | StoreError::DuplicateKey { .. }
+        )
+    }
 }

@@ -75,14 +75,19 @@
 pub mod allocate;
 pub mod calendar;
 pub mod clock;
+pub mod config;
 pub mod conflict;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod error;
 pub mod fairness;
+pub mod i18n;
 pub mod ids;
+mod inline;
+pub mod label;
 pub mod model;
 pub mod pool;
+pub mod reason;
 pub mod rng;
 pub mod sim;
 pub mod store;

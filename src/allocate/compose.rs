@@ -1,9 +1,76 @@
 //! Composition by wrapping: route by source, fall back, filter, adapt a closure.
+//!
+//! Wrappers check what they wrap: whatever the inner strategy returns (a custom one included),
+//! a wrapper never passes on a rep the request's rules exclude. It asks the inner strategy
+//! again with that rep excluded, a few times, and otherwise leaves the client unassigned; each
+//! veto is a [`Step::Vetoed`] in the explanation.
 
-use super::eligibility::Chain;
-use super::{Allocator, Decision, Eligibility, EligibilityRules, Explanation, Request};
+use super::eligibility::{Chain, Vetoed, check_id};
+use super::explain::Explanation;
+use super::{Allocator, Decision, Eligibility, EligibilityRules, Request, Updates};
+use crate::ids::RepId;
 use crate::model::SourceKind;
+use crate::reason::{ExclusionReason, Step};
 use crate::rng::Rng;
+
+/// How many vetoed choices a wrapper re-asks its inner strategy about before giving up.
+const MAX_VETOES: usize = 3;
+
+/// Runs `inner` on `request` and checks the rep it returns against the request's rules
+/// (team, availability, eligibility); a vetoed rep is excluded and the strategy asked again.
+/// Only the accepted attempt's state updates are kept.
+fn vetted(inner: &dyn Allocator, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+    let mut vetoes: Vec<(RepId, ExclusionReason)> = Vec::new();
+    loop {
+        let guard = Vetoed {
+            vetoed: &vetoes,
+            then: request.eligibility,
+        };
+        let retry = Request {
+            eligibility: Some(&guard),
+            ..*request
+        };
+        let asked = if vetoes.is_empty() { request } else { &retry };
+        let mut decision = inner.allocate(asked, rng);
+        let veto = decision.rep.and_then(|rep| {
+            check_id(request, rep)
+                .or_else(|| {
+                    vetoes
+                        .iter()
+                        .find(|(id, _)| *id == rep)
+                        .map(|(_, reason)| reason.clone())
+                })
+                .map(|reason| (rep, reason))
+        });
+        let Some((rep, reason)) = veto else {
+            return with_vetoes(decision, &vetoes);
+        };
+        vetoes.push((rep, reason));
+        if vetoes.len() >= MAX_VETOES {
+            decision.rep = None;
+            decision.updates = Updates::new();
+            return with_vetoes(decision, &vetoes);
+        }
+    }
+}
+
+/// `decision` with the vetoes that preceded it, first, in its explanation.
+fn with_vetoes(mut decision: Decision, vetoes: &[(RepId, ExclusionReason)]) -> Decision {
+    if vetoes.is_empty() {
+        return decision;
+    }
+    let mut explanation = Explanation::default();
+    for (rep, reason) in vetoes {
+        explanation.exclude(*rep, reason.clone());
+        explanation.push(Step::Vetoed {
+            rep: *rep,
+            reason: reason.clone(),
+        });
+    }
+    explanation.absorb(std::mem::take(&mut decision.explanation));
+    decision.explanation = explanation;
+    decision
+}
 
 /// Picks the allocator by the client's [`SourceKind`] (O(1): a slot per kind).
 #[derive(Default)]
@@ -55,26 +122,16 @@ impl Router {
 
 impl Allocator for Router {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let kind = request.client.source.kind();
-        let chosen = self.routes[slot(kind)].as_ref().or(self.default.as_ref());
+        let source = request.client.source().kind();
+        let chosen = self.routes[slot(source)].as_ref().or(self.default.as_ref());
         let Some(allocator) = chosen else {
-            let explanation = Explanation {
-                rule: "router".to_owned(),
-                reason: format!("no route for source {kind:?}"),
-                ..Explanation::default()
-            };
-            return Decision::unassigned(request.client.id, explanation);
+            let explanation = Explanation::new(Step::NoRoute { source });
+            return Decision::unassigned(request.client.id(), explanation);
         };
-        let mut decision = allocator.allocate(request, rng);
-        let inner = std::mem::take(&mut decision.explanation);
-        decision.explanation = Explanation {
-            rule: format!("router:{kind:?}"),
-            considered: inner.considered,
-            reason: format!("source {kind:?} routed to {}", inner.rule),
-            figure: inner.figure,
-            steps: vec![inner],
-            ..Explanation::default()
-        };
+        let mut decision = vetted(allocator.as_ref(), request, rng);
+        let mut explanation = Explanation::new(Step::Routed { source });
+        explanation.absorb(std::mem::take(&mut decision.explanation));
+        decision.explanation = explanation;
         decision
     }
 }
@@ -109,50 +166,34 @@ impl Fallback {
 
 impl Allocator for Fallback {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let mut steps = Vec::new();
-        let mut updates = Vec::new();
-        let mut considered = 0u32;
+        let mut explanation = Explanation::default();
+        let mut updates = Updates::new();
+        let mut attempts = 0u32;
         for allocator in &self.chain {
-            let mut decision = allocator.allocate(request, rng);
-            considered = considered.saturating_add(decision.explanation.considered);
+            attempts = attempts.saturating_add(1);
+            let mut decision = vetted(allocator.as_ref(), request, rng);
             updates.append(&mut decision.updates);
-            if decision.rep.is_some() && steps.is_empty() {
+            if decision.rep.is_some() && attempts == 1 {
                 decision.updates = updates;
                 return decision;
             }
-            let explanation = std::mem::take(&mut decision.explanation);
-            let winner = explanation.rule.clone();
-            let figure = explanation.figure;
-            steps.push(explanation);
+            explanation.absorb(std::mem::take(&mut decision.explanation));
             if let Some(rep) = decision.rep {
-                let explanation = Explanation {
-                    rule: "fallback".to_owned(),
-                    considered,
-                    reason: format!("attempt {} ({winner}) decided", steps.len()),
-                    figure,
-                    steps,
-                    ..Explanation::default()
-                };
-                let mut decision = Decision::assigned(request.client.id, rep, explanation);
+                explanation.push(Step::FallbackDecided { attempt: attempts });
+                let mut decision = Decision::assigned(request.client.id(), rep, explanation);
                 decision.updates = updates;
                 return decision;
             }
         }
-        let explanation = Explanation {
-            rule: "fallback".to_owned(),
-            considered,
-            reason: format!("all {} strategies left the client unassigned", steps.len()),
-            steps,
-            ..Explanation::default()
-        };
-        let mut decision = Decision::unassigned(request.client.id, explanation);
+        explanation.push(Step::FallbackExhausted { attempts });
+        let mut decision = Decision::unassigned(request.client.id(), explanation);
         decision.updates = updates;
         decision
     }
 }
 
-/// Applies an eligibility rule before the inner strategy: every rep the inner strategy
-/// examines must pass it (and any rule of an enclosing filter).
+/// Applies an eligibility rule to the inner strategy: every rep the inner strategy examines
+/// must pass it (and any rule of an enclosing filter), and a rep it returns anyway is vetoed.
 pub struct Filter<A, E = EligibilityRules> {
     inner: A,
     rule: E,
@@ -184,7 +225,7 @@ impl<A: Allocator, E: Eligibility> Allocator for Filter<A, E> {
             eligibility: Some(&chain),
             ..*request
         };
-        self.inner.allocate(&filtered, rng)
+        vetted(&self.inner, &filtered, rng)
     }
 }
 
@@ -206,7 +247,8 @@ where
     }
 }
 
-/// Makes a closure a strategy, e.g. a CRM's own rule inside a [`Fallback`].
+/// Makes a closure a strategy, e.g. a CRM's own rule inside a [`Fallback`]. Wrap it in a
+/// [`Filter`] (or a [`Router`], a [`Fallback`]) and the rules hold whatever it returns.
 pub fn from_fn<F>(f: F) -> FnAllocator<F>
 where
     F: Fn(&Request<'_>, &mut dyn Rng) -> Decision,

@@ -5,10 +5,10 @@
 //! reaches every strategy through [`Request::eligibility`], so each strategy skips ineligible
 //! reps while it walks its own index, instead of a filter copying the team per lead.
 
-use super::{ExclusionReason, Request};
-use crate::calendar::before_days;
+use super::Request;
 use crate::ids::RepId;
 use crate::model::Rep;
+use crate::reason::{ExclusionReason, QuotaPeriod, Refusal};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +42,25 @@ impl Eligibility for Chain<'_> {
     }
 }
 
+/// Reps a wrapper already vetoed for this request, with why, on top of the enclosing rules: a
+/// retry of the inner strategy examines them as excluded.
+pub(crate) struct Vetoed<'a> {
+    pub vetoed: &'a [(RepId, ExclusionReason)],
+    pub then: Option<&'a dyn Eligibility>,
+}
+
+impl Eligibility for Vetoed<'_> {
+    fn exclude(&self, request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
+        self.vetoed
+            .iter()
+            .find(|(id, _)| *id == rep.id)
+            .map(|(_, reason)| reason.clone())
+            .or_else(|| self.then.and_then(|e| e.exclude(request, rep)))
+    }
+}
+
 /// Availability first, then the request's eligibility rules: the one check every strategy runs
-/// on each rep it examines.
+/// on each rep it examines, and every wrapper runs on what its inner strategy returns.
 pub fn check_rep(request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
     use crate::model::Availability;
     if !rep.availability.is_available(request.now) {
@@ -51,9 +68,17 @@ pub fn check_rep(request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
             Availability::OnLeave { until } => Some(until),
             _ => None,
         };
-        return Some(ExclusionReason::Unavailable { until });
+        return Some(ExclusionReason::Refused(Refusal::Unavailable { until }));
     }
     request.eligibility.and_then(|e| e.exclude(request, rep))
+}
+
+/// [`check_rep`] for a rep named by id: a rep not on the request's team is refused too.
+pub(crate) fn check_id(request: &Request<'_>, rep: RepId) -> Option<ExclusionReason> {
+    match request.team.get(rep) {
+        Some(profile) => check_rep(request, profile),
+        None => Some(ExclusionReason::Refused(Refusal::NotOnTeam)),
+    }
 }
 
 /// The tie-break every strategy uses: longest since the last assignment first (never assigned
@@ -63,9 +88,10 @@ pub(crate) fn fairness_key(request: &Request<'_>, rep: RepId) -> (Option<DateTim
 }
 
 /// Intake quotas: how many leads a rep may receive per period. Counted by
-/// [`TeamView::received_since`](super::TeamView::received_since); the day and week are the
-/// team's (see [`TeamZone`](crate::calendar::TeamZone)).
+/// [`TeamView::received_in`](super::TeamView::received_in) over team days (see
+/// [`TeamZone`](crate::calendar::TeamZone)).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IntakeQuota {
     /// Most leads per team day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,34 +99,33 @@ pub struct IntakeQuota {
     /// Most leads per ISO week (Monday start, team zone).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_week: Option<u32>,
-    /// Most leads in the 30 days (720 hours) before the decision.
+    /// Most leads over the last 30 team days, today included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_rolling_30_days: Option<u32>,
 }
 
 impl Eligibility for IntakeQuota {
     fn exclude(&self, request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
-        let zone = request.zone;
-        let now = request.now;
+        let today = request.zone.day_of(request.now);
+        let tomorrow = today.succ_opt().unwrap_or(today);
+        let month_ago = today
+            .checked_sub_days(chrono::Days::new(29))
+            .unwrap_or(chrono::NaiveDate::MIN);
         let windows = [
-            (self.per_day, "day", zone.start_of_day(zone.day_of(now))),
+            (self.per_day, QuotaPeriod::Day, today),
             (
                 self.per_week,
-                "week",
-                zone.start_of_day(zone.week_of(now).start),
+                QuotaPeriod::Week,
+                request.zone.week_of(request.now).start,
             ),
-            (
-                self.per_rolling_30_days,
-                "rolling_30_days",
-                before_days(now, 30),
-            ),
+            (self.per_rolling_30_days, QuotaPeriod::Rolling30Days, month_ago),
         ];
-        for (limit, period, since) in windows {
+        for (limit, period, from) in windows {
             let Some(limit) = limit else { continue };
-            let received = request.view.received_since(rep.id, since);
+            let received = request.view.received_in(rep.id, from..tomorrow);
             if received >= limit {
                 return Some(ExclusionReason::OverQuota {
-                    period: period.to_owned(),
+                    period,
                     received,
                     limit,
                 });
@@ -114,10 +139,11 @@ fn yes() -> bool {
     true
 }
 
-/// The standard eligibility rules: the pool's refusals (private-pool cap, reclaim cooldown,
-/// daily claim limit, via [`TeamView::pool_refusal`](super::TeamView::pool_refusal)) and intake
-/// quotas. Serde form of a [`Filter`](super::Filter).
+/// The standard eligibility rules: the pool's admission rules for a rule assignment (via
+/// [`TeamView::pool_refusal`](super::TeamView::pool_refusal)) and intake quotas. Serde form of
+/// a [`Filter`](super::Filter).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EligibilityRules {
     /// Ask the pool whether it would refuse the client to the rep.
     #[serde(default = "yes")]
@@ -140,7 +166,7 @@ impl Eligibility for EligibilityRules {
     fn exclude(&self, request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
         if self.pool_rules {
             if let Some(refusal) = request.view.pool_refusal(rep.id, request.client) {
-                return Some(refusal.reason);
+                return Some(ExclusionReason::Refused(refusal));
             }
         }
         self.quota.exclude(request, rep)
@@ -150,6 +176,7 @@ impl Eligibility for EligibilityRules {
 /// What a rotation does with a rep it had to skip (on leave, at cap, over quota).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Rejoin {
     /// Reset the rep's place to the team's current level: no catch-up flood when it returns,
     /// and no starvation either (it is immediately due like any member with zero lag).

@@ -1,57 +1,161 @@
-//! Bounded explanations: a decision over 100,000 reps must not list 100,000 candidates.
+//! Explanations: why a decision came out as it did, as typed [`Step`]s and bounded lists of
+//! excluded reps. Plain values: building one allocates nothing in the common case, and the text
+//! is rendered only when someone reads it ([`crate::i18n`]).
 
-use super::{Exclusion, ExclusionReason, Explanation};
 use crate::ids::RepId;
+use crate::inline::InlineVec;
+use crate::reason::{ExclusionReason, Step};
+use serde::{Deserialize, Serialize};
 
-/// At most this many excluded reps are listed in one explanation; the rest are counted in
-/// [`Explanation::considered`] and summarised in the reason.
-pub const MAX_LISTED_EXCLUSIONS: usize = 16;
+/// At most this many excluded reps are listed in one explanation; the rest are counted (see
+/// [`Explanation::excluded_total`]): a decision over 100,000 reps must not list them all.
+pub const MAX_LISTED_EXCLUSIONS: usize = 8;
+
+/// Steps kept inline; an explanation with more (deeply nested wrappers) spills to the heap.
+const INLINE_STEPS: usize = 4;
+
+/// A rep left out of a decision, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    /// The rep.
+    pub rep: RepId,
+    /// Why.
+    #[serde(flatten)]
+    pub reason: ExclusionReason,
+}
+
+/// Why the decision came out as it did: the audit record a team reads (seed rule 2: every
+/// master-account decision is published with who got it and why).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    steps: InlineVec<Step, INLINE_STEPS>,
+    #[serde(default)]
+    considered: u32,
+    #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
+    excluded: InlineVec<Exclusion, MAX_LISTED_EXCLUSIONS>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    unlisted: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    figure: Option<f64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Explanation {
+    /// An explanation of one step (for a strategy of the CRM's own, usually
+    /// [`Step::Custom`]).
+    pub fn new(step: Step) -> Self {
+        let mut out = Self::default();
+        out.steps.push(step);
+        out
+    }
+
+    /// Sets the deciding figure (a score, a rank, a load ratio) (builder style).
+    pub fn with_figure(mut self, figure: f64) -> Self {
+        self.figure = Some(figure);
+        self
+    }
+
+    /// Sets how many reps were considered (builder style).
+    pub fn with_considered(mut self, considered: u32) -> Self {
+        self.considered = considered;
+        self
+    }
+
+    /// Records a rep left out, listed while the list is short and counted always.
+    pub fn exclude(&mut self, rep: RepId, reason: ExclusionReason) {
+        if self.excluded.len() < MAX_LISTED_EXCLUSIONS {
+            self.excluded.push(Exclusion { rep, reason });
+        } else {
+            self.unlisted = self.unlisted.saturating_add(1);
+        }
+    }
+
+    /// The steps, outermost rule first.
+    pub fn steps(&self) -> impl DoubleEndedIterator<Item = &Step> + '_ {
+        self.steps.iter()
+    }
+
+    /// The step that decided: the last one.
+    pub fn decisive(&self) -> Option<&Step> {
+        self.steps.last()
+    }
+
+    /// How many reps were examined.
+    pub fn considered(&self) -> u32 {
+        self.considered
+    }
+
+    /// Reps examined and excluded, with reasons: at most [`MAX_LISTED_EXCLUSIONS`], in the
+    /// order they were examined (strategies that never examine a rep individually, thanks to
+    /// an index, do not list it).
+    pub fn excluded(&self) -> impl Iterator<Item = &Exclusion> + '_ {
+        self.excluded.iter()
+    }
+
+    /// How many reps were excluded, listed or not.
+    pub fn excluded_total(&self) -> u32 {
+        u32::try_from(self.excluded.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(self.unlisted)
+    }
+
+    /// The deciding figure (a score, a rank, a load ratio), when there is one.
+    pub fn figure(&self) -> Option<f64> {
+        self.figure
+    }
+
+    /// Appends a step (a wrapper's own, after its inner strategy's).
+    pub(crate) fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+
+    /// This explanation followed by everything `inner` found: its steps, its considered reps,
+    /// its exclusions (still bounded) and its figure.
+    pub(crate) fn absorb(&mut self, inner: Explanation) {
+        let Explanation {
+            mut steps,
+            considered,
+            excluded,
+            unlisted,
+            figure,
+        } = inner;
+        self.steps.append(&mut steps);
+        self.considered = self.considered.saturating_add(considered);
+        for exclusion in excluded.iter() {
+            self.exclude(exclusion.rep, exclusion.reason.clone());
+        }
+        self.unlisted = self.unlisted.saturating_add(unlisted);
+        if figure.is_some() {
+            self.figure = figure;
+        }
+    }
+}
 
 /// Collects what a strategy examined while it searched, keeping the list bounded.
 #[derive(Debug, Default)]
 pub(crate) struct Examined {
-    pub considered: u32,
-    pub excluded_total: u32,
-    pub excluded: Vec<Exclusion>,
+    explanation: Explanation,
 }
 
 impl Examined {
     /// Counts a rep examined.
-    pub fn consider(&mut self) {
-        self.considered = self.considered.saturating_add(1);
+    pub(crate) fn consider(&mut self) {
+        self.explanation.considered = self.explanation.considered.saturating_add(1);
     }
 
-    /// Records a rep left out (listed while the list is short, counted always).
-    pub fn exclude(&mut self, rep: RepId, reason: ExclusionReason) {
-        self.excluded_total = self.excluded_total.saturating_add(1);
-        if self.excluded.len() < MAX_LISTED_EXCLUSIONS {
-            self.excluded.push(Exclusion { rep, reason });
-        }
+    /// Records a rep left out.
+    pub(crate) fn exclude(&mut self, rep: RepId, reason: ExclusionReason) {
+        self.explanation.exclude(rep, reason);
     }
 
-    /// The explanation for `rule`, with `reason` and the deciding `figure`.
-    pub fn explain(
-        self,
-        rule: impl Into<String>,
-        reason: String,
-        figure: Option<f64>,
-    ) -> Explanation {
-        let reason = if self.excluded_total as usize > self.excluded.len() {
-            format!(
-                "{reason} ({} excluded, {} listed)",
-                self.excluded_total,
-                self.excluded.len()
-            )
-        } else {
-            reason
-        };
-        Explanation {
-            rule: rule.into(),
-            considered: self.considered,
-            excluded: self.excluded,
-            reason,
-            figure,
-            steps: Vec::new(),
-        }
+    /// The explanation: what was examined, then `step`, with the deciding `figure`.
+    pub(crate) fn explain(self, step: Step, figure: Option<f64>) -> Explanation {
+        let mut explanation = self.explanation;
+        explanation.steps.push(step);
+        explanation.figure = figure;
+        explanation
     }
 }

@@ -8,9 +8,10 @@
 use super::eligibility::{check_rep, fairness_key};
 use super::explain::Examined;
 use super::round_robin::rotates;
-use super::{Allocator, Decision, ExclusionReason, Request};
+use super::{Allocator, Decision, Request};
 use crate::ids::RepId;
 use crate::model::Rep;
+use crate::reason::{ExclusionReason, Step};
 use crate::rng::Rng;
 
 /// Picks the rep with the lowest `open_load / capacity`; ties go to the rep waiting longest
@@ -54,13 +55,7 @@ impl LeastLoaded {
             let capacity = self.capacity(rep);
             let load = request.view.open_load(rep.id);
             if load >= capacity {
-                examined.exclude(
-                    rep.id,
-                    ExclusionReason::AtCap {
-                        holding: load,
-                        cap: capacity,
-                    },
-                );
+                examined.exclude(rep.id, ExclusionReason::AtCapacity { load, capacity });
                 continue;
             }
             let better = match best {
@@ -86,21 +81,18 @@ impl Allocator for LeastLoaded {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let mut examined = Examined::default();
         let best = self.pick(request, request.team.reps().iter(), &mut examined);
-        let client = request.client.id;
+        let client = request.client.id();
         match best {
             Some((rep, load, capacity)) => {
                 let ratio = f64::from(load) / f64::from(capacity.max(1));
-                let reason = format!("{rep} has the lowest open load: {load} of {capacity}");
-                Decision::assigned(
-                    client,
+                let step = Step::LeastLoaded {
                     rep,
-                    examined.explain("least_loaded", reason, Some(ratio)),
-                )
+                    load,
+                    capacity,
+                };
+                Decision::assigned(client, rep, examined.explain(step, Some(ratio)))
             }
-            None => Decision::unassigned(
-                client,
-                examined.explain("least_loaded", "no rep has room".to_owned(), None),
-            ),
+            None => Decision::unassigned(client, examined.explain(Step::NoRoom, None)),
         }
     }
 }

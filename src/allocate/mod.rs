@@ -34,6 +34,7 @@
 //! use leadpool::allocate::{AllocState, Allocator, Policy, Request, Team, TeamView, UnassignedQueue};
 //! use leadpool::ids::{ClientId, RepId};
 //! use leadpool::model::{Client, Rep, Source};
+//! use leadpool::reason::Step;
 //! use leadpool::rng::seeded;
 //!
 //! /// The CRM's live state, as the strategies need it (every method has a default).
@@ -60,7 +61,7 @@
 //! let request = Request::new(&lead, &team, now).with_view(&Crm).with_state(&state);
 //! let decision = allocator.allocate(&request, &mut seeded(42));
 //! assert_eq!(decision.rep, Some(RepId(2)));
-//! assert_eq!(decision.explanation.rule, "router:DirectorySearch");
+//! assert!(matches!(decision.explanation.decisive(), Some(Step::Territory { rep, .. }) if *rep == RepId(2)));
 //! // Acting on it: apply the state updates (a preview would simply not do this).
 //! queue.record(&decision, now);
 //! state.apply(&decision);
@@ -83,13 +84,13 @@ mod territory;
 
 pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
 pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
-pub use explain::MAX_LISTED_EXCLUSIONS;
+pub use explain::{Exclusion, Explanation, MAX_LISTED_EXCLUSIONS};
 pub use least_loaded::LeastLoaded;
 pub use owner_first::OwnerFirst;
-pub use policy::{Policy, PolicyError, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
+pub use policy::{Policy, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
 pub use queue::{UnassignedLead, UnassignedQueue};
-pub use ranking::{Ranking, RankingMode, Standings, Window};
-pub use rotation::{Member, Rotation};
+pub use ranking::{Ranking, RankingMode, Standings};
+pub use rotation::Rotation;
 pub use round_robin::RoundRobin;
 pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
 pub use skill::SkillMatch;
@@ -97,12 +98,16 @@ pub use state::{AllocState, StateUpdate};
 pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;
+use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
+use crate::inline::InlineVec;
 use crate::model::{Client, ContactLevel, DedupeKeys, Metrics, Region, Rep};
+use crate::reason::Refusal;
 use crate::rng::Rng;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A strategy that places one client.
@@ -131,15 +136,17 @@ impl<A: Allocator + ?Sized> Allocator for Arc<A> {
     }
 }
 
-/// The reps of a team, in id order, with the lookups strategies need.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "Vec<Rep>", into = "Vec<Rep>")]
+/// The reps of a team, in id order, with the lookups strategies need. Serialised as the list
+/// of reps; a list naming one id twice is refused.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(into = "Vec<Rep>")]
 pub struct Team {
     reps: Vec<Rep>,
 }
 
 impl Team {
-    /// A team from its reps (sorted by id; a later duplicate id replaces an earlier one).
+    /// A team from its reps (sorted by id; a later duplicate id replaces an earlier one; use
+    /// [`Team::try_new`] to refuse duplicates instead).
     pub fn new(reps: impl IntoIterator<Item = Rep>) -> Self {
         let mut by_id: BTreeMap<RepId, Rep> = BTreeMap::new();
         for rep in reps {
@@ -148,6 +155,23 @@ impl Team {
         Self {
             reps: by_id.into_values().collect(),
         }
+    }
+
+    /// A team from its reps, refusing an id given twice.
+    pub fn try_new(reps: impl IntoIterator<Item = Rep>) -> Result<Self, ConfigError> {
+        let mut by_id: BTreeMap<RepId, Rep> = BTreeMap::new();
+        for (i, rep) in reps.into_iter().enumerate() {
+            let id = rep.id;
+            if by_id.insert(id, rep).is_some() {
+                return Err(ConfigError::new(
+                    format!("[{i}].id"),
+                    ConfigRule::DuplicateRep { rep: id },
+                ));
+            }
+        }
+        Ok(Self {
+            reps: by_id.into_values().collect(),
+        })
     }
 
     /// The reps, in id order.
@@ -179,9 +203,9 @@ impl Team {
     }
 }
 
-impl From<Vec<Rep>> for Team {
-    fn from(reps: Vec<Rep>) -> Self {
-        Team::new(reps)
+impl<'de> Deserialize<'de> for Team {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Team::try_new(Vec::<Rep>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -220,15 +244,15 @@ pub trait TeamView {
         None
     }
 
-    /// Clients the rep received at or after `since` (for intake quotas).
-    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        let _ = (rep, since);
+    /// Clients the rep received (by any route) on the team days `days` (for intake quotas).
+    fn received_in(&self, rep: RepId, days: Range<NaiveDate>) -> u32 {
+        let _ = (rep, days);
         0
     }
 
-    /// Why the pool would refuse `client` to `rep` now (cap reached, reclaim cooldown, daily
-    /// claim limit), if it would.
-    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Exclusion> {
+    /// Why the pool's admission rules would refuse `client` to `rep` now, if they would (see
+    /// [`crate::pool::admission`]; [`crate::pool::PoolView`] answers exactly as the pool does).
+    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Refusal> {
         let _ = (rep, client);
         None
     }
@@ -259,10 +283,10 @@ impl<V: TeamView + ?Sized> TeamView for &V {
     fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
         (**self).last_assigned_at(rep)
     }
-    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        (**self).received_since(rep, since)
+    fn received_in(&self, rep: RepId, days: Range<NaiveDate>) -> u32 {
+        (**self).received_in(rep, days)
     }
-    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Exclusion> {
+    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Refusal> {
         (**self).pool_refusal(rep, client)
     }
     fn prior_contact(&self, keys: &DedupeKeys) -> Option<PriorContact> {
@@ -273,25 +297,19 @@ impl<V: TeamView + ?Sized> TeamView for &V {
     }
 }
 
-/// One allocation question.
+/// One allocation question: the client, the team, the instant, and what the caller knows.
+/// Built with [`Request::new`] and the `with_*` methods; strategies read it through the
+/// accessors.
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
-    /// The client to place.
-    pub client: &'a Client,
-    /// The team.
-    pub team: &'a Team,
-    /// The instant of the decision.
-    pub now: DateTime<Utc>,
-    /// The team's zone, for calendar windows.
-    pub zone: TeamZone,
-    /// The team's live state.
-    pub view: &'a dyn TeamView,
-    /// Per-call state: rotation cursors and the like.
-    pub state: &'a AllocState,
-    /// Performance metrics, for ranking strategies (`None`: every metric reads 0).
-    pub metrics: Option<&'a Metrics>,
-    /// Eligibility rules every strategy applies to each rep it examines, on top of
-    /// availability. Set by the [`Filter`] wrapper; `None` means availability only.
-    pub eligibility: Option<&'a dyn Eligibility>,
+    pub(crate) client: &'a Client,
+    pub(crate) team: &'a Team,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) zone: TeamZone,
+    pub(crate) view: &'a dyn TeamView,
+    pub(crate) state: &'a AllocState,
+    pub(crate) metrics: Option<&'a Metrics>,
+    pub(crate) eligibility: Option<&'a dyn Eligibility>,
 }
 
 impl<'a> Request<'a> {
@@ -339,95 +357,51 @@ impl<'a> Request<'a> {
         self.zone = zone;
         self
     }
+
+    /// The client to place.
+    pub fn client(&self) -> &'a Client {
+        self.client
+    }
+
+    /// The team.
+    pub fn team(&self) -> &'a Team {
+        self.team
+    }
+
+    /// The instant of the decision.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The team's zone, for calendar windows.
+    pub fn zone(&self) -> TeamZone {
+        self.zone
+    }
+
+    /// The team's live state.
+    pub fn view(&self) -> &'a dyn TeamView {
+        self.view
+    }
+
+    /// Per-call state: rotation cursors and the like.
+    pub fn state(&self) -> &'a AllocState {
+        self.state
+    }
+
+    /// Performance metrics, for ranking strategies (`None`: every metric reads 0).
+    pub fn metrics(&self) -> Option<&'a Metrics> {
+        self.metrics
+    }
+
+    /// Eligibility rules every strategy applies to each rep it examines, on top of
+    /// availability (set by the [`Filter`] wrapper).
+    pub fn eligibility(&self) -> Option<&'a dyn Eligibility> {
+        self.eligibility
+    }
 }
 
-/// Why a rep was not chosen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ExclusionReason {
-    /// Inactive, or on leave until the given instant.
-    Unavailable {
-        /// Back at, when on leave.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        until: Option<DateTime<Utc>>,
-    },
-    /// At the private-pool cap.
-    AtCap {
-        /// Clients held.
-        holding: u32,
-        /// The cap.
-        cap: u32,
-    },
-    /// The former owner, inside the reclaim cooldown.
-    Cooldown {
-        /// Claimable again from.
-        until: DateTime<Utc>,
-    },
-    /// Over an intake quota for a period.
-    OverQuota {
-        /// The quota's period, e.g. "day", "week", "rolling_30_days".
-        period: String,
-        /// Received in the period.
-        received: u32,
-        /// The quota.
-        limit: u32,
-    },
-    /// Over the daily claim limit.
-    DailyLimit {
-        /// Claims today.
-        claims: u32,
-        /// The limit.
-        limit: u32,
-    },
-    /// Does not cover the client's region.
-    OutOfTerritory,
-    /// Lacks a required skill or tag.
-    MissingSkill {
-        /// The tag missing.
-        tag: String,
-    },
-    /// In a tier other than the one the lead's value maps to.
-    WrongTier,
-    /// Weight 0 in a weighted strategy.
-    ZeroWeight,
-    /// Any other reason a filter gives.
-    Other {
-        /// The reason in words.
-        detail: String,
-    },
-}
-
-/// A rep left out of a decision, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Exclusion {
-    /// The rep.
-    pub rep: RepId,
-    /// Why.
-    #[serde(flatten)]
-    pub reason: ExclusionReason,
-}
-
-/// Why the decision came out as it did: the audit record a team reads.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Explanation {
-    /// The rule that fired, e.g. "territory" or "performance_ranking".
-    pub rule: String,
-    /// How many reps were considered.
-    pub considered: u32,
-    /// Reps examined and excluded, with reasons (bounded: strategies that never examine a rep
-    /// individually, thanks to an index, do not list it).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub excluded: Vec<Exclusion>,
-    /// Why the winner won (or why nobody did), in words.
-    pub reason: String,
-    /// The deciding figure (a score, a rank, a load ratio), when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub figure: Option<f64>,
-    /// Explanations of inner strategies (a router's choice, a fallback's earlier attempts).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub steps: Vec<Explanation>,
-}
+/// State updates a decision carries; the usual one or two are kept inline.
+pub type Updates = InlineVec<StateUpdate, 2>;
 
 /// The result of one allocation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -439,8 +413,8 @@ pub struct Decision {
     /// Why.
     pub explanation: Explanation,
     /// State changes to apply if the decision is acted on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub updates: Vec<StateUpdate>,
+    #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
+    pub updates: Updates,
 }
 
 impl Decision {
@@ -450,7 +424,7 @@ impl Decision {
             client,
             rep: Some(rep),
             explanation,
-            updates: Vec::new(),
+            updates: Updates::new(),
         }
     }
 
@@ -460,7 +434,7 @@ impl Decision {
             client,
             rep: None,
             explanation,
-            updates: Vec::new(),
+            updates: Updates::new(),
         }
     }
 

@@ -4,10 +4,11 @@
 //! [`TeamView::prior_contact`](super::TeamView::prior_contact)), that earlier rep follows up;
 //! otherwise the rep the source names (the card's receiver, the sub-account's owner).
 
-use super::eligibility::check_rep;
+use super::eligibility::check_id;
 use super::explain::Examined;
-use super::{Allocator, Decision, ExclusionReason, Request};
+use super::{Allocator, Decision, Request};
 use crate::ids::RepId;
+use crate::reason::Step;
 use crate::rng::Rng;
 
 /// The earlier contact, else the source's named rep; nobody when neither is eligible.
@@ -17,16 +18,7 @@ pub struct OwnerFirst;
 impl OwnerFirst {
     fn try_rep(request: &Request<'_>, rep: RepId, examined: &mut Examined) -> bool {
         examined.consider();
-        let Some(found) = request.team.get(rep) else {
-            examined.exclude(
-                rep,
-                ExclusionReason::Other {
-                    detail: "not a member of the team".to_owned(),
-                },
-            );
-            return false;
-        };
-        match check_rep(request, found) {
+        match check_id(request, rep) {
             None => true,
             Some(reason) => {
                 examined.exclude(rep, reason);
@@ -40,30 +32,24 @@ impl Allocator for OwnerFirst {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let client = request.client;
         let mut examined = Examined::default();
-        if !client.keys.is_empty() {
-            if let Some(prior) = request.view.prior_contact(&client.keys) {
+        if !client.keys().is_empty() {
+            if let Some(prior) = request.view.prior_contact(client.keys()) {
                 if Self::try_rep(request, prior.rep, &mut examined) {
-                    let reason = format!(
-                        "{} already works {} (matched by dedupe keys) since {}",
-                        prior.rep, prior.client, prior.since
-                    );
-                    let explanation = examined.explain("owner_first:prior_contact", reason, None);
-                    return Decision::assigned(client.id, prior.rep, explanation);
+                    let step = Step::PriorContact {
+                        rep: prior.rep,
+                        client: prior.client,
+                        since: prior.since,
+                    };
+                    return Decision::assigned(client.id(), prior.rep, examined.explain(step, None));
                 }
             }
         }
-        if let Some(named) = client.source.named_rep() {
+        if let Some(named) = client.source().named_rep() {
             if Self::try_rep(request, named, &mut examined) {
-                let reason = format!("no earlier contact; {named} received the client directly");
-                let explanation = examined.explain("owner_first:named_rep", reason, None);
-                return Decision::assigned(client.id, named, explanation);
+                let step = Step::NamedRep { rep: named };
+                return Decision::assigned(client.id(), named, examined.explain(step, None));
             }
         }
-        let explanation = examined.explain(
-            "owner_first",
-            "no eligible earlier contact and no eligible named rep".to_owned(),
-            None,
-        );
-        Decision::unassigned(client.id, explanation)
+        Decision::unassigned(client.id(), examined.explain(Step::NoOwner, None))
     }
 }

@@ -1,53 +1,22 @@
-//! Policies as data: the serde (JSON/TOML) form of every strategy and wrapper, built into a
-//! `Box<dyn Allocator>` for a team.
+//! Policies as data: the serde (JSON/TOML) form of every strategy and wrapper, validated and
+//! built into a `Box<dyn Allocator>` for a team.
 
 use super::{
     Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LeastLoaded, OwnerFirst, Ranking,
     RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
-    TerritoryInner, Window,
+    TerritoryInner,
 };
+use crate::calendar::Window;
+use crate::config::{ConfigError, ConfigRule, check_weight};
 use crate::ids::RepId;
-use crate::model::{Region, SourceKind};
-use serde::{Deserialize, Serialize};
+use crate::label::Label;
+use crate::model::{Metric, Region, SourceKind};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
-use thiserror::Error;
-
-/// A policy could not be built for a team.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[non_exhaustive]
-pub enum PolicyError {
-    /// A fallback chain was empty.
-    #[error("a fallback chain must list at least one strategy")]
-    EmptyFallback,
-    /// A territory names a rep the team does not have.
-    #[error("territory {region:?} names {rep}, who is not in the team")]
-    UnknownRep {
-        /// The territory.
-        region: String,
-        /// The rep.
-        rep: RepId,
-    },
-    /// A weight was negative or not a number.
-    #[error("weight {name:?} must be a finite number >= 0, got {value}")]
-    BadWeight {
-        /// The factor or metric.
-        name: String,
-        /// The value given.
-        value: String,
-    },
-    /// Top-k with k = 0.
-    #[error("ranking {key:?}: top_k needs k >= 1")]
-    ZeroTopK {
-        /// The ranking's key.
-        key: String,
-    },
-    /// A score band above 100.
-    #[error("score band min_score {0} is above 100")]
-    BadBand(u8),
-}
 
 /// Territory settings.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TerritoryPolicy {
     /// Region to reps; when absent, taken from each rep's `regions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +31,7 @@ pub struct TerritoryPolicy {
 
 /// Skill-match settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SkillPolicy {
     /// Client tags that a rep must have; other client tags (and the industry) are desired.
     #[serde(default)]
@@ -70,6 +40,7 @@ pub struct SkillPolicy {
 
 /// Score-weighted settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScorePolicy {
     /// Factor weights.
     #[serde(default)]
@@ -78,29 +49,92 @@ pub struct ScorePolicy {
     pub tiers: Vec<ScoreTier>,
 }
 
-/// Ranking settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Ranking settings. In JSON the mode sits beside the other fields: `"mode": "top1"` (the
+/// default when left out) or `"mode": "top_k", "k": 5`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct RankingPolicy {
     /// Cache key (default `"ranking"`); give each ranking in one policy its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The window.
-    #[serde(default)]
     pub window: Window,
-    /// Metric weights by name.
-    pub weights: BTreeMap<String, f64>,
+    /// Metric weights.
+    pub weights: BTreeMap<Metric, f64>,
     /// Top-1 or top-k.
-    #[serde(default, flatten)]
     pub mode: RankingMode,
+}
+
+/// The serde form of [`RankingPolicy`]: the mode's tag and `k` as plain fields, so unknown
+/// fields can be refused and a missing mode defaults to top-1.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RankingFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default)]
+    window: Window,
+    weights: BTreeMap<Metric, f64>,
+    #[serde(default)]
+    mode: ModeName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    k: Option<u32>,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ModeName {
+    #[default]
+    Top1,
+    TopK,
+}
+
+impl Serialize for RankingPolicy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (mode, k) = match self.mode {
+            RankingMode::Top1 => (ModeName::Top1, None),
+            RankingMode::TopK { k } => (ModeName::TopK, Some(k)),
+        };
+        RankingFields {
+            key: self.key.clone(),
+            window: self.window,
+            weights: self.weights.clone(),
+            mode,
+            k,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RankingPolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = RankingFields::deserialize(deserializer)?;
+        let mode = match (fields.mode, fields.k) {
+            (ModeName::Top1, None) => RankingMode::Top1,
+            (ModeName::TopK, Some(k)) => RankingMode::TopK { k },
+            (ModeName::Top1, Some(_)) => {
+                return Err(serde::de::Error::custom("k: only a top_k ranking takes k"));
+            }
+            (ModeName::TopK, None) => {
+                return Err(serde::de::Error::custom("k: a top_k ranking needs k"));
+            }
+        };
+        Ok(RankingPolicy {
+            key: fields.key,
+            window: fields.window,
+            weights: fields.weights,
+            mode,
+        })
+    }
 }
 
 fn default_capacity() -> u32 {
     100
 }
 
-/// Any strategy or wrapper, as configuration. Build it with [`Policy::build`].
+/// Any strategy or wrapper, as configuration. Unknown fields are refused;
+/// [`Policy::validate`] (called by [`Policy::build`]) checks the rest against the team.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "strategy", rename_all = "snake_case")]
+#[serde(tag = "strategy", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Policy {
     /// [`RoundRobin`] over the team.
     RoundRobin {
@@ -150,14 +184,16 @@ pub enum Policy {
     },
 }
 
-fn check_weight(name: &str, value: f64) -> Result<(), PolicyError> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(())
-    } else {
-        Err(PolicyError::BadWeight {
-            name: name.to_owned(),
-            value: value.to_string(),
-        })
+/// The serde name of a source kind, for paths.
+fn kind_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::TradeShow => "trade_show",
+        SourceKind::PlatformSubAccount => "platform_sub_account",
+        SourceKind::PlatformMaster => "platform_master",
+        SourceKind::Website => "website",
+        SourceKind::DirectorySearch => "directory_search",
+        SourceKind::PurchasedList => "purchased_list",
+        SourceKind::Other => "other",
     }
 }
 
@@ -176,11 +212,11 @@ impl Policy {
         let then_rr = |first: Policy| Policy::Fallback {
             chain: vec![first, rr()],
         };
-        let ranking = |key: &str, window, weights: &[(&str, f64)]| {
+        let ranking = |key: &str, window, weights: &[(Metric, f64)]| {
             then_rr(Policy::Ranking(RankingPolicy {
                 key: Some(key.to_owned()),
                 window,
-                weights: weights.iter().map(|(k, w)| ((*k).to_owned(), *w)).collect(),
+                weights: weights.iter().cloned().collect(),
                 mode: RankingMode::Top1,
             }))
         };
@@ -196,7 +232,7 @@ impl Policy {
             (SourceKind::PlatformSubAccount, then_rr(Policy::OwnerFirst)),
             (
                 SourceKind::PlatformMaster,
-                ranking("master_account", Window::ThisMonth, &[("inquiries", 1.0)]),
+                ranking("master_account", Window::ThisMonth, &[(Metric::Inquiries, 1.0)]),
             ),
             (
                 SourceKind::Website,
@@ -204,10 +240,10 @@ impl Policy {
                     "website",
                     Window::PreviousWeek,
                     &[
-                        ("inquiries_handled", 1.0),
-                        ("sample_orders", 3.0),
-                        ("follow_ups", 0.5),
-                        ("meetings_hosted", 2.0),
+                        (Metric::InquiriesHandled, 1.0),
+                        (Metric::SampleOrders, 3.0),
+                        (Metric::FollowUps, 0.5),
+                        (Metric::MeetingsHosted, 2.0),
                     ],
                 ),
             ),
@@ -229,55 +265,105 @@ impl Policy {
         }
     }
 
-    /// Builds the allocator for `team`, with its indexes. Rebuild when the team changes.
-    pub fn build(&self, team: &Team) -> Result<Box<dyn Allocator>, PolicyError> {
-        Ok(match self {
+    /// Checks the policy for `team`: every named rep is on the team, weights are finite and
+    /// within `0..=1e6`, score bands start at most at 100, top-k has k ≥ 1, fallback chains are
+    /// not empty. The error names the field path (`routes.website.chain[0].weights.x`).
+    pub fn validate(&self, team: &Team) -> Result<(), ConfigError> {
+        match self {
+            Policy::RoundRobin { .. }
+            | Policy::Skill(_)
+            | Policy::LeastLoaded { .. }
+            | Policy::OwnerFirst => Ok(()),
+            Policy::Territory(p) => {
+                for (region, reps) in p.territories.iter().flatten() {
+                    if let Some(rep) = reps.iter().find(|r| team.get(**r).is_none()) {
+                        return Err(ConfigError::new(
+                            format!("territories.{region}"),
+                            ConfigRule::UnknownRep { rep: *rep },
+                        ));
+                    }
+                }
+                match &p.default {
+                    Some(default) => default.validate(team).map_err(|e| e.under("default")),
+                    None => Ok(()),
+                }
+            }
+            Policy::Score(p) => {
+                ScoreWeighted::try_new(team, p.factors, &p.tiers).map(|_| ())
+            }
+            Policy::Ranking(p) => {
+                for (metric, w) in &p.weights {
+                    check_weight(format!("weights.{metric}"), *w)?;
+                }
+                if p.mode == (RankingMode::TopK { k: 0 }) {
+                    return Err(ConfigError::new(
+                        "k",
+                        ConfigRule::OutOfRange {
+                            value: 0.0,
+                            min: 1.0,
+                            max: f64::from(u32::MAX),
+                        },
+                    ));
+                }
+                Ok(())
+            }
+            Policy::Router { routes, default } => {
+                for (kind, policy) in routes {
+                    let path = format!("routes.{}", kind_name(*kind));
+                    policy.validate(team).map_err(|e| e.under(&path))?;
+                }
+                match default {
+                    Some(default) => default.validate(team).map_err(|e| e.under("default")),
+                    None => Ok(()),
+                }
+            }
+            Policy::Fallback { chain } => {
+                if chain.is_empty() {
+                    return Err(ConfigError::new("chain", ConfigRule::Empty));
+                }
+                for (i, policy) in chain.iter().enumerate() {
+                    policy
+                        .validate(team)
+                        .map_err(|e| e.under(&format!("chain[{i}]")))?;
+                }
+                Ok(())
+            }
+            Policy::Filter { inner, .. } => inner.validate(team).map_err(|e| e.under("inner")),
+        }
+    }
+
+    /// Validates the policy for `team` and builds the allocator, with its indexes. Rebuild
+    /// when the team changes.
+    pub fn build(&self, team: &Team) -> Result<Box<dyn Allocator>, ConfigError> {
+        self.validate(team)?;
+        Ok(self.assemble(team))
+    }
+
+    /// Builds a validated policy.
+    fn assemble(&self, team: &Team) -> Box<dyn Allocator> {
+        match self {
             Policy::RoundRobin { key, rejoin } => {
                 let mut rr = RoundRobin::new(team).with_rejoin(*rejoin);
                 if let Some(key) = key {
-                    rr = rr.with_key(key.clone());
+                    rr = rr.with_key(Label::new(key));
                 }
                 Box::new(rr)
             }
             Policy::Territory(p) => {
                 let mut t = match &p.territories {
-                    Some(map) => {
-                        for (region, reps) in map {
-                            if let Some(rep) = reps.iter().find(|r| team.get(**r).is_none()) {
-                                return Err(PolicyError::UnknownRep {
-                                    region: region.to_string(),
-                                    rep: *rep,
-                                });
-                            }
-                        }
-                        Territory::from_map(team, map.clone())
-                    }
+                    Some(map) => Territory::from_map(team, map.clone()),
                     None => Territory::new(team),
                 }
                 .with_inner(p.inner);
                 if let Some(default) = &p.default {
-                    t = t.with_default(default.build(team)?);
+                    t = t.with_default(default.assemble(team));
                 }
                 Box::new(t)
             }
-            Policy::Skill(p) => Box::new(SkillMatch::new(team, p.required.iter().cloned())),
-            Policy::Score(p) => {
-                check_weight("budget", p.factors.budget)?;
-                check_weight("urgency", p.factors.urgency)?;
-                check_weight("product_fit", p.factors.product_fit)?;
-                if let Some(bad) = p.tiers.iter().find(|t| t.min_score > 100) {
-                    return Err(PolicyError::BadBand(bad.min_score));
-                }
-                Box::new(ScoreWeighted::new(team, p.factors, &p.tiers))
-            }
+            Policy::Skill(p) => Box::new(SkillMatch::new(team, p.required.iter())),
+            Policy::Score(p) => Box::new(ScoreWeighted::new(team, p.factors, &p.tiers)),
             Policy::Ranking(p) => {
-                let key = p.key.clone().unwrap_or_else(|| "ranking".to_owned());
-                for (name, w) in &p.weights {
-                    check_weight(name, *w)?;
-                }
-                if p.mode == (RankingMode::TopK { k: 0 }) {
-                    return Err(PolicyError::ZeroTopK { key });
-                }
+                let key = Label::new(p.key.as_deref().unwrap_or("ranking"));
                 Box::new(Ranking::new(team, key, p.window, p.weights.clone(), p.mode))
             }
             Policy::LeastLoaded { default_capacity } => {
@@ -287,26 +373,19 @@ impl Policy {
             Policy::Router { routes, default } => {
                 let mut router = Router::new();
                 for (kind, policy) in routes {
-                    router = router.route(*kind, policy.build(team)?);
+                    router = router.route(*kind, policy.assemble(team));
                 }
                 if let Some(default) = default {
-                    router = router.otherwise(default.build(team)?);
+                    router = router.otherwise(default.assemble(team));
                 }
                 Box::new(router)
             }
             Policy::Fallback { chain } => {
-                if chain.is_empty() {
-                    return Err(PolicyError::EmptyFallback);
-                }
-                let built = chain
-                    .iter()
-                    .map(|p| p.build(team))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Box::new(Fallback::new(built))
+                Box::new(Fallback::new(chain.iter().map(|p| p.assemble(team)).collect()))
             }
             Policy::Filter { rules, inner } => {
-                Box::new(Filter::new(inner.build(team)?, rules.clone()))
+                Box::new(Filter::new(inner.assemble(team), rules.clone()))
             }
-        })
+        }
     }
 }

@@ -13,7 +13,11 @@ use super::eligibility::{check_rep, fairness_key};
 use super::explain::Examined;
 use super::round_robin::rotates;
 use super::{Allocator, Decision, Request, StateUpdate, Team};
+use crate::calendar::Window;
 use crate::ids::RepId;
+use crate::label::Label;
+use crate::model::Metric;
+use crate::reason::Step;
 use crate::rng::{Rng, below};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,40 +28,10 @@ use std::ops::Range;
 /// the start of a month would otherwise be a full scan).
 const MAX_TIE_SCAN: usize = 64;
 
-/// The calendar window a ranking reads, in the team's zone.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Window {
-    /// The ISO week (Monday start) before the current one.
-    #[default]
-    PreviousWeek,
-    /// The current ISO week so far.
-    ThisWeek,
-    /// The calendar month before the current one.
-    PreviousMonth,
-    /// The current calendar month so far.
-    ThisMonth,
-}
-
-impl Window {
-    fn days(self, request: &Request<'_>) -> Range<NaiveDate> {
-        let (zone, now) = (request.zone, request.now);
-        match self {
-            Window::PreviousWeek => zone.previous_week(now),
-            Window::ThisWeek => zone.week_of(now),
-            Window::PreviousMonth => zone.previous_month(now),
-            Window::ThisMonth => zone.month_of(now),
-        }
-    }
-
-    fn is_open(self) -> bool {
-        matches!(self, Window::ThisWeek | Window::ThisMonth)
-    }
-}
-
 /// Top-1, or the top k drawn in proportion to their scores.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RankingMode {
     /// The best eligible performer.
     #[default]
@@ -122,9 +96,9 @@ impl Eq for Standings {}
 /// The ranking strategy.
 #[derive(Clone, Debug)]
 pub struct Ranking {
-    key: String,
+    key: Label,
     window: Window,
-    weights: BTreeMap<String, f64>,
+    weights: BTreeMap<Metric, f64>,
     mode: RankingMode,
     reps: Vec<RepId>,
     team: u64,
@@ -135,9 +109,9 @@ impl Ranking {
     /// metric reads 0; non-finite weights read 0). `key` names its cache entry.
     pub fn new(
         team: &Team,
-        key: impl Into<String>,
+        key: impl Into<Label>,
         window: Window,
-        weights: BTreeMap<String, f64>,
+        weights: BTreeMap<Metric, f64>,
         mode: RankingMode,
     ) -> Self {
         let reps: Vec<RepId> = team
@@ -147,7 +121,7 @@ impl Ranking {
             .map(|r| r.id)
             .collect();
         let members: Vec<(RepId, u32)> = reps.iter().map(|r| (*r, 1)).collect();
-        let weights: BTreeMap<String, f64> = weights
+        let weights: BTreeMap<Metric, f64> = weights
             .into_iter()
             .map(|(k, w)| (k, if w.is_finite() { w } else { 0.0 }))
             .collect();
@@ -160,7 +134,10 @@ impl Ranking {
         };
         for part in weights
             .iter()
-            .flat_map(|(name, w)| name.bytes().map(u64::from).chain([w.to_bits()]))
+            .flat_map(|(metric, w)| {
+                let name = metric.name().bytes().map(u64::from);
+                name.chain([w.to_bits()])
+            })
             .chain([k])
         {
             config = (config ^ part).wrapping_mul(0x0100_0000_01b3);
@@ -177,7 +154,7 @@ impl Ranking {
 
     /// Seed rule 2b: the rep with the most `inquiries` this calendar month.
     pub fn master_account(team: &Team) -> Self {
-        let weights = BTreeMap::from([("inquiries".to_owned(), 1.0)]);
+        let weights = BTreeMap::from([(Metric::Inquiries, 1.0)]);
         Self::new(
             team,
             "master_account",
@@ -188,7 +165,7 @@ impl Ranking {
     }
 
     /// Seed rule 3: last week's best performer by the weighted metrics.
-    pub fn previous_week(team: &Team, weights: BTreeMap<String, f64>) -> Self {
+    pub fn previous_week(team: &Team, weights: BTreeMap<Metric, f64>) -> Self {
         Self::new(
             team,
             "website",
@@ -199,7 +176,7 @@ impl Ranking {
     }
 
     /// The cache key.
-    pub fn key(&self) -> &str {
+    pub fn key(&self) -> &Label {
         &self.key
     }
 
@@ -213,7 +190,7 @@ impl Ranking {
     /// Computes the standings for the request's period (the per-period step; decisions call it
     /// only when the cache is missing or stale).
     pub fn rank(&self, request: &Request<'_>) -> Standings {
-        let days = self.window.days(request);
+        let days = self.window.days(request.zone, request.now);
         let mut ranked: Vec<Ranked> = self
             .reps
             .iter()
@@ -221,8 +198,8 @@ impl Ranking {
                 let score = request.metrics.map_or(0.0, |m| {
                     self.weights
                         .iter()
-                        .map(|(name, w)| w * m.total(rep, name, days.clone()))
-                        .sum()
+                        .map(|(metric, w)| w * m.total(rep, metric, days.clone()))
+                        .fold(0.0, |a, x| a + x)
                 });
                 let score = if score.is_finite() { score } else { 0.0 };
                 Ranked { rep, score }
@@ -312,17 +289,17 @@ impl Ranking {
 impl Allocator for Ranking {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let client = request.client;
-        let days = self.window.days(request);
+        let days = self.window.days(request.zone, request.now);
         let today = request.zone.day_of(request.now);
         let computed;
         let mut update = None;
-        let standings = match request.state.standings.get(&self.key) {
+        let standings = match request.state.standings(self.key.as_str()) {
             Some(cached) if self.fresh(cached, &days, today) => cached,
             _ => {
                 computed = self.rank(request);
                 update = Some(StateUpdate::Standings {
                     key: self.key.clone(),
-                    standings: computed.clone(),
+                    standings: Box::new(computed.clone()),
                 });
                 &computed
             }
@@ -333,19 +310,28 @@ impl Allocator for Ranking {
             RankingMode::TopK { .. } => Self::top_k(standings, request, rng, &mut examined)
                 .or_else(|| Self::top1(standings, request, &mut examined)),
         };
-        let rule = format!("ranking:{}", self.key);
-        let (window, from, to) = (self.window, days.start, days.end);
+        let (key, window, from, to) = (self.key.clone(), self.window, days.start, days.end);
         let mut decision = match picked {
             Some((rep, score, rank)) => {
-                let reason = format!(
-                    "{rep} ranks #{} over {window:?} {from}..{to} with score {score}",
-                    rank + 1
-                );
-                Decision::assigned(client.id, rep, examined.explain(rule, reason, Some(score)))
+                let step = Step::Ranked {
+                    key,
+                    rep,
+                    rank: u32::try_from(rank + 1).unwrap_or(u32::MAX),
+                    score,
+                    window,
+                    from,
+                    to,
+                };
+                Decision::assigned(client.id(), rep, examined.explain(step, Some(score)))
             }
             None => {
-                let reason = format!("no ranked rep over {window:?} {from}..{to} is eligible");
-                Decision::unassigned(client.id, examined.explain(rule, reason, None))
+                let step = Step::RankingExhausted {
+                    key,
+                    window,
+                    from,
+                    to,
+                };
+                Decision::unassigned(client.id(), examined.explain(step, None))
             }
         };
         decision.updates.extend(update);

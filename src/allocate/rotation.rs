@@ -21,14 +21,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One rotation member's bookkeeping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
+pub(crate) struct Member {
     /// Relative share (at least 1).
-    pub weight: u32,
+    weight: u32,
     /// Turns received in this epoch, relative to its starting level (may be negative after a
     /// re-base: turns it is owed).
-    pub served: i64,
+    served: i64,
     /// The sequence number of its last turn (0: never served), for the "longest since" tie-break.
-    pub last_seq: u64,
+    last_seq: u64,
 }
 
 /// `num / den`, compared exactly.
@@ -119,7 +119,10 @@ mod member_list {
 
 impl From<RotationData> for Rotation {
     fn from(data: RotationData) -> Self {
-        let total = data.members.values().map(|m| u64::from(m.weight)).sum();
+        let total = data
+            .members
+            .values()
+            .fold(0u64, |sum, m| sum.saturating_add(u64::from(m.weight)));
         let mut rotation = Rotation {
             data,
             total,
@@ -189,10 +192,14 @@ impl Rotation {
             let (served, last_seq) = match self.data.members.get(&rep) {
                 Some(m) if old_total > 0 => {
                     // ahead = served - t w / W, in turns; rounded to the nearest whole turn.
-                    let scaled = i128::from(m.served) * i128::from(old_total)
-                        - i128::from(self.data.turns) * i128::from(m.weight);
+                    // Saturating: a stored rotation with absurd counters must not panic.
+                    let scaled = (i128::from(m.served) * i128::from(old_total))
+                        .saturating_sub(i128::from(self.data.turns) * i128::from(m.weight));
                     let total = i128::from(old_total);
-                    let rounded = (2 * scaled + total).div_euclid(2 * total);
+                    let rounded = scaled
+                        .saturating_mul(2)
+                        .saturating_add(total)
+                        .div_euclid(total.saturating_mul(2));
                     (i64::try_from(rounded).unwrap_or(0), m.last_seq)
                 }
                 Some(m) => (0, m.last_seq),
@@ -220,9 +227,14 @@ impl Rotation {
         self.data.turns
     }
 
-    /// The members and their bookkeeping, in id order.
-    pub fn members(&self) -> &BTreeMap<RepId, Member> {
-        &self.data.members
+    /// The members and their weights, in id order.
+    pub fn members(&self) -> impl Iterator<Item = (RepId, u32)> + '_ {
+        self.data.members.iter().map(|(rep, m)| (*rep, m.weight))
+    }
+
+    /// Turns the member has received in this epoch, relative to its starting level.
+    pub fn served(&self, rep: RepId) -> Option<i64> {
+        self.data.members.get(&rep).map(|m| m.served)
     }
 
     fn total_weight(&self) -> u64 {
@@ -241,11 +253,12 @@ impl Rotation {
             return;
         }
         self.unplace(rep);
-        self.data.turns += 1;
-        self.data.seq += 1;
+        // Saturating: a rotation served u64::MAX times stops counting rather than wrapping.
+        self.data.turns = self.data.turns.saturating_add(1);
+        self.data.seq = self.data.seq.saturating_add(1);
         let seq = self.data.seq;
         if let Some(m) = self.data.members.get_mut(&rep) {
-            m.served += 1;
+            m.served = m.served.saturating_add(1);
             m.last_seq = seq;
         }
         self.place(rep);
@@ -267,7 +280,7 @@ impl Rotation {
         // Solve c' = (t + c' - c) w / W for the new level c' (rounded down).
         let behind = i128::from(self.data.turns) - i128::from(m.served);
         let level =
-            i128::from(m.served).max(behind.max(0) * i128::from(m.weight) / i128::from(others));
+            i128::from(m.served).max(behind.max(0).saturating_mul(i128::from(m.weight)) / i128::from(others));
         let credit = level - i128::from(m.served);
         if credit <= 0 {
             return;

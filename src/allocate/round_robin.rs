@@ -1,7 +1,7 @@
 //! Round-robin: fair, smoothly weighted rotation over the available reps.
 //!
 //! The rotation is a [`Rotation`] (earliest eligible virtual deadline first, O(log n) per turn)
-//! stored in [`AllocState::rotations`](super::AllocState) under this strategy's key, so a
+//! stored in [`AllocState`](super::AllocState) under this strategy's key, so a
 //! restart continues where it was. Inactive reps are not members; reps of weight 0 are not
 //! members either. A member that must be skipped (on leave, at cap, over quota) is, by default,
 //! calibrated to the team's current level ([`Rejoin::Calibrate`]) so that it neither floods on
@@ -14,15 +14,17 @@
 use super::eligibility::check_rep;
 use super::explain::Examined;
 use super::rotation::fingerprint;
-use super::{Allocator, Decision, Rejoin, Request, Rotation, StateUpdate, Team};
+use super::{Allocator, Decision, Rejoin, Request, Rotation, StateUpdate, Team, Updates};
 use crate::ids::RepId;
+use crate::label::Label;
 use crate::model::{Availability, Rep};
+use crate::reason::Step;
 use crate::rng::Rng;
 
 /// Smooth weighted round-robin over a set of reps.
 #[derive(Clone, Debug)]
 pub struct RoundRobin {
-    key: String,
+    key: Label,
     members: Vec<(RepId, u32)>,
     fingerprint: u64,
     rejoin: Rejoin,
@@ -47,7 +49,7 @@ impl RoundRobin {
 
     /// A rotation named `key` over the given reps and weights (weight 0 leaves a rep out;
     /// a repeated id keeps its last weight).
-    pub fn over(key: impl Into<String>, members: impl IntoIterator<Item = (RepId, u32)>) -> Self {
+    pub fn over(key: impl Into<Label>, members: impl IntoIterator<Item = (RepId, u32)>) -> Self {
         let mut members: Vec<(RepId, u32)> = members.into_iter().filter(|m| m.1 > 0).collect();
         members.sort_by_key(|m| m.0);
         members.dedup_by(|later, earlier| {
@@ -67,7 +69,7 @@ impl RoundRobin {
     }
 
     /// Renames the state key (two rotations with one key share one rotation).
-    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+    pub fn with_key(mut self, key: impl Into<Label>) -> Self {
         self.key = key.into();
         self
     }
@@ -79,7 +81,7 @@ impl RoundRobin {
     }
 
     /// The key of this rotation's state in [`AllocState`](super::AllocState).
-    pub fn key(&self) -> &str {
+    pub fn key(&self) -> &Label {
         &self.key
     }
 
@@ -95,7 +97,7 @@ impl RoundRobin {
         request: &'s Request<'_>,
         fresh: &'s mut Option<Rotation>,
     ) -> (&'s Rotation, Option<StateUpdate>) {
-        match request.state.rotations.get(&self.key) {
+        match request.state.rotation(self.key.as_str()) {
             Some(stored) if stored.fingerprint() == self.fingerprint => (stored, None),
             stored => {
                 let built = match stored {
@@ -104,7 +106,7 @@ impl RoundRobin {
                 };
                 let update = StateUpdate::Rotation {
                     key: self.key.clone(),
-                    rotation: built.clone(),
+                    rotation: Box::new(built.clone()),
                 };
                 (fresh.insert(built), Some(update))
             }
@@ -117,10 +119,10 @@ impl RoundRobin {
         &self,
         request: &Request<'_>,
         examined: &mut Examined,
-    ) -> (Option<RepId>, Vec<StateUpdate>) {
+    ) -> (Option<RepId>, Updates) {
         let mut fresh = None;
         let (rotation, install) = self.current(request, &mut fresh);
-        let mut updates: Vec<StateUpdate> = install.into_iter().collect();
+        let mut updates: Updates = install.into_iter().collect();
         for rep_id in rotation.order() {
             let Some(rep) = request.team.get(rep_id) else {
                 continue;
@@ -153,29 +155,21 @@ impl Allocator for RoundRobin {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let mut examined = Examined::default();
         let (rep, updates) = self.pick(request, &mut examined);
-        let client = request.client.id;
+        let client = request.client.id();
+        let key = self.key.clone();
         let mut decision = match rep {
             Some(rep) => {
                 let turn = request
                     .state
-                    .rotations
-                    .get(&self.key)
+                    .rotation(self.key.as_str())
                     .map_or(0, Rotation::turns);
-                let explanation = examined.explain(
-                    "round_robin",
-                    format!("{rep} is next in rotation {:?}", self.key),
-                    Some(turn as f64),
-                );
-                Decision::assigned(client, rep, explanation)
+                let step = Step::NextInRotation { key, rep, turn };
+                Decision::assigned(client, rep, examined.explain(step, Some(turn as f64)))
             }
-            None => Decision::unassigned(
-                client,
-                examined.explain(
-                    "round_robin",
-                    format!("no member of rotation {:?} is eligible", self.key),
-                    None,
-                ),
-            ),
+            None => {
+                let step = Step::RotationExhausted { key };
+                Decision::unassigned(client, examined.explain(step, None))
+            }
         };
         decision.updates = updates;
         decision

@@ -12,16 +12,20 @@ use super::eligibility::check_rep;
 use super::explain::Examined;
 use super::round_robin::rotates;
 use super::{Allocator, Decision, Request, Team};
+use crate::config::{ConfigError, ConfigRule, check_weight};
 use crate::ids::RepId;
 use crate::model::{LeadInputs, Tier};
+use crate::reason::Step;
 use crate::rng::{Rng, below};
 use serde::{Deserialize, Serialize};
 
 /// How many rejected draws before the band is walked.
 const MAX_REJECTIONS: u32 = 16;
 
-/// Weights of the lead-score factors. The score is their weighted mean, 0-100.
+/// Weights of the lead-score factors. The score is their weighted mean, 0-100. Each weight is a
+/// finite number in `0..=1e6` (checked when a policy is built).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeadFactors {
     /// Weight of the budget rating.
     pub budget: f64,
@@ -42,28 +46,37 @@ impl Default for LeadFactors {
 }
 
 impl LeadFactors {
-    /// The lead score, 0-100 (0 when every weight is 0 or invalid).
+    /// Checks every weight (see [`crate::config::MAX_WEIGHT`]).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_weight("budget", self.budget)?;
+        check_weight("urgency", self.urgency)?;
+        check_weight("product_fit", self.product_fit)
+    }
+
+    /// The lead score, 0-100 (0 when every weight is 0 or invalid). Always finite: weights
+    /// are scaled by the largest before they are summed, so even weights near `f64::MAX`
+    /// cannot overflow.
     pub fn score(&self, lead: &LeadInputs) -> f64 {
         let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
-        let parts = [
-            (clean(self.budget), lead.budget),
-            (clean(self.urgency), lead.urgency),
-            (clean(self.product_fit), lead.product_fit),
-        ];
-        let total: f64 = parts.iter().map(|p| p.0).sum();
-        if total == 0.0 {
+        let weights = [clean(self.budget), clean(self.urgency), clean(self.product_fit)];
+        let largest = weights.iter().copied().fold(0.0, f64::max);
+        if largest == 0.0 {
             return 0.0;
         }
-        parts
-            .iter()
-            .map(|(w, x)| w * f64::from((*x).min(100)))
-            .sum::<f64>()
-            / total
+        let ratings = [lead.budget, lead.urgency, lead.product_fit];
+        let (mut sum, mut total) = (0.0, 0.0);
+        for (w, x) in weights.iter().zip(ratings) {
+            let w = w / largest;
+            sum += w * f64::from(x.min(100));
+            total += w;
+        }
+        (sum / total).clamp(0.0, 100.0)
     }
 }
 
 /// One value band: leads scoring at least `min_score` go to reps of the listed tiers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoreTier {
     /// The lowest lead score in the band (0-100).
     pub min_score: u8,
@@ -86,7 +99,29 @@ pub struct ScoreWeighted {
 }
 
 impl ScoreWeighted {
-    /// Builds the bands' samplers for `team` (inactive and weight-0 reps left out).
+    /// Builds the bands' samplers for `team` (inactive and weight-0 reps left out), after
+    /// checking the factor weights and that every band starts at a score of at most 100.
+    pub fn try_new(
+        team: &Team,
+        factors: LeadFactors,
+        tiers: &[ScoreTier],
+    ) -> Result<Self, ConfigError> {
+        factors.validate().map_err(|e| e.under("factors"))?;
+        if let Some((i, tier)) = tiers.iter().enumerate().find(|(_, t)| t.min_score > 100) {
+            return Err(ConfigError::new(
+                format!("tiers[{i}].min_score"),
+                ConfigRule::OutOfRange {
+                    value: f64::from(tier.min_score),
+                    min: 0.0,
+                    max: 100.0,
+                },
+            ));
+        }
+        Ok(Self::new(team, factors, tiers))
+    }
+
+    /// Builds the bands' samplers for `team` (inactive and weight-0 reps left out). Invalid
+    /// weights read as 0 and bands above 100 as 100; [`ScoreWeighted::try_new`] refuses them.
     pub fn new(team: &Team, factors: LeadFactors, tiers: &[ScoreTier]) -> Self {
         let mut bands: Vec<Band> = tiers
             .iter()
@@ -96,7 +131,7 @@ impl ScoreWeighted {
                 let mut running = 0u64;
                 for rep in team.reps().iter().filter(|r| rotates(r)) {
                     if tier.rep_tiers.contains(&rep.tier) {
-                        running += u64::from(rep.weight);
+                        running = running.saturating_add(u64::from(rep.weight));
                         reps.push(rep.id);
                         cumulative.push(running);
                     }
@@ -150,10 +185,9 @@ impl ScoreWeighted {
                 .get(band.reps[i])
                 .is_some_and(|r| check_rep(request, r).is_none())
         };
-        let total: u64 = (0..band.reps.len())
+        let total = (0..band.reps.len())
             .filter(|&i| eligible(i))
-            .map(|i| Self::weight_of(band, i))
-            .sum();
+            .fold(0u64, |sum, i| sum.saturating_add(Self::weight_of(band, i)));
         if total == 0 {
             return None;
         }
@@ -172,32 +206,29 @@ impl ScoreWeighted {
 impl Allocator for ScoreWeighted {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let client = request.client;
-        let score = self.factors.score(&client.lead);
+        let score = self.factors.score(&client.lead());
         let mut examined = Examined::default();
         let Some(band) = self.bands.iter().find(|b| score >= f64::from(b.min_score)) else {
-            let reason = format!("lead score {score:.1} falls in no band");
-            return Decision::unassigned(client.id, examined.explain("score", reason, Some(score)));
+            let step = Step::NoBand { score };
+            return Decision::unassigned(client.id(), examined.explain(step, Some(score)));
         };
         match Self::draw(band, request, rng, &mut examined) {
             Some((rep, weight)) => {
-                let total = band.cumulative.last().copied().unwrap_or(0);
-                let reason = format!(
-                    "lead score {score:.1} maps to the band from {}; {rep} drawn with weight \
-                     {weight} of {total}",
-                    band.min_score
-                );
-                Decision::assigned(
-                    client.id,
+                let step = Step::ScoreDrawn {
+                    score,
+                    band: band.min_score,
                     rep,
-                    examined.explain("score", reason, Some(score)),
-                )
+                    weight,
+                    total: band.cumulative.last().copied().unwrap_or(0),
+                };
+                Decision::assigned(client.id(), rep, examined.explain(step, Some(score)))
             }
             None => {
-                let reason = format!(
-                    "lead score {score:.1} maps to the band from {}, which has no eligible rep",
-                    band.min_score
-                );
-                Decision::unassigned(client.id, examined.explain("score", reason, Some(score)))
+                let step = Step::BandExhausted {
+                    score,
+                    band: band.min_score,
+                };
+                Decision::unassigned(client.id(), examined.explain(step, Some(score)))
             }
         }
     }

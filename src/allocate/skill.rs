@@ -11,6 +11,8 @@ use super::explain::Examined;
 use super::round_robin::rotates;
 use super::{Allocator, Decision, Request, Team};
 use crate::ids::RepId;
+use crate::label::Label;
+use crate::reason::Step;
 use crate::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +22,7 @@ const INLINE_TAGS: usize = 16;
 /// The skill-match strategy.
 #[derive(Clone, Debug)]
 pub struct SkillMatch {
-    required: BTreeSet<String>,
+    required: BTreeSet<Label>,
     reps: Vec<RepId>,
     words: usize,
     rotating: Vec<u64>,
@@ -33,7 +35,7 @@ impl SkillMatch {
     pub fn new<I, S>(team: &Team, required: I) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
         let reps: Vec<RepId> = team.reps().iter().map(|r| r.id).collect();
         let words = reps.len().div_ceil(64);
@@ -49,7 +51,7 @@ impl SkillMatch {
             }
         }
         Self {
-            required: required.into_iter().map(Into::into).collect(),
+            required: required.into_iter().map(|t| Label::new(t.as_ref())).collect(),
             reps,
             words,
             rotating,
@@ -72,18 +74,19 @@ impl Allocator for SkillMatch {
         let (mut n_req, mut n_des) = (0, 0);
         let mut spill_req: Vec<&[u64]> = Vec::new();
         let mut spill_des: Vec<&[u64]> = Vec::new();
-        let mut missing: Option<&str> = None;
-        let desired_tags = client.tags.iter().map(String::as_str);
-        for tag in desired_tags.chain(client.industry.as_deref()) {
-            let is_required = self.required.contains(tag);
+        let mut missing: Option<&Label> = None;
+        let desired_tags = client.tags().iter().map(String::as_str);
+        for tag in desired_tags.chain(client.industry()) {
+            let required = self.required.get(tag);
             let bits = match self.bits(tag) {
                 Some(bits) => bits,
-                None if is_required => {
-                    missing = Some(tag);
+                None if required.is_some() => {
+                    missing = required;
                     break;
                 }
                 None => continue,
             };
+            let is_required = required.is_some();
             let (slots, n, spill) = if is_required {
                 (&mut inline_req[..], &mut n_req, &mut spill_req)
             } else {
@@ -97,8 +100,8 @@ impl Allocator for SkillMatch {
             }
         }
         if let Some(tag) = missing {
-            let reason = format!("no rep has the required skill {tag:?}");
-            return Decision::unassigned(client.id, examined.explain("skill", reason, None));
+            let step = Step::MissingSkill { tag: tag.clone() };
+            return Decision::unassigned(client.id(), examined.explain(step, None));
         }
         let required = || inline_req[..n_req].iter().chain(&spill_req);
         let desired = || inline_des[..n_des].iter().chain(&spill_des);
@@ -115,7 +118,7 @@ impl Allocator for SkillMatch {
                 mask &= mask - 1;
                 let index = word * 64 + bit;
                 let id = self.reps[index];
-                qualified += 1;
+                qualified = qualified.saturating_add(1);
                 let score = desired()
                     .filter(|bits| bits[word] & (1 << bit) != 0)
                     .count() as u32;
@@ -153,17 +156,19 @@ impl Allocator for SkillMatch {
         }
         match best {
             Some((rep, score, load)) => {
-                let reason = format!(
-                    "{rep} has every required skill and {score} of {} desired ({qualified} reps \
-                     qualified; open load {load})",
-                    n_des + spill_des.len()
-                );
-                let explanation = examined.explain("skill", reason, Some(f64::from(score)));
-                Decision::assigned(client.id, rep, explanation)
+                let step = Step::SkillMatched {
+                    rep,
+                    desired: score,
+                    of: u32::try_from(n_des + spill_des.len()).unwrap_or(u32::MAX),
+                    qualified,
+                    load,
+                };
+                let explanation = examined.explain(step, Some(f64::from(score)));
+                Decision::assigned(client.id(), rep, explanation)
             }
             None => {
-                let reason = format!("{qualified} reps have the required skills; none is eligible");
-                Decision::unassigned(client.id, examined.explain("skill", reason, None))
+                let step = Step::NoQualifiedRep { qualified };
+                Decision::unassigned(client.id(), examined.explain(step, None))
             }
         }
     }

@@ -3,18 +3,17 @@
 
 use super::{Decision, Rotation, Standings};
 use crate::ids::RepId;
+use crate::label::Label;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Per-call state of stateful strategies, serialisable so a restart continues where it was.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocState {
-    /// Weighted rotations (round-robin, territory inner rotations) by strategy key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rotations: BTreeMap<String, Rotation>,
-    /// Cached rankings by strategy key, each stamped with the period it ranks.
+    rotations: BTreeMap<Label, Rotation>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub standings: BTreeMap<String, Standings>,
+    standings: BTreeMap<Label, Standings>,
 }
 
 impl AllocState {
@@ -26,9 +25,19 @@ impl AllocState {
         }
     }
 
+    /// The weighted rotation (round-robin, a territory's inner rotation) under `key`.
+    pub fn rotation(&self, key: &str) -> Option<&Rotation> {
+        self.rotations.get(key)
+    }
+
+    /// The cached ranking under `key`.
+    pub fn standings(&self, key: &str) -> Option<&Standings> {
+        self.standings.get(key)
+    }
+
     /// Applies the updates a decision carries. Until this is called the decision was a dry run.
     pub fn apply(&mut self, decision: &Decision) {
-        for update in &decision.updates {
+        for update in decision.updates.iter() {
             self.apply_update(update);
         }
     }
@@ -37,7 +46,7 @@ impl AllocState {
     pub fn apply_update(&mut self, update: &StateUpdate) {
         match update {
             StateUpdate::Rotation { key, rotation } => {
-                self.rotations.insert(key.clone(), rotation.clone());
+                self.rotations.insert(key.clone(), Rotation::clone(rotation));
             }
             StateUpdate::Served { key, rep } => {
                 if let Some(rotation) = self.rotations.get_mut(key) {
@@ -50,7 +59,7 @@ impl AllocState {
                 }
             }
             StateUpdate::Standings { key, standings } => {
-                self.standings.insert(key.clone(), standings.clone());
+                self.standings.insert(key.clone(), Standings::clone(standings));
             }
         }
     }
@@ -65,18 +74,19 @@ impl AllocState {
 /// A change to [`AllocState`] that a decision asks the caller to apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "update", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum StateUpdate {
     /// Replace the rotation under `key` (first use, or a re-base after the membership changed).
     Rotation {
         /// The strategy key.
-        key: String,
+        key: Label,
         /// The new rotation.
-        rotation: Rotation,
+        rotation: Box<Rotation>,
     },
     /// The rotation under `key` served `rep` one turn (O(log n) to apply).
     Served {
         /// The strategy key.
-        key: String,
+        key: Label,
         /// The rep served.
         rep: RepId,
     },
@@ -84,15 +94,15 @@ pub enum StateUpdate {
     /// skipped while unavailable returns without a catch-up flood).
     Calibrate {
         /// The strategy key.
-        key: String,
+        key: Label,
         /// The rep.
         rep: RepId,
     },
     /// Cache the ranking under `key` for its period.
     Standings {
         /// The strategy key.
-        key: String,
+        key: Label,
         /// The ranking.
-        standings: Standings,
+        standings: Box<Standings>,
     },
 }

@@ -8,11 +8,13 @@
 //! lists, the rep already holding the most clients in that region.
 
 use super::eligibility::{check_rep, fairness_key};
-use super::explain::Examined;
+use super::explain::{Examined, Explanation};
 use super::round_robin::rotates;
-use super::{Allocator, Decision, Explanation, LeastLoaded, Request, RoundRobin, Team};
+use super::{Allocator, Decision, LeastLoaded, Request, RoundRobin, Team, Updates};
 use crate::ids::RepId;
+use crate::label::Label;
 use crate::model::Region;
+use crate::reason::{Step, TerritoryPick};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,6 +22,7 @@ use std::collections::BTreeMap;
 /// How a territory with several reps chooses among them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TerritoryInner {
     /// A weighted rotation per territory (state key `territory:<path>`).
     #[default]
@@ -33,6 +36,8 @@ pub enum TerritoryInner {
 
 struct Node {
     region: Region,
+    /// The region's path as text, shared by every explanation that names the territory.
+    label: Label,
     reps: Vec<RepId>,
     rotation: RoundRobin,
 }
@@ -80,10 +85,12 @@ impl Territory {
                 .iter()
                 .filter_map(|id| team.get(*id).map(|r| (r.id, r.weight)));
             let rotation = RoundRobin::over(format!("territory:{region}"), weights);
+            let label = Label::from(region.to_string());
             nodes.insert(
                 region.segments().to_vec(),
                 Node {
                     region,
+                    label,
                     reps,
                     rotation,
                 },
@@ -149,81 +156,74 @@ impl Territory {
     }
 }
 
+impl Territory {
+    /// The rep `node`'s inner strategy picks, with its updates and how it picked.
+    fn pick_in(
+        &self,
+        request: &Request<'_>,
+        node: &Node,
+        examined: &mut Examined,
+    ) -> Option<(RepId, Updates, TerritoryPick, Option<f64>)> {
+        match self.inner {
+            TerritoryInner::RoundRobin => {
+                let (rep, updates) = node.rotation.pick(request, examined);
+                rep.map(|r| (r, updates, TerritoryPick::Rotation, None))
+            }
+            TerritoryInner::LeastLoaded => {
+                let reps = node.reps.iter().filter_map(|id| request.team.get(*id));
+                self.load.pick(request, reps, examined).map(|(r, load, capacity)| {
+                    let ratio = f64::from(load) / f64::from(capacity.max(1));
+                    let pick = TerritoryPick::LeastLoaded { load, capacity };
+                    (r, Updates::new(), pick, Some(ratio))
+                })
+            }
+            TerritoryInner::MostHeldInRegion => {
+                self.most_held(request, node, examined).map(|(r, held)| {
+                    let pick = TerritoryPick::MostHeld { held };
+                    (r, Updates::new(), pick, Some(f64::from(held)))
+                })
+            }
+        }
+    }
+}
+
 impl Allocator for Territory {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let client = request.client;
         let mut examined = Examined::default();
         let mut tried = 0u32;
-        for path in client.region.ancestry() {
+        for path in client.region().ancestry() {
             let Some(node) = self.nodes.get(path) else {
                 continue;
             };
             tried += 1;
-            let outcome = match self.inner {
-                TerritoryInner::RoundRobin => {
-                    let (rep, updates) = node.rotation.pick(request, &mut examined);
-                    rep.map(|r| (r, updates, None, "next in the territory's rotation"))
-                }
-                TerritoryInner::LeastLoaded => {
-                    let reps = node.reps.iter().filter_map(|id| request.team.get(*id));
-                    self.load
-                        .pick(request, reps, &mut examined)
-                        .map(|(r, l, c)| {
-                            let ratio = f64::from(l) / f64::from(c.max(1));
-                            (r, Vec::new(), Some(ratio), "least loaded in the territory")
-                        })
-                }
-                TerritoryInner::MostHeldInRegion => self
-                    .most_held(request, node, &mut examined)
-                    .map(|(r, held)| {
-                        let figure = Some(f64::from(held));
-                        (
-                            r,
-                            Vec::new(),
-                            figure,
-                            "holds the most clients in the region",
-                        )
-                    }),
-            };
-            if let Some((rep, updates, figure, why)) = outcome {
-                let reason = format!(
-                    "client in \"{}\"; territory \"{}\" is the most specific with an eligible \
-                     rep; {rep} {why}",
-                    client.region, node.region,
-                );
-                let mut decision = Decision::assigned(
-                    client.id,
+            if let Some((rep, updates, pick, figure)) = self.pick_in(request, node, &mut examined) {
+                let step = Step::Territory {
+                    territory: node.label.clone(),
                     rep,
-                    examined.explain("territory", reason, figure),
-                );
+                    pick,
+                };
+                let mut decision =
+                    Decision::assigned(client.id(), rep, examined.explain(step, figure));
                 decision.updates = updates;
                 return decision;
             }
         }
-        let reason = if tried == 0 {
-            format!("no territory covers {:?}", client.region.to_string())
+        let step = if tried == 0 {
+            Step::NoTerritory
         } else {
-            format!(
-                "{tried} covering territories of {:?} have no eligible rep",
-                client.region.to_string()
-            )
+            Step::TerritoriesExhausted { tried }
         };
-        let own = examined.explain("territory", reason, None);
+        let own = examined.explain(step, None);
         match &self.default {
             Some(default) => {
                 let mut decision = default.allocate(request, rng);
-                let inner = std::mem::take(&mut decision.explanation);
-                decision.explanation = Explanation {
-                    rule: "territory:default".to_owned(),
-                    considered: own.considered + inner.considered,
-                    reason: format!("{}; the default strategy decided", own.reason),
-                    figure: inner.figure,
-                    steps: vec![own, inner],
-                    ..Explanation::default()
-                };
+                let mut explanation: Explanation = own;
+                explanation.absorb(std::mem::take(&mut decision.explanation));
+                decision.explanation = explanation;
                 decision
             }
-            None => Decision::unassigned(client.id, own),
+            None => Decision::unassigned(client.id(), own),
         }
     }
 }

@@ -86,7 +86,7 @@ pub fn concurrent_claims_with<S: ClientStore + Sync + ?Sized>(store: &S, threads
             won,
             "owned_by({rep}) against the claims that succeeded"
         );
-        let holding = ok(C, "ledger", store.ledger(rep)).value.holding;
+        let holding = ok(C, "ledger", store.ledger(rep)).value.holding();
         ensure_eq!(
             C,
             holding as usize,
@@ -102,7 +102,7 @@ pub fn concurrent_claims_with<S: ClientStore + Sync + ?Sized>(store: &S, threads
     }
     for id in 1..=u64::from(CLAIM_CLIENTS) {
         let id = ClientId(id);
-        let owner = ok(C, "get", store.get(id)).and_then(|c| c.value.owner);
+        let owner = ok(C, "get", store.get(id)).and_then(|c| c.value.owner());
         ensure_eq!(C, owner, winner.get(&id).copied(), "owner of {id}");
     }
     let unclaimed: Vec<ClientId> = (1..=u64::from(CLAIM_CLIENTS))
@@ -127,17 +127,17 @@ fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<Clien
             let Some(read) = ok(C, "get", store.get(id)) else {
                 panic!("store contract `{C}` failed: {id} vanished during the race");
             };
-            if read.value.owner.is_some() {
+            if read.value.owner().is_some() {
                 continue 'clients;
             }
             let ledger = ok(C, "ledger", store.ledger(rep));
-            if ledger.value.holding >= CLAIM_CAP {
+            if ledger.value.holding() >= CLAIM_CAP {
                 break 'clients;
             }
             let mut claimed = read.value;
-            claimed.owner = Some(rep);
+            claimed.fixture_set_owner(Some(rep));
             let mut held = ledger.value;
-            held.holding += 1;
+            held.fixture_set_holding(held.holding() + 1, 0);
             let batch = [
                 Write::Update {
                     client: claimed,

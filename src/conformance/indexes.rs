@@ -6,7 +6,8 @@ use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, DedupeKeys};
 use crate::rng::{Rng, below, seeded};
-use crate::store::{ClientStore, RepLedger, Version, Versioned, Write};
+use crate::model::RepLedger;
+use crate::store::{ClientStore, Version, Versioned, Write};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
@@ -57,8 +58,8 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
         (7, p1, None),
     ] {
         let mut c = client(id);
-        c.pool = pool;
-        c.owner = owner;
+        c.fixture_set_pool(pool);
+        c.fixture_set_owner(owner);
         ok(C, "insert", store.insert(c));
     }
     let listings = |store: &S| {
@@ -80,9 +81,9 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
         );
     };
     expect("after inserts out of id order", &[], &[9], &[3, 5], &[1, 7]);
-    modify(store, C, 5, |c| c.owner = Some(r1));
+    modify(store, C, 5, |c| c.fixture_set_owner(Some(r1)));
     expect("after rep#1 claims client#5", &[5], &[9], &[3], &[1, 7]);
-    modify(store, C, 9, |c| c.owner = Some(r1));
+    modify(store, C, 9, |c| c.fixture_set_owner(Some(r1)));
     expect(
         "after client#9 moves from rep#2 to rep#1",
         &[5, 9],
@@ -90,9 +91,9 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
         &[3],
         &[1, 7],
     );
-    modify(store, C, 5, |c| c.owner = None);
+    modify(store, C, 5, |c| c.fixture_set_owner(None));
     expect("after rep#1 releases client#5", &[9], &[], &[3, 5], &[1, 7]);
-    modify(store, C, 3, |c| c.pool = p1);
+    modify(store, C, 3, |c| c.fixture_set_pool(p1));
     expect(
         "after client#3 moves to pool#1",
         &[9],
@@ -100,7 +101,7 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
         &[5],
         &[1, 3, 7],
     );
-    modify(store, C, 9, |c| c.pool = p1);
+    modify(store, C, 9, |c| c.fixture_set_pool(p1));
     expect(
         "after owned client#9 moves to pool#1",
         &[9],
@@ -108,7 +109,7 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
         &[5],
         &[1, 3, 7],
     );
-    modify(store, C, 9, |c| c.owner = None);
+    modify(store, C, 9, |c| c.fixture_set_owner(None));
     expect(
         "after client#9 is released into pool#1",
         &[],
@@ -176,19 +177,19 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     // Order of answers: acme, globex, phone, email, phone "acme".
     expect("after inserts", [&[2, 4], &[], &[2], &[4], &[6]]);
     modify(store, C, 2, |c| {
-        c.keys.company = Some("globex".into());
-        c.keys.phone = None;
+        c.fixture_keys().company = Some("globex".into());
+        c.fixture_keys().phone = None;
     });
     expect(
         "after client#2 changes company and drops its phone",
         [&[4], &[2], &[], &[4], &[6]],
     );
-    modify(store, C, 4, |c| c.keys = DedupeKeys::default());
+    modify(store, C, 4, |c| *c.fixture_keys() = DedupeKeys::default());
     expect(
         "after client#4 loses every key",
         [&[], &[2], &[], &[], &[6]],
     );
-    modify(store, C, 6, |c| c.keys.company = Some("acme".into()));
+    modify(store, C, 6, |c| c.fixture_keys().company = Some("acme".into()));
     expect(
         "after client#6 gains company acme",
         [&[6], &[2], &[], &[], &[6]],
@@ -214,7 +215,7 @@ pub fn due_by_boundaries<S: ClientStore + ?Sized>(store: &S) {
         (1, Some(d + Duration::days(1))),
     ] {
         let mut c = client(id);
-        c.deadline = deadline;
+        c.fixture_set_deadline(deadline);
         ok(C, "insert", store.insert(c));
     }
     let expect = |at: DateTime<Utc>, step: &str, want: &[u64]| {
@@ -239,11 +240,11 @@ pub fn due_by_boundaries<S: ClientStore + ?Sized>(store: &S) {
         "ten years later",
         &[3, 2, 4, 6, 1],
     );
-    modify(store, C, 3, |c| c.deadline = Some(d + Duration::days(2)));
+    modify(store, C, 3, |c| c.fixture_set_deadline(Some(d + Duration::days(2))));
     expect(d, "after client#3's deadline moves two days later", &[2, 4]);
-    modify(store, C, 4, |c| c.deadline = None);
+    modify(store, C, 4, |c| c.fixture_set_deadline(None));
     expect(d, "after client#4's deadline is removed", &[2]);
-    modify(store, C, 8, |c| c.deadline = Some(d - Duration::days(1)));
+    modify(store, C, 8, |c| c.fixture_set_deadline(Some(d - Duration::days(1))));
     expect(d, "after client#8 gains a deadline a day earlier", &[8, 2]);
     expect(d + Duration::days(3), "three days later", &[8, 2, 6, 1, 3]);
 }
@@ -355,19 +356,19 @@ fn random_batch(
             let rep = RepId(1 + below(rng, RANDOM_REPS));
             if batch
                 .iter()
-                .any(|w| matches!(w, Write::Ledger { ledger, .. } if ledger.rep == rep))
+                .any(|w| matches!(w, Write::Ledger { ledger, .. } if ledger.rep() == rep))
             {
                 continue;
             }
             let current = ledgers.get(&rep).map_or(0, |l| l.version);
             let mut ledger = RepLedger::new(rep);
-            ledger.holding = u32::try_from(below(rng, 10)).unwrap_or(0);
+            ledger.fixture_set_holding(u32::try_from(below(rng, 10)).unwrap_or(0), 0);
             let expected = if stale { current + 1 } else { current };
             batch.push(Write::Ledger { ledger, expected });
             continue;
         }
         let id = ClientId(1 + below(rng, RANDOM_IDS));
-        let touched = |w: &Write| matches!(w, Write::Insert { client } | Write::Update { client, .. } if client.id == id);
+        let touched = |w: &Write| matches!(w, Write::Insert { client } | Write::Update { client, .. } if client.id() == id);
         if batch.iter().any(touched) {
             continue;
         }
@@ -393,15 +394,15 @@ fn random_batch(
 fn random_client(rng: &mut impl Rng, id: ClientId) -> Client {
     let mut pick = |n: usize| usize::try_from(below(rng, n as u64)).unwrap_or(0);
     let mut c = client(id.0);
-    c.name = format!("client {} rev {}", id.0, pick(1000));
-    c.pool = PoolId(pick(2) as u64);
-    c.owner = (pick(3) > 0).then(|| RepId(1 + pick(RANDOM_REPS as usize) as u64));
-    c.keys = DedupeKeys {
+    c = c.with_name(format!("client {} rev {}", id.0, pick(1000)));
+    c.fixture_set_pool(PoolId(pick(2) as u64));
+    c.fixture_set_owner((pick(3) > 0).then(|| RepId(1 + pick(RANDOM_REPS as usize) as u64)));
+    *c.fixture_keys() = DedupeKeys {
         company: (pick(4) > 0).then(|| COMPANIES[pick(COMPANIES.len())].to_owned()),
         phone: (pick(2) > 0).then(|| PHONES[pick(PHONES.len())].to_owned()),
         email: (pick(3) == 0).then(|| EMAILS[pick(EMAILS.len())].to_owned()),
     };
-    c.deadline = (pick(4) > 0).then(|| base() + ns(DEADLINES[pick(DEADLINES.len())]));
+    c.fixture_set_deadline((pick(4) > 0).then(|| base() + ns(DEADLINES[pick(DEADLINES.len())])));
     c
 }
 
@@ -411,12 +412,12 @@ fn write_is_valid(
     ledgers: &BTreeMap<RepId, Versioned<RepLedger>>,
 ) -> bool {
     match write {
-        Write::Insert { client } => !rows.contains_key(&client.id),
+        Write::Insert { client } => !rows.contains_key(&client.id()),
         Write::Update { client, expected } => {
-            rows.get(&client.id).is_some_and(|r| r.version == *expected)
+            rows.get(&client.id()).is_some_and(|r| r.version == *expected)
         }
         Write::Ledger { ledger, expected } => {
-            ledgers.get(&ledger.rep).map_or(0, |l| l.version) == *expected
+            ledgers.get(&ledger.rep()).map_or(0, |l| l.version) == *expected
         }
     }
 }
@@ -429,9 +430,9 @@ fn apply(
     for write in batch {
         match write {
             Write::Insert { client } | Write::Update { client, .. } => {
-                let version = rows.get(&client.id).map_or(0, |r| r.version) + 1;
+                let version = rows.get(&client.id()).map_or(0, |r| r.version) + 1;
                 rows.insert(
-                    client.id,
+                    client.id(),
                     Versioned {
                         version,
                         value: client.clone(),
@@ -439,9 +440,9 @@ fn apply(
                 );
             }
             Write::Ledger { ledger, .. } => {
-                let version = ledgers.get(&ledger.rep).map_or(0, |l| l.version) + 1;
+                let version = ledgers.get(&ledger.rep()).map_or(0, |l| l.version) + 1;
                 ledgers.insert(
-                    ledger.rep,
+                    ledger.rep(),
                     Versioned {
                         version,
                         value: ledger.clone(),

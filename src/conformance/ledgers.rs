@@ -1,9 +1,10 @@
 //! The ledger contract: versions from 0, checked writes.
 
-use super::{base, ensure_eq, ns, ok, rows::probe};
+use super::{ensure_eq, ok, rows::probe};
 use crate::error::StoreError;
 use crate::ids::RepId;
-use crate::store::{ClientStore, RepLedger, Versioned, Write};
+use crate::model::RepLedger;
+use crate::store::{ClientStore, Versioned, Write};
 
 /// A ledger never written reads as an empty ledger at version 0; writes are version-checked
 /// like clients, with `LedgerConflict`, and every field round-trips.
@@ -21,12 +22,7 @@ pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
         empty,
         "a ledger never written"
     );
-    let mut ledger = RepLedger::new(rep);
-    ledger.holding = 2;
-    ledger.holding_won = 1;
-    ledger.day = Some(base().date_naive());
-    ledger.claims_today = 2;
-    ledger.last_assigned_at = Some(base() + ns(1));
+    let mut ledger = super::busy_ledger(rep);
     let write = |ledger: &RepLedger, expected| {
         store.commit(&[Write::Ledger {
             ledger: ledger.clone(),
@@ -51,7 +47,7 @@ pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
     );
 
     let mut stale = ledger.clone();
-    stale.holding = 9;
+    stale.fixture_set_holding(9, 0);
     for expected in [0, 2] {
         let conflict = StoreError::LedgerConflict {
             rep,
@@ -71,7 +67,7 @@ pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
             "ledger after refusal"
         );
     }
-    ledger.holding = 3;
+    ledger.fixture_set_holding(3, 1);
     ensure_eq!(
         C,
         ok(C, "second write", write(&ledger, 1)),

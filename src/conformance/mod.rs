@@ -45,7 +45,8 @@ pub use rows::{
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, Source};
-use crate::store::{ClientStore, RepLedger, Versioned};
+use crate::model::RepLedger;
+use crate::store::{ClientStore, Versioned};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -115,6 +116,73 @@ impl fmt::Display for Report {
             self.passed.join(", ")
         )
     }
+}
+
+/// `client` as the engine stores it after a life: imported with its history and flags into a
+/// pool under a timer policy, claimed by rep 3, released by rep 3 with a reason, claimed by rep
+/// 2 and followed up; so a store that drops or mangles any custody field is caught.
+pub(crate) fn through_the_pool(client: Client) -> Client {
+    use crate::allocate::Team;
+    use crate::model::Rep;
+    use crate::pool::{Command, Config, PoolPolicy, PoolState, execute};
+    let id = client.id();
+    let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+    let policy = PoolPolicy {
+        remind_after_days: Some(20),
+        release_after_reminder_days: 10,
+        ..PoolPolicy::default()
+    };
+    let Ok(config) = Config::new(team, policy) else {
+        return client;
+    };
+    let mut state = PoolState::new(config);
+    let t = base() - Duration::days(2);
+    let steps = [
+        Command::Import {
+            client: Box::new(client.clone()),
+        },
+        Command::Claim {
+            client: id,
+            rep: RepId(3),
+        },
+        Command::Release {
+            client: id,
+            rep: RepId(3),
+            note: "not followed up for 30 days".into(),
+        },
+    ];
+    for command in steps {
+        if execute(&mut state, command, t).is_err() {
+            return client;
+        }
+    }
+    let later = [
+        Command::Claim {
+            client: id,
+            rep: RepId(2),
+        },
+        Command::FollowUp {
+            client: id,
+            rep: RepId(2),
+            level: crate::model::ContactLevel::Sample,
+            note: "sample sent".into(),
+        },
+    ];
+    for command in later {
+        if execute(&mut state, command, base() + ns(123_456_789)).is_err() {
+            return client;
+        }
+    }
+    state.client(id).cloned().unwrap_or(client)
+}
+
+/// A ledger with every field filled, as the engine keeps it after two claims on one day.
+pub(crate) fn busy_ledger(rep: RepId) -> RepLedger {
+    let mut ledger = RepLedger::new(rep);
+    let region = crate::model::Region::world();
+    ledger.take(&region, false, base(), base().date_naive(), Some(1));
+    ledger.take(&region, true, base() + ns(1), base().date_naive(), Some(2));
+    ledger
 }
 
 /// One contract, run on a fresh store.
@@ -279,14 +347,14 @@ impl Probe {
     /// What the indexes must answer for these rows, by scanning all of them.
     fn scan<'a>(&self, rows: impl Iterator<Item = &'a Client> + Clone) -> Indexes {
         let ids = |keep: &dyn Fn(&Client) -> bool| -> Vec<ClientId> {
-            let mut ids: Vec<ClientId> = rows.clone().filter(|c| keep(c)).map(|c| c.id).collect();
+            let mut ids: Vec<ClientId> = rows.clone().filter(|c| keep(c)).map(|c| c.id()).collect();
             ids.sort();
             ids
         };
         let due = |t: DateTime<Utc>| -> Vec<ClientId> {
             let mut due: Vec<(DateTime<Utc>, ClientId)> = rows
                 .clone()
-                .filter_map(|c| c.deadline.filter(|d| *d <= t).map(|d| (d, c.id)))
+                .filter_map(|c| c.deadline().filter(|d| *d <= t).map(|d| (d, c.id())))
                 .collect();
             due.sort();
             due.into_iter().map(|(_, id)| id).collect()
@@ -295,17 +363,17 @@ impl Probe {
             owned_by: self
                 .reps
                 .iter()
-                .map(|&r| (r, ids(&|c| c.owner == Some(r))))
+                .map(|&r| (r, ids(&|c| c.owner() == Some(r))))
                 .collect(),
             public_pool: self
                 .pools
                 .iter()
-                .map(|&p| (p, ids(&|c| c.owner.is_none() && c.pool == p)))
+                .map(|&p| (p, ids(&|c| c.owner().is_none() && c.pool() == p)))
                 .collect(),
             find_by_key: self
                 .keys
                 .iter()
-                .map(|k| (k.clone(), ids(&|c| c.keys.iter().any(|own| own == *k))))
+                .map(|k| (k.clone(), ids(&|c| c.keys().iter().any(|own| own == *k))))
                 .collect(),
             due_by: self.instants.iter().map(|&t| (t, due(t))).collect(),
         }

@@ -1,10 +1,11 @@
 //! Row contracts: versions, refusals and all-or-nothing batches.
 
-use super::{Probe, base, client, ensure_eq, ns, ok};
+use super::{Probe, base, client, ensure_eq, ok};
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Release};
-use crate::store::{ClientStore, RepLedger, Versioned, Write};
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region};
+use crate::model::RepLedger;
+use crate::store::{ClientStore, Versioned, Write};
 use chrono::Duration;
 
 /// Keys used by the row contracts.
@@ -38,26 +39,19 @@ pub(super) fn probe() -> Probe {
 /// A client with every kind of field filled, so a store that drops or mangles any field of
 /// the document is caught.
 fn rich_client(id: u64) -> Client {
-    let mut c = client(id)
+    let c = client(id)
         .with_region(Region::new(["CN", "Guangdong", "Shenzhen"]).unwrap_or_default())
         .with_industry("electronics")
         .with_tags(["technical", "price-driven"])
-        .with_keys(keys("acme"));
-    c.contacts.push(Contact {
-        rep: RepId(2),
-        level: ContactLevel::Visit,
-        at: base() - Duration::days(3),
-        note: "visited the 工厂".into(),
-    });
-    c.custody.last_release = Some(Release {
-        from: RepId(3),
-        at: base() - Duration::days(10),
-        reason: "not followed up for 30 days".into(),
-    });
-    c.custody.level = Some("A".into());
-    c.custody.timers.release_at = Some(base() + ns(123_456_789));
-    c.refresh_deadline();
-    c
+        .with_keys(keys("acme"))
+        .with_flags(false, true, Some("A"))
+        .with_history([Contact {
+            rep: RepId(2),
+            level: ContactLevel::Visit,
+            at: base() - Duration::days(3),
+            note: "visited the 工厂".into(),
+        }]);
+    super::through_the_pool(c)
 }
 
 /// get/insert/update round-trip every field; versions start at 1 and grow by 1; a batch
@@ -90,9 +84,9 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
         "get after insert"
     );
 
-    first.name = "ACME Shenzhen".into();
-    first.owner = Some(RepId(2));
-    first.custody.last_follow_up = Some(base() + Duration::minutes(5));
+    first = first.with_name("ACME Shenzhen");
+    first.fixture_set_owner(Some(RepId(2)));
+    first.fixture_set_deadline(Some(base() + Duration::minutes(5)));
     ensure_eq!(
         C,
         ok(C, "update", store.update(first.clone(), 1)),
@@ -117,9 +111,9 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
     );
 
     let second = client(2);
-    first.tags.push("vip".into());
+    first = first.with_tags(["vip"]);
     let mut ledger = RepLedger::new(RepId(2));
-    ledger.holding = 1;
+    ledger.fixture_set_holding(1, 0);
     let batch = [
         Write::Insert {
             client: second.clone(),
@@ -161,7 +155,7 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
 
     let third = client(3);
     let mut renamed = third.clone();
-    renamed.name = "renamed in the same batch".into();
+    renamed = renamed.with_name("renamed in the same batch");
     let batch = [
         Write::Insert { client: third },
         Write::Update {
@@ -201,14 +195,14 @@ pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
     let probe = probe();
     probe.require_empty(store, C);
     let mut original = client(1).with_keys(keys("acme"));
-    original.deadline = Some(base());
+    original.fixture_set_deadline(Some(base()));
     ok(C, "insert", store.insert(original));
     let before = probe.snapshot(store, C);
 
     let mut intruder = client(1).with_keys(keys("globex"));
-    intruder.owner = Some(RepId(1));
-    intruder.pool = PoolId(1);
-    intruder.deadline = Some(base() - Duration::hours(2));
+    intruder.fixture_set_owner(Some(RepId(1)));
+    intruder.fixture_set_pool(PoolId(1));
+    intruder.fixture_set_deadline(Some(base() - Duration::hours(2)));
     let refused = store.insert(intruder.clone());
     ensure_eq!(
         C,
@@ -250,8 +244,8 @@ pub fn update_missing_refused<S: ClientStore + ?Sized>(store: &S) {
     ok(C, "insert", store.insert(client(1)));
     let before = probe.snapshot(store, C);
     let mut ghost = client(7).with_keys(keys("globex"));
-    ghost.owner = Some(RepId(1));
-    ghost.deadline = Some(base());
+    ghost.fixture_set_owner(Some(RepId(1)));
+    ghost.fixture_set_deadline(Some(base()));
     for expected in [0, 1] {
         let refused = store.update(ghost.clone(), expected);
         ensure_eq!(
@@ -276,11 +270,11 @@ pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
     let probe = probe();
     probe.require_empty(store, C);
     let mut row = client(1).with_keys(keys("acme"));
-    row.deadline = Some(base());
+    row.fixture_set_deadline(Some(base()));
     ok(C, "insert", store.insert(row.clone()));
-    row.owner = Some(RepId(1));
-    row.keys = keys("globex");
-    row.deadline = Some(base() + Duration::hours(2));
+    row.fixture_set_owner(Some(RepId(1)));
+    *row.fixture_keys() = keys("globex");
+    row.fixture_set_deadline(Some(base() + Duration::hours(2)));
     ensure_eq!(
         C,
         ok(C, "update", store.update(row.clone(), 1)),
@@ -290,11 +284,11 @@ pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
     let before = probe.snapshot(store, C);
 
     let mut stale = row.clone();
-    stale.name = "lost update".into();
-    stale.owner = None;
-    stale.pool = PoolId(1);
-    stale.keys = keys("acme");
-    stale.deadline = Some(base() - Duration::hours(2));
+    stale = stale.with_name("lost update");
+    stale.fixture_set_owner(None);
+    stale.fixture_set_pool(PoolId(1));
+    *stale.fixture_keys() = keys("acme");
+    stale.fixture_set_deadline(Some(base() - Duration::hours(2)));
     for expected in [1, 3] {
         let refused = store.update(stale.clone(), expected);
         let conflict = StoreError::Conflict {
@@ -343,14 +337,14 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
     let before = probe.snapshot(store, C);
 
     let mut claimed = client(1).with_keys(keys("acme"));
-    claimed.owner = Some(RepId(1));
-    claimed.deadline = Some(base());
+    claimed.fixture_set_owner(Some(RepId(1)));
+    claimed.fixture_set_deadline(Some(base()));
     let claim = Write::Update {
         client: claimed.clone(),
         expected: 1,
     };
     let mut held = RepLedger::new(RepId(1));
-    held.holding = 1;
+    held.fixture_set_holding(1, 0);
     let fresh_ledger = Write::Ledger {
         ledger: held.clone(),
         expected: 1,

@@ -1,9 +1,11 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
-use super::{Contact, ContactLevel, DedupeKeys, Region, Source};
+use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
+use crate::label::Label;
 use crate::ids::{ClientId, PoolId, RepId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Lead-score inputs, each a 0–100 rating the CRM fills in (from a form, a model or a rep).
 /// Values above 100 are read as 100.
@@ -20,34 +22,20 @@ pub struct LeadInputs {
     pub product_fit: u8,
 }
 
-/// Why a client was released back to the public pool, as shown to everyone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Release {
-    /// The owner it was released from.
-    pub from: RepId,
-    /// When it was released; the reclaim cooldown counts from here.
+/// A deal in force on a client: whom it is credited to (the owner, seed 001: a deal on another
+/// rep's private client belongs to that rep) and who logged the closing contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    /// The rep credited: the client's owner when the deal was marked.
+    pub credited_to: RepId,
+    /// The rep who logged the closing contact (kept as data, credited with nothing).
+    pub closed_by: RepId,
+    /// When.
     pub at: DateTime<Utc>,
-    /// The reason, e.g. "not followed up for 30 days".
-    pub reason: String,
 }
 
-/// The pending timers of one owned client: the owner's reminder and the automatic release,
-/// computed by the pool policy (`PoolPolicy::timers`) and kept in [`Custody::timers`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timers {
-    /// When the owner's reminder falls due (if not yet sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remind_at: Option<DateTime<Utc>>,
-    /// When the client returns to the public pool unless followed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_at: Option<DateTime<Utc>>,
-    /// The reason that release will carry (e.g. "not followed up for 30 days").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub release_reason: Option<String>,
-}
-
-/// Where a client stands in the pool life cycle. The pool state machine keeps it; the store
-/// indexes `owner`, `pool` and `deadline` from the enclosing [`Client`].
+/// Where a client stands in the pool life cycle. Only the pool's `evolve` changes it: a
+/// client read from the pool or a store exposes it read-only through [`Client::custody`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Custody {
     /// When the current owner took the client (claim, assignment, transfer or handover).
@@ -62,67 +50,64 @@ pub struct Custody {
     /// The latest release, kept for the reclaim cooldown and the public reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_release: Option<Release>,
-    /// The pending reminder and release (stored flat: `remind_at`, `release_at`,
-    /// `release_reason` sit beside the other custody fields in JSON).
+    /// The pending reminder and release (stored flat: `remind_at` and `release` sit beside the
+    /// other custody fields in JSON).
     #[serde(flatten)]
     pub timers: Timers,
     /// Locked by a manager: exempt from automatic release.
     #[serde(default)]
     pub locked: bool,
-    /// When a deal was marked, and whom it was credited to.
+    /// The deal in force, if one was marked since the current owner took the client (a
+    /// release ends it: the client no longer cooperates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal: Option<(RepId, DateTime<Utc>)>,
+    pub deal: Option<Deal>,
     /// Whether the client has an open opportunity (a recycle rule may require one).
     #[serde(default)]
     pub open_opportunity: bool,
     /// The client's level name (e.g. "A", "B"), for per-level recycle days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<Label>,
+}
+
+/// What a client is and where it came from: fixed when it is imported, shared by every copy
+/// of the client (an import event, the pool state, a store row) without being copied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Card {
+    name: String,
+    source: Source,
+    #[serde(default)]
+    region: Region,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    industry: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(default)]
+    lead: LeadInputs,
+    #[serde(default)]
+    keys: DedupeKeys,
+    created_at: DateTime<Utc>,
 }
 
 /// A client (客户) or lead (线索).
+///
+/// What the client is (name, source, region, industry, tags, lead inputs, dedupe keys) is the
+/// CRM's to fill in, with the builder methods, before the import. Where the client stands (its
+/// pool, owner, custody, timers and contact log) is the pool's alone: read it through the
+/// accessors; only the pool's events change it, so no caller can hand a client to a rep past
+/// the rules. Cloning a client copies its custody and contact log, never its description.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
-    /// Its id.
-    pub id: ClientId,
-    /// Display name (the company or person).
-    pub name: String,
-    /// The channel it came through.
-    pub source: Source,
-    /// Where it is; the world when unknown.
+    id: ClientId,
+    #[serde(flatten)]
+    card: Arc<Card>,
     #[serde(default)]
-    pub region: Region,
-    /// Its industry, if known.
+    pool: PoolId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry: Option<String>,
-    /// Need and skill tags ("technical", "price-driven", a product line…).
+    owner: Option<RepId>,
+    #[serde(default)]
+    custody: Custody,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    /// Lead-score inputs.
-    #[serde(default)]
-    pub lead: LeadInputs,
-    /// Normalised keys that identify the company.
-    #[serde(default)]
-    pub keys: DedupeKeys,
-    /// The pool it belongs to.
-    #[serde(default)]
-    pub pool: PoolId,
-    /// Its owner, when it is in a private pool; `None` means it is in the public pool.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<RepId>,
-    /// The earliest pending timer (reminder or release), indexed by stores so a sweep reads
-    /// only what is due. Kept equal to the earlier of `custody.timers.remind_at` and
-    /// `custody.timers.release_at` by the pool state machine.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<DateTime<Utc>>,
-    /// Pool life-cycle facts.
-    #[serde(default)]
-    pub custody: Custody,
-    /// Every contact logged, oldest first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contacts: Vec<Contact>,
-    /// When the client was first recorded.
-    pub created_at: DateTime<Utc>,
+    contacts: Vec<Contact>,
 }
 
 impl Client {
@@ -130,31 +115,42 @@ impl Client {
     pub fn new(id: ClientId, name: impl Into<String>, source: Source, at: DateTime<Utc>) -> Self {
         Self {
             id,
-            name: name.into(),
-            source,
-            region: Region::world(),
-            industry: None,
-            tags: Vec::new(),
-            lead: LeadInputs::default(),
-            keys: DedupeKeys::default(),
+            card: Arc::new(Card {
+                name: name.into(),
+                source,
+                region: Region::world(),
+                industry: None,
+                tags: Vec::new(),
+                lead: LeadInputs::default(),
+                keys: DedupeKeys::default(),
+                created_at: at,
+            }),
             pool: PoolId::DEFAULT,
             owner: None,
-            deadline: None,
             custody: Custody::default(),
             contacts: Vec::new(),
-            created_at: at,
         }
+    }
+
+    fn card_mut(&mut self) -> &mut Card {
+        Arc::make_mut(&mut self.card)
+    }
+
+    /// Sets the display name (builder style).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.card_mut().name = name.into();
+        self
     }
 
     /// Sets the region (builder style).
     pub fn with_region(mut self, region: Region) -> Self {
-        self.region = region;
+        self.card_mut().region = region;
         self
     }
 
     /// Sets the industry (builder style).
     pub fn with_industry(mut self, industry: impl Into<String>) -> Self {
-        self.industry = Some(industry.into());
+        self.card_mut().industry = Some(industry.into());
         self
     }
 
@@ -164,20 +160,113 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.tags.extend(tags.into_iter().map(Into::into));
+        self.card_mut().tags.extend(tags.into_iter().map(Into::into));
         self
     }
 
     /// Sets the lead-score inputs (builder style).
     pub fn with_lead(mut self, lead: LeadInputs) -> Self {
-        self.lead = lead;
+        self.card_mut().lead = lead;
         self
     }
 
     /// Sets the dedupe keys (builder style).
     pub fn with_keys(mut self, keys: DedupeKeys) -> Self {
-        self.keys = keys;
+        self.card_mut().keys = keys;
         self
+    }
+
+    /// Sets the public pool an import puts the client in (builder style).
+    pub fn with_pool(mut self, pool: PoolId) -> Self {
+        self.pool = pool;
+        self
+    }
+
+    /// Contact history to import with the client, e.g. from a migration (builder style). The
+    /// import checks it: nothing may be dated after the import, and the protection it gives
+    /// expires like any other (see [`crate::pool::admission`]).
+    pub fn with_history(mut self, contacts: impl IntoIterator<Item = Contact>) -> Self {
+        self.contacts.extend(contacts);
+        self
+    }
+
+    /// Flags a manager set before the import: locked, open opportunity, level (builder style).
+    pub fn with_flags(mut self, locked: bool, open_opportunity: bool, level: Option<&str>) -> Self {
+        self.custody.locked = locked;
+        self.custody.open_opportunity = open_opportunity;
+        self.custody.level = level.map(Label::new);
+        self
+    }
+
+    /// Its id.
+    pub fn id(&self) -> ClientId {
+        self.id
+    }
+
+    /// Display name (the company or person).
+    pub fn name(&self) -> &str {
+        &self.card.name
+    }
+
+    /// The channel it came through.
+    pub fn source(&self) -> &Source {
+        &self.card.source
+    }
+
+    /// Where it is; the world when unknown.
+    pub fn region(&self) -> &Region {
+        &self.card.region
+    }
+
+    /// Its industry, if known.
+    pub fn industry(&self) -> Option<&str> {
+        self.card.industry.as_deref()
+    }
+
+    /// Need and skill tags ("technical", "price-driven", a product line…).
+    pub fn tags(&self) -> &[String] {
+        &self.card.tags
+    }
+
+    /// Lead-score inputs.
+    pub fn lead(&self) -> LeadInputs {
+        self.card.lead
+    }
+
+    /// Normalised keys that identify the company.
+    pub fn keys(&self) -> &DedupeKeys {
+        &self.card.keys
+    }
+
+    /// When the client was first recorded.
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.card.created_at
+    }
+
+    /// The pool it belongs to.
+    pub fn pool(&self) -> PoolId {
+        self.pool
+    }
+
+    /// Its owner, when it is in a private pool; `None` means it is in the public pool.
+    pub fn owner(&self) -> Option<RepId> {
+        self.owner
+    }
+
+    /// Pool life-cycle facts: owner since, timers, release, deal, flags.
+    pub fn custody(&self) -> &Custody {
+        &self.custody
+    }
+
+    /// Every contact logged, oldest first.
+    pub fn contacts(&self) -> &[Contact] {
+        &self.contacts
+    }
+
+    /// The earliest pending timer (reminder or release): stores index it so a sweep reads
+    /// only what is due.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.custody.timers.deadline()
     }
 
     /// True when nobody owns the client.
@@ -200,19 +289,74 @@ impl Client {
             .max_by_key(|c| c.at)
     }
 
-    /// The rep a deal on this client is credited to, if one was marked.
+    /// The rep the deal in force is credited to, if one was marked.
     pub fn deal_owner(&self) -> Option<RepId> {
-        self.custody.deal.as_ref().map(|(rep, _)| *rep)
+        self.custody.deal.map(|d| d.credited_to)
     }
 
-    /// Recomputes [`Client::deadline`] from the custody timers.
-    pub fn refresh_deadline(&mut self) {
-        self.deadline = match (
-            self.custody.timers.remind_at,
-            self.custody.timers.release_at,
-        ) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+    /// Mutable access to the pool-owned parts, for the pool's `evolve` only.
+    pub(crate) fn custody_mut(&mut self) -> CustodyMut<'_> {
+        CustodyMut {
+            pool: &mut self.pool,
+            owner: &mut self.owner,
+            custody: &mut self.custody,
+            contacts: &mut self.contacts,
+        }
+    }
+
+    /// Sets the owner, for the store conformance suite's fixtures only.
+    #[cfg(any(test, feature = "conformance"))]
+    pub(crate) fn fixture_set_owner(&mut self, owner: Option<RepId>) {
+        self.owner = owner;
+    }
+
+    /// Sets the pool, for the store conformance suite's fixtures only.
+    #[cfg(any(test, feature = "conformance"))]
+    pub(crate) fn fixture_set_pool(&mut self, pool: PoolId) {
+        self.pool = pool;
+    }
+
+    /// Sets the deadline (as a release due then), for the conformance suite's fixtures only.
+    #[cfg(any(test, feature = "conformance"))]
+    pub(crate) fn fixture_set_deadline(&mut self, at: Option<DateTime<Utc>>) {
+        self.custody.timers = Timers {
+            remind_at: None,
+            release: at.map(|at| super::ScheduledRelease {
+                at,
+                cause: super::RecycleCause {
+                    rule: super::RecycleKind::NoFollowUp,
+                    days: 0,
+                },
+            }),
         };
     }
+
+    /// The dedupe keys, mutable, for the conformance suite's fixtures only.
+    #[cfg(any(test, feature = "conformance"))]
+    pub(crate) fn fixture_keys(&mut self) -> &mut DedupeKeys {
+        &mut self.card_mut().keys
+    }
+
+    /// The client as an import admits it: public, in its pool, keeping only the flags a CRM
+    /// sets on entry and its history.
+    pub(crate) fn admitted(mut self, at: DateTime<Utc>) -> Self {
+        let incoming = std::mem::take(&mut self.custody);
+        self.owner = None;
+        self.custody = Custody {
+            pooled_at: Some(at),
+            locked: incoming.locked,
+            open_opportunity: incoming.open_opportunity,
+            level: incoming.level,
+            ..Custody::default()
+        };
+        self
+    }
+}
+
+/// The pool-owned parts of a client, borrowed for change by the pool's `evolve`.
+pub(crate) struct CustodyMut<'a> {
+    pub pool: &'a mut PoolId,
+    pub owner: &'a mut Option<RepId>,
+    pub custody: &'a mut Custody,
+    pub contacts: &'a mut Vec<Contact>,
 }

@@ -5,15 +5,20 @@
 mod client;
 mod contact;
 mod dedupe;
+mod ledger;
 mod metrics;
 mod region;
+mod release;
 mod rep;
 mod source;
 
-pub use client::{Client, Custody, LeadInputs, Release, Timers};
+pub(crate) use client::CustodyMut;
+pub use client::{Client, Custody, Deal, LeadInputs};
 pub use contact::{Contact, ContactLevel};
 pub use dedupe::{DedupeKey, DedupeKeys, normalize_company, normalize_email, normalize_phone};
-pub use metrics::Metrics;
+pub use ledger::RepLedger;
+pub use metrics::{CustomMetric, Metric, Metrics};
 pub use region::Region;
+pub use release::{RecycleCause, RecycleKind, Release, ReleaseReason, ScheduledRelease, Timers};
 pub use rep::{Availability, Rep, Tier};
 pub use source::{Source, SourceKind};

@@ -1,7 +1,7 @@
 //! Commands: what a rep, a manager, an allocator or the scheduler asks the pool to do.
 
 use super::policy::PoolPolicy;
-use crate::allocate::Explanation;
+use crate::allocate::{Explanation, Team};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, ContactLevel};
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,7 @@ pub enum TransferScope {
 /// Who assigned a client, as the audit record shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Assigner {
     /// A manager, by name.
     Manager {
@@ -28,13 +29,14 @@ pub enum Assigner {
     /// An allocation rule, with its published explanation.
     Rule {
         /// Why the rule chose the rep.
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
 }
 
 /// A custody flag a manager or the CRM sets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "flag", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Flag {
     /// Locked clients are exempt from automatic release.
     Locked(bool),
@@ -47,11 +49,13 @@ pub enum Flag {
 /// A request to the pool. [`super::decide`] accepts it (events) or refuses it (a typed error).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Command {
-    /// Put a new client into a public pool (its `pool` field), unless its dedupe keys match a
-    /// known client, which is reported instead.
+    /// Put a new client into a public pool (its pool), unless its dedupe keys match a known
+    /// client, which is reported instead. Its history is checked; its owner and timers, if a
+    /// store copy had any, are ignored.
     Import {
-        /// The client; owner and timers are ignored.
+        /// The client.
         client: Box<Client>,
     },
     /// A rep takes a public client.
@@ -91,18 +95,26 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
-    /// The owner gives the client back to the public pool.
+    /// The owner gives the client back to the public pool, saying why.
     Release {
         /// The client.
         client: ClientId,
         /// The owner.
         rep: RepId,
-        /// Why, shown to everyone.
-        reason: String,
+        /// Why, in the owner's words, shown to everyone (must not be blank).
+        note: String,
     },
     /// Send the reminders due and release what expired, at the decision instant.
     Sweep,
-    /// A deal: credited to the owner, even when `closed_by` is someone else.
+    /// Send the reminder or make the release due on one client, if one is due (what a store
+    /// backed sweep commits client by client).
+    SweepClient {
+        /// The client.
+        client: ClientId,
+    },
+    /// A deal. On an owned client it is credited to the owner, even when `closed_by` is
+    /// someone else (seed 001); on a public client it is a claim by `closed_by` and a deal in
+    /// one, and passes every claim rule.
     MarkDeal {
         /// The client.
         client: ClientId,
@@ -130,9 +142,16 @@ pub enum Command {
         /// The destination pool.
         to: PoolId,
     },
-    /// Replace the policy; every owned client's timers are recomputed under the new one.
+    /// Replace the policy (checked against the team); every owned client's timers are
+    /// recomputed under the new one.
     ChangePolicy {
         /// The new policy.
         policy: Box<PoolPolicy>,
+    },
+    /// Replace the team (checked against the policy). A rep may leave the team only when it
+    /// holds no client.
+    ChangeTeam {
+        /// The new team.
+        team: Box<Team>,
     },
 }

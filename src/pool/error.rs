@@ -1,13 +1,16 @@
 //! Why the pool refused a command. A refused command changes nothing.
 
+use crate::allocate::Explanation;
+use crate::config::ConfigError;
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::ContactLevel;
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::reason::Refusal;
+use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-/// A command the pool refused, saying what and which id.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+/// A command the pool refused, saying what and which id. The `Display` text is English; render
+/// it in another language with [`crate::i18n`].
+#[derive(Clone, Debug, PartialEq, Error)]
 #[non_exhaustive]
 pub enum PoolError {
     /// No client has this id.
@@ -16,73 +19,33 @@ pub enum PoolError {
     /// The rep is not on the team.
     #[error("unknown rep {0}")]
     UnknownRep(RepId),
-    /// The rep cannot receive clients now: inactive, or on leave (until the given instant).
-    #[error("{rep} cannot receive clients now: {}", match until {
-        Some(until) => format!("on leave until {until}"),
-        None => "inactive".to_owned(),
-    })]
-    RepUnavailable {
-        /// The rep.
-        rep: RepId,
-        /// When the rep is back, if on leave.
-        until: Option<DateTime<Utc>>,
-    },
     /// The pool is not defined by the policy.
     #[error("unknown pool {0}")]
     UnknownPool(PoolId),
     /// A client with this id already exists.
     #[error("{0} already exists")]
     DuplicateId(ClientId),
-    /// The rep holds as many clients as the cap allows.
-    #[error("{rep} is at the private-pool cap: holds {holding} of {cap}")]
-    CapReached {
-        /// The rep.
-        rep: RepId,
-        /// Clients counted against the cap now.
-        holding: u32,
-        /// The cap.
-        cap: u32,
-    },
-    /// The client was released recently; the rep may not claim it back yet.
-    #[error("{client} is in the reclaim cooldown for {rep} until {until}")]
-    Cooldown {
+    /// The admission rules do not let the rep take the client now (see
+    /// [`crate::pool::admission`]).
+    #[error("{client} may not go to {rep}: {reason}")]
+    Refused {
         /// The client.
         client: ClientId,
         /// The rep.
         rep: RepId,
-        /// Claimable from.
-        until: DateTime<Utc>,
+        /// The rule that refused.
+        reason: Refusal,
     },
-    /// The rep made as many claims today as the policy allows.
-    #[error("{rep} reached the daily claim limit: {claims} of {limit} on {day}")]
-    DailyLimit {
-        /// The rep.
-        rep: RepId,
-        /// Claims made on `day`.
-        claims: u32,
-        /// The limit.
-        limit: u32,
-        /// The team day.
-        day: NaiveDate,
-    },
-    /// The client entered the public pool recently; nobody may claim it yet.
-    #[error("{client} is embargoed until {until}")]
-    Embargoed {
-        /// The client.
-        client: ClientId,
-        /// Claimable from.
-        until: DateTime<Utc>,
-    },
-    /// Someone owns the client already.
-    #[error("{client} is already owned by {owner}")]
+    /// The client already belongs to a rep.
+    #[error("{client} already belongs to {owner}")]
     AlreadyOwned {
         /// The client.
         client: ClientId,
         /// Its owner.
         owner: RepId,
     },
-    /// The rep does not own the client.
-    #[error("{rep} does not own {client} (owner: {owner:?})")]
+    /// Only the owner may do this.
+    #[error("{rep} does not own {client}")]
     NotOwner {
         /// The client.
         client: ClientId,
@@ -91,30 +54,10 @@ pub enum PoolError {
         /// The actual owner, if any.
         owner: Option<RepId>,
     },
-    /// The rep is not a member of the client's pool.
-    #[error("{rep} is not a member of {pool}")]
-    NotMember {
-        /// The rep.
-        rep: RepId,
-        /// The pool.
-        pool: PoolId,
-    },
-    /// Another rep protects the client (撞单): a visit, a sample, cooperation or ownership.
-    #[error("{client} is protected by {by} ({level:?}) since {since}")]
-    Protected {
-        /// The client.
-        client: ClientId,
-        /// The protecting rep.
-        by: RepId,
-        /// Their contact level (`None` when they own it without a logged contact).
-        level: Option<ContactLevel>,
-        /// Since when.
-        since: DateTime<Utc>,
-    },
-    /// A voluntary release needs a reason.
-    #[error("release of {0} needs a reason")]
+    /// A release needs a reason everyone can read.
+    #[error("releasing {0} needs a reason")]
     MissingReason(ClientId),
-    /// A handover before the owner has held the client long enough.
+    /// The handover wait has not passed.
     #[error("{client} may be handed over from {eligible_at}, not before")]
     HandoverTooEarly {
         /// The client.
@@ -130,7 +73,7 @@ pub enum PoolError {
         /// The rep.
         rep: RepId,
     },
-    /// A deal was already marked on the client.
+    /// A deal is already in force on the client.
     #[error("{client} already has a deal credited to {credited_to}")]
     AlreadyWon {
         /// The client.
@@ -138,13 +81,36 @@ pub enum PoolError {
         /// Whom the deal is credited to.
         credited_to: RepId,
     },
+    /// An imported client's history has a contact dated after the import.
+    #[error("{client}: imported contact #{position} is dated {at}, after the import at {now}")]
+    FutureHistory {
+        /// The client.
+        client: ClientId,
+        /// The contact's position in the history (0-based).
+        position: usize,
+        /// Its date.
+        at: DateTime<Utc>,
+        /// The import's instant.
+        now: DateTime<Utc>,
+    },
+    /// A rep cannot leave the team while holding clients.
+    #[error("{rep} still holds {holding} clients; transfer them before removing the rep")]
+    StillHolds {
+        /// The rep.
+        rep: RepId,
+        /// Clients held.
+        holding: u32,
+    },
+    /// A new policy or team was refused.
+    #[error("invalid configuration: {0}")]
+    Config(#[from] ConfigError),
     /// An allocator chose nobody for the client.
-    #[error("nobody was chosen for {client}: {reason}")]
+    #[error("nobody was chosen for {client}")]
     NobodyChosen {
         /// The client.
         client: ClientId,
-        /// The allocator's reason.
-        reason: String,
+        /// Why, as the allocator explained it.
+        explanation: Box<Explanation>,
     },
     /// The allocator's decision is about another client.
     #[error("decision for {decided} used to assign {client}")]

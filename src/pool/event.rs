@@ -1,16 +1,17 @@
-//! Events: the facts an accepted command produced. Folding them rebuilds the state exactly,
-//! so the event log is the audit trail of who got which client and why.
+//! Events: the facts an accepted command produced. Each carries everything needed to apply it,
+//! so folding the log rebuilds the state exactly: the log is the audit trail of who got which
+//! client and why.
 
 use super::command::{Assigner, Flag};
 use super::policy::PoolPolicy;
+use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::Timers;
-use crate::model::{Client, Contact, DedupeKey};
+use crate::model::{Client, Contact, DedupeKey, RecycleCause, ReleaseReason, Timers};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// New timers for one client, after a policy change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Retimed {
     /// The client.
     pub client: ClientId,
@@ -20,12 +21,13 @@ pub struct Retimed {
 
 /// How a client changed hands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "route", rename_all = "snake_case")]
-pub enum Route {
-    /// Claimed from the public pool on a team day (counted against the daily limit).
+#[serde(tag = "via", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Via {
+    /// Claimed from the public pool.
     Claim {
-        /// The team day of the claim.
-        day: NaiveDate,
+        /// The rep's claims on the team day, this one included.
+        claims: u32,
     },
     /// Assigned by a manager or a rule.
     Assign {
@@ -44,13 +46,17 @@ pub enum Route {
         /// Visits, samples and deals logged so far.
         history: Vec<Contact>,
     },
-    /// A deal closed on a public client by the rep who closed it.
-    Deal,
+    /// A deal closed on a public client: claimed by the rep who closed it.
+    Deal {
+        /// The rep's claims on the team day, this one included.
+        claims: u32,
+    },
 }
 
 /// A fact the pool recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A client entered a public pool.
     Imported {
@@ -77,9 +83,11 @@ pub enum Event {
         /// The new owner.
         to: RepId,
         /// How.
-        route: Route,
+        via: Via,
         /// When.
         at: DateTime<Utc>,
+        /// The team day of `at` (receipts and claims count per team day).
+        day: NaiveDate,
         /// Its timers from now.
         timers: Timers,
     },
@@ -103,10 +111,10 @@ pub enum Event {
         at: DateTime<Utc>,
         /// When it will be released unless followed up.
         release_at: DateTime<Utc>,
-        /// The reason it will carry.
-        reason: String,
+        /// The rule it will be released under.
+        cause: RecycleCause,
     },
-    /// A client returned to a public pool.
+    /// A client returned to a public pool; a deal in force on it ends.
     Released {
         /// The client.
         client: ClientId,
@@ -115,23 +123,19 @@ pub enum Event {
         /// When; the cooldown counts from here.
         at: DateTime<Utc>,
         /// Why, shown to everyone.
-        reason: String,
-        /// Released by a sweep rather than by the owner.
-        automatic: bool,
+        reason: ReleaseReason,
         /// The pool it returns to.
         to_pool: PoolId,
     },
-    /// A deal was marked.
+    /// A deal was marked, credited to the owner.
     DealMarked {
         /// The client.
         client: ClientId,
         /// Whom it is credited to: the owner.
         credited_to: RepId,
-        /// Who logged the closing contact.
-        closed_by: RepId,
-        /// When.
-        at: DateTime<Utc>,
-        /// The owner's timers with the deal in place.
+        /// The closing contact, by the rep who logged it.
+        contact: Contact,
+        /// The owner's timers with the deal in force.
         timers: Timers,
     },
     /// A custody flag changed.
@@ -163,13 +167,20 @@ pub enum Event {
         /// The clients whose timers changed, ascending.
         retimed: Vec<Retimed>,
     },
+    /// The team changed.
+    TeamChanged {
+        /// The new team.
+        team: Box<Team>,
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 impl Event {
     /// The client the event is about, if it is about one.
     pub fn client(&self) -> Option<ClientId> {
         match self {
-            Event::Imported { client } => Some(client.id),
+            Event::Imported { client } => Some(client.id()),
             Event::DuplicateReported { existing, .. } => Some(*existing),
             Event::OwnerChanged { client, .. }
             | Event::ContactLogged { client, .. }
@@ -178,7 +189,7 @@ impl Event {
             | Event::DealMarked { client, .. }
             | Event::FlagSet { client, .. }
             | Event::PoolChanged { client, .. } => Some(*client),
-            Event::PolicyChanged { .. } => None,
+            Event::PolicyChanged { .. } | Event::TeamChanged { .. } => None,
         }
     }
 }

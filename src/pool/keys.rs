@@ -19,7 +19,7 @@ type KeyMap = BTreeMap<String, BTreeSet<ClientId>>;
 
 impl KeyIndex {
     /// The client's keys with the map each belongs in, in [`DedupeKeys::iter`] order.
-    pub(super) fn slots<'a>(
+    fn slots<'a>(
         &'a self,
         keys: &'a DedupeKeys,
     ) -> [(Option<&'a String>, &'a KeyMap); 3] {
@@ -28,6 +28,21 @@ impl KeyIndex {
             (keys.phone.as_ref(), &self.phone),
             (keys.email.as_ref(), &self.email),
         ]
+    }
+
+    /// The first of `keys` (company, phone, e-mail) a known client carries, with the lowest
+    /// such client.
+    pub(super) fn first_known(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
+        let kinds: [fn(String) -> DedupeKey; 3] =
+            [DedupeKey::Company, DedupeKey::Phone, DedupeKey::Email];
+        self.slots(keys)
+            .into_iter()
+            .zip(kinds)
+            .find_map(|((text, map), kind)| {
+                let text = text?;
+                let first = map.get(text)?.first()?;
+                Some((kind(text.clone()), *first))
+            })
     }
 
     pub(super) fn get(&self, key: &DedupeKey) -> Option<&BTreeSet<ClientId>> {

@@ -1,11 +1,14 @@
 //! The pool life cycle (seed 001): clients move between the public pool (公海) and reps'
 //! private pools (私海) by commands, decided by one pure function and recorded as events.
 //!
-//! - [`decide`] holds every rule: `(state, command, now, policy) -> events | PoolError`.
-//! - [`evolve`] applies an event; folding the log with [`PoolState::replay`] rebuilds the
-//!   state exactly, so the log is the audit trail.
-//! - Timers are data: each owned client carries its reminder and release instants in its
-//!   custody and [`crate::model::Client::deadline`], so a sweep reads only what is due.
+//! - [`decide`] holds every rule: `(state, command, now) -> events | PoolError`, under the team
+//!   and policy the state holds ([`Config`]). Which rules apply to which route is
+//!   [`admission`]'s one table.
+//! - [`evolve`] only applies an event: every instant, day, count and timer is in it, so
+//!   folding the log with [`PoolState::replay`] rebuilds the state exactly, policy and team
+//!   changes included. The log is the audit trail.
+//! - Timers are data: each owned client carries its reminder and release in its custody, so a
+//!   sweep reads only what is due.
 //! - [`Pool`] runs the same decide/evolve over any [`crate::store::ClientStore`], with
 //!   optimistic versions and bounded retries.
 //!
@@ -13,28 +16,27 @@
 //! use chrono::{Duration, TimeZone, Utc};
 //! use leadpool::allocate::Team;
 //! use leadpool::ids::{ClientId, RepId};
-//! use leadpool::model::{Client, Rep, Source};
-//! use leadpool::pool::{Command, PoolPolicy, PoolState, decide, evolve};
+//! use leadpool::model::{Client, RecycleKind, ReleaseReason, Rep, Source};
+//! use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
 //!
 //! let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
 //! let policy = PoolPolicy { remind_after_days: Some(7), release_after_reminder_days: 3, ..PoolPolicy::default() };
-//! let mut state = PoolState::new(Team::new([Rep::new(RepId(1), "Li")]));
+//! let config = Config::new(Team::new([Rep::new(RepId(1), "Li")]), policy)?;
+//! let mut state = PoolState::new(config);
 //! let client = Client::new(ClientId(1), "ACME", Source::Website, t0);
-//! for (command, at) in [
-//!     (Command::Import { client: Box::new(client) }, t0),
-//!     (Command::Claim { client: ClientId(1), rep: RepId(1) }, t0),
-//!     (Command::Sweep, t0 + Duration::days(10)),
-//! ] {
-//!     for event in decide(&state, &command, at, &policy).unwrap() {
-//!         evolve(&mut state, &event);
-//!     }
-//! }
+//! execute(&mut state, Command::Import { client: Box::new(client) }, t0)?;
+//! execute(&mut state, Command::Claim { client: ClientId(1), rep: RepId(1) }, t0)?;
+//! execute(&mut state, Command::Sweep, t0 + Duration::days(10))?;
 //! let released = state.client(ClientId(1)).unwrap();
 //! assert!(released.is_public());
-//! assert_eq!(released.custody.last_release.as_ref().unwrap().reason, "not followed up for 10 days");
+//! let reason = &released.custody().last_release.as_ref().unwrap().reason;
+//! assert!(matches!(reason, ReleaseReason::Policy { cause } if cause.rule == RecycleKind::NoFollowUp && cause.days == 10));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod admission;
 mod command;
+mod config;
 mod decide;
 mod error;
 mod event;
@@ -44,28 +46,29 @@ mod policy;
 pub mod report;
 mod rule;
 mod state;
+mod timers;
 mod view;
 
-pub use crate::model::Timers;
+pub use admission::Route;
 pub use command::{Assigner, Command, Flag, TransferScope};
-pub use decide::{decide, decide_owned};
+pub use config::Config;
+pub use decide::decide;
 pub use error::PoolError;
-pub use event::{Event, Retimed, Route};
+pub use event::{Event, Retimed, Via};
 pub use facade::Pool;
-pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleKind, RecycleRule, TimerBasis};
+pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleRule};
 pub use rule::assign_by_rule;
-pub use state::{PoolState, evolve, evolve_owned};
+pub use state::{PoolState, evolve};
 pub use view::PoolView;
 
 /// Decides `command` and, if accepted, applies its events to `state`; returns the events.
 /// On refusal `state` is untouched.
 pub fn execute(
     state: &mut PoolState,
-    command: &Command,
+    command: Command,
     now: chrono::DateTime<chrono::Utc>,
-    policy: &PoolPolicy,
 ) -> Result<Vec<Event>, PoolError> {
-    let events = decide(state, command, now, policy)?;
+    let events = decide(state, command, now)?;
     for event in &events {
         evolve(state, event);
     }

@@ -3,13 +3,15 @@
 
 use crate::calendar::TeamZone;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel, Metrics};
+use crate::model::{Client, ContactLevel, Metric, Metrics};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-/// One rep's month: clients in progress (visited, sampled) and cooperating.
+/// One rep's month: clients in progress (visited, sampled) and cooperating. Each deal is
+/// credited once, to the rep it is credited to (the owner, seed 001), never to a colleague who
+/// logged its closing contact.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepMonth {
     /// The rep.
@@ -18,7 +20,8 @@ pub struct RepMonth {
     pub visited: BTreeSet<ClientId>,
     /// In progress: clients the rep sent a sample to in the month (and not won).
     pub sampled: BTreeSet<ClientId>,
-    /// Cooperating: clients with a deal credited to the rep, or a cooperating contact in the month.
+    /// Cooperating: clients whose deal in force was credited to the rep in the month, or with the
+    /// rep's own cooperating follow-up in the month.
     pub cooperating: BTreeSet<ClientId>,
 }
 
@@ -31,16 +34,20 @@ pub fn monthly<'a>(
 ) -> Vec<RepMonth> {
     let mut reps: BTreeMap<RepId, RepMonth> = BTreeMap::new();
     for client in clients {
+        let deal = client.custody().deal;
         let mut highest: BTreeMap<RepId, ContactLevel> = BTreeMap::new();
-        for contact in &client.contacts {
-            if month.contains(&zone.day_of(contact.at)) {
-                let level = highest.entry(contact.rep).or_insert(contact.level);
-                *level = (*level).max(contact.level);
+        for contact in client.contacts() {
+            // The deal's own closing contact is credited through the deal, to its owner.
+            let closing = deal.is_some_and(|d| d.closed_by == contact.rep && d.at == contact.at);
+            if closing || !month.contains(&zone.day_of(contact.at)) {
+                continue;
             }
+            let level = highest.entry(contact.rep).or_insert(contact.level);
+            *level = (*level).max(contact.level);
         }
-        if let Some((rep, at)) = &client.custody.deal {
-            if month.contains(&zone.day_of(*at)) {
-                highest.insert(*rep, ContactLevel::Cooperating);
+        if let Some(deal) = deal {
+            if month.contains(&zone.day_of(deal.at)) {
+                highest.insert(deal.credited_to, ContactLevel::Cooperating);
             }
         }
         for (rep, level) in highest {
@@ -50,9 +57,9 @@ pub fn monthly<'a>(
             });
             match level {
                 ContactLevel::Phone => continue,
-                ContactLevel::Visit => row.visited.insert(client.id),
-                ContactLevel::Sample => row.sampled.insert(client.id),
-                ContactLevel::Cooperating => row.cooperating.insert(client.id),
+                ContactLevel::Visit => row.visited.insert(client.id()),
+                ContactLevel::Sample => row.sampled.insert(client.id()),
+                ContactLevel::Cooperating => row.cooperating.insert(client.id()),
             };
         }
     }
@@ -76,7 +83,7 @@ pub struct Standing {
 /// in rep id order.
 pub fn leaderboard(
     metrics: &Metrics,
-    metric: &str,
+    metric: &Metric,
     days: Range<NaiveDate>,
     reps: impl IntoIterator<Item = RepId>,
 ) -> Vec<Standing> {

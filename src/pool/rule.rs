@@ -1,27 +1,27 @@
-//! Assignment by an allocation rule over an in-memory [`PoolState`], for simulations.
+//! Assignment by an allocation rule over an in-memory [`PoolState`].
 
 use super::command::{Assigner, Command};
 use super::error::PoolError;
 use super::event::Event;
 use super::execute;
-use super::policy::PoolPolicy;
 use super::state::PoolState;
 use super::view::PoolView;
 use crate::allocate::{AllocState, Allocator, Decision, Request};
 use crate::ids::ClientId;
+use crate::model::Metrics;
 use crate::rng::Rng;
 use chrono::{DateTime, Utc};
 
-/// Runs `allocator` for `client` over a [`PoolView`] of `state`, then assigns the client to
-/// the chosen rep with the decision's explanation as the audit record, and applies the
-/// decision's updates to `alloc_state`. On any refusal neither `state` nor `alloc_state`
-/// changes.
+/// Runs `allocator` for `client` over a [`PoolView`] of `state` (the admission rules of a rule
+/// assignment), then assigns the client to the chosen rep with the decision's explanation as
+/// the audit record, and applies the decision's updates to `alloc_state`. On any refusal
+/// neither `state` nor `alloc_state` changes.
 pub fn assign_by_rule(
     state: &mut PoolState,
-    policy: &PoolPolicy,
     client: ClientId,
     allocator: &dyn Allocator,
     alloc_state: &mut AllocState,
+    metrics: Option<&Metrics>,
     rng: &mut dyn Rng,
     now: DateTime<Utc>,
 ) -> Result<(Decision, Vec<Event>), PoolError> {
@@ -29,15 +29,18 @@ pub fn assign_by_rule(
         let target = state
             .client(client)
             .ok_or(PoolError::UnknownClient(client))?;
-        let view = PoolView::new(state, policy, now);
-        let request = Request::new(target, state.team(), now)
+        let view = PoolView::new(state, now);
+        let mut request = Request::new(target, state.team(), now)
             .with_view(&view)
             .with_state(alloc_state)
-            .with_zone(policy.zone);
+            .with_zone(state.policy().zone);
+        if let Some(metrics) = metrics {
+            request = request.with_metrics(metrics);
+        }
         allocator.allocate(&request, rng)
     };
     let command = assign_command(client, &decision)?;
-    let events = execute(state, &command, now, policy)?;
+    let events = execute(state, command, now)?;
     alloc_state.apply(&decision);
     Ok((decision, events))
 }
@@ -54,11 +57,11 @@ pub(crate) fn assign_command(client: ClientId, decision: &Decision) -> Result<Co
     let Some(rep) = decision.rep else {
         return Err(PoolError::NobodyChosen {
             client,
-            reason: decision.explanation.reason.clone(),
+            explanation: Box::new(decision.explanation.clone()),
         });
     };
     let by = Assigner::Rule {
-        explanation: decision.explanation.clone(),
+        explanation: Box::new(decision.explanation.clone()),
     };
     Ok(Command::Assign { client, rep, by })
 }

@@ -1,24 +1,26 @@
-//! The pool state and `evolve`, which applies an event and never checks or reads a clock.
+//! The pool state and `evolve`, which applies an event and never checks a rule or reads a
+//! clock.
 
-use super::event::{Event, Route};
+use super::config::Config;
+use super::event::{Event, Via};
 use super::keys::KeyIndex;
+use super::policy::PoolPolicy;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::Timers;
-use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region, Rep};
-use crate::store::RepLedger;
+use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, RepLedger, Rep, Timers};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// Every client and rep ledger of a team, indexed so each command costs in proportion to the
-/// clients it touches: by owner, by public pool, by deadline, by dedupe key.
+/// Every client and rep ledger of a team, with the team and policy in force, indexed so each
+/// command costs in proportion to the clients it touches: by owner, by public pool, by
+/// deadline, by dedupe key.
 ///
-/// Used whole in memory (a simulation), or partially by the [`super::Pool`] facade, which
-/// loads only the clients and ledgers a command involves.
+/// Used whole in memory (a simulation, an embedded CRM), or partially by the
+/// [`super::Pool`] facade, which loads only the clients and ledgers a command involves.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PoolState {
-    team: Arc<Team>,
+    config: Arc<Config>,
     clients: BTreeMap<ClientId, Client>,
     ledgers: BTreeMap<RepId, RepLedger>,
     owned: BTreeMap<RepId, BTreeSet<ClientId>>,
@@ -28,39 +30,41 @@ pub struct PoolState {
 }
 
 impl PoolState {
-    /// An empty pool for `team`.
-    pub fn new(team: impl Into<Arc<Team>>) -> Self {
+    /// An empty pool under `config`.
+    pub fn new(config: Config) -> Self {
         Self {
-            team: team.into(),
+            config: Arc::new(config),
             ..Self::default()
         }
     }
 
-    /// Rebuilds a state by folding `events` into an empty pool for `team`.
-    pub fn replay<'e>(
-        team: impl Into<Arc<Team>>,
-        events: impl IntoIterator<Item = &'e Event>,
-    ) -> Self {
-        let mut state = Self::new(team);
+    /// Rebuilds a state by folding `events` into an empty pool that started under `config`.
+    pub fn replay<'e>(config: Config, events: impl IntoIterator<Item = &'e Event>) -> Self {
+        let mut state = Self::new(config);
         for event in events {
             evolve(&mut state, event);
         }
         state
     }
 
-    /// The team.
-    pub fn team(&self) -> &Team {
-        &self.team
+    /// The team and policy in force.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// The team as shared.
-    pub fn team_arc(&self) -> &Arc<Team> {
-        &self.team
+    /// The team.
+    pub fn team(&self) -> &Team {
+        self.config.team()
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &PoolPolicy {
+        self.config.policy()
     }
 
     /// The rep, if on the team.
     pub fn rep(&self, id: RepId) -> Option<&Rep> {
-        self.team.get(id)
+        self.config.team().get(id)
     }
 
     /// The client with this id.
@@ -118,7 +122,7 @@ impl PoolState {
             .map(|(_, id)| *id)
     }
 
-    /// The next deadline after none is due, if any: when the next sweep has work.
+    /// The earliest pending deadline, if any: when the next sweep has work.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
         self.due.first().map(|(at, _)| *at)
     }
@@ -132,56 +136,23 @@ impl PoolState {
     /// the lowest such client: what an import reports as a duplicate. Copies no key text
     /// unless one matches.
     pub fn first_known_key(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
-        let kinds: [fn(String) -> DedupeKey; 3] =
-            [DedupeKey::Company, DedupeKey::Phone, DedupeKey::Email];
-        self.keys
-            .slots(keys)
-            .into_iter()
-            .zip(kinds)
-            .find_map(|((text, map), kind)| {
-                let text = text?;
-                let first = map.get(text)?.first()?;
-                Some((kind(text.clone()), *first))
-            })
-    }
-
-    /// Clients the rep received (by any route) at or after `since` (see
-    /// [`RepLedger::received_since`]).
-    pub fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        self.ledgers
-            .get(&rep)
-            .map_or(0, |l| l.received_since(since))
-    }
-
-    /// Clients the rep holds inside `region`.
-    pub fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
-        self.ledgers
-            .get(&rep)
-            .map_or(0, |l| l.held_in_region(region))
+        self.keys.first_known(keys)
     }
 
     /// Adds a client read from a store, with every index (for partial states).
-    pub fn load_client(&mut self, client: Client) {
-        if let Some(old) = self.clients.remove(&client.id) {
-            self.unindex(&old);
-            self.unindex_keys(&old);
+    pub(crate) fn load_client(&mut self, client: Client) {
+        if let Some(old) = self.clients.remove(&client.id()) {
+            self.unindex_slot(&Slot::of(&old));
+            self.keys.remove(old.keys(), old.id());
         }
-        self.index(&client);
-        self.index_keys(&client);
-        self.clients.insert(client.id, client);
+        self.index_slot(&Slot::of(&client));
+        self.keys.insert(client.keys(), client.id());
+        self.clients.insert(client.id(), client);
     }
 
     /// Adds a ledger read from a store (for partial states).
-    pub fn load_ledger(&mut self, ledger: RepLedger) {
-        self.ledgers.insert(ledger.rep, ledger);
-    }
-
-    fn index(&mut self, client: &Client) {
-        self.index_slot(&Slot::of(client));
-    }
-
-    fn unindex(&mut self, client: &Client) {
-        self.unindex_slot(&Slot::of(client));
+    pub(crate) fn load_ledger(&mut self, ledger: RepLedger) {
+        self.ledgers.insert(ledger.rep(), ledger);
     }
 
     fn index_slot(&mut self, slot: &Slot) {
@@ -208,26 +179,14 @@ impl PoolState {
         }
     }
 
-    fn index_keys(&mut self, client: &Client) {
-        self.keys.insert(&client.keys, client.id);
-    }
-
-    fn unindex_keys(&mut self, client: &Client) {
-        self.keys.remove(&client.keys, client.id);
-    }
-
-    /// Applies `change` to a client and moves it in the indexes; unknown ids are ignored
-    /// (a partial state holds only what a command involves).
-    ///
-    /// Changes the client in place: taking it out of the map and putting it back would copy
-    /// the whole record and rebalance the tree on every event.
-    fn modify(&mut self, id: ClientId, change: impl FnOnce(&mut Client)) {
+    /// Applies `change` to a client's custody and moves it in the indexes; unknown ids are
+    /// ignored (a partial state holds only what a command involves).
+    fn modify(&mut self, id: ClientId, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
         let before = Slot::of(client);
-        change(client);
-        client.refresh_deadline();
+        change(client.custody_mut());
         let after = Slot::of(client);
         if before != after {
             self.unindex_slot(&before);
@@ -235,9 +194,10 @@ impl PoolState {
         }
     }
 
-    fn ledger_mut(&mut self, rep: RepId) -> &mut RepLedger {
-        ledger_entry(&mut self.ledgers, rep)
-    }
+}
+
+fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut RepLedger {
+    ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
 /// Where a client sits in the indexes that custody changes move it between.
@@ -252,10 +212,10 @@ struct Slot {
 impl Slot {
     fn of(client: &Client) -> Self {
         Self {
-            id: client.id,
-            owner: client.owner,
-            pool: client.pool,
-            deadline: client.deadline,
+            id: client.id(),
+            owner: client.owner(),
+            pool: client.pool(),
+            deadline: client.deadline(),
         }
     }
 }
@@ -273,41 +233,14 @@ pub(super) fn remove_from<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
     }
 }
 
-fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut RepLedger {
-    ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
-}
-
-/// Applies one event the caller no longer needs, exactly as [`evolve`] does, but moves an
-/// imported client into the pool instead of copying it (for callers that keep no event log).
-pub fn evolve_owned(state: &mut PoolState, event: Event) {
-    match event {
-        Event::Imported { client } => {
-            if !state.clients.contains_key(&client.id) {
-                state.load_client(*client);
-            }
-        }
-        Event::OwnerChanged {
-            client,
-            to,
-            route,
-            at,
-            timers,
-        } => owner_changed(state, client, to, &route, at, timers),
-        Event::ContactLogged {
-            client,
-            contact,
-            follow_up,
-        } => contact_logged(state, client, contact, follow_up),
-        other => evolve(state, &other),
-    }
-}
-
 /// Applies one event to the state. Never checks a rule and never reads a clock: every
-/// instant and timer is in the event, so folding the log rebuilds the state exactly.
+/// instant, day, count and timer is in the event, so folding the log rebuilds the state
+/// exactly. Events about clients the state does not hold (a partial state) change only the
+/// ledgers they name.
 pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
         Event::Imported { client } => {
-            if !state.clients.contains_key(&client.id) {
+            if !state.clients.contains_key(&client.id()) {
                 state.load_client(Client::clone(client));
             }
         }
@@ -315,15 +248,43 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
         Event::OwnerChanged {
             client,
             to,
-            route,
+            via,
             at,
+            day,
             timers,
-        } => owner_changed(state, *client, *to, route, *at, timers.clone()),
+        } => {
+            let claims = match via {
+                Via::Claim { claims } | Via::Deal { claims } => Some(*claims),
+                _ => None,
+            };
+            let PoolState {
+                clients, ledgers, ..
+            } = &mut *state;
+            if let Some(c) = clients.get(client) {
+                let won = c.custody().deal.is_some();
+                if let Some(from) = c.owner() {
+                    ledger_entry(ledgers, from).leave(c.region(), won);
+                }
+                ledger_entry(ledgers, *to).take(c.region(), won, *at, *day, claims);
+            }
+            state.modify(*client, |c| {
+                *c.owner = Some(*to);
+                c.custody.owned_since = Some(*at);
+                c.custody.pooled_at = None;
+                c.custody.timers = *timers;
+            });
+        }
         Event::ContactLogged {
             client,
             contact,
             follow_up,
-        } => contact_logged(state, *client, contact.clone(), follow_up.clone()),
+        } => state.modify(*client, |c| {
+            if let Some(timers) = follow_up {
+                c.custody.last_follow_up = Some(contact.at);
+                c.custody.timers = *timers;
+            }
+            c.contacts.push(contact.clone());
+        }),
         Event::Reminded { client, .. } => {
             state.modify(*client, |c| c.custody.timers.remind_at = None)
         }
@@ -333,27 +294,44 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             at,
             reason,
             to_pool,
-            ..
-        } => released(state, *client, *from, *at, reason, *to_pool),
+        } => {
+            let PoolState {
+                clients, ledgers, ..
+            } = &mut *state;
+            if let Some(c) = clients.get(client) {
+                ledger_entry(ledgers, *from).leave(c.region(), c.custody().deal.is_some());
+            }
+            state.modify(*client, |c| {
+                *c.owner = None;
+                *c.pool = *to_pool;
+                c.custody.owned_since = None;
+                c.custody.pooled_at = Some(*at);
+                c.custody.deal = None;
+                c.custody.last_release = Some(Release {
+                    from: *from,
+                    at: *at,
+                    reason: reason.clone(),
+                });
+                c.custody.timers = Timers::default();
+            });
+        }
         Event::DealMarked {
             client,
             credited_to,
-            closed_by,
-            at,
+            contact,
             timers,
         } => {
             if state.clients.contains_key(client) {
-                state.ledger_mut(*credited_to).holding_won += 1;
+                ledger_entry(&mut state.ledgers, *credited_to).won();
             }
             state.modify(*client, |c| {
-                c.custody.deal = Some((*credited_to, *at));
-                c.contacts.push(Contact {
-                    rep: *closed_by,
-                    level: ContactLevel::Cooperating,
-                    at: *at,
-                    note: String::from("deal"),
+                c.custody.deal = Some(Deal {
+                    credited_to: *credited_to,
+                    closed_by: contact.rep,
+                    at: contact.at,
                 });
-                c.custody.timers = timers.clone();
+                c.contacts.push(contact.clone());
+                c.custody.timers = *timers;
             });
         }
         Event::FlagSet {
@@ -364,112 +342,25 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             match flag {
                 super::Flag::Locked(on) => c.custody.locked = *on,
                 super::Flag::OpenOpportunity(on) => c.custody.open_opportunity = *on,
-                super::Flag::Level(level) => c.custody.level = level.clone(),
+                super::Flag::Level(level) => {
+                    c.custody.level = level.as_deref().map(crate::label::Label::new)
+                }
             }
-            c.custody.timers = timers.clone();
+            c.custody.timers = *timers;
         }),
-        Event::PoolChanged { client, to, .. } => state.modify(*client, |c| c.pool = *to),
-        Event::PolicyChanged { retimed, .. } => {
+        Event::PoolChanged { client, to, .. } => state.modify(*client, |c| *c.pool = *to),
+        Event::PolicyChanged {
+            policy, retimed, ..
+        } => {
+            let team = state.config.team().clone();
+            state.config = Arc::new(Config::unchecked(team, PoolPolicy::clone(policy)));
             for r in retimed {
-                state.modify(r.client, |c| c.custody.timers = r.timers.clone());
+                state.modify(r.client, |c| c.custody.timers = r.timers);
             }
         }
-    }
-}
-
-fn contact_logged(
-    state: &mut PoolState,
-    id: ClientId,
-    contact: Contact,
-    follow_up: Option<Timers>,
-) {
-    state.modify(id, |c| {
-        if let Some(timers) = follow_up {
-            c.custody.last_follow_up = Some(contact.at);
-            c.custody.timers = timers;
-        }
-        c.contacts.push(contact);
-    });
-}
-
-fn owner_changed(
-    state: &mut PoolState,
-    id: ClientId,
-    to: RepId,
-    route: &Route,
-    at: DateTime<Utc>,
-    timers: Timers,
-) {
-    // Field borrows: the client is read while the ledgers change.
-    let PoolState {
-        clients, ledgers, ..
-    } = &mut *state;
-    let Some(client) = clients.get(&id) else {
-        return;
-    };
-    let won = client.custody.deal.is_some();
-    if let Some(from) = client.owner {
-        leave(ledger_entry(ledgers, from), client);
-    }
-    let ledger = ledger_entry(ledgers, to);
-    ledger.holding += 1;
-    ledger.adjust_region(&client.region, true);
-    ledger.record_receipt(at);
-    if won {
-        ledger.holding_won += 1;
-    }
-    ledger.last_assigned_at = Some(at);
-    if let Route::Claim { day } = route {
-        if ledger.day == Some(*day) {
-            ledger.claims_today += 1;
-        } else {
-            ledger.day = Some(*day);
-            ledger.claims_today = 1;
+        Event::TeamChanged { team, .. } => {
+            let policy = state.config.policy().clone();
+            state.config = Arc::new(Config::unchecked(Team::clone(team), policy));
         }
     }
-    state.modify(id, |c| {
-        c.owner = Some(to);
-        c.custody.owned_since = Some(at);
-        c.custody.pooled_at = None;
-        c.custody.timers = timers;
-    });
-}
-
-/// `client` leaves the private pool whose ledger this is: one fewer held (and won, if won),
-/// one fewer in its region.
-fn leave(ledger: &mut RepLedger, client: &Client) {
-    ledger.holding = ledger.holding.saturating_sub(1);
-    if client.custody.deal.is_some() {
-        ledger.holding_won = ledger.holding_won.saturating_sub(1);
-    }
-    ledger.adjust_region(&client.region, false);
-}
-
-fn released(
-    state: &mut PoolState,
-    id: ClientId,
-    from: RepId,
-    at: DateTime<Utc>,
-    reason: &str,
-    to_pool: PoolId,
-) {
-    let PoolState {
-        clients, ledgers, ..
-    } = &mut *state;
-    let Some(client) = clients.get(&id) else {
-        return;
-    };
-    leave(ledger_entry(ledgers, from), client);
-    state.modify(id, |c| {
-        c.owner = None;
-        c.pool = to_pool;
-        c.custody.owned_since = None;
-        c.custody.pooled_at = Some(at);
-        c.custody.last_release = Some(crate::model::Release {
-            from,
-            at,
-            reason: reason.to_owned(),
-        });
-        c.custody.timers = Timers::default();
-    });
 }

@@ -1,72 +1,45 @@
-//! A [`TeamView`] over the pool state, so allocators see what the pool would refuse.
+//! A [`TeamView`] over the pool state, so allocators see exactly what the pool would refuse.
 
-use super::decide::{cap_count, claims_today};
-use super::policy::PoolPolicy;
+use super::admission::{Route, admit};
 use super::state::PoolState;
-use crate::allocate::{Exclusion, ExclusionReason, PriorContact, TeamView};
+use crate::allocate::{PriorContact, TeamView};
 use crate::ids::RepId;
 use crate::model::{Client, DedupeKeys, Region};
-use chrono::{DateTime, Utc};
+use crate::reason::Refusal;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::ops::Range;
 
 /// The team's live state as the pool knows it at one instant.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolView<'a> {
     state: &'a PoolState,
-    policy: &'a PoolPolicy,
     now: DateTime<Utc>,
 }
 
 impl<'a> PoolView<'a> {
-    /// A view of `state` under `policy` at `now`.
-    pub fn new(state: &'a PoolState, policy: &'a PoolPolicy, now: DateTime<Utc>) -> Self {
-        Self { state, policy, now }
+    /// A view of `state` at `now`.
+    pub fn new(state: &'a PoolState, now: DateTime<Utc>) -> Self {
+        Self { state, now }
     }
 }
 
 impl TeamView for PoolView<'_> {
     fn open_load(&self, rep: RepId) -> u32 {
-        self.state
-            .ledger_ref(rep)
-            .map_or(0, |l| l.holding.saturating_sub(l.holding_won))
+        self.state.ledger_ref(rep).map_or(0, |l| l.open())
     }
 
     fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
-        self.state.ledger_ref(rep).and_then(|l| l.last_assigned_at)
+        self.state.ledger_ref(rep).and_then(|l| l.last_assigned_at())
     }
 
-    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        self.state.received_since(rep, since)
+    fn received_in(&self, rep: RepId, days: Range<NaiveDate>) -> u32 {
+        self.state.ledger_ref(rep).map_or(0, |l| l.received_in(days))
     }
 
-    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Exclusion> {
-        let refuse = |reason| Some(Exclusion { rep, reason });
-        if !self.policy.is_member(rep, client.pool) {
-            return refuse(ExclusionReason::Other {
-                detail: format!("not a member of {}", client.pool),
-            });
-        }
-        if let Some(cap) = self.policy.cap_for(rep, self.state.rep(rep)) {
-            let won = u32::from(client.custody.deal.is_some());
-            let (holding, adding) = cap_count(self.state, self.policy, rep, 1, won);
-            if holding.saturating_add(adding) > cap {
-                return refuse(ExclusionReason::AtCap { holding, cap });
-            }
-        }
-        if let Some(until) = self.policy.cooldown_until(client, rep, self.now) {
-            return refuse(ExclusionReason::Cooldown { until });
-        }
-        if let Some(limit) = self.policy.daily_claim_limit {
-            let claims = claims_today(self.state, self.policy, rep, self.now);
-            if claims >= limit {
-                return refuse(ExclusionReason::DailyLimit { claims, limit });
-            }
-        }
-        if let Some(until) = self.policy.embargo_until(client, self.now) {
-            return refuse(ExclusionReason::Other {
-                detail: format!("embargoed until {until}"),
-            });
-        }
-        None
+    /// The admission rules of a rule assignment: the answer `decide` gives an `Assign` by a
+    /// rule, for the same state, client, rep and instant.
+    fn pool_refusal(&self, rep: RepId, client: &Client) -> Option<Refusal> {
+        admit(self.state, Route::RuleAssignment, rep, &[client], self.now).err()
     }
 
     fn prior_contact(&self, keys: &DedupeKeys) -> Option<PriorContact> {
@@ -84,23 +57,23 @@ impl TeamView for PoolView<'_> {
                 let Some(known) = self.state.client(id) else {
                     continue;
                 };
-                if let Some(owner) = known.owner {
-                    let first = known.contacts.iter().filter(|c| c.rep == owner);
+                let contacts = known.contacts();
+                if let Some(owner) = known.owner() {
+                    let first = contacts.iter().filter(|c| c.rep == owner);
                     let since = first
                         .clone()
                         .map(|c| c.at)
-                        .chain(known.custody.owned_since)
+                        .chain(known.custody().owned_since)
                         .min()
-                        .unwrap_or(known.created_at);
+                        .unwrap_or(known.created_at());
                     consider(PriorContact {
                         rep: owner,
                         client: id,
                         level: first.map(|c| c.level).max(),
                         since,
                     });
-                } else if let Some(first) = known.contacts.iter().min_by_key(|c| c.at) {
-                    let level = known
-                        .contacts
+                } else if let Some(first) = contacts.iter().min_by_key(|c| c.at) {
+                    let level = contacts
                         .iter()
                         .filter(|c| c.rep == first.rep)
                         .max_by_key(|c| c.at)
@@ -118,6 +91,8 @@ impl TeamView for PoolView<'_> {
     }
 
     fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
-        self.state.held_in_region(rep, region)
+        self.state
+            .ledger_ref(rep)
+            .map_or(0, |l| l.held_in_region(region))
     }
 }

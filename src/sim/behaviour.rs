@@ -4,7 +4,7 @@
 
 use crate::allocate::Team;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel, Rep};
+use crate::model::{Client, ContactLevel, Metric, Rep};
 use crate::rng::{Rng, below};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -78,7 +78,7 @@ pub trait RepBehaviour {
         today: &Today<'_>,
         rep: &Rep,
         rng: &mut dyn Rng,
-        record: &mut dyn FnMut(&str, f64),
+        record: &mut dyn FnMut(Metric, f64),
     ) {
         let _ = (today, rep, rng, record);
     }
@@ -117,7 +117,7 @@ macro_rules! forward_behaviour {
                 t: &Today<'_>,
                 r: &Rep,
                 g: &mut dyn Rng,
-                f: &mut dyn FnMut(&str, f64),
+                f: &mut dyn FnMut(Metric, f64),
             ) {
                 (**self).daily_metrics(t, r, g, f)
             }
@@ -256,7 +256,7 @@ impl RepBehaviour for SeededBehaviour {
         client: &Client,
         rng: &mut dyn Rng,
     ) -> Option<ContactLevel> {
-        if !self.works(rep.id, client.id) {
+        if !self.works(rep.id, client.id()) {
             return None;
         }
         let cadence = u64::from(self.profile(rep.id).cadence_days.max(1));
@@ -280,7 +280,7 @@ impl RepBehaviour for SeededBehaviour {
     ) -> Option<Close> {
         let profile = self.profile(rep.id);
         // Better leads close more often: scale by the mean of the score inputs over 50.
-        let lead = client.lead;
+        let lead = client.lead();
         let score = (u32::from(lead.budget.min(100))
             + u32::from(lead.urgency.min(100))
             + u32::from(lead.product_fit.min(100))) as f64
@@ -304,19 +304,19 @@ impl RepBehaviour for SeededBehaviour {
         _today: &Today<'_>,
         rep: &Rep,
         rng: &mut dyn Rng,
-        record: &mut dyn FnMut(&str, f64),
+        record: &mut dyn FnMut(Metric, f64),
     ) {
         let profile = self.profile(rep.id);
         if profile.inquiries_per_day > 0.0 {
             // Uniform on 0..=2·mean keeps the mean.
             let top = (2.0 * profile.inquiries_per_day).round() as u64;
             record(
-                "inquiries_handled",
+                Metric::InquiriesHandled,
                 below(rng, top.saturating_add(1)) as f64,
             );
-            record("sample_orders", below(rng, 2) as f64);
+            record(Metric::SampleOrders, below(rng, 2) as f64);
             record(
-                "meetings_hosted",
+                Metric::MeetingsHosted,
                 if below(rng, 5) == 0 { 1.0 } else { 0.0 },
             );
         }

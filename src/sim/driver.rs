@@ -7,12 +7,13 @@ use super::stream::LeadStream;
 use super::tally::{Context, Header, LeadBook, Tally};
 use crate::allocate::{AllocState, Allocator, Request, Team};
 use crate::clock::{Clock, ManualClock};
-use crate::conflict::may_contact;
 use crate::ids::ClientId;
-use crate::model::{Client, Metrics, Source};
+use crate::model::{Client, Metric, Metrics, Source};
+use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Assigner, Command, Event, PoolPolicy, PoolState, PoolView, decide_owned, evolve, evolve_owned,
+    Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decide, evolve,
 };
+use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::sync::Arc;
@@ -41,25 +42,26 @@ pub const LOST_REASON: &str = "lost: the client declined";
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// use leadpool::allocate::RoundRobin;
-/// use leadpool::pool::PoolPolicy;
+/// use leadpool::pool::{Config, PoolPolicy};
 /// use leadpool::sim::{LeadStream, Simulation, StreamConfig, SyntheticTeam, TeamConfig};
 ///
 /// let team = SyntheticTeam::generate(&TeamConfig { reps: 5, ..TeamConfig::default() }, 1);
 /// let start = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
 /// let stream = LeadStream::synthetic(&StreamConfig::default(), &team.team, start, 7, 1);
 /// let round_robin = RoundRobin::new(&team.team);
-/// let outcome = Simulation::new(team.team.clone(), &round_robin, PoolPolicy::default(), &stream, start, 7)
+/// let config = Config::new(team.team.clone(), PoolPolicy::default())?;
+/// let outcome = Simulation::new(config, &round_robin, &stream, start, 7)
 ///     .with_seed(1)
 ///     .run();
 /// let pool = &outcome.report.pool;
 /// assert_eq!(pool.arrivals, stream.len() as u64);
 /// // Round-robin places every lead; repeat trade-show cards are reported, not imported.
 /// assert_eq!(pool.assigned + pool.duplicates, pool.arrivals);
+/// # Ok::<(), leadpool::config::ConfigError>(())
 /// ```
 pub struct Simulation<'a> {
-    team: Arc<Team>,
+    config: Config,
     allocator: &'a dyn Allocator,
-    policy: PoolPolicy,
     stream: &'a LeadStream,
     start: DateTime<Utc>,
     days: u32,
@@ -84,20 +86,19 @@ pub struct SimOutcome {
 }
 
 impl<'a> Simulation<'a> {
-    /// A simulation of `days` team days (in `policy.zone`) from `start`, allocating with
-    /// `allocator`, reps played by the default [`SeededBehaviour`] with no profiles, seed 0.
+    /// A simulation of `days` team days (in the policy's zone) from `start`, of the team and
+    /// pool policy of `config`, allocating with `allocator`, reps played by the default
+    /// [`SeededBehaviour`] with no profiles, seed 0.
     pub fn new(
-        team: impl Into<Arc<Team>>,
+        config: Config,
         allocator: &'a dyn Allocator,
-        policy: PoolPolicy,
         stream: &'a LeadStream,
         start: DateTime<Utc>,
         days: u32,
     ) -> Self {
         Self {
-            team: team.into(),
+            config,
             allocator,
-            policy,
             stream,
             start,
             days,
@@ -148,15 +149,16 @@ impl<'a> Simulation<'a> {
     pub fn run_with_progress(self, mut progress: impl FnMut(u32, u32)) -> SimOutcome {
         let default_behaviour = SeededBehaviour::new(self.seed, Default::default());
         let behaviour: &dyn RepBehaviour = self.behaviour.unwrap_or(&default_behaviour);
-        let team = Arc::clone(&self.team);
+        let team = Arc::new(self.config.team().clone());
+        let policy = self.config.policy().clone();
         let mut run = Run {
             team: &team,
             allocator: self.allocator,
-            policy: &self.policy,
+            policy: &policy,
             behaviour,
             clock: ManualClock::new(self.start),
             rng: seeded(self.seed),
-            state: PoolState::new(Arc::clone(&team)),
+            state: PoolState::new(self.config),
             alloc: AllocState::new(),
             metrics: self.metrics,
             book: LeadBook::default(),
@@ -166,7 +168,7 @@ impl<'a> Simulation<'a> {
             scratch: Vec::new(),
             open: OpenClients::default(),
         };
-        let zone = self.policy.zone;
+        let zone = policy.zone;
         let first = zone.day_of(self.start);
         for offset in 0..self.days {
             // Past chrono's last date there is no day to simulate.
@@ -242,9 +244,9 @@ impl Run<'_> {
 
     /// Runs one command now; on acceptance applies and counts its events. Refusals change
     /// nothing and are returned for the caller to count.
-    fn execute(&mut self, command: Command) -> Result<(), crate::pool::PoolError> {
+    fn execute(&mut self, command: Command) -> Result<(), PoolError> {
         let now = self.clock.now();
-        let events = decide_owned(&self.state, command, now, self.policy)?;
+        let events = decide(&self.state, command, now)?;
         for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
             // (most events) cost no extra lookup.
@@ -253,7 +255,7 @@ impl Run<'_> {
                     let before = self.state.client(*client);
                     (
                         self.context(*client, before, now),
-                        before.and_then(|c| c.owner),
+                        before.and_then(Client::owner),
                     )
                 }
                 _ => (Context::none(), None),
@@ -261,12 +263,9 @@ impl Run<'_> {
             // The tally reads only the event, so it may count before the pool changes.
             self.tally.observe(&event, &ctx);
             let moved = OpenMove::of(&event, owner_before);
+            evolve(&mut self.state, &event);
             if self.keep_events {
-                evolve(&mut self.state, &event);
                 self.events.push(event);
-            } else {
-                // Nothing keeps the event: its client, timers and contact move into the pool.
-                evolve_owned(&mut self.state, event);
             }
             self.open.apply(moved, &self.state);
         }
@@ -279,9 +278,9 @@ impl Run<'_> {
         Context {
             value,
             source,
-            released_from: client.and_then(|c| c.custody.last_release.as_ref().map(|r| r.from)),
+            released_from: client.and_then(|c| c.custody().last_release.as_ref().map(|r| r.from)),
             held_days: client
-                .and_then(|c| c.custody.owned_since)
+                .and_then(|c| c.custody().owned_since)
                 .map_or(0.0, |since| {
                     (now - since).num_seconds().max(0) as f64 / 86_400.0
                 }),
@@ -290,12 +289,12 @@ impl Run<'_> {
 
     fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
         self.tally.arrival();
-        let id = client.id;
-        let source = client.source.clone();
+        let id = client.id();
+        let source = client.source().clone();
         // An inquiry to a rep's sub-account is that rep's platform work (seed rule 2: the
         // master account goes to the rep with the most inquiries this month).
         if let Source::PlatformSubAccount { rep } = source {
-            self.metrics.record(rep, day, "inquiries", 1.0);
+            self.metrics.record(rep, day, Metric::Inquiries, 1.0);
         }
         self.book.insert(id, value, source.kind());
         let imported = self.execute(Command::Import {
@@ -306,7 +305,7 @@ impl Run<'_> {
             return;
         };
         let now = self.clock.now();
-        let view = PoolView::new(&self.state, self.policy, now);
+        let view = PoolView::new(&self.state, now);
         let request = Request::new(client, self.team, now)
             .with_view(&view)
             .with_state(&self.alloc)
@@ -322,7 +321,7 @@ impl Run<'_> {
             client: id,
             rep,
             by: Assigner::Rule {
-                explanation: decision.explanation,
+                explanation: Box::new(decision.explanation),
             },
         };
         match self.execute(assign) {
@@ -375,7 +374,7 @@ impl Run<'_> {
                     Some(Close::Lost) => self.execute(Command::Release {
                         client: id,
                         rep: rep.id,
-                        reason: LOST_REASON.to_owned(),
+                        note: LOST_REASON.to_owned(),
                     }),
                     None => continue,
                 };
@@ -383,8 +382,8 @@ impl Run<'_> {
                     won += 1.0;
                 }
             }
-            self.metrics.record(rep.id, day, "follow_ups", follow_ups);
-            self.metrics.record(rep.id, day, "deals_won", won);
+            self.metrics.record(rep.id, day, Metric::FollowUps, follow_ups);
+            self.metrics.record(rep.id, day, Metric::DealsWon, won);
             let metrics = &mut self.metrics;
             self.behaviour
                 .daily_metrics(&today, rep, &mut self.rng, &mut |name, value| {
@@ -404,9 +403,9 @@ impl Run<'_> {
             if wanted == 0 {
                 continue;
             }
-            // Offer public clients oldest first (ascending id). The rep asks before claiming
-            // (seed 003: "may I contact this client?") and passes over clients in its reclaim
-            // cooldown, so a claim attempt is a real request the pool may still refuse.
+            // Offer public clients oldest first (ascending id). The rep passes over clients the
+            // admission rules refuse it (seed 003's "may I contact this client?", the reclaim
+            // cooldown, the embargo), so a claim attempt is a real request.
             let now = today.now;
             let candidates = wanted.saturating_mul(3).saturating_add(3) as usize;
             self.scratch.clear();
@@ -416,16 +415,13 @@ impl Run<'_> {
             for pool in pools {
                 let room = candidates.saturating_sub(self.scratch.len());
                 let state = &self.state;
-                let policy = self.policy;
                 let open = state
                     .public_in(pool)
                     .take(MAX_SCANNED_PER_CLAIMANT)
                     .filter(|id| {
-                        state.client(*id).is_some_and(|c| {
-                            policy.cooldown_until(c, rep.id, now).is_none()
-                                && policy.embargo_until(c, now).is_none()
-                                && may_contact(c, rep.id, now, policy.protection_days).is_allowed()
-                        })
+                        state
+                            .client(*id)
+                            .is_some_and(|c| takeable(admit(state, Route::Claim, rep.id, &[c], now)))
                     })
                     .take(room);
                 self.scratch.extend(open);
@@ -449,8 +445,10 @@ impl Run<'_> {
                     rep: rep.id,
                 }) {
                     Ok(()) => got += 1,
-                    Err(crate::pool::PoolError::DailyLimit { .. })
-                    | Err(crate::pool::PoolError::CapReached { .. }) => {
+                    Err(PoolError::Refused {
+                        reason: Refusal::DailyLimit { .. } | Refusal::CapReached { .. },
+                        ..
+                    }) => {
                         self.tally.claim_refused();
                         break;
                     }
@@ -459,4 +457,13 @@ impl Run<'_> {
             }
         }
     }
+}
+
+/// Whether a client is worth offering to a claimant: the admission rules let the rep take it,
+/// or refuse only because of the rep's own limits (the claim then counts as refused).
+fn takeable(verdict: Result<(), Refusal>) -> bool {
+    matches!(
+        verdict,
+        Ok(()) | Err(Refusal::CapReached { .. } | Refusal::DailyLimit { .. })
+    )
 }

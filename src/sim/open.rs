@@ -69,7 +69,7 @@ impl OpenClients {
                 }
                 let won = state
                     .client(client)
-                    .is_none_or(|c| c.custody.deal.is_some());
+                    .is_none_or(|c| c.custody().deal.is_some());
                 if !won {
                     self.by_rep.entry(to).or_default().insert(client);
                 }

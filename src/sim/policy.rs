@@ -1,8 +1,9 @@
 //! A simulated team's whole policy as configuration: the allocation policy and the pool policy.
 
-use crate::allocate::{Allocator, Policy, PolicyError, Team};
+use crate::allocate::{Allocator, Policy, Team};
+use crate::config::ConfigError;
 use crate::calendar::TeamZone;
-use crate::pool::PoolPolicy;
+use crate::pool::{Config, PoolPolicy};
 use serde::{Deserialize, Serialize};
 
 /// What a simulation runs under, loadable from JSON (`simulate --policy FILE`).
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(back, policy);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimPolicy {
     /// A label for reports.
     #[serde(default = "default_name")]
@@ -67,8 +69,13 @@ impl SimPolicy {
         }
     }
 
-    /// Builds the allocator for `team`.
-    pub fn build(&self, team: &Team) -> Result<Box<dyn Allocator>, PolicyError> {
-        self.allocation.build(team)
+    /// Validates the allocation policy for `team` and builds the allocator.
+    pub fn build(&self, team: &Team) -> Result<Box<dyn Allocator>, ConfigError> {
+        self.allocation.build(team).map_err(|e| e.under("allocation"))
+    }
+
+    /// The pool configuration for `team`: the pool policy checked against the team.
+    pub fn config(&self, team: Team) -> Result<Config, ConfigError> {
+        Config::new(team, self.pool.clone()).map_err(|e| e.under("pool"))
     }
 }

@@ -31,7 +31,7 @@ pub struct LeadStream {
 impl LeadStream {
     /// A stream of `arrivals`, sorted by instant then client id (so input order never matters).
     pub fn new(mut arrivals: Vec<Arrival>) -> Self {
-        arrivals.sort_by(|a, b| a.at.cmp(&b.at).then(a.client.id.cmp(&b.client.id)));
+        arrivals.sort_by(|a, b| a.at.cmp(&b.at).then(a.client.id().cmp(&b.client.id())));
         Self { arrivals }
     }
 

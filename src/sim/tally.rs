@@ -8,7 +8,7 @@ use crate::fairness::{FairnessReport, Outcomes, RepTally};
 use crate::ids::{ClientId, RepId};
 use crate::model::SourceKind;
 use crate::pool::PoolState;
-use crate::pool::{Event, Route};
+use crate::pool::{Event, Via};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
@@ -117,15 +117,15 @@ impl<'a> Tally<'a> {
         match event {
             Event::Imported { .. } => self.pool.imported += 1,
             Event::DuplicateReported { .. } => self.pool.duplicates += 1,
-            Event::OwnerChanged { to, route, .. } => {
+            Event::OwnerChanged { to, via, .. } => {
                 let Some(i) = self.slot(*to) else { return };
-                match route {
-                    Route::Assign { .. } => {
+                match via {
+                    Via::Assign { .. } => {
                         self.pool.assigned += 1;
                         self.rows[i].assigned += 1;
                         *self.rows[i].by_source.entry(ctx.source).or_default() += 1;
                     }
-                    Route::Claim { .. } => {
+                    Via::Claim { .. } => {
                         self.pool.claims += 1;
                         self.rows[i].claimed += 1;
                         if let Some(from) = ctx.released_from {
@@ -159,11 +159,9 @@ impl<'a> Tally<'a> {
                     self.rows[i].reminders += 1;
                 }
             }
-            Event::Released {
-                from, automatic, ..
-            } => {
+            Event::Released { from, reason, .. } => {
                 let Some(i) = self.slot(*from) else { return };
-                if *automatic {
+                if reason.is_automatic() {
                     self.pool.releases += 1;
                     self.rows[i].released += 1;
                 } else {
@@ -212,7 +210,7 @@ impl<'a> Tally<'a> {
         for row in &mut self.rows {
             row.holding = state
                 .ledger_ref(row.rep)
-                .map_or(0, |l| u64::from(l.holding));
+                .map_or(0, |l| u64::from(l.holding()));
         }
         self.pool.public_at_end = state.clients().filter(|c| c.is_public()).count() as u64;
         SimReport {

@@ -1,9 +1,9 @@
 //! The embedded default store: everything in memory, behind one lock, with real indexes.
 
-use super::{Batch, ClientStore, RepLedger, Version, Versioned, Write};
+use super::{Batch, ClientStore, Version, Versioned, Write};
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey};
+use crate::model::{Client, DedupeKey, RepLedger};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -63,47 +63,60 @@ impl Inner {
         // are checked against each other, as a database transaction would.
         let mut clients: BTreeMap<ClientId, Option<Version>> = BTreeMap::new();
         let mut ledgers: BTreeMap<RepId, Version> = BTreeMap::new();
+        let mut inserted_keys: BTreeMap<DedupeKey, ClientId> = BTreeMap::new();
         for write in batch {
             match write {
                 Write::Insert { client } => {
                     let current = *clients
-                        .entry(client.id)
-                        .or_insert_with(|| self.clients.get(&client.id).map(|v| v.version));
+                        .entry(client.id())
+                        .or_insert_with(|| self.clients.get(&client.id()).map(|v| v.version));
                     if current.is_some() {
-                        return Err(StoreError::AlreadyExists(client.id));
+                        return Err(StoreError::AlreadyExists(client.id()));
                     }
-                    clients.insert(client.id, Some(1));
+                    for key in client.keys().iter() {
+                        let holder = self
+                            .by_key
+                            .get(&key)
+                            .and_then(|ids| ids.iter().find(|id| **id != client.id()))
+                            .copied()
+                            .or_else(|| inserted_keys.get(&key).copied());
+                        if let Some(holder) = holder {
+                            return Err(StoreError::DuplicateKey { key, holder });
+                        }
+                        inserted_keys.insert(key, client.id());
+                    }
+                    clients.insert(client.id(), Some(1));
                 }
                 Write::Update { client, expected } => {
                     let current = *clients
-                        .entry(client.id)
-                        .or_insert_with(|| self.clients.get(&client.id).map(|v| v.version));
+                        .entry(client.id())
+                        .or_insert_with(|| self.clients.get(&client.id()).map(|v| v.version));
                     match current {
-                        None => return Err(StoreError::NotFound(client.id)),
+                        None => return Err(StoreError::NotFound(client.id())),
                         Some(found) if found != *expected => {
                             return Err(StoreError::Conflict {
-                                id: client.id,
+                                id: client.id(),
                                 expected: *expected,
                                 found,
                             });
                         }
                         Some(found) => {
-                            clients.insert(client.id, Some(found + 1));
+                            clients.insert(client.id(), Some(found + 1));
                         }
                     }
                 }
                 Write::Ledger { ledger, expected } => {
                     let found = *ledgers
-                        .entry(ledger.rep)
-                        .or_insert_with(|| self.ledgers.get(&ledger.rep).map_or(0, |v| v.version));
+                        .entry(ledger.rep())
+                        .or_insert_with(|| self.ledgers.get(&ledger.rep()).map_or(0, |v| v.version));
                     if found != *expected {
                         return Err(StoreError::LedgerConflict {
-                            rep: ledger.rep,
+                            rep: ledger.rep(),
                             expected: *expected,
                             found,
                         });
                     }
-                    ledgers.insert(ledger.rep, found + 1);
+                    ledgers.insert(ledger.rep(), found + 1);
                 }
             }
         }
@@ -111,37 +124,37 @@ impl Inner {
     }
 
     fn unindex(&mut self, client: &Client) {
-        match client.owner {
-            Some(owner) => remove_from(&mut self.by_owner, &owner, client.id),
-            None => remove_from(&mut self.public, &client.pool, client.id),
+        match client.owner() {
+            Some(owner) => remove_from(&mut self.by_owner, &owner, client.id()),
+            None => remove_from(&mut self.public, &client.pool(), client.id()),
         }
-        for key in client.keys.iter() {
-            remove_from(&mut self.by_key, &key, client.id);
+        for key in client.keys().iter() {
+            remove_from(&mut self.by_key, &key, client.id());
         }
-        if let Some(deadline) = client.deadline {
-            self.by_deadline.remove(&(deadline, client.id));
+        if let Some(deadline) = client.deadline() {
+            self.by_deadline.remove(&(deadline, client.id()));
         }
     }
 
     fn index(&mut self, client: &Client) {
-        match client.owner {
-            Some(owner) => self.by_owner.entry(owner).or_default().insert(client.id),
+        match client.owner() {
+            Some(owner) => self.by_owner.entry(owner).or_default().insert(client.id()),
             None => self
                 .public
-                .entry(client.pool)
+                .entry(client.pool())
                 .or_default()
-                .insert(client.id),
+                .insert(client.id()),
         };
-        for key in client.keys.iter() {
-            self.by_key.entry(key).or_default().insert(client.id);
+        for key in client.keys().iter() {
+            self.by_key.entry(key).or_default().insert(client.id());
         }
-        if let Some(deadline) = client.deadline {
-            self.by_deadline.insert((deadline, client.id));
+        if let Some(deadline) = client.deadline() {
+            self.by_deadline.insert((deadline, client.id()));
         }
     }
 
     fn put_client(&mut self, client: &Client) -> Version {
-        let version = match self.clients.remove(&client.id) {
+        let version = match self.clients.remove(&client.id()) {
             Some(old) => {
                 self.unindex(&old.value);
                 old.version + 1
@@ -150,7 +163,7 @@ impl Inner {
         };
         self.index(client);
         self.clients.insert(
-            client.id,
+            client.id(),
             Versioned {
                 version,
                 value: client.clone(),
@@ -194,9 +207,9 @@ impl ClientStore for MemoryStore {
             .map(|write| match write {
                 Write::Insert { client } | Write::Update { client, .. } => inner.put_client(client),
                 Write::Ledger { ledger, .. } => {
-                    let version = inner.ledgers.get(&ledger.rep).map_or(0, |v| v.version) + 1;
+                    let version = inner.ledgers.get(&ledger.rep()).map_or(0, |v| v.version) + 1;
                     inner.ledgers.insert(
-                        ledger.rep,
+                        ledger.rep(),
                         Versioned {
                             version,
                             value: ledger.clone(),

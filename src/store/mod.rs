@@ -12,6 +12,9 @@
 //!   [`StoreError::LedgerConflict`]) and nothing is written. A ledger never written reads as
 //!   version 0 and is written with expected version 0.
 //! - **Atomicity.** [`ClientStore::commit`] applies all writes of a batch or none.
+//! - **Unique dedupe keys.** An inserted client's dedupe keys must not be carried by any other
+//!   stored client: the insert is refused with [`StoreError::DuplicateKey`] (the whole batch,
+//!   nothing written). Of two concurrent imports of one company exactly one commits.
 //! - **Indexes agree with the rows.** After any successful commit, [`ClientStore::owned_by`],
 //!   [`ClientStore::public_pool`], [`ClientStore::find_by_key`] and [`ClientStore::due_by`]
 //!   answer exactly what a scan of every stored client would.
@@ -26,10 +29,9 @@ pub use memory::MemoryStore;
 
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey, Region};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::model::{Client, DedupeKey, RepLedger};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A write counter: 1 after insert, +1 per write. 0 means "never written" (ledgers only).
@@ -44,99 +46,12 @@ pub struct Versioned<T> {
     pub value: T,
 }
 
-/// A rep's counters that limits are checked against. Kept in the store beside the clients so
-/// that two concurrent commands for one rep cannot both pass a limit: both write the ledger
-/// with the version they read, and the second is refused.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepLedger {
-    /// The rep.
-    pub rep: RepId,
-    /// Clients the rep owns now.
-    #[serde(default)]
-    pub holding: u32,
-    /// Of those, clients with a deal (a policy may leave them out of the cap).
-    #[serde(default)]
-    pub holding_won: u32,
-    /// The team day `claims_today` counts for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day: Option<NaiveDate>,
-    /// Successful claims on `day`.
-    #[serde(default)]
-    pub claims_today: u32,
-    /// When the rep last received a client by any route (tie-breaks use it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_assigned_at: Option<DateTime<Utc>>,
-    /// Clients held now, by the client's region (territory balancing reads it).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub held_regions: BTreeMap<Region, u32>,
-    /// When the rep received clients, ascending, kept for [`RepLedger::RECEIPT_WINDOW_DAYS`]
-    /// before the latest receipt (intake quotas read it).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub received: Vec<DateTime<Utc>>,
-}
-
-impl RepLedger {
-    /// How far back [`RepLedger::received`] reaches from the latest receipt: long enough for
-    /// daily, weekly, monthly and rolling-30-day intake quotas, short enough to keep the row small.
-    pub const RECEIPT_WINDOW_DAYS: u32 = 62;
-
-    /// Records a receipt at `at`, dropping those older than the window.
-    pub fn record_receipt(&mut self, at: DateTime<Utc>) {
-        let slot = self.received.partition_point(|t| *t <= at);
-        self.received.insert(slot, at);
-        if let Some(latest) = self.received.last().copied() {
-            let horizon = crate::calendar::before_days(latest, Self::RECEIPT_WINDOW_DAYS);
-            let stale = self.received.partition_point(|t| *t < horizon);
-            self.received.drain(..stale);
-        }
-    }
-
-    /// Receipts at or after `since` (exact within the window).
-    pub fn received_since(&self, since: DateTime<Utc>) -> u32 {
-        let first = self.received.partition_point(|t| *t < since);
-        u32::try_from(self.received.len() - first).unwrap_or(u32::MAX)
-    }
-
-    /// Clients held inside `region` (regions under it sort right after it).
-    pub fn held_in_region(&self, region: &Region) -> u32 {
-        self.held_regions
-            .range(region..)
-            .take_while(|(r, _)| region.covers(r))
-            .map(|(_, n)| *n)
-            .sum()
-    }
-
-    /// Counts a client of `region` in or out of the holding by region.
-    pub fn adjust_region(&mut self, region: &Region, held: bool) {
-        if held {
-            match self.held_regions.get_mut(region) {
-                Some(n) => *n += 1,
-                None => {
-                    self.held_regions.insert(region.clone(), 1);
-                }
-            }
-        } else if let Some(n) = self.held_regions.get_mut(region) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                self.held_regions.remove(region);
-            }
-        }
-    }
-
-    /// An empty ledger for `rep`.
-    pub fn new(rep: RepId) -> Self {
-        Self {
-            rep,
-            ..Self::default()
-        }
-    }
-}
-
 /// One write of a [`Batch`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Write {
-    /// Insert a new client (refused if the id exists).
+    /// Insert a new client (refused if the id exists, or if another client carries one of its
+    /// dedupe keys).
     Insert {
         /// The client.
         client: Client,

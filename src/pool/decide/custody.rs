@@ -1,27 +1,30 @@
 //! Owner changes (claim, assign, transfer, handover, deal on a public client) and releases.
-//! Every owner change goes through [`owner_changed`], which always sets the timers.
+//! Every owner change passes the admission rules for its route and goes through
+//! [`owner_changed`], which always sets the timers.
 
-use super::{Ctx, claims_today};
+use super::Ctx;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel};
+use crate::model::{Client, Contact, ContactLevel, ReleaseReason};
+use crate::pool::admission::Route;
 use crate::pool::command::{Assigner, TransferScope};
 use crate::pool::error::PoolError;
-use crate::pool::event::{Event, Route};
-use crate::pool::policy::TimerBasis;
+use crate::pool::event::{Event, Via};
+use crate::pool::timers::TimerBasis;
 
-fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, route: Route) -> Event {
+fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
     Event::OwnerChanged {
-        client: client.id,
+        client: client.id(),
         to,
-        route,
+        via,
         at: ctx.now,
+        day: ctx.today(),
         timers: ctx.policy.timers(&TimerBasis::of(client, ctx.now)),
     }
 }
 
 fn public<'a>(ctx: &Ctx<'a>, id: ClientId) -> Result<&'a Client, PoolError> {
     let client = ctx.client(id)?;
-    match client.owner {
+    match client.owner() {
         Some(owner) => Err(PoolError::AlreadyOwned { client: id, owner }),
         None => Ok(client),
     }
@@ -29,50 +32,26 @@ fn public<'a>(ctx: &Ctx<'a>, id: ClientId) -> Result<&'a Client, PoolError> {
 
 fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, PoolError> {
     let client = ctx.client(id)?;
-    if client.owner == Some(rep) {
+    if client.owner() == Some(rep) {
         Ok(client)
     } else {
         Err(PoolError::NotOwner {
             client: id,
             rep,
-            owner: client.owner,
+            owner: client.owner(),
         })
     }
 }
 
-/// A rep takes a public client: membership, embargo, cooldown, protection, cap, daily limit.
+/// A rep takes a public client, under every claim rule.
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Vec<Event>, PoolError> {
     let client = public(ctx, id)?;
-    let profile = ctx.receiver(rep)?;
-    ctx.member(rep, client.pool)?;
-    if let Some(until) = ctx.policy.embargo_until(client, ctx.now) {
-        return Err(PoolError::Embargoed { client: id, until });
-    }
-    if let Some(until) = ctx.policy.cooldown_until(client, rep, ctx.now) {
-        return Err(PoolError::Cooldown {
-            client: id,
-            rep,
-            until,
-        });
-    }
-    ctx.unprotected(client, rep)?;
-    ctx.cap(profile, 1, u32::from(client.custody.deal.is_some()))?;
-    let day = ctx.policy.zone.day_of(ctx.now);
-    if let Some(limit) = ctx.policy.daily_claim_limit {
-        let claims = claims_today(ctx.state, ctx.policy, rep, ctx.now);
-        if claims >= limit {
-            return Err(PoolError::DailyLimit {
-                rep,
-                claims,
-                limit,
-                day,
-            });
-        }
-    }
-    Ok(vec![owner_changed(ctx, client, rep, Route::Claim { day })])
+    ctx.admit(Route::Claim, rep, &[client])?;
+    let claims = ctx.claims_with_this_one(rep);
+    Ok(vec![owner_changed(ctx, client, rep, Via::Claim { claims })])
 }
 
-/// A manager or a rule gives a public client to a rep: membership and cap.
+/// A manager or a rule gives a public client to a rep.
 pub(super) fn assign(
     ctx: &Ctx<'_>,
     id: ClientId,
@@ -80,11 +59,12 @@ pub(super) fn assign(
     by: Assigner,
 ) -> Result<Vec<Event>, PoolError> {
     let client = public(ctx, id)?;
-    let profile = ctx.receiver(rep)?;
-    ctx.member(rep, client.pool)?;
-    ctx.cap(profile, 1, u32::from(client.custody.deal.is_some()))?;
-    let route = Route::Assign { by };
-    Ok(vec![owner_changed(ctx, client, rep, route)])
+    let route = match by {
+        Assigner::Rule { .. } => Route::RuleAssignment,
+        Assigner::Manager { .. } => Route::ManagerAssignment,
+    };
+    ctx.admit(route, rep, &[client])?;
+    Ok(vec![owner_changed(ctx, client, rep, Via::Assign { by })])
 }
 
 /// Moves one, some or all of a rep's clients to another rep, all or none.
@@ -95,7 +75,7 @@ pub(super) fn transfer(
     scope: &TransferScope,
 ) -> Result<Vec<Event>, PoolError> {
     ctx.rep(from)?;
-    let receiver = ctx.receiver(to)?;
+    ctx.rep(to)?;
     let ids: Vec<ClientId> = match scope {
         TransferScope::All => ctx.state.owned_by(from).collect(),
         TransferScope::Only(ids) => {
@@ -114,23 +94,23 @@ pub(super) fn transfer(
                 rep: to,
             });
         }
-        ctx.member(to, client.pool)?;
         clients.push(client);
     }
-    let count = u32::try_from(clients.len()).unwrap_or(u32::MAX);
-    let won = clients.iter().filter(|c| c.custody.deal.is_some()).count();
-    ctx.cap(receiver, count, u32::try_from(won).unwrap_or(u32::MAX))?;
+    if clients.is_empty() {
+        return Ok(Vec::new());
+    }
+    ctx.admit(Route::Transfer, to, &clients)?;
     Ok(clients
         .into_iter()
-        .map(|c| owner_changed(ctx, c, to, Route::Transfer { from }))
+        .map(|c| owner_changed(ctx, c, to, Via::Transfer { from }))
         .collect())
 }
 
 /// Hands a client its owner has held too long without a deal to another rep, with its history.
 pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Event>, PoolError> {
     let client = ctx.client(id)?;
-    let receiver = ctx.receiver(to)?;
-    let Some(from) = client.owner else {
+    ctx.rep(to)?;
+    let Some(from) = client.owner() else {
         return Err(PoolError::NotOwner {
             client: id,
             rep: to,
@@ -149,19 +129,19 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Eve
             credited_to,
         });
     }
+    let custody = client.custody();
     let eligible_at = ctx
         .policy
-        .handover_from(client.custody.owned_since.unwrap_or(client.created_at));
+        .handover_from(custody.owned_since.unwrap_or(client.created_at()));
     if ctx.now < eligible_at {
         return Err(PoolError::HandoverTooEarly {
             client: id,
             eligible_at,
         });
     }
-    ctx.member(to, client.pool)?;
-    ctx.cap(receiver, 1, 0)?;
+    ctx.admit(Route::Handover, to, &[client])?;
     let history = client
-        .contacts
+        .contacts()
         .iter()
         .filter(|c| c.level >= ContactLevel::Visit)
         .cloned()
@@ -170,7 +150,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Eve
         ctx,
         client,
         to,
-        Route::Handover { from, history },
+        Via::Handover { from, history },
     )])
 }
 
@@ -179,31 +159,36 @@ pub(super) fn release(
     ctx: &Ctx<'_>,
     id: ClientId,
     rep: RepId,
-    reason: &str,
+    note: String,
 ) -> Result<Vec<Event>, PoolError> {
     owned_by(ctx, id, rep)?;
-    let reason = reason.trim();
-    if reason.is_empty() {
+    let trimmed = note.trim();
+    if trimmed.is_empty() {
         return Err(PoolError::MissingReason(id));
     }
+    let note = if trimmed.len() == note.len() {
+        note
+    } else {
+        trimmed.to_owned()
+    };
     Ok(vec![Event::Released {
         client: id,
         from: rep,
         at: ctx.now,
-        reason: reason.to_owned(),
-        automatic: false,
+        reason: ReleaseReason::Owner { note },
         to_pool: ctx.policy.default_pool,
     }])
 }
 
-/// A deal, credited to the owner; on a public client the closer becomes its owner first.
+/// A deal, credited to the owner. On a public client the closer claims it first, under every
+/// claim rule (the daily limit counts it).
 pub(super) fn mark_deal(
     ctx: &Ctx<'_>,
     id: ClientId,
     closed_by: RepId,
 ) -> Result<Vec<Event>, PoolError> {
     let client = ctx.client(id)?;
-    let closer = ctx.rep(closed_by)?;
+    ctx.rep(closed_by)?;
     if let Some(credited_to) = client.deal_owner() {
         return Err(PoolError::AlreadyWon {
             client: id,
@@ -211,12 +196,12 @@ pub(super) fn mark_deal(
         });
     }
     let mut events = Vec::with_capacity(2);
-    let (credited_to, owned_since) = match client.owner {
-        Some(owner) => (owner, client.custody.owned_since.unwrap_or(ctx.now)),
+    let (credited_to, owned_since) = match client.owner() {
+        Some(owner) => (owner, client.custody().owned_since.unwrap_or(ctx.now)),
         None => {
-            ctx.member(closed_by, client.pool)?;
-            ctx.cap(closer, 1, 1)?;
-            events.push(owner_changed(ctx, client, closed_by, Route::Deal));
+            ctx.admit(Route::Deal, closed_by, &[client])?;
+            let claims = ctx.claims_with_this_one(closed_by);
+            events.push(owner_changed(ctx, client, closed_by, Via::Deal { claims }));
             (closed_by, ctx.now)
         }
     };
@@ -226,8 +211,12 @@ pub(super) fn mark_deal(
     events.push(Event::DealMarked {
         client: id,
         credited_to,
-        closed_by,
-        at: ctx.now,
+        contact: Contact {
+            rep: closed_by,
+            level: ContactLevel::Cooperating,
+            at: ctx.now,
+            note: String::new(),
+        },
         timers: ctx.policy.timers(&basis),
     });
     Ok(events)

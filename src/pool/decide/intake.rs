@@ -1,61 +1,43 @@
-//! Clients entering the pools (import with dedupe) and moving between pools.
+//! Clients entering the pools (import with dedupe), moving between pools, and team changes.
 
 use super::Ctx;
+use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId};
-use crate::model::{Client, Custody};
+use crate::model::Client;
+use crate::pool::admission::check_import;
 use crate::pool::error::PoolError;
 use crate::pool::event::Event;
 
-/// Imports a client into its public pool, or reports the known client its keys match.
-pub(super) fn import(ctx: &Ctx<'_>, incoming: &Client) -> Result<Vec<Event>, PoolError> {
-    match screen(ctx, incoming)? {
-        Some(duplicate) => Ok(vec![duplicate]),
-        None => Ok(vec![admit(ctx, Box::new(incoming.clone()))]),
+/// Imports a client into its public pool, or reports the known client its keys match. Its
+/// history is checked first: a contact dated after the import is refused.
+pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>, PoolError> {
+    let id = incoming.id();
+    if ctx.state.client(id).is_some() {
+        return Err(PoolError::DuplicateId(id));
     }
-}
-
-/// [`import`] of a client the caller hands over: the same events, without copying it.
-pub(super) fn import_owned(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>, PoolError> {
-    match screen(ctx, &incoming)? {
-        Some(duplicate) => Ok(vec![duplicate]),
-        None => Ok(vec![admit(ctx, incoming)]),
+    if let Err((position, at)) = check_import(&incoming, ctx.now) {
+        return Err(PoolError::FutureHistory {
+            client: id,
+            position,
+            at,
+            now: ctx.now,
+        });
     }
-}
-
-/// Refuses an import, or reports the known client its keys match (`None`: a new client).
-fn screen(ctx: &Ctx<'_>, incoming: &Client) -> Result<Option<Event>, PoolError> {
-    if ctx.state.client(incoming.id).is_some() {
-        return Err(PoolError::DuplicateId(incoming.id));
-    }
-    if let Some((key, existing)) = ctx.state.first_known_key(&incoming.keys) {
-        let owner = ctx.state.client(existing).and_then(|c| c.owner);
-        return Ok(Some(Event::DuplicateReported {
-            incoming: incoming.id,
+    if let Some((key, existing)) = ctx.state.first_known_key(incoming.keys()) {
+        let owner = ctx.state.client(existing).and_then(Client::owner);
+        return Ok(vec![Event::DuplicateReported {
+            incoming: id,
             existing,
             key,
             owner,
             at: ctx.now,
-        }));
+        }]);
     }
-    if !ctx.policy.has_pool(incoming.pool) {
-        return Err(PoolError::UnknownPool(incoming.pool));
+    if !ctx.policy.has_pool(incoming.pool()) {
+        return Err(PoolError::UnknownPool(incoming.pool()));
     }
-    Ok(None)
-}
-
-/// The new public client: unowned, pooled now, keeping only the flags a CRM sets on entry.
-fn admit(ctx: &Ctx<'_>, mut client: Box<Client>) -> Event {
-    let incoming = std::mem::take(&mut client.custody);
-    client.owner = None;
-    client.custody = Custody {
-        pooled_at: Some(ctx.now),
-        locked: incoming.locked,
-        open_opportunity: incoming.open_opportunity,
-        level: incoming.level,
-        ..Custody::default()
-    };
-    client.refresh_deadline();
-    Event::Imported { client }
+    let client = Box::new(incoming.admitted(ctx.now));
+    Ok(vec![Event::Imported { client }])
 }
 
 /// Moves a client to another pool; its owner, if any, must be a member there.
@@ -64,16 +46,40 @@ pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Vec<E
     if !ctx.policy.has_pool(to) {
         return Err(PoolError::UnknownPool(to));
     }
-    if let Some(owner) = client.owner {
-        ctx.member(owner, to)?;
+    if let Some(owner) = client.owner() {
+        if !ctx.policy.is_member(owner, to) {
+            return Err(PoolError::Refused {
+                client: id,
+                rep: owner,
+                reason: crate::reason::Refusal::NotMember { pool: to },
+            });
+        }
     }
-    if client.pool == to {
+    if client.pool() == to {
         return Ok(Vec::new());
     }
     Ok(vec![Event::PoolChanged {
         client: id,
-        from: client.pool,
+        from: client.pool(),
         to,
         at: ctx.now,
     }])
+}
+
+/// Replaces the team: it must agree with the policy, and a rep may leave only when it holds
+/// nothing.
+pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Vec<Event>, PoolError> {
+    ctx.state.config().with_team(Team::clone(&team))?;
+    for rep in ctx.state.team().reps() {
+        if team.get(rep.id).is_none() {
+            let holding = ctx.state.ledger_ref(rep.id).map_or(0, |l| l.holding());
+            if holding > 0 {
+                return Err(PoolError::StillHolds {
+                    rep: rep.id,
+                    holding,
+                });
+            }
+        }
+    }
+    Ok(vec![Event::TeamChanged { team, at: ctx.now }])
 }

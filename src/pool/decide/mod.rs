@@ -1,69 +1,55 @@
-//! `decide`: every business rule of the pool, as a pure function of state, command, instant
-//! and policy. It reads nothing else and changes nothing: the caller folds the events it
-//! returns with [`super::evolve`].
+//! `decide`: every business rule of the pool, as a pure function of state, command and
+//! instant. It reads nothing else and changes nothing: the caller folds the events it returns
+//! with [`super::evolve`].
 
 mod custody;
 mod intake;
 mod timing;
 
+use super::admission::{Route, admit_at};
 use super::command::Command;
 use super::error::PoolError;
 use super::event::Event;
 use super::policy::PoolPolicy;
 use super::state::PoolState;
-use crate::conflict::{ContactVerdict, may_contact};
-use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Availability, Client, Rep};
+use crate::ids::{ClientId, RepId};
+use crate::model::{Client, Rep};
 use chrono::{DateTime, Utc};
 
-/// Decides `command` against `state` at `now` under `policy`: the events it produces, or why
-/// it is refused. Refusal leaves nothing to undo: `decide` never mutates.
+/// Decides `command` against `state` at `now`, under the team and policy the state holds: the
+/// events it produces, or why it is refused. Refusal leaves nothing to undo: `decide` never
+/// mutates. The command is consumed: an imported client or an assignment's explanation moves
+/// into its event.
 pub fn decide(
     state: &PoolState,
-    command: &Command,
+    command: Command,
     now: DateTime<Utc>,
-    policy: &PoolPolicy,
 ) -> Result<Vec<Event>, PoolError> {
-    let ctx = Ctx { state, now, policy };
+    let ctx = Ctx {
+        state,
+        now,
+        policy: state.policy(),
+    };
     match command {
         Command::Import { client } => intake::import(&ctx, client),
-        Command::Claim { client, rep } => custody::claim(&ctx, *client, *rep),
-        Command::Assign { client, rep, by } => custody::assign(&ctx, *client, *rep, by.clone()),
-        Command::Transfer { from, to, scope } => custody::transfer(&ctx, *from, *to, scope),
+        Command::Claim { client, rep } => custody::claim(&ctx, client, rep),
+        Command::Assign { client, rep, by } => custody::assign(&ctx, client, rep, by),
+        Command::Transfer { from, to, scope } => custody::transfer(&ctx, from, to, &scope),
         Command::FollowUp {
             client,
             rep,
             level,
             note,
-        } => timing::follow_up(&ctx, *client, *rep, *level, note),
-        Command::Release {
-            client,
-            rep,
-            reason,
-        } => custody::release(&ctx, *client, *rep, reason),
+        } => timing::follow_up(&ctx, client, rep, level, note),
+        Command::Release { client, rep, note } => custody::release(&ctx, client, rep, note),
         Command::Sweep => Ok(timing::sweep(&ctx)),
-        Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, *client, *closed_by),
-        Command::Handover { client, to } => custody::handover(&ctx, *client, *to),
-        Command::SetFlag { client, flag } => timing::set_flag(&ctx, *client, flag),
-        Command::MovePool { client, to } => intake::move_pool(&ctx, *client, *to),
-        Command::ChangePolicy { policy } => Ok(timing::change_policy(&ctx, policy)),
-    }
-}
-
-/// [`decide`] for a command the caller no longer needs: the same events or refusal, but an
-/// imported client or an assignment's explanation moves into its event instead of being copied.
-pub fn decide_owned(
-    state: &PoolState,
-    command: Command,
-    now: DateTime<Utc>,
-    policy: &PoolPolicy,
-) -> Result<Vec<Event>, PoolError> {
-    match command {
-        Command::Import { client } => intake::import_owned(&Ctx { state, now, policy }, client),
-        Command::Assign { client, rep, by } => {
-            custody::assign(&Ctx { state, now, policy }, client, rep, by)
-        }
-        other => decide(state, &other, now, policy),
+        Command::SweepClient { client } => timing::sweep_client(&ctx, client),
+        Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, client, closed_by),
+        Command::Handover { client, to } => custody::handover(&ctx, client, to),
+        Command::SetFlag { client, flag } => timing::set_flag(&ctx, client, flag),
+        Command::MovePool { client, to } => intake::move_pool(&ctx, client, to),
+        Command::ChangePolicy { policy } => timing::change_policy(&ctx, policy),
+        Command::ChangeTeam { team } => intake::change_team(&ctx, team),
     }
 }
 
@@ -83,96 +69,30 @@ impl<'a> Ctx<'a> {
         self.state.rep(id).ok_or(PoolError::UnknownRep(id))
     }
 
-    /// The rep, if it may receive a client now: a rep who left or is on leave takes nothing
-    /// by any route (its clients may still be transferred away).
-    fn receiver(&self, id: RepId) -> Result<&'a Rep, PoolError> {
-        let rep = self.rep(id)?;
-        match rep.availability {
-            _ if rep.availability.is_available(self.now) => Ok(rep),
-            Availability::OnLeave { until } => Err(PoolError::RepUnavailable {
-                rep: id,
-                until: Some(until),
-            }),
-            _ => Err(PoolError::RepUnavailable {
-                rep: id,
-                until: None,
-            }),
-        }
+    /// The admission rules for `rep` taking `clients` by `route`, as a command refusal naming
+    /// the client the rule refused.
+    fn admit(&self, route: Route, rep: RepId, clients: &[&Client]) -> Result<(), PoolError> {
+        self.rep(rep)?;
+        admit_at(self.state, route, rep, clients, self.now).map_err(|(i, reason)| {
+            PoolError::Refused {
+                client: clients.get(i).map_or(ClientId(0), |c| c.id()),
+                rep,
+                reason,
+            }
+        })
     }
 
-    fn member(&self, rep: RepId, pool: PoolId) -> Result<(), PoolError> {
-        if self.policy.is_member(rep, pool) {
-            Ok(())
-        } else {
-            Err(PoolError::NotMember { rep, pool })
-        }
+    /// The team day of the decision instant.
+    fn today(&self) -> chrono::NaiveDate {
+        self.policy.zone.day_of(self.now)
     }
 
-    /// Refuses when another rep's contact protects `client` from `rep` (seed 003: a visit or
-    /// sample inside the window, or a cooperating client).
-    fn unprotected(&self, client: &Client, rep: RepId) -> Result<(), PoolError> {
-        match may_contact(client, rep, self.now, self.policy.protection_days) {
-            ContactVerdict::Refused {
-                by, level, since, ..
-            } => Err(PoolError::Protected {
-                client: client.id,
-                by,
-                level,
-                since,
-            }),
-            _ => Ok(()),
-        }
+    /// The claims `rep` made today, this one included.
+    fn claims_with_this_one(&self, rep: RepId) -> u32 {
+        let today = self.today();
+        self.state
+            .ledger_ref(rep)
+            .map_or(0, |l| l.claims_on(today))
+            .saturating_add(1)
     }
-
-    /// Refuses when `rep` taking `adding` more clients (`adding_won` of them won) would pass
-    /// its cap.
-    fn cap(&self, rep: &Rep, adding: u32, adding_won: u32) -> Result<(), PoolError> {
-        let Some(cap) = self.policy.cap_for(rep.id, Some(rep)) else {
-            return Ok(());
-        };
-        let (holding, adding) = cap_count(self.state, self.policy, rep.id, adding, adding_won);
-        if holding.saturating_add(adding) > cap {
-            return Err(PoolError::CapReached {
-                rep: rep.id,
-                holding,
-                cap,
-            });
-        }
-        Ok(())
-    }
-}
-
-/// The rep's count against the cap now, and what `adding` clients add to it.
-pub(crate) fn cap_count(
-    state: &PoolState,
-    policy: &PoolPolicy,
-    rep: RepId,
-    adding: u32,
-    adding_won: u32,
-) -> (u32, u32) {
-    let (holding, won) = state
-        .ledger_ref(rep)
-        .map_or((0, 0), |l| (l.holding, l.holding_won));
-    if policy.cap_excludes_won {
-        (
-            holding.saturating_sub(won),
-            adding.saturating_sub(adding_won),
-        )
-    } else {
-        (holding, adding)
-    }
-}
-
-/// Claims the rep made on the team day of `now`.
-pub(crate) fn claims_today(
-    state: &PoolState,
-    policy: &PoolPolicy,
-    rep: RepId,
-    now: DateTime<Utc>,
-) -> u32 {
-    let today = policy.zone.day_of(now);
-    state
-        .ledger_ref(rep)
-        .filter(|l| l.day == Some(today))
-        .map_or(0, |l| l.claims_today)
 }

@@ -1,0 +1,212 @@
+//! The admission rules: may this rep take these clients now, by this route, and if not, why.
+//!
+//! One function, [`admit`], answers for every route a client can take to a rep. `decide`
+//! calls it for claims, assignments, transfers, handovers and deals; the allocators' team view
+//! ([`super::PoolView`]) calls it for every candidate of a rule assignment; the simulation
+//! calls it before a simulated rep claims. No rule is written anywhere else, so no path can get
+//! around one.
+//!
+//! | rule | claim | rule assignment | manager assignment | transfer | handover | deal on a public client |
+//! |---|---|---|---|---|---|---|
+//! | rep on the team | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | rep available (not inactive, not on leave) | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | rep a member of the client's pool | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | embargo after entering the public pool | ✓ | | | | | ✓ |
+//! | reclaim cooldown after a release | ✓ | ✓ | | | | ✓ |
+//! | 撞单 protection by another rep's contact or deal | ✓ | ✓ | ✓ | | | ✓ |
+//! | private-pool cap | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
+//! | daily claim limit | ✓ | | | | | ✓ |
+//!
+//! The checks run in the order of the table's rows and the first that fails is the answer.
+//! Transfers and handovers are a manager moving clients away from their owner, with their
+//! history: the protection and cooldown of the clients they move are the owner's, not the
+//! receiver's business. A deal on a public client is a claim and a deal in one command. Imports
+//! are checked by [`check_import`].
+
+use super::state::PoolState;
+use crate::conflict::{ContactVerdict, Protection, may_contact};
+use crate::ids::RepId;
+use crate::model::{Availability, Client};
+use crate::reason::Refusal;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A route a client can take to a rep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Route {
+    /// The rep takes a public client.
+    Claim,
+    /// An allocation rule gives the rep a public client.
+    RuleAssignment,
+    /// A manager gives the rep a public client.
+    ManagerAssignment,
+    /// A manager moves clients from their owner to the rep.
+    Transfer,
+    /// A client its owner has not closed goes to the rep, with its history.
+    Handover,
+    /// The rep closes a deal on a public client: a claim and a deal in one.
+    Deal,
+}
+
+impl Route {
+    /// Every route.
+    pub const ALL: [Route; 6] = [
+        Route::Claim,
+        Route::RuleAssignment,
+        Route::ManagerAssignment,
+        Route::Transfer,
+        Route::Handover,
+        Route::Deal,
+    ];
+
+    fn embargo(self) -> bool {
+        matches!(self, Route::Claim | Route::Deal)
+    }
+
+    fn cooldown(self) -> bool {
+        matches!(self, Route::Claim | Route::RuleAssignment | Route::Deal)
+    }
+
+    fn protection(self) -> bool {
+        matches!(
+            self,
+            Route::Claim | Route::RuleAssignment | Route::ManagerAssignment | Route::Deal
+        )
+    }
+
+    fn daily_limit(self) -> bool {
+        matches!(self, Route::Claim | Route::Deal)
+    }
+}
+
+/// May `rep` take `clients` now by `route`? `Ok` or the first rule that refuses, in the order
+/// of the table in the [module docs](self). The cap counts all of `clients` together (a
+/// transfer of five needs room for five); clients with a deal in force count only when the
+/// policy counts them.
+pub fn admit(
+    state: &PoolState,
+    route: Route,
+    rep: RepId,
+    clients: &[&Client],
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    admit_at(state, route, rep, clients, now).map_err(|(_, refusal)| refusal)
+}
+
+/// [`admit`], saying which of `clients` a per-client rule refused (0 for the rules about the
+/// rep or the whole batch).
+pub(crate) fn admit_at(
+    state: &PoolState,
+    route: Route,
+    rep: RepId,
+    clients: &[&Client],
+    now: DateTime<Utc>,
+) -> Result<(), (usize, Refusal)> {
+    let on = |i: usize| move |refusal: Refusal| (i, refusal);
+    let policy = state.policy();
+    let profile = state.rep(rep).ok_or((0, Refusal::NotOnTeam))?;
+    if !profile.availability.is_available(now) {
+        let until = match profile.availability {
+            Availability::OnLeave { until } => Some(until),
+            _ => None,
+        };
+        return Err((0, Refusal::Unavailable { until }));
+    }
+    for (i, client) in clients.iter().enumerate() {
+        if !policy.is_member(rep, client.pool()) {
+            let pool = client.pool();
+            return Err((i, Refusal::NotMember { pool }));
+        }
+    }
+    for (i, client) in clients.iter().enumerate() {
+        if route.embargo() {
+            if let Some(until) = policy.embargo_until(client, now) {
+                return Err((i, Refusal::Embargoed { until }));
+            }
+        }
+    }
+    for (i, client) in clients.iter().enumerate() {
+        if route.cooldown() {
+            if let Some(until) = policy.cooldown_until(client, rep, now) {
+                return Err((i, Refusal::Cooldown { until }));
+            }
+        }
+    }
+    for (i, client) in clients.iter().enumerate() {
+        if route.protection() {
+            protection(client, rep, now, policy.protection_days).map_err(on(i))?;
+        }
+    }
+    let ledger = state.ledger_ref(rep);
+    if let Some(cap) = policy.cap_for(rep, Some(profile)) {
+        let (holding, held_won) = ledger.map_or((0, 0), |l| (l.holding(), l.holding_won()));
+        let adding = clients.len();
+        let adding_won = clients
+            .iter()
+            .filter(|c| c.custody().deal.is_some())
+            .count();
+        let (holding, adding) = if policy.cap_excludes_won {
+            (holding.saturating_sub(held_won), adding - adding_won)
+        } else {
+            (holding, adding)
+        };
+        let adding = u32::try_from(adding).unwrap_or(u32::MAX);
+        if holding.saturating_add(adding) > cap {
+            return Err((0, Refusal::CapReached { holding, cap }));
+        }
+    }
+    if route.daily_limit() {
+        if let Some(limit) = policy.daily_claim_limit {
+            let day = policy.zone.day_of(now);
+            let claims = ledger.map_or(0, |l| l.claims_on(day));
+            if claims >= limit {
+                return Err((0, Refusal::DailyLimit { claims, limit, day }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The 撞单 rule as a refusal: another rep's contact or deal (or ownership) protects `client`
+/// from `rep`.
+pub(crate) fn protection(
+    client: &Client,
+    rep: RepId,
+    now: DateTime<Utc>,
+    days: u32,
+) -> Result<(), Refusal> {
+    match may_contact(client, rep, now, days) {
+        ContactVerdict::Refused {
+            by,
+            level,
+            since,
+            protection,
+        } => Err(Refusal::Protected {
+            by,
+            level: level.unwrap_or(crate::model::ContactLevel::Phone),
+            since,
+            until: match protection {
+                Protection::Window { until } => Some(until),
+                _ => None,
+            },
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A client's imported history is refused when it says something that has not happened yet:
+/// a contact dated after `now` (it would protect the client from the future on). Returns the
+/// position and date of the first such contact.
+pub fn check_import(client: &Client, now: DateTime<Utc>) -> Result<(), (usize, DateTime<Utc>)> {
+    match client
+        .contacts()
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.at > now)
+    {
+        Some((position, contact)) => Err((position, contact.at)),
+        None => Ok(()),
+    }
+}

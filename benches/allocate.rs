@@ -142,7 +142,7 @@ fn naive_territory(team: &Team, client: &Client, turn: usize) -> Option<RepId> {
     let mut candidates = Vec::new();
     for rep in team.reps() {
         for region in &rep.regions {
-            if region.covers(&client.region) {
+            if region.covers(&client.region()) {
                 if depth.is_none_or(|d| region.depth() > d) {
                     depth = Some(region.depth());
                     candidates.clear();
@@ -163,7 +163,7 @@ fn naive_skill(team: &Team, client: &Client, required: &[&str]) -> Option<RepId>
         if !required.iter().all(|t| has(t)) {
             continue;
         }
-        let score = client.tags.iter().filter(|t| has(t)).count();
+        let score = client.tags().iter().filter(|t| has(t)).count();
         let load = Loads.open_load(rep.id);
         if best.is_none_or(|(s, l, _)| score > s || (score == s && load < l)) {
             best = Some((score, load, rep.id));
@@ -173,7 +173,7 @@ fn naive_skill(team: &Team, client: &Client, required: &[&str]) -> Option<RepId>
 }
 
 fn naive_score(team: &Team, client: &Client, rng: &mut LeadRng) -> Option<RepId> {
-    let score = LeadFactors::default().score(&client.lead);
+    let score = LeadFactors::default().score(&client.lead());
     let tier = if score >= 70.0 {
         2
     } else if score >= 40.0 {

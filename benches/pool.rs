@@ -57,17 +57,17 @@ fn owned_state(n: u64) -> PoolState {
 fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Vec<Event> {
     let mut events = Vec::new();
     for client in state.clients() {
-        let (Some(owner), Some(deadline)) = (client.owner, client.deadline) else {
+        let (Some(owner), Some(deadline)) = (client.owner(), client.deadline()) else {
             continue;
         };
         if deadline > now {
             continue;
         }
-        let custody = &client.custody;
+        let custody = &client.custody();
         let reason = custody.timers.release_reason.clone().unwrap_or_default();
-        match (custody.timers.release_at, custody.timers.remind_at) {
+        match (custody.timers.release_at(), custody.timers.remind_at) {
             (Some(release_at), _) if release_at <= now => events.push(Event::Released {
-                client: client.id,
+                client: client.id(),
                 from: owner,
                 at: now,
                 reason,
@@ -75,7 +75,7 @@ fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Ve
                 to_pool: policy.default_pool,
             }),
             (Some(release_at), Some(_)) => events.push(Event::Reminded {
-                client: client.id,
+                client: client.id(),
                 rep: owner,
                 at: now,
                 release_at,
@@ -124,7 +124,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
         .map(|id| Command::Release {
             client: ClientId(id),
             rep: RepId(id % REPS + 1),
-            reason: String::from("bench"),
+            note: String::from("bench"),
         })
         .collect();
     for command in &release_all {
@@ -142,7 +142,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
-                reason: String::from("bench"),
+                note: String::from("bench"),
             };
             execute(&mut state, &release, now, &policy).expect("the owner releases")
         })
@@ -152,7 +152,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
         b.iter(|| {
             i = i % n + 1;
             let rep = RepId(i % REPS + 1);
-            let held = state.clients().filter(|c| c.owner == Some(rep)).count();
+            let held = state.clients().filter(|c| c.owner() == Some(rep)).count();
             assert!(held < 1_000);
             let claim = Command::Claim {
                 client: ClientId(i),
@@ -162,7 +162,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
-                reason: String::from("bench"),
+                note: String::from("bench"),
             };
             execute(&mut state, &release, now, &policy).expect("the owner releases")
         })
@@ -195,7 +195,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 note: String::new(),
             };
             let events = execute(&mut state, &command, now, &policy).expect("the owner follows up");
-            let next = state.clients().filter_map(|c| c.deadline).min();
+            let next = state.clients().filter_map(|c| c.deadline()).min();
             (events, next)
         })
     });

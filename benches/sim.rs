@@ -67,14 +67,14 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
     for arrival in stream.arrivals() {
         if arrival
             .client
-            .keys
+            .keys()
             .iter()
             .any(|k| day.keys.contains_key(&k))
         {
             continue;
         }
         let index = day.clients.len();
-        for key in arrival.client.keys.iter() {
+        for key in arrival.client.keys().iter() {
             day.keys.insert(key, index);
         }
         let mut client = arrival.client.clone();
@@ -101,8 +101,8 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
     // Each rep follows up its own clients, found by scanning every client.
     let evening = start() + Duration::hours(17);
     for rep in team.reps() {
-        for client in day.clients.iter_mut().filter(|c| c.owner == Some(rep.id)) {
-            client.contacts.push(Contact {
+        for client in day.clients.iter_mut().filter(|c| c.owner() == Some(rep.id)) {
+            client.contacts().push(Contact {
                 rep: rep.id,
                 level: ContactLevel::Phone,
                 at: evening,
@@ -117,7 +117,7 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
     let night = start() + Duration::hours(23);
     day.clients
         .iter()
-        .filter(|c| c.deadline.is_some_and(|d| d <= night))
+        .filter(|c| c.deadline().is_some_and(|d| d <= night))
         .count()
 }
 

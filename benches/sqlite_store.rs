@@ -72,9 +72,9 @@ fn documents_where(conn: &rusqlite::Connection, keep: impl Fn(&Client) -> bool) 
 /// `due_by` by the naive scan: (deadline, id) order.
 fn naive_due_by(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Vec<ClientId> {
     let mut due: Vec<(Option<DateTime<Utc>>, ClientId)> =
-        documents_where(conn, |c| c.deadline.is_some_and(|d| d <= now))
+        documents_where(conn, |c| c.deadline().is_some_and(|d| d <= now))
             .into_iter()
-            .map(|c| (c.deadline, c.id))
+            .map(|c| (c.deadline(), c.id()))
             .collect();
     due.sort();
     due.into_iter().map(|(_, id)| id).collect()
@@ -82,9 +82,9 @@ fn naive_due_by(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Vec<ClientId
 
 /// `find_by_key` by the naive scan: id order.
 fn naive_find_by_key(conn: &rusqlite::Connection, key: &DedupeKey) -> Vec<ClientId> {
-    let mut ids: Vec<ClientId> = documents_where(conn, |c| c.keys.iter().any(|k| k == *key))
+    let mut ids: Vec<ClientId> = documents_where(conn, |c| c.keys().iter().any(|k| k == *key))
         .into_iter()
-        .map(|c| c.id)
+        .map(|c| c.id())
         .collect();
     ids.sort();
     ids

@@ -140,7 +140,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .rep
             .and_then(|r| team.get(r))
             .map_or("nobody".to_owned(), |r| r.name.clone());
-        println!("{} ({:?}) -> {who}", client.name, client.source.kind());
+        println!("{} ({:?}) -> {who}", client.name(), client.source().kind());
         println!("{}", serde_json::to_string_pretty(&decision.explanation)?);
         queue.record(&decision, now);
         state.apply(&decision);

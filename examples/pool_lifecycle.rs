@@ -83,6 +83,6 @@ fn main() {
         }
     }
     if let Some(client) = state.client(acme) {
-        println!("== {} is now owned by {:?}", client.name, client.owner);
+        println!("== {} is now owned by {:?}", client.name(), client.owner());
     }
 }

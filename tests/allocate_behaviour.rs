@@ -188,7 +188,7 @@ fn intake_quotas_per_day_week_and_30_days_exclude_with_reasons() {
     assert_eq!(d.rep, None);
     let periods: Vec<String> = d
         .explanation
-        .excluded
+        .excluded()
         .iter()
         .map(|e| match &e.reason {
             ExclusionReason::OverQuota { period, .. } => period.clone(),
@@ -216,7 +216,7 @@ fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
     let mut queue = UnassignedQueue::new();
     assert!(queue.record(&d, now()));
     let queued = queue.iter().next().unwrap();
-    assert_eq!(queued.client, lead.id);
+    assert_eq!(queued.client, lead.id());
     let text = serde_json::to_string(&queue).unwrap();
     assert!(text.contains("at_cap"), "{text}");
     let back: UnassignedQueue = serde_json::from_str(&text).unwrap();
@@ -254,7 +254,7 @@ fn nested_filters_apply_both_rules() {
 fn fallback_and_router_compose_and_explain_each_step() {
     let team = three();
     let nobody = from_fn(|req: &Request<'_>, _rng: &mut dyn leadpool::rng::Rng| {
-        let mut d = Decision::unassigned(req.client.id, Default::default());
+        let mut d = Decision::unassigned(req.client().id(), Default::default());
         d.explanation.rule = "closure".into();
         d
     });
@@ -266,7 +266,7 @@ fn fallback_and_router_compose_and_explain_each_step() {
     let d = router.allocate(&Request::new(&lead, &team, now()), &mut seeded(0));
     assert_eq!(d.rep, Some(RepId(1)));
     assert_eq!(d.explanation.rule, "router:Website");
-    let fallback = &d.explanation.steps[0];
+    let fallback = &d.explanation.steps()[0];
     assert_eq!(fallback.rule, "fallback");
     assert_eq!(fallback.steps[0].rule, "closure");
     assert_eq!(fallback.steps[1].rule, "least_loaded");
@@ -290,7 +290,7 @@ fn skill_match_requires_required_tags_scores_desired_ones_then_prefers_lower_loa
         &mut seeded(0),
     );
     assert_eq!(d.rep, Some(RepId(3)));
-    assert_eq!(d.explanation.figure, Some(1.0));
+    assert_eq!(d.explanation.figure(), Some(1.0));
     let exotic = client(2, Source::Website).with_tags(["nuclear"]);
     let strict = SkillMatch::new(&team, ["nuclear"]);
     assert_eq!(
@@ -318,9 +318,9 @@ fn explanations_stay_bounded_on_a_large_team() {
         &Request::new(&client(1, Source::Website), &team, now()).with_view(&view),
         &mut seeded(0),
     );
-    assert_eq!(d.explanation.considered, 5000);
+    assert_eq!(d.explanation.considered(), 5000);
     assert_eq!(
-        d.explanation.excluded.len(),
+        d.explanation.excluded().len(),
         leadpool::allocate::MAX_LISTED_EXCLUSIONS
     );
     assert!(d.explanation.reason.contains("5000 excluded"));
@@ -397,7 +397,7 @@ fn high_value_leads_go_to_senior_reps_and_low_value_leads_to_newcomers() {
     let mut rng = seeded(9);
     let big = strategy.allocate(&Request::new(&rated(90), &team, now()), &mut rng);
     assert_eq!(big.rep, Some(RepId(1)));
-    assert_eq!(big.explanation.figure, Some(90.0));
+    assert_eq!(big.explanation.figure(), Some(90.0));
     let small: Vec<RepId> = (0..400)
         .filter_map(|_| {
             strategy

@@ -166,7 +166,7 @@ fn rule_4_a_territory_whose_reps_are_all_unavailable_falls_back_to_its_parent() 
     let c = client(9, Source::DirectorySearch).with_region(region("CN/Guangdong/Shenzhen"));
     let decision = territory.allocate(&Request::new(&c, &team, now()), &mut seeded(1));
     assert_eq!(decision.rep, Some(RepId(1)));
-    assert_eq!(decision.explanation.excluded[0].rep, RepId(2));
+    assert_eq!(decision.explanation.excluded()[0].rep, RepId(2));
 }
 
 #[test]
@@ -183,7 +183,7 @@ fn rule_5_purchased_list_goes_to_the_rep_holding_most_clients_in_the_region() {
     let request = Request::new(&lead, &team, now()).with_view(&view);
     let decision = policy.allocate(&request, &mut seeded(1));
     assert_eq!(decision.rep, Some(RepId(4)));
-    assert_eq!(decision.explanation.figure, Some(11.0));
+    assert_eq!(decision.explanation.figure(), Some(11.0));
     // The strategy on its own says the same.
     let territory = Territory::new(&team).with_inner(TerritoryInner::MostHeldInRegion);
     assert_eq!(

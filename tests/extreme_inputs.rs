@@ -85,7 +85,7 @@ proptest! {
             Command::FollowUp { client: id, rep: b, level: ContactLevel::Visit, note: String::new() },
             Command::FollowUp { client: id, rep: a, level: ContactLevel::Sample, note: String::new() },
             Command::Sweep,
-            Command::Release { client: id, rep: a, reason: "test".into() },
+            Command::Release { client: id, rep: a, note: "test".into() },
             Command::Claim { client: id, rep: a },
             Command::Claim { client: id, rep: b },
         ];
@@ -97,9 +97,9 @@ proptest! {
             if let Some(c) = state.client(id) {
                 let _ = may_contact(c, b, *at, policy.protection_days);
                 // The ledgers agree with the one client's owner, whatever the instants.
-                let held = |rep| u32::from(c.owner == Some(rep));
-                prop_assert_eq!(state.ledger(a).holding, held(a));
-                prop_assert_eq!(state.ledger(b).holding, held(b));
+                let held = |rep| u32::from(c.owner() == Some(rep));
+                prop_assert_eq!(state.ledger(a).holding(), held(a));
+                prop_assert_eq!(state.ledger(b).holding(), held(b));
             }
         }
     }

@@ -2,19 +2,19 @@
 //! be moved away (the peers' lesson: inactive reps are never fed leads).
 mod pool_support;
 
+use leadpool::reason::Refusal;
 use leadpool::allocate::Team;
 use leadpool::ids::ClientId;
 use leadpool::model::{Availability, Rep};
-use leadpool::pool::{Assigner, Command, PoolError, PoolState, TransferScope};
+use leadpool::pool::{Assigner, Command, PoolError, TransferScope};
 use pool_support::*;
 
 fn world_with(b_availability: Availability) -> World {
-    let mut w = World::new(2, seed_policy());
-    w.state = PoolState::new(Team::new([
+    let team = Team::new([
         Rep::new(A, "active"),
         Rep::new(B, "away").with_availability(b_availability),
-    ]));
-    w
+    ]);
+    World::with_team(team, seed_policy())
 }
 
 #[test]
@@ -24,14 +24,15 @@ fn a_rep_on_leave_cannot_claim_until_back() {
     w.import([1]);
     assert_eq!(
         w.claim(1, B, day(1)),
-        Err(PoolError::RepUnavailable {
+        Err(PoolError::Refused {
+            client: ClientId(1),
             rep: B,
-            until: Some(back)
+            reason: Refusal::Unavailable { until: Some(back) }
         })
     );
     assert_eq!(w.owner(1), None, "a refused claim changes nothing");
     assert_eq!(
-        w.state.ledger(B).claims_today,
+        w.state.ledger(B).claims_on(day(1).date_naive()),
         0,
         "nor uses the daily quota"
     );
@@ -56,9 +57,10 @@ fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     );
     assert_eq!(
         refused,
-        Err(PoolError::RepUnavailable {
+        Err(PoolError::Refused {
+            client: ClientId(1),
             rep: B,
-            until: None
+            reason: Refusal::Unavailable { until: None }
         })
     );
     w.claim(2, A, day(1)).unwrap();
@@ -69,7 +71,7 @@ fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     };
     assert!(matches!(
         w.run(to_b, day(2)),
-        Err(PoolError::RepUnavailable { .. })
+        Err(PoolError::Refused { reason: Refusal::Unavailable { .. }, .. })
     ));
     let handover = Command::Handover {
         client: ClientId(2),
@@ -77,7 +79,7 @@ fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     };
     assert!(matches!(
         w.run(handover, day(200)),
-        Err(PoolError::RepUnavailable { .. })
+        Err(PoolError::Refused { reason: Refusal::Unavailable { .. }, .. })
     ));
     assert_eq!((w.owner(1), w.owner(2)), (None, Some(A)));
 }
@@ -88,15 +90,18 @@ fn a_departed_reps_clients_can_still_be_moved_away() {
     w.import([1, 2]);
     w.claim(1, B, day(0)).unwrap();
     w.claim(2, B, day(0)).unwrap();
-    // B leaves the team: a manager's one-click move hands everything to A.
-    // Replaying the log over the changed team rebuilds the pools as they were.
-    w.state = PoolState::replay(
-        Team::new([
-            Rep::new(A, "stays"),
-            Rep::new(B, "left").with_availability(Availability::Inactive),
-        ]),
-        &w.log,
-    );
+    // B leaves: the team changes, then a manager's one-click move hands everything to A.
+    let team = Team::new([
+        Rep::new(A, "stays"),
+        Rep::new(B, "left").with_availability(Availability::Inactive),
+    ]);
+    w.run(
+        Command::ChangeTeam {
+            team: Box::new(team),
+        },
+        day(1),
+    )
+    .unwrap();
     assert_eq!(w.holding(B), 2);
     w.run(
         Command::Transfer {

@@ -3,6 +3,7 @@
 
 mod pool_support;
 
+use leadpool::reason::Refusal;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::pool::{Pool, PoolError, PoolPolicy};
 use leadpool::store::{ClientStore, MemoryStore};
@@ -65,8 +66,8 @@ fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
                 }
                 Err(
                     PoolError::AlreadyOwned { .. }
-                    | PoolError::CapReached { .. }
-                    | PoolError::DailyLimit { .. },
+                    | PoolError::Refused { reason: Refusal::CapReached { .. }, .. }
+                    | PoolError::Refused { reason: Refusal::DailyLimit { .. }, .. },
                 ) => {}
                 Err(other) => panic!("unexpected refusal: {other}"),
             }
@@ -138,7 +139,7 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
                         barrier.wait();
                         match pool.claim(ClientId(id), RepId(1), t0()) {
                             Ok(_) => 1,
-                            Err(PoolError::CapReached { .. } | PoolError::DailyLimit { .. }) => 0,
+                            Err(PoolError::Refused { reason: Refusal::CapReached { .. }, .. } | PoolError::Refused { reason: Refusal::DailyLimit { .. }, .. }) => 0,
                             Err(other) => panic!("unexpected refusal: {other}"),
                         }
                     })

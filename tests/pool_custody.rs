@@ -6,8 +6,10 @@ use chrono::Duration;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::ContactLevel;
 use leadpool::pool::{
-    Assigner, Command, Event, Flag, PoolError, PoolPolicy, PoolState, Route, TransferScope,
+    Assigner, Command, Event, Flag, PoolError, PoolPolicy, PoolState, TransferScope, Via,
 };
+use leadpool::model::{RecycleCause, RecycleKind};
+use leadpool::reason::Refusal;
 use pool_support::*;
 
 #[test]
@@ -25,12 +27,12 @@ fn deal_credited_to_the_owner_even_when_another_rep_closed_it() {
         )
         .unwrap();
     assert!(
-        matches!(&events[..], [Event::DealMarked { credited_to, closed_by, .. }] if *credited_to == A && *closed_by == B)
+        matches!(&events[..], [Event::DealMarked { credited_to, contact, .. }] if *credited_to == A && contact.rep == B)
     );
     let c = w.state.client(ClientId(1)).unwrap();
     assert_eq!(c.deal_owner(), Some(A));
-    assert_eq!(c.owner, Some(A));
-    assert_eq!(c.deadline, None, "a won client is exempt from recycling");
+    assert_eq!(c.owner(), Some(A));
+    assert_eq!(c.deadline(), None, "a won client is exempt from recycling");
 }
 
 #[test]
@@ -57,9 +59,9 @@ fn transfer_moves_every_named_client_and_nothing_else() {
     assert_eq!(owners, [Some(A), Some(B), Some(A), Some(B), Some(C)]);
     assert_eq!((w.holding(A), w.holding(B), w.holding(C)), (2, 2, 1));
     let moved = w.state.client(ClientId(2)).unwrap();
-    assert_eq!(moved.custody.owned_since, Some(day(2)));
+    assert_eq!(moved.custody().owned_since, Some(day(2)));
     assert_eq!(
-        moved.custody.timers.release_at,
+        moved.custody().timers.release_at(),
         Some(day(12)),
         "the transfer set the timers"
     );
@@ -90,14 +92,25 @@ fn one_click_transfer_moves_all_or_nothing() {
         .unwrap_err();
     assert!(matches!(
         err,
-        PoolError::CapReached {
+        PoolError::Refused {
             rep: B,
-            holding: 0,
-            cap: 2
+            reason: Refusal::CapReached {
+                holding: 0,
+                cap: 2
+            },
+            ..
         }
     ));
     assert_eq!(w.holding(A), 3);
-    w.policy.cap_overrides.clear();
+    let mut uncapped = w.policy().clone();
+    uncapped.cap_overrides.clear();
+    w.run(
+        Command::ChangePolicy {
+            policy: Box::new(uncapped),
+        },
+        day(1),
+    )
+    .unwrap();
     w.run(
         Command::Transfer {
             from: A,
@@ -222,7 +235,7 @@ fn handover_of_a_long_unclosed_client_shows_the_history_and_restarts_timers() {
         [
             Event::OwnerChanged {
                 to,
-                route: Route::Handover { from, history },
+                via: Via::Handover { from, history },
                 ..
             },
         ] => {
@@ -282,11 +295,11 @@ fn every_owner_change_path_sets_the_timers() {
     for (id, since) in [(1, day(2)), (2, t0()), (3, day(1))] {
         let c = w.state.client(ClientId(id)).unwrap();
         assert_eq!(
-            c.custody.timers.release_at,
+            c.custody().timers.release_at(),
             Some(since + Duration::days(10)),
             "client {id}"
         );
-        assert_eq!(c.deadline, Some(since + Duration::days(7)), "client {id}");
+        assert_eq!(c.deadline(), Some(since + Duration::days(7)), "client {id}");
     }
     // A deal on a public client makes the closer its owner; the deal exempts it.
     w.run(
@@ -299,7 +312,7 @@ fn every_owner_change_path_sets_the_timers() {
     .unwrap();
     let c = w.state.client(ClientId(4)).unwrap();
     assert_eq!(
-        (c.owner, c.custody.owned_since, c.deadline),
+        (c.owner(), c.custody().owned_since, c.deadline()),
         (Some(C), Some(day(3)), None)
     );
 }
@@ -318,22 +331,25 @@ fn policy_change_recomputes_every_deadline_deterministically() {
     let command = Command::ChangePolicy {
         policy: Box::new(next.clone()),
     };
-    let first = leadpool::pool::decide(&w.state, &command, day(2), &w.policy).unwrap();
-    let second = leadpool::pool::decide(&w.state, &command, day(2), &w.policy).unwrap();
+    let first = leadpool::pool::decide(&w.state, command.clone(), day(2)).unwrap();
+    let second = leadpool::pool::decide(&w.state, command.clone(), day(2)).unwrap();
     assert_eq!(first, second);
     w.run(command, day(2)).unwrap();
     let c1 = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
-        (c1.custody.timers.remind_at, c1.custody.timers.release_at),
+        (c1.custody().timers.remind_at, c1.custody().timers.release_at()),
         (Some(day(14)), Some(day(21)))
     );
     assert_eq!(
-        c1.custody.timers.release_reason.as_deref(),
-        Some("not followed up for 21 days")
+        c1.custody().timers.release.map(|r| r.cause),
+        Some(RecycleCause {
+            rule: RecycleKind::NoFollowUp,
+            days: 21
+        })
     );
     let c2 = w.state.client(ClientId(2)).unwrap();
-    assert_eq!(c2.custody.timers.release_at, Some(day(22)));
-    assert_eq!(w.state.client(ClientId(3)).unwrap().deadline, None);
+    assert_eq!(c2.custody().timers.release_at(), Some(day(22)));
+    assert_eq!(w.state.client(ClientId(3)).unwrap().deadline(), None);
     assert!(
         w.sweep(day(20))
             .iter()
@@ -349,7 +365,7 @@ fn release_needs_a_reason_and_the_owner() {
     let blank = Command::Release {
         client: ClientId(1),
         rep: A,
-        reason: "  ".into(),
+        note: "  ".into(),
     };
     assert_eq!(
         w.run(blank, day(1)).unwrap_err(),
@@ -358,7 +374,7 @@ fn release_needs_a_reason_and_the_owner() {
     let stranger = Command::Release {
         client: ClientId(1),
         rep: B,
-        reason: "mine now".into(),
+        note: "mine now".into(),
     };
     assert!(matches!(
         w.run(stranger, day(1)),
@@ -409,6 +425,6 @@ fn replaying_the_log_rebuilds_the_state_exactly() {
     .unwrap();
     let json = serde_json::to_string(&w.log).unwrap();
     let log: Vec<Event> = serde_json::from_str(&json).unwrap();
-    let rebuilt = PoolState::replay(team(3), &log);
+    let rebuilt = PoolState::replay(w.start.clone(), &log);
     assert_eq!(rebuilt, w.state);
 }

@@ -2,14 +2,16 @@
 
 mod pool_support;
 
-use leadpool::allocate::{
-    AllocState, Allocator, Decision, ExclusionReason, Explanation, Request, TeamView,
-};
+use chrono::{DateTime, Utc};
+use leadpool::ManualClock;
+use leadpool::allocate::{AllocState, Allocator, Decision, Explanation, Request, TeamView};
 use leadpool::ids::{ClientId, RepId};
+use leadpool::label::Label;
 use leadpool::model::{ContactLevel, DedupeKeys, Region};
 use leadpool::pool::{
-    Assigner, Event, Pool, PoolError, PoolPolicy, PoolView, Route, TransferScope,
+    Assigner, Config, Event, Pool, PoolError, PoolPolicy, PoolView, TransferScope, Via,
 };
+use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::rng::{Rng, seeded};
 use leadpool::store::{ClientStore, MemoryStore};
 use pool_support::*;
@@ -19,72 +21,89 @@ struct LightestLoad;
 
 impl Allocator for LightestLoad {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let mut excluded = Vec::new();
         let mut best = None;
-        for rep in request.team.reps() {
-            if let Some(exclusion) = request.view.pool_refusal(rep.id, request.client) {
-                excluded.push(exclusion);
+        let mut refused = Vec::new();
+        for rep in request.team().reps() {
+            if let Some(refusal) = request.view().pool_refusal(rep.id, request.client()) {
+                refused.push((rep.id, refusal));
                 continue;
             }
-            let load = request.view.open_load(rep.id);
+            let load = request.view().open_load(rep.id);
             if best.is_none_or(|(_, l)| load < l) {
                 best = Some((rep.id, load));
             }
         }
-        let explanation = Explanation {
-            rule: "lightest_load".into(),
-            considered: request.team.len() as u32,
-            excluded,
-            reason: "fewest open clients".into(),
-            figure: best.map(|(_, l)| f64::from(l)),
-            steps: Vec::new(),
-        };
+        let mut explanation = Explanation::new(Step::Custom {
+            rule: Label::new("lightest_load"),
+            rep: best.map(|(rep, _)| rep),
+        })
+        .with_considered(request.team().len() as u32);
+        for (rep, refusal) in refused {
+            explanation.exclude(rep, ExclusionReason::Refused(refusal));
+        }
         match best {
-            Some((rep, _)) => Decision::assigned(request.client.id, rep, explanation),
-            None => Decision::unassigned(request.client.id, explanation),
+            Some((rep, _)) => Decision::assigned(request.client().id(), rep, explanation),
+            None => Decision::unassigned(request.client().id(), explanation),
         }
     }
 }
 
-fn seed_pool(clients: u64) -> Pool<MemoryStore> {
+/// A pool over a memory store, reading time from a manual clock the test moves.
+struct Timed {
+    pool: Pool<MemoryStore, ManualClock>,
+    clock: ManualClock,
+}
+
+impl Timed {
+    fn at(&self, instant: DateTime<Utc>) -> &Pool<MemoryStore, ManualClock> {
+        self.clock.set(instant);
+        &self.pool
+    }
+}
+
+fn seed_pool(clients: u64) -> Timed {
     let policy = PoolPolicy {
         private_cap: Some(2),
         ..seed_policy()
     };
-    let pool = Pool::new(MemoryStore::new(), team(3), policy);
+    let clock = ManualClock::new(t0());
+    let config = Config::new(team(3), policy).unwrap();
+    let pool = Pool::new(MemoryStore::new(), config, clock.clone());
     for id in 1..=clients {
-        pool.import(client(id), t0()).unwrap();
+        pool.import(client(id)).unwrap();
     }
-    pool
+    Timed { pool, clock }
 }
 
 #[test]
 fn facade_runs_the_life_cycle_against_the_store() {
     let pool = seed_pool(3);
-    pool.claim(ClientId(1), A, t0()).unwrap();
-    pool.follow_up(ClientId(1), A, ContactLevel::Phone, "called", day(1))
+    pool.at(t0()).claim(ClientId(1), A).unwrap();
+    pool.at(day(1))
+        .follow_up(ClientId(1), A, ContactLevel::Phone, "called")
         .unwrap();
-    pool.claim(ClientId(2), B, t0()).unwrap();
-    let store = pool.store();
+    pool.at(t0()).claim(ClientId(2), B).unwrap();
+    let store = pool.pool.store();
     assert_eq!(store.due_by(day(7)).unwrap(), [ClientId(2)]);
-    let events = pool.sweep(day(10)).unwrap();
+    let report = pool.at(day(10)).sweep().unwrap();
+    assert!(report.skipped.is_empty());
     assert!(
-        matches!(&events[..], [Event::Released { client: released, .. }, Event::Reminded { client, .. }]
+        matches!(&report.events[..], [Event::Released { client: released, .. }, Event::Reminded { client, .. }]
         if *client == ClientId(1) && *released == ClientId(2))
     );
     let c2 = store.get(ClientId(2)).unwrap().unwrap().value;
     assert!(c2.is_public());
-    assert_eq!(store.ledger(B).unwrap().value.holding, 0);
+    assert_eq!(store.ledger(B).unwrap().value.holding(), 0);
     assert_eq!(
-        pool.claim(ClientId(2), B, day(11)).unwrap_err(),
-        PoolError::Cooldown {
+        pool.at(day(11)).claim(ClientId(2), B).unwrap_err(),
+        PoolError::Refused {
             client: ClientId(2),
             rep: B,
-            until: day(15)
+            reason: Refusal::Cooldown { until: day(15) }
         }
     );
-    pool.claim(ClientId(2), C, day(11)).unwrap();
-    pool.claim(ClientId(3), C, day(11)).unwrap();
+    pool.at(day(11)).claim(ClientId(2), C).unwrap();
+    pool.at(day(11)).claim(ClientId(3), C).unwrap();
     let versions = |s: &MemoryStore| {
         let rows: Vec<u64> = (1..=3)
             .map(|id| s.get(ClientId(id)).unwrap().unwrap().version)
@@ -94,44 +113,48 @@ fn facade_runs_the_life_cycle_against_the_store() {
     };
     let before = versions(store);
     let full = pool
-        .transfer(A, C, TransferScope::All, day(12))
+        .at(day(12))
+        .transfer(A, C, TransferScope::All)
         .unwrap_err();
     assert_eq!(
         full,
-        PoolError::CapReached {
+        PoolError::Refused {
+            client: ClientId(1),
             rep: C,
-            holding: 2,
-            cap: 2
+            reason: Refusal::CapReached { holding: 2, cap: 2 }
         }
     );
     assert_eq!(versions(store), before, "a refused command writes nothing");
-    pool.release(ClientId(2), C, "moved abroad", day(12))
+    pool.at(day(12))
+        .release(ClientId(2), C, "moved abroad")
         .unwrap();
-    pool.transfer(A, C, TransferScope::All, day(12)).unwrap();
+    pool.at(day(12))
+        .transfer(A, C, TransferScope::All)
+        .unwrap();
     assert_eq!(store.owned_by(C).unwrap(), [ClientId(1), ClientId(3)]);
-    pool.mark_deal(ClientId(1), B, day(13)).unwrap();
+    pool.at(day(13)).mark_deal(ClientId(1), B).unwrap();
     assert_eq!(
         store.get(ClientId(1)).unwrap().unwrap().value.deal_owner(),
         Some(C)
     );
-    assert_eq!(store.ledger(C).unwrap().value.holding_won, 1);
+    assert_eq!(store.ledger(C).unwrap().value.holding_won(), 1);
 }
 
 #[test]
 fn facade_import_reports_duplicates_found_through_the_store() {
-    let pool = seed_pool(0);
+    let pool = &seed_pool(0).pool;
     let keys = |name| DedupeKeys::from_raw(Some(name), None, None, None);
-    pool.import(client(1).with_keys(keys("Shenzhen Widget Co., Ltd.")), t0())
+    pool.import(client(1).with_keys(keys("Shenzhen Widget Co., Ltd.")))
         .unwrap();
     let events = pool
-        .import(client(2).with_keys(keys("shenzhen widget")), t0())
+        .import(client(2).with_keys(keys("shenzhen widget")))
         .unwrap();
     assert!(
         matches!(&events[..], [Event::DuplicateReported { existing, .. }] if *existing == ClientId(1))
     );
     assert_eq!(pool.store().len(), 1);
     assert_eq!(
-        pool.import(client(1), t0()).unwrap_err(),
+        pool.import(client(1)).unwrap_err(),
         PoolError::DuplicateId(ClientId(1))
     );
 }
@@ -139,39 +162,40 @@ fn facade_import_reports_duplicates_found_through_the_store() {
 #[test]
 fn assign_by_rule_publishes_the_allocators_explanation() {
     let pool = seed_pool(4);
-    pool.claim(ClientId(1), A, t0()).unwrap();
-    pool.claim(ClientId(2), A, t0()).unwrap();
-    pool.claim(ClientId(3), B, t0()).unwrap();
+    pool.at(t0()).claim(ClientId(1), A).unwrap();
+    pool.at(t0()).claim(ClientId(2), A).unwrap();
+    pool.at(t0()).claim(ClientId(3), B).unwrap();
     let (decision, events) = pool
+        .at(day(1))
         .assign_by_rule(
             ClientId(4),
             &LightestLoad,
             &AllocState::new(),
+            None,
             &mut seeded(1),
-            day(1),
         )
         .unwrap();
     assert_eq!(decision.rep, Some(C));
+    let cap = ExclusionReason::Refused(Refusal::CapReached { holding: 2, cap: 2 });
     assert!(
         decision
             .explanation
-            .excluded
-            .iter()
-            .any(|e| e.rep == A && e.reason == ExclusionReason::AtCap { holding: 2, cap: 2 })
+            .excluded()
+            .any(|e| e.rep == A && e.reason == cap)
     );
     match &events[..] {
         [
             Event::OwnerChanged {
                 to,
-                route:
-                    Route::Assign {
+                via:
+                    Via::Assign {
                         by: Assigner::Rule { explanation },
                     },
                 ..
             },
         ] => {
             assert_eq!(*to, C);
-            assert_eq!(explanation.rule, "lightest_load");
+            assert!(matches!(explanation.decisive(), Some(Step::Custom { rule, .. }) if rule.as_str() == "lightest_load"));
         }
         other => panic!("expected a rule assignment, got {other:?}"),
     }
@@ -179,20 +203,16 @@ fn assign_by_rule_publishes_the_allocators_explanation() {
 
 #[test]
 fn manager_assignment_names_the_rep_and_respects_the_cap() {
-    let pool = seed_pool(3);
-    pool.assign_by_manager(ClientId(1), B, "Wang", t0())
-        .unwrap();
-    pool.assign_by_manager(ClientId(2), B, "Wang", t0())
-        .unwrap();
-    let err = pool
-        .assign_by_manager(ClientId(3), B, "Wang", t0())
-        .unwrap_err();
+    let pool = &seed_pool(3).pool;
+    pool.assign_by_manager(ClientId(1), B, "Wang").unwrap();
+    pool.assign_by_manager(ClientId(2), B, "Wang").unwrap();
+    let err = pool.assign_by_manager(ClientId(3), B, "Wang").unwrap_err();
     assert_eq!(
         err,
-        PoolError::CapReached {
+        PoolError::Refused {
+            client: ClientId(3),
             rep: B,
-            holding: 2,
-            cap: 2
+            reason: Refusal::CapReached { holding: 2, cap: 2 }
         }
     );
 }
@@ -200,19 +220,20 @@ fn manager_assignment_names_the_rep_and_respects_the_cap() {
 #[test]
 fn facade_policy_change_retimes_stored_clients() {
     let pool = seed_pool(2);
-    pool.claim(ClientId(1), A, t0()).unwrap();
+    pool.at(t0()).claim(ClientId(1), A).unwrap();
     let next = PoolPolicy {
         remind_after_days: Some(20),
-        ..pool.policy()
+        ..pool.pool.config().policy().clone()
     };
-    pool.change_policy(next.clone(), day(1)).unwrap();
-    assert_eq!(pool.policy(), next);
-    let c = pool.store().get(ClientId(1)).unwrap().unwrap().value;
+    pool.at(day(1)).change_policy(next.clone()).unwrap();
+    assert_eq!(pool.pool.config().policy(), &next);
+    let c = pool.pool.store().get(ClientId(1)).unwrap().unwrap().value;
+    let timers = c.custody().timers;
     assert_eq!(
-        (c.custody.timers.remind_at, c.custody.timers.release_at),
+        (timers.remind_at, timers.release_at()),
         (Some(day(20)), Some(day(23)))
     );
-    assert_eq!(c.deadline, Some(day(20)));
+    assert_eq!(c.deadline(), Some(day(20)));
 }
 
 #[test]
@@ -230,31 +251,31 @@ fn pool_view_reports_what_the_pool_would_refuse() {
         leadpool::pool::Command::Release {
             client: ClientId(2),
             rep: B,
-            reason: "no".into(),
+            note: "no".into(),
         },
         day(1),
     )
     .unwrap();
-    let view = PoolView::new(&w.state, &w.policy, day(1));
+    let view = PoolView::new(&w.state, day(1));
     let c3 = w.state.client(ClientId(3)).unwrap();
     let c2 = w.state.client(ClientId(2)).unwrap();
     assert_eq!(
-        view.pool_refusal(A, c3).map(|e| e.reason),
-        Some(ExclusionReason::AtCap { holding: 1, cap: 1 })
+        view.pool_refusal(A, c3),
+        Some(Refusal::CapReached { holding: 1, cap: 1 })
     );
     assert_eq!(
-        view.pool_refusal(B, c2).map(|e| e.reason),
-        Some(ExclusionReason::Cooldown { until: day(6) })
+        view.pool_refusal(B, c2),
+        Some(Refusal::Cooldown { until: day(6) })
     );
     assert_eq!(view.pool_refusal(C, c3), None);
     assert_eq!(view.open_load(A), 1);
     assert_eq!(view.last_assigned_at(A), Some(t0()));
-    assert_eq!(view.received_since(A, t0()), 1);
-    assert_eq!(view.received_since(A, day(1)), 0);
+    let (d0, d1, d2) = (t0().date_naive(), day(1).date_naive(), day(2).date_naive());
+    assert_eq!(view.received_in(A, d0..d1), 1);
+    assert_eq!(view.received_in(A, d1..d2), 0);
     assert_eq!(view.held_in_region(A, &Region::world()), 1);
-    let same_day = PoolView::new(&w.state, &w.policy, t0());
-    let reason = same_day.pool_refusal(C, c3).map(|e| e.reason);
-    assert_eq!(reason, None);
+    let same_day = PoolView::new(&w.state, t0());
+    assert_eq!(same_day.pool_refusal(C, c3), None);
 }
 
 #[test]
@@ -278,7 +299,7 @@ fn view_finds_the_prior_contact_by_dedupe_keys() {
         day(1),
     )
     .unwrap();
-    let view = PoolView::new(&w.state, &w.policy, day(2));
+    let view = PoolView::new(&w.state, day(2));
     let card = DedupeKeys::from_raw(None, Some("13800138000"), None, Some("86"));
     let prior = view.prior_contact(&card).expect("the phone matches");
     assert_eq!(
@@ -301,14 +322,14 @@ impl ClientStore for AlwaysStale {
     fn ledger(
         &self,
         rep: RepId,
-    ) -> Result<leadpool::store::Versioned<leadpool::store::RepLedger>, leadpool::StoreError> {
+    ) -> Result<leadpool::store::Versioned<leadpool::model::RepLedger>, leadpool::StoreError> {
         self.0.ledger(rep)
     }
     fn commit(&self, batch: &leadpool::store::Batch) -> Result<Vec<u64>, leadpool::StoreError> {
         match batch.first() {
             Some(leadpool::store::Write::Update { client, expected }) => {
                 Err(leadpool::StoreError::Conflict {
-                    id: client.id,
+                    id: client.id(),
                     expected: *expected,
                     found: expected + 1,
                 })
@@ -341,9 +362,11 @@ impl ClientStore for AlwaysStale {
 
 #[test]
 fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing() {
-    let pool = Pool::new(AlwaysStale(MemoryStore::new()), team(2), seed_policy()).with_attempts(3);
-    pool.import(client(1), t0()).unwrap();
-    let err = pool.claim(ClientId(1), A, t0()).unwrap_err();
+    let config = Config::new(team(2), seed_policy()).unwrap();
+    let pool = Pool::new(AlwaysStale(MemoryStore::new()), config, ManualClock::new(t0()))
+        .with_attempts(3);
+    pool.import(client(1)).unwrap();
+    let err = pool.claim(ClientId(1), A).unwrap_err();
     assert!(matches!(
         err,
         PoolError::Contention {
@@ -352,7 +375,7 @@ fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing()
         }
     ));
     let stored = pool.store().0.get(ClientId(1)).unwrap().unwrap();
-    assert_eq!((stored.version, stored.value.owner), (1, None));
+    assert_eq!((stored.version, stored.value.owner()), (1, None));
     assert_eq!(pool.store().0.ledger(A).unwrap().version, 0);
 }
 
@@ -368,10 +391,10 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
     let mut alloc = AllocState::new();
     let (decision, events) = leadpool::pool::assign_by_rule(
         &mut w.state,
-        &w.policy,
         ClientId(2),
         &LightestLoad,
         &mut alloc,
+        None,
         &mut seeded(3),
         day(1),
     )
@@ -380,10 +403,10 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
     assert!(matches!(&events[..], [Event::OwnerChanged { to, .. }] if *to == B));
     let (decision, _) = leadpool::pool::assign_by_rule(
         &mut w.state,
-        &w.policy,
         ClientId(3),
         &LightestLoad,
         &mut alloc,
+        None,
         &mut seeded(3),
         day(1),
     )
@@ -393,10 +416,10 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
     let before = w.state.clone();
     let err = leadpool::pool::assign_by_rule(
         &mut w.state,
-        &w.policy,
         ClientId(4),
         &LightestLoad,
         &mut alloc,
+        None,
         &mut seeded(3),
         day(1),
     )
@@ -415,36 +438,28 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
 fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store() {
     let pool = seed_pool(0);
     let region = |path: &str| path.parse::<Region>().unwrap();
-    pool.import(client(1).with_region(region("CN/Guangdong/Shenzhen")), t0())
+    pool.at(t0())
+        .import(client(1).with_region(region("CN/Guangdong/Shenzhen")))
         .unwrap();
-    pool.import(client(2).with_region(region("CN/Zhejiang/Hangzhou")), t0())
+    pool.at(t0())
+        .import(client(2).with_region(region("CN/Zhejiang/Hangzhou")))
         .unwrap();
-    pool.claim(ClientId(1), A, t0()).unwrap();
-    pool.claim(ClientId(2), A, day(1)).unwrap();
-    let ledger = pool.store().ledger(A).unwrap().value;
+    pool.at(t0()).claim(ClientId(1), A).unwrap();
+    pool.at(day(1)).claim(ClientId(2), A).unwrap();
+    let ledger = pool.pool.store().ledger(A).unwrap().value;
     assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 1);
     assert_eq!(ledger.held_in_region(&region("CN")), 2);
     assert_eq!(ledger.held_in_region(&Region::world()), 2);
-    assert_eq!(ledger.received_since(day(1)), 1);
-    pool.release(ClientId(1), A, "duplicate of a key account", day(2))
+    let days = |from: i64, to: i64| day(from).date_naive()..day(to).date_naive();
+    assert_eq!(ledger.received_in(days(1, 2)), 1);
+    pool.at(day(2))
+        .release(ClientId(1), A, "duplicate of a key account")
         .unwrap();
-    let ledger = pool.store().ledger(A).unwrap().value;
+    let ledger = pool.pool.store().ledger(A).unwrap().value;
     assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 0);
     assert_eq!(
-        ledger.received_since(t0()),
+        ledger.received_in(days(0, 3)),
         2,
         "a release does not undo a receipt"
     );
-}
-
-#[test]
-fn receipts_older_than_the_window_are_dropped_from_the_ledger() {
-    let mut ledger = leadpool::store::RepLedger::new(A);
-    ledger.record_receipt(t0());
-    ledger.record_receipt(day(10));
-    ledger.record_receipt(day(5));
-    assert_eq!(ledger.received, [t0(), day(5), day(10)]);
-    ledger.record_receipt(day(70));
-    assert_eq!(ledger.received, [day(10), day(70)]);
-    assert_eq!(ledger.received_since(day(10)), 2);
 }

@@ -5,8 +5,10 @@ mod pool_support;
 use leadpool::ids::{ClientId, PoolId};
 use leadpool::model::ContactLevel;
 use leadpool::pool::{
-    Command, Event, Flag, PoolDef, PoolError, PoolPolicy, RecycleKind, RecycleRule,
+    Command, Event, Flag, PoolDef, PoolError, PoolPolicy, RecycleRule,
 };
+use leadpool::model::RecycleKind;
+use leadpool::reason::Refusal;
 use pool_support::*;
 use std::collections::BTreeSet;
 
@@ -23,7 +25,7 @@ fn recycle_no_follow_up_counts_from_the_later_of_follow_up_and_claim() {
     w.claim(1, A, day(3)).unwrap();
     let c = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
-        (c.custody.timers.remind_at, c.custody.timers.release_at),
+        (c.custody().timers.remind_at, c.custody().timers.release_at()),
         (Some(day(18)), Some(day(23)))
     );
 }
@@ -55,7 +57,7 @@ fn recycle_no_opportunity_uses_the_client_levels_days_and_reminds_before() {
     let released = w.sweep(day(30));
     assert!(
         matches!(&released[..], [Event::Released { client, reason, .. }]
-        if *client == ClientId(1) && reason == "no open opportunity 30 days after claim")
+        if *client == ClientId(1) && reason.to_string() == "no open opportunity 30 days after claim")
     );
     // An open opportunity lifts the rule for client 2.
     w.run(
@@ -94,7 +96,7 @@ fn recycle_no_deal_releases_unless_a_deal_is_marked() {
     let released = w.sweep(day(90));
     assert!(
         matches!(&released[..], [Event::Released { client, reason, .. }]
-        if *client == ClientId(1) && reason == "no deal 90 days after claim")
+        if *client == ClientId(1) && reason.to_string() == "no deal 90 days after claim")
     );
     assert_eq!(w.owner(2), Some(A));
 }
@@ -132,9 +134,10 @@ fn embargo_refuses_every_claim_for_n_days_after_pooling() {
     w.import([1]);
     assert_eq!(
         w.claim(1, A, day(1)).unwrap_err(),
-        PoolError::Embargoed {
+        PoolError::Refused {
             client: ClientId(1),
-            until: day(2)
+            rep: A,
+            reason: Refusal::Embargoed { until: day(2) }
         }
     );
     w.claim(1, A, day(2)).unwrap();
@@ -159,7 +162,7 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
     );
     let mut w = World::new(2, policy);
     let mut export = client(1);
-    export.pool = PoolId(7);
+    export = export.with_pool(PoolId(7));
     w.run(
         Command::Import {
             client: Box::new(export),
@@ -169,9 +172,10 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
     .unwrap();
     assert_eq!(
         w.claim(1, B, t0()).unwrap_err(),
-        PoolError::NotMember {
+        PoolError::Refused {
+            client: ClientId(1),
             rep: B,
-            pool: PoolId(7)
+            reason: Refusal::NotMember { pool: PoolId(7) }
         }
     );
     w.claim(1, A, t0()).unwrap();
@@ -179,12 +183,12 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
         Command::Release {
             client: ClientId(1),
             rep: A,
-            reason: "wrong product".into(),
+            note: "wrong product".into(),
         },
         day(1),
     )
     .unwrap();
-    assert_eq!(w.state.client(ClientId(1)).unwrap().pool, PoolId(0));
+    assert_eq!(w.state.client(ClientId(1)).unwrap().pool(), PoolId(0));
     w.run(
         Command::MovePool {
             client: ClientId(1),

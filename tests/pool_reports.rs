@@ -27,7 +27,7 @@ fn conflict_check_refuses_cooperating_and_owned_clients_with_who_and_since() {
         leadpool::pool::Command::Release {
             client: ClientId(1),
             rep: A,
-            reason: "handled by key accounts".into(),
+            note: "handled by key accounts".into(),
         },
         day(2),
     )

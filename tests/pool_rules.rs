@@ -3,11 +3,22 @@
 mod pool_support;
 
 use chrono::Duration;
+use leadpool::reason::Refusal;
 use leadpool::TeamZone;
 use leadpool::ids::ClientId;
 use leadpool::model::{ContactLevel, Rep};
-use leadpool::pool::{Command, CooldownScope, Event, PoolError, PoolPolicy, PoolState};
+use leadpool::pool::{Command, CooldownScope, Event, PoolError, PoolPolicy};
+use leadpool::model::{RecycleCause, RecycleKind, ReleaseReason};
 use pool_support::*;
+
+fn not_followed_up_for(days: u32) -> ReleaseReason {
+    ReleaseReason::Policy {
+        cause: RecycleCause {
+            rule: RecycleKind::NoFollowUp,
+            days,
+        },
+    }
+}
 
 #[test]
 fn cap_reached_claim_refused_with_the_numbers() {
@@ -24,10 +35,10 @@ fn cap_reached_claim_refused_with_the_numbers() {
     let err = w.claim(3, A, t0()).unwrap_err();
     assert_eq!(
         err,
-        PoolError::CapReached {
+        PoolError::Refused {
+            client: ClientId(3),
             rep: A,
-            holding: 2,
-            cap: 2
+            reason: Refusal::CapReached { holding: 2, cap: 2 }
         }
     );
     assert_eq!(w.owner(3), None);
@@ -43,23 +54,19 @@ fn per_rep_cap_overrides_come_from_the_policy_first_then_the_rep() {
         ..seed_policy()
     };
     policy.cap_overrides.insert(B, 3);
-    let mut w = World {
-        state: PoolState::new(team),
-        policy,
-        log: Vec::new(),
-    };
+    let mut w = World::with_team(team, policy);
     w.import(1..=5);
     w.claim(1, A, t0()).unwrap();
     assert!(matches!(
         w.claim(2, A, t0()),
-        Err(PoolError::CapReached { cap: 1, .. })
+        Err(PoolError::Refused { reason: Refusal::CapReached { cap: 1, .. }, .. })
     ));
     for id in 2..=4 {
         w.claim(id, B, t0()).unwrap();
     }
     assert!(matches!(
         w.claim(5, B, t0()),
-        Err(PoolError::CapReached { cap: 3, .. })
+        Err(PoolError::Refused { reason: Refusal::CapReached { cap: 3, .. }, .. })
     ));
 }
 
@@ -86,7 +93,7 @@ fn holding_cap_can_leave_won_clients_out() {
     w.claim(2, A, day(1))
         .expect("the won client does not count against the cap");
     assert_eq!(w.holding(A), 2);
-    assert_eq!(w.state.ledger(A).holding_won, 1);
+    assert_eq!(w.state.ledger(A).holding_won(), 1);
 }
 
 #[test]
@@ -104,23 +111,20 @@ fn reminder_at_day_n_and_release_at_n_plus_m_with_the_reason() {
     let released = w.sweep(day(10));
     match &released[..] {
         [
-            Event::Released {
-                from,
-                reason,
-                automatic: true,
-                ..
-            },
+            Event::Released { from, reason, .. },
         ] => {
             assert_eq!(*from, A);
-            assert_eq!(reason, "not followed up for 10 days");
+            assert_eq!(*reason, not_followed_up_for(10));
+            assert!(reason.is_automatic());
+            assert_eq!(reason.to_string(), "not followed up for 10 days");
         }
         other => panic!("expected one automatic release, got {other:?}"),
     }
     let c = w.state.client(ClientId(1)).unwrap();
     assert!(c.is_public());
     assert_eq!(
-        c.custody.last_release.as_ref().unwrap().reason,
-        "not followed up for 10 days"
+        c.custody().last_release.as_ref().unwrap().reason,
+        not_followed_up_for(10)
     );
     assert_eq!(w.holding(A), 0);
 }
@@ -151,10 +155,10 @@ fn former_owner_refused_inside_the_cooldown_and_accepted_after() {
     let err = w.claim(1, A, day(14)).unwrap_err();
     assert_eq!(
         err,
-        PoolError::Cooldown {
+        PoolError::Refused {
             client: ClientId(1),
             rep: A,
-            until: day(15)
+            reason: Refusal::Cooldown { until: day(15) }
         }
     );
     w.claim(1, A, day(15)).expect("the cooldown is over");
@@ -178,7 +182,7 @@ fn cooldown_for_everyone_refuses_every_rep_until_it_ends() {
     let mut w = released_at_day_10(policy);
     assert!(matches!(
         w.claim(1, B, day(12)),
-        Err(PoolError::Cooldown { rep: B, .. })
+        Err(PoolError::Refused { rep: B, reason: Refusal::Cooldown { .. }, .. })
     ));
     w.claim(1, B, day(15)).unwrap();
 }
@@ -198,13 +202,13 @@ fn cooldown_counts_from_the_release_not_the_claim() {
         Command::Release {
             client: ClientId(1),
             rep: A,
-            reason: "no budget".into(),
+            note: "no budget".into(),
         },
         day(20),
     )
     .unwrap();
     assert!(
-        matches!(w.claim(1, A, day(24)), Err(PoolError::Cooldown { until, .. }) if until == day(25))
+        matches!(w.claim(1, A, day(24)), Err(PoolError::Refused { reason: Refusal::Cooldown { until, .. }, .. }) if until == day(25))
     );
 }
 
@@ -225,11 +229,7 @@ fn daily_claim_limit_counts_per_team_calendar_day() {
         .unwrap_err();
     assert!(matches!(
         err,
-        PoolError::DailyLimit {
-            claims: 2,
-            limit: 2,
-            ..
-        }
+        PoolError::Refused { reason: Refusal::DailyLimit { claims: 2, limit: 2, .. }, .. }
     ));
     w.claim(3, A, t0() + Duration::minutes(7 * 60 + 30))
         .expect("a new day in UTC+8");
@@ -249,12 +249,12 @@ fn refused_claim_does_not_use_the_daily_quota() {
         w.claim(1, A, t0()),
         Err(PoolError::AlreadyOwned { .. })
     ));
-    assert_eq!(w.state.ledger(A).claims_today, 0);
+    assert_eq!(w.state.ledger(A).claims_on(t0().date_naive()), 0);
     w.claim(2, A, t0())
         .expect("the refused claim did not count");
     assert!(matches!(
         w.claim(3, A, t0()),
-        Err(PoolError::CapReached { .. })
+        Err(PoolError::Refused { reason: Refusal::CapReached { .. }, .. })
     ));
 }
 
@@ -281,11 +281,15 @@ fn visit_protects_for_x_days_and_not_after() {
     let err = w.claim(1, B, day(29)).unwrap_err();
     assert_eq!(
         err,
-        PoolError::Protected {
+        PoolError::Refused {
             client: ClientId(1),
-            by: A,
-            level: Some(ContactLevel::Visit),
-            since: t0()
+            rep: B,
+            reason: Refusal::Protected {
+                by: A,
+                level: Some(ContactLevel::Visit),
+                since: t0(),
+                until: Some(day(30))
+            }
         }
     );
     w.claim(1, B, day(30)).expect("the window has closed");
@@ -299,11 +303,15 @@ fn non_owner_contact_with_an_owned_client_is_refused_with_who_and_since() {
     let err = w.contact(1, B, ContactLevel::Phone, day(1)).unwrap_err();
     assert_eq!(
         err,
-        PoolError::Protected {
+        PoolError::Refused {
             client: ClientId(1),
-            by: A,
-            level: None,
-            since: t0()
+            rep: B,
+            reason: Refusal::Protected {
+                by: A,
+                level: None,
+                since: t0(),
+                until: None
+            }
         }
     );
 }

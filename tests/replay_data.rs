@@ -50,7 +50,7 @@ fn the_data_sets_spellings_are_normalised_and_offices_are_territories() {
         .stream
         .arrivals()
         .iter()
-        .flat_map(|a| &a.client.tags)
+        .flat_map(|a| &a.client.tags())
         .collect();
     assert!(tags.iter().any(|t| *t == "GTX Pro"));
     assert!(!tags.iter().any(|t| *t == "GTXPro"));
@@ -65,9 +65,9 @@ fn the_data_sets_spellings_are_normalised_and_offices_are_territories() {
         assert!(offices.contains(&rep.regions[0]));
     }
     for arrival in data.stream.arrivals() {
-        let recorded = data.history[&arrival.client.id].rep;
+        let recorded = data.history[&arrival.client.id()].rep;
         let office = &data.team.get(recorded).unwrap().regions[0];
-        assert_eq!(&arrival.client.region, office);
+        assert_eq!(&arrival.client.region(), office);
         assert!(arrival.value > 0.0);
     }
 }
@@ -78,8 +78,8 @@ fn replaying_the_first_two_months_as_recorded_reproduces_the_recorded_counts() {
     let history = &data.history;
     let as_recorded = from_fn(|request, _rng| {
         Decision::assigned(
-            request.client.id,
-            history[&request.client.id].rep,
+            request.client().id(),
+            history[&request.client().id()].rep,
             Explanation::default(),
         )
     });

@@ -228,7 +228,7 @@ fn a_harness_user_plugs_in_an_allocator_and_a_behaviour_and_the_log_rebuilds_the
     let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("Rep {i}"))));
     let always_rep_3 = from_fn(|request, _rng| {
         Decision::assigned(
-            request.client.id,
+            request.client().id(),
             RepId(3),
             Explanation {
                 rule: "always_rep_3".into(),

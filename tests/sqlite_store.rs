@@ -243,14 +243,14 @@ fn acknowledged_writes_survive_a_killed_process() {
             .expect("get")
             .expect("an acknowledged insert");
         assert_eq!(stored.version, version, "client#{id}");
-        assert_eq!(stored.value.owner, owner.map(RepId), "client#{id}");
+        assert_eq!(stored.value.owner(), owner.map(RepId), "client#{id}");
     }
     for (&rep, &version) in &ledgers {
         let ledger = store.ledger(RepId(rep)).expect("ledger");
         assert_eq!(ledger.version, version, "ledger of rep#{rep}");
         let owned = store.owned_by(RepId(rep)).expect("owned_by");
         assert_eq!(
-            ledger.value.holding as usize,
+            ledger.value.holding() as usize,
             owned.len(),
             "holding of rep#{rep}"
         );
@@ -278,7 +278,7 @@ fn write_acknowledge_and_abort(path: &Path) -> ! {
         let mut claimed = client;
         claimed.owner = Some(rep);
         let held = RepLedger {
-            holding: ledger.value.holding + 1,
+            holding: ledger.value.holding() + 1,
             ..ledger.value
         };
         let batch = [

@@ -92,21 +92,21 @@ proptest! {
         let all = store.clients();
         let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         for rep in 0..3 {
-            let scan: Vec<_> = all.iter().filter(|c| c.value.owner == Some(RepId(rep))).map(|c| c.value.id).collect();
+            let scan: Vec<_> = all.iter().filter(|c| c.value.owner() == Some(RepId(rep))).map(|c| c.value.id()).collect();
             prop_assert_eq!(store.owned_by(RepId(rep)).unwrap(), scan);
         }
         for pool in 0..2 {
-            let scan: Vec<_> = all.iter().filter(|c| c.value.owner.is_none() && c.value.pool == PoolId(pool)).map(|c| c.value.id).collect();
+            let scan: Vec<_> = all.iter().filter(|c| c.value.owner().is_none() && c.value.pool() == PoolId(pool)).map(|c| c.value.id()).collect();
             prop_assert_eq!(store.public_pool(PoolId(pool)).unwrap(), scan);
         }
         for company in 0..4u8 {
             let key = DedupeKey::Company(format!("company{company}"));
-            let scan: Vec<_> = all.iter().filter(|c| c.value.keys.iter().any(|k| k == key)).map(|c| c.value.id).collect();
+            let scan: Vec<_> = all.iter().filter(|c| c.value.keys().iter().any(|k| k == key)).map(|c| c.value.id()).collect();
             prop_assert_eq!(store.find_by_key(&key).unwrap(), scan);
         }
         for day in 0..7 {
             let by = t0 + Duration::days(day);
-            let mut scan: Vec<_> = all.iter().filter_map(|c| c.value.deadline.filter(|d| *d <= by).map(|d| (d, c.value.id))).collect();
+            let mut scan: Vec<_> = all.iter().filter_map(|c| c.value.deadline().filter(|d| *d <= by).map(|d| (d, c.value.id()))).collect();
             scan.sort();
             let scan: Vec<_> = scan.into_iter().map(|(_, id)| id).collect();
             prop_assert_eq!(store.due_by(by).unwrap(), scan);

@@ -151,7 +151,7 @@ fn two_writes_of_one_row_in_a_batch_are_checked_in_sequence() {
     ];
     assert_eq!(store.commit(&batch).unwrap(), vec![1, 2]);
     assert_eq!(
-        store.get(ClientId(1)).unwrap().unwrap().value.name,
+        store.get(ClientId(1)).unwrap().unwrap().value.name(),
         "Acme Two"
     );
     let stale = [
@@ -202,7 +202,7 @@ fn ledgers_start_at_version_zero_and_refuse_stale_writes() {
             found: 1
         })
     );
-    assert_eq!(store.ledger(RepId(4)).unwrap().value.holding, 3);
+    assert_eq!(store.ledger(RepId(4)).unwrap().value.holding(), 3);
 }
 
 #[test]

@@ -54,8 +54,8 @@ impl RepBehaviour for AsRecorded<'_> {
         client: &Client,
         _rng: &mut dyn Rng,
     ) -> Option<ContactLevel> {
-        let weekly = (today.day - client.created_at.date_naive()).num_days() % 7 == 0;
-        (weekly || self.closes_today(today, client.id)).then_some(ContactLevel::Phone)
+        let weekly = (today.day - client.created_at().date_naive()).num_days() % 7 == 0;
+        (weekly || self.closes_today(today, client.id())).then_some(ContactLevel::Phone)
     }
 
     fn close(
@@ -66,10 +66,10 @@ impl RepBehaviour for AsRecorded<'_> {
         _value: f64,
         _rng: &mut dyn Rng,
     ) -> Option<Close> {
-        if !self.closes_today(today, client.id) {
+        if !self.closes_today(today, client.id()) {
             return None;
         }
-        match self.history.get(&client.id)?.stage {
+        match self.history.get(&client.id())?.stage {
             Stage::Won { value, .. } => Some(Close::Won { value }),
             Stage::Lost { .. } => Some(Close::Lost),
             Stage::Open => None,
@@ -104,7 +104,7 @@ fn tiered(team: &Team, history: &BTreeMap<ClientId, Historical>) -> Team {
 fn recorded_performance(data: &Dataset) -> Metrics {
     let mut metrics = Metrics::new();
     for arrival in data.stream.arrivals() {
-        let Some(h) = data.history.get(&arrival.client.id) else {
+        let Some(h) = data.history.get(&arrival.client.id()) else {
             continue;
         };
         metrics.record(h.rep, arrival.at.date_naive(), "recorded_engagements", 1.0);
@@ -122,9 +122,9 @@ fn policies<'h>(
     team: &Team,
     history: &'h BTreeMap<ClientId, Historical>,
 ) -> Result<Named<'h>, Box<dyn std::error::Error>> {
-    let historical = from_fn(move |request, _rng| match history.get(&request.client.id) {
+    let historical = from_fn(move |request, _rng| match history.get(&request.client().id()) {
         Some(h) => Decision::assigned(
-            request.client.id,
+            request.client().id(),
             h.rep,
             Explanation {
                 rule: "historical".into(),
@@ -132,7 +132,7 @@ fn policies<'h>(
                 ..Explanation::default()
             },
         ),
-        None => Decision::unassigned(request.client.id, Explanation::default()),
+        None => Decision::unassigned(request.client().id(), Explanation::default()),
     });
     let round_robin = Policy::RoundRobin {
         key: None,

@@ -138,7 +138,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let owned = store.owned_by(wang)?;
     let public = store.public_pool(PoolId::DEFAULT)?;
     let acme_row = store.get(acme)?.ok_or("ACME is missing after reopening")?;
-    let release = acme_row.value.custody.last_release.clone();
+    let release = acme_row.value.custody().last_release.clone();
     println!("{wang} owns {owned:?}; public pool {public:?}");
     println!(
         "ACME at version {}, last released from {:?} because {:?}",
@@ -151,8 +151,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         && public.is_empty()
         && store.get(ClientId(3))?.is_none()
         && release.is_some_and(|r| r.from == li)
-        && store.ledger(li)?.value.holding == 0
-        && store.ledger(wang)?.value.holding == 2;
+        && store.ledger(li)?.value.holding() == 0
+        && store.ledger(wang)?.value.holding() == 2;
     if !survived {
         return Err("the reopened database does not hold what was acknowledged".into());
     }

@@ -198,18 +198,18 @@ struct ClientRow {
 impl ClientRow {
     fn of(client: &Client) -> Result<Self, StoreError> {
         Ok(Self {
-            id: id_to_sql(client.id.0, "client id")?,
+            id: id_to_sql(client.id().0, "client id")?,
             owner: client
-                .owner
+                .owner()
                 .map(|rep| id_to_sql(rep.0, "rep id"))
                 .transpose()?,
-            pool: id_to_sql(client.pool.0, "pool id")?,
+            pool: id_to_sql(client.pool().0, "pool id")?,
             deadline: client
-                .deadline
-                .map(|d| deadline_to_sql(client.id, d))
+                .deadline()
+                .map(|d| deadline_to_sql(client.id(), d))
                 .transpose()?,
             doc: serde_json::to_string(client)
-                .map_err(|e| StoreError::Backend(format!("{}: {e}", client.id)))?,
+                .map_err(|e| StoreError::Backend(format!("{}: {e}", client.id())))?,
         })
     }
 }
@@ -224,7 +224,7 @@ fn write_keys(tx: &Transaction<'_>, row: &ClientRow, client: &Client) -> Result<
             "INSERT OR IGNORE INTO client_keys (kind, value, client) VALUES (?1, ?2, ?3)",
         )
         .map_err(backend)?;
-    for key in client.keys.iter() {
+    for key in client.keys().iter() {
         let (kind, value) = key_to_sql(&key);
         insert
             .execute(params![kind, value, row.id])
@@ -248,7 +248,7 @@ fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Version, StoreError> {
                 })
                 .map_err(backend)?;
             if inserted == 0 {
-                return Err(StoreError::AlreadyExists(client.id));
+                return Err(StoreError::AlreadyExists(client.id()));
             }
             write_keys(tx, &row, client)?;
             Ok(1)
@@ -277,9 +277,9 @@ fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Version, StoreError> {
                 let found =
                     current_version(tx, "SELECT version FROM clients WHERE id = ?1", row.id)?;
                 return Err(match found {
-                    None => StoreError::NotFound(client.id),
+                    None => StoreError::NotFound(client.id()),
                     Some(found) => StoreError::Conflict {
-                        id: client.id,
+                        id: client.id(),
                         expected: *expected,
                         found,
                     },
@@ -289,9 +289,9 @@ fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Version, StoreError> {
             Ok(expected + 1)
         }
         Write::Ledger { ledger, expected } => {
-            let rep = id_to_sql(ledger.rep.0, "rep id")?;
+            let rep = id_to_sql(ledger.rep().0, "rep id")?;
             let doc = serde_json::to_string(ledger)
-                .map_err(|e| StoreError::Backend(format!("ledger of {}: {e}", ledger.rep)))?;
+                .map_err(|e| StoreError::Backend(format!("ledger of {}: {e}", ledger.rep())))?;
             let changed = if *expected == 0 {
                 tx.prepare_cached(
                     "INSERT INTO ledgers (rep, version, doc) VALUES (?1, 1, ?2)
@@ -311,7 +311,7 @@ fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Version, StoreError> {
             if changed == 0 {
                 let found = current_version(tx, "SELECT version FROM ledgers WHERE rep = ?1", rep)?;
                 return Err(StoreError::LedgerConflict {
-                    rep: ledger.rep,
+                    rep: ledger.rep(),
                     expected: *expected,
                     found: found.unwrap_or(0),
                 });

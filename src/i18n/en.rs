@@ -30,12 +30,11 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
             since,
             until,
         } => {
-            write!(
-                f,
-                "protected against double contact by {by} ({} on {})",
-                level.render(*l),
-                l.instant(*since)
-            )?;
+            write!(f, "protected against double contact by {by}")?;
+            match level {
+                Some(level) => write!(f, " ({} on {})", level.render(*l), l.instant(*since))?,
+                None => write!(f, " (owner since {})", l.instant(*since))?,
+            }
             match until {
                 Some(until) => write!(f, " until {}", l.instant(*until)),
                 None => f.write_str(" while it cooperates"),

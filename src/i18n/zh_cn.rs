@@ -30,12 +30,15 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
             since,
             until,
         } => {
-            write!(
-                f,
-                "撞单保护期内：{by} 于 {} {}",
-                l.instant(*since),
-                level.render(*l)
-            )?;
+            match level {
+                Some(level) => write!(
+                    f,
+                    "撞单保护期内：{by} 于 {} {}",
+                    l.instant(*since),
+                    level.render(*l)
+                )?,
+                None => write!(f, "撞单保护期内：{by} 自 {} 起拥有该客户", l.instant(*since))?,
+            }
             match until {
                 Some(until) => write!(f, "，保护至 {}", l.instant(*until)),
                 None => f.write_str("，合作期间一直受保护"),

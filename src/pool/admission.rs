@@ -185,7 +185,7 @@ pub(crate) fn protection(
             protection,
         } => Err(Refusal::Protected {
             by,
-            level: level.unwrap_or(crate::model::ContactLevel::Phone),
+            level,
             since,
             until: match protection {
                 Protection::Window { until } => Some(until),

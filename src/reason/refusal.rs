@@ -41,8 +41,9 @@ pub enum Refusal {
     Protected {
         /// The protecting rep.
         by: RepId,
-        /// Their contact's level.
-        level: ContactLevel,
+        /// Their contact's level (none when they own the client without having logged one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<ContactLevel>,
         /// Since when.
         since: DateTime<Utc>,
         /// Until when; `None` while a deal is in force (protected as long as it cooperates).

@@ -1,19 +1,21 @@
 //! Shared fixtures for the allocation tests: a team view backed by plain maps.
 #![allow(dead_code)]
 
-use chrono::{DateTime, TimeZone, Utc};
-use leadpool::allocate::{Exclusion, ExclusionReason, PriorContact, TeamView};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use leadpool::allocate::{PriorContact, TeamView};
+use leadpool::reason::Refusal;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKeys, Region, Source};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// A live-state view the test fills in by hand.
 #[derive(Default)]
 pub struct MapView {
     pub load: BTreeMap<RepId, u32>,
     pub last: BTreeMap<RepId, DateTime<Utc>>,
-    pub received: BTreeMap<RepId, Vec<DateTime<Utc>>>,
-    pub refuse: BTreeMap<RepId, ExclusionReason>,
+    pub received: BTreeMap<RepId, Vec<NaiveDate>>,
+    pub refuse: BTreeMap<RepId, Refusal>,
     pub prior: Vec<(DedupeKeys, PriorContact)>,
     pub held: BTreeMap<(RepId, String), u32>,
 }
@@ -25,16 +27,13 @@ impl TeamView for MapView {
     fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
         self.last.get(&rep).copied()
     }
-    fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
+    fn received_in(&self, rep: RepId, days: Range<NaiveDate>) -> u32 {
         self.received
             .get(&rep)
-            .map_or(0, |v| v.iter().filter(|t| **t >= since).count() as u32)
+            .map_or(0, |v| v.iter().filter(|d| days.contains(d)).count() as u32)
     }
-    fn pool_refusal(&self, rep: RepId, _client: &Client) -> Option<Exclusion> {
-        self.refuse.get(&rep).map(|reason| Exclusion {
-            rep,
-            reason: reason.clone(),
-        })
+    fn pool_refusal(&self, rep: RepId, _client: &Client) -> Option<Refusal> {
+        self.refuse.get(&rep).copied()
     }
     fn prior_contact(&self, keys: &DedupeKeys) -> Option<PriorContact> {
         self.prior

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
-use leadpool::pool::{Command, Event, PoolError, PoolPolicy, PoolState, execute};
+use leadpool::pool::{Command, Config, Event, PoolError, PoolPolicy, PoolState, execute};
 
 /// Monday 2 November 2026, 09:00 UTC.
 pub fn t0() -> DateTime<Utc> {
@@ -32,29 +32,40 @@ pub const A: RepId = RepId(1);
 pub const B: RepId = RepId(2);
 pub const C: RepId = RepId(3);
 
-/// A pool state with its policy and the log of every accepted event.
+/// A pool state (with its team and policy) and the log of every accepted event.
 pub struct World {
     pub state: PoolState,
-    pub policy: PoolPolicy,
+    pub start: Config,
     pub log: Vec<Event>,
 }
 
 impl World {
     pub fn new(reps: u64, policy: PoolPolicy) -> Self {
+        Self::with_team(team(reps), policy)
+    }
+
+    pub fn with_team(team: Team, policy: PoolPolicy) -> Self {
+        let start = Config::new(team, policy).expect("a valid test configuration");
         Self {
-            state: PoolState::new(team(reps)),
-            policy,
+            state: PoolState::new(start.clone()),
+            start,
             log: Vec::new(),
         }
     }
 
+    pub fn policy(&self) -> &PoolPolicy {
+        self.state.policy()
+    }
+
     pub fn run(&mut self, command: Command, at: DateTime<Utc>) -> Result<Vec<Event>, PoolError> {
-        let events = execute(&mut self.state, &command, at, &self.policy)?;
-        if let Command::ChangePolicy { policy } = &command {
-            self.policy = (**policy).clone();
-        }
+        let events = execute(&mut self.state, command, at)?;
         self.log.extend(events.iter().cloned());
         Ok(events)
+    }
+
+    /// The state rebuilt from the log alone.
+    pub fn replayed(&self) -> PoolState {
+        PoolState::replay(self.start.clone(), &self.log)
     }
 
     pub fn import(&mut self, ids: impl IntoIterator<Item = u64>) {
@@ -111,11 +122,11 @@ impl World {
     }
 
     pub fn owner(&self, id: u64) -> Option<RepId> {
-        self.state.client(ClientId(id)).and_then(|c| c.owner)
+        self.state.client(ClientId(id)).and_then(|c| c.owner())
     }
 
     pub fn holding(&self, rep: RepId) -> u32 {
-        self.state.ledger(rep).holding
+        self.state.ledger(rep).holding()
     }
 }
 

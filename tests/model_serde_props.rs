@@ -2,11 +2,13 @@
 //! as they are), and the configuration-facing ones survive TOML too.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use leadpool::allocate::{AllocState, Decision, Exclusion, ExclusionReason, Explanation, Team};
+use leadpool::allocate::{AllocState, Decision, Explanation, Team};
+use leadpool::label::Label;
+use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::calendar::TeamZone;
 use leadpool::ids::{ClientId, PoolId, RepId, TeamId};
 use leadpool::model::*;
-use leadpool::store::{RepLedger, Versioned, Write};
+use leadpool::store::{Versioned, Write};
 use proptest::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -74,42 +76,13 @@ fn keys() -> impl Strategy<Value = DedupeKeys> {
         })
 }
 
-fn custody() -> impl Strategy<Value = Custody> {
-    (
-        proptest::option::of(instant()),
-        proptest::option::of(instant()),
-        proptest::option::of((any::<u64>(), instant(), ".{0,20}")),
-        proptest::option::of(instant()),
-        any::<bool>(),
-        proptest::option::of((any::<u64>(), instant())),
-        proptest::option::of("[A-C]"),
-    )
-        .prop_map(
-            |(owned_since, last_follow_up, release, remind_at, locked, deal, level)| Custody {
-                owned_since,
-                last_follow_up,
-                last_release: release.map(|(from, at, reason)| Release {
-                    from: RepId(from),
-                    at,
-                    reason,
-                }),
-                timers: Timers {
-                    remind_at,
-                    release_at: remind_at,
-                    release_reason: remind_at.map(|_| "not followed up for 10 days".to_owned()),
-                },
-                locked,
-                deal: deal.map(|(r, at)| (RepId(r), at)),
-                level,
-                ..Custody::default()
-            },
-        )
-}
-
+/// A client as the engine keeps it: described by the builders, then put through a random
+/// life in a pool (claims, follow-ups, releases, deals, flags), so every custody field the
+/// engine writes is exercised.
 fn client() -> impl Strategy<Value = Client> {
     (
         (
-            any::<u64>(),
+            1..1000u64,
             word(),
             source(),
             region(),
@@ -119,42 +92,65 @@ fn client() -> impl Strategy<Value = Client> {
             proptest::collection::vec(word(), 0..3),
             any::<(u8, u8, u8)>(),
             keys(),
-            any::<u64>(),
-        ),
-        (
-            proptest::option::of(any::<u64>()),
-            proptest::option::of(instant()),
-            custody(),
             proptest::collection::vec(contact(), 0..3),
-            instant(),
+            (any::<bool>(), any::<bool>(), proptest::option::of("[A-C]")),
         ),
+        (instant(), proptest::collection::vec((0u8..6, 1u64..4, 0i64..400), 0..8)),
     )
         .prop_map(
             |(
                 (id, name, source, region, industry),
-                (tags, (b, u, f), keys, pool),
-                (owner, deadline, custody, contacts, created_at),
-            )| Client {
-                id: ClientId(id),
-                name,
-                source,
-                region,
-                industry,
-                tags,
-                lead: LeadInputs {
-                    budget: b,
-                    urgency: u,
-                    product_fit: f,
-                },
-                keys,
-                pool: PoolId(pool),
-                owner: owner.map(RepId),
-                deadline,
-                custody,
-                contacts,
-                created_at,
+                (tags, (b, u, f), keys, history, (locked, open, level)),
+                (created_at, life),
+            )| {
+                let mut client = Client::new(ClientId(id), name, source, created_at)
+                    .with_region(region)
+                    .with_tags(tags)
+                    .with_lead(LeadInputs {
+                        budget: b,
+                        urgency: u,
+                        product_fit: f,
+                    })
+                    .with_keys(keys)
+                    .with_flags(locked, open, level.as_deref())
+                    .with_history(history.into_iter().filter(|c| c.at <= created_at));
+                if let Some(industry) = industry {
+                    client = client.with_industry(industry);
+                }
+                lived(client, created_at, &life)
             },
         )
+}
+
+/// `client` after `life`: each step a command (claim, follow-up, release, deal, lock, sweep)
+/// by a rep, some hours after the import. Refused steps change nothing.
+fn lived(client: Client, at: DateTime<Utc>, life: &[(u8, u64, i64)]) -> Client {
+    use leadpool::pool::{Command, Config, Flag, PoolPolicy, PoolState, execute};
+    let id = client.id();
+    let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+    let policy = PoolPolicy {
+        remind_after_days: Some(3),
+        release_after_reminder_days: 2,
+        ..PoolPolicy::default()
+    };
+    let mut state = PoolState::new(Config::new(team, policy).unwrap());
+    if execute(&mut state, Command::Import { client: Box::new(client.clone()) }, at).is_err() {
+        return client;
+    }
+    for (what, rep, hours) in life {
+        let rep = RepId(*rep);
+        let now = at + chrono::Duration::hours(*hours);
+        let command = match what {
+            0 => Command::Claim { client: id, rep },
+            1 => Command::FollowUp { client: id, rep, level: ContactLevel::Visit, note: "去拜访了".into() },
+            2 => Command::Release { client: id, rep, note: "no budget".into() },
+            3 => Command::MarkDeal { client: id, closed_by: rep },
+            4 => Command::SetFlag { client: id, flag: Flag::Locked(rep == RepId(1)) },
+            _ => Command::Sweep,
+        };
+        let _ = execute(&mut state, command, now);
+    }
+    state.client(id).cloned().unwrap_or(client)
 }
 
 fn rep() -> impl Strategy<Value = Rep> {
@@ -223,12 +219,8 @@ proptest! {
         roundtrip(&TeamId(id))?;
         roundtrip(&PoolId(id))?;
         roundtrip(&TeamZone::east_minutes(minutes).unwrap())?;
-        let ledger = RepLedger {
-            rep: RepId(id),
-            holding,
-            day: day.map(|d| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(i64::from(d))),
-            ..RepLedger::default()
-        };
+        let _ = holding;
+        let ledger = lived_ledger(RepId(id), day.unwrap_or(0));
         roundtrip(&ledger)?;
         roundtrip(&Write::Ledger { ledger, expected: 0 })?;
     }
@@ -238,26 +230,26 @@ proptest! {
         let mut m = Metrics::new();
         let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         for (rep, day, name, value) in entries {
-            m.record(RepId(rep), base + chrono::Duration::days(day), &name, value);
+            m.record(RepId(rep), base + chrono::Duration::days(day), name.as_str(), value);
         }
         roundtrip(&m)?;
     }
 
     #[test]
     fn decisions_and_state_round_trip(client in any::<u64>(), rep in proptest::option::of(any::<u64>()), figure in proptest::option::of(-1e9f64..1e9), at in instant()) {
-        let explanation = Explanation {
-            rule: "round_robin".into(),
-            considered: 3,
-            excluded: vec![
-                Exclusion { rep: RepId(1), reason: ExclusionReason::Unavailable { until: Some(at) } },
-                Exclusion { rep: RepId(2), reason: ExclusionReason::AtCap { holding: 5, cap: 5 } },
-                Exclusion { rep: RepId(3), reason: ExclusionReason::Cooldown { until: at } },
-            ],
-            reason: "longest since last assignment".into(),
-            figure,
-            steps: vec![Explanation { rule: "inner".into(), ..Explanation::default() }],
+        let mut explanation = Explanation::new(Step::Routed { source: SourceKind::Website })
+            .with_considered(3);
+        if let Some(figure) = figure {
+            explanation = explanation.with_figure(figure);
+        }
+        explanation.exclude(RepId(1), ExclusionReason::Refused(Refusal::Unavailable { until: Some(at) }));
+        explanation.exclude(RepId(2), ExclusionReason::Refused(Refusal::CapReached { holding: 5, cap: 5 }));
+        explanation.exclude(RepId(3), ExclusionReason::Refused(Refusal::Cooldown { until: at }));
+        explanation.exclude(RepId(4), ExclusionReason::Custom { rule: Label::new("vip only") });
+        let decision = match rep {
+            Some(rep) => Decision::assigned(ClientId(client), RepId(rep), explanation),
+            None => Decision::unassigned(ClientId(client), explanation),
         };
-        let decision = Decision { client: ClientId(client), rep: rep.map(RepId), explanation, updates: vec![] };
         roundtrip(&decision)?;
         roundtrip(&AllocState::new())?;
     }
@@ -291,6 +283,22 @@ fn configuration_types_read_from_toml() {
     assert_eq!(minimal, Rep::new(RepId(1), "Han Meimei"));
 }
 
+/// A ledger as the engine keeps it after `days` days of one claim a day.
+fn lived_ledger(rep: RepId, days: u32) -> RepLedger {
+    use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
+    let team = Team::new([Rep::new(rep, "r")]);
+    let mut state = PoolState::new(Config::new(team, PoolPolicy::default()).unwrap());
+    let start = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+    for d in 0..days.min(40) {
+        let id = ClientId(u64::from(d) + 1);
+        let at = start + chrono::Duration::days(i64::from(d));
+        let client = Client::new(id, "c", Source::Website, at);
+        let _ = execute(&mut state, Command::Import { client: Box::new(client) }, at);
+        let _ = execute(&mut state, Command::Claim { client: id, rep }, at);
+    }
+    state.ledger(rep)
+}
+
 #[test]
 fn custody_timers_are_stored_flat_beside_the_other_custody_fields() {
     // Stores keep client documents: the JSON shape is part of the contract.
@@ -298,16 +306,22 @@ fn custody_timers_are_stored_flat_beside_the_other_custody_fields() {
     let custody = Custody {
         timers: Timers {
             remind_at: Some(at),
-            release_at: None,
-            release_reason: Some("not followed up for 10 days".into()),
+            release: Some(ScheduledRelease {
+                at,
+                cause: RecycleCause {
+                    rule: RecycleKind::NoFollowUp,
+                    days: 10,
+                },
+            }),
         },
         locked: true,
         ..Custody::default()
     };
     let json = serde_json::to_value(&custody).unwrap();
     assert_eq!(json["remind_at"], "2026-11-24T01:00:00Z");
-    assert_eq!(json["release_reason"], "not followed up for 10 days");
-    assert!(json.get("timers").is_none() && json.get("release_at").is_none());
+    assert_eq!(json["release"]["rule"], "no_follow_up");
+    assert_eq!(json["release"]["days"], 10);
+    assert!(json.get("timers").is_none());
     let back: Custody = serde_json::from_value(json).unwrap();
     assert_eq!(back, custody);
 }

@@ -1,11 +1,15 @@
-//! Many threads claiming the same clients through `Pool` over `MemoryStore`: the optimistic
-//! versions let exactly one claim win per client, and no rep passes its cap or daily limit.
+//! Many threads claiming the same clients, or importing the same company, through `Pool` over
+//! `MemoryStore`: the optimistic versions let exactly one claim win per client, no rep passes
+//! its cap or daily limit, and of two imports of one company exactly one is stored.
 
 mod pool_support;
 
-use leadpool::reason::Refusal;
+use leadpool::clock::Clock;
+use leadpool::ManualClock;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::pool::{Pool, PoolError, PoolPolicy};
+use leadpool::model::DedupeKeys;
+use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
+use leadpool::reason::Refusal;
 use leadpool::store::{ClientStore, MemoryStore};
 use pool_support::{client, t0, team};
 use std::collections::BTreeMap;
@@ -22,18 +26,26 @@ fn concurrent_claims_give_each_client_at_most_one_owner_and_respect_caps() {
         daily_claim_limit: Some(3),
         ..PoolPolicy::default()
     };
-    let pool = Pool::new(MemoryStore::new(), team(REPS), policy).with_attempts(64);
+    let pool = pool(REPS, policy);
     for id in 1..=CLIENTS {
-        pool.import(client(id), t0()).unwrap();
+        pool.import(client(id)).unwrap();
     }
-    check(&pool, &race(&pool, t0()), 3);
+    check(&pool, &race(&pool), 3);
     // The next day the daily limit resets and the cap of 4 binds instead.
-    check(&pool, &race(&pool, t0() + chrono::Duration::days(1)), 4);
+    pool.clock().advance(chrono::Duration::days(1));
+    check(&pool, &race(&pool), 4);
+}
+
+type MemoryPool = Pool<MemoryStore, ManualClock>;
+
+fn pool(reps: u64, policy: PoolPolicy) -> MemoryPool {
+    let config = Config::new(team(reps), policy).unwrap();
+    Pool::new(MemoryStore::new(), config, ManualClock::new(t0())).with_attempts(64)
 }
 
 type Outcomes = Vec<Vec<(ClientId, Result<(), PoolError>)>>;
 
-fn race(pool: &Pool<MemoryStore>, now: chrono::DateTime<chrono::Utc>) -> Outcomes {
+fn race(pool: &MemoryPool) -> Outcomes {
     let barrier = Barrier::new(REPS as usize);
     thread::scope(|s| {
         let handles: Vec<_> = (1..=REPS)
@@ -45,7 +57,7 @@ fn race(pool: &Pool<MemoryStore>, now: chrono::DateTime<chrono::Utc>) -> Outcome
                     (0..CLIENTS)
                         .map(|i| {
                             let id = ClientId((i + r * 5) % CLIENTS + 1);
-                            (id, pool.claim(id, RepId(r), now).map(|_| ()))
+                            (id, pool.claim(id, RepId(r)).map(|_| ()))
                         })
                         .collect()
                 })
@@ -55,7 +67,7 @@ fn race(pool: &Pool<MemoryStore>, now: chrono::DateTime<chrono::Utc>) -> Outcome
     })
 }
 
-fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
+fn check(pool: &MemoryPool, results: &Outcomes, per_rep: u32) {
     let mut wins: BTreeMap<ClientId, Vec<RepId>> = BTreeMap::new();
     for (r, outcomes) in results.iter().enumerate() {
         for (id, outcome) in outcomes {
@@ -66,8 +78,10 @@ fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
                 }
                 Err(
                     PoolError::AlreadyOwned { .. }
-                    | PoolError::Refused { reason: Refusal::CapReached { .. }, .. }
-                    | PoolError::Refused { reason: Refusal::DailyLimit { .. }, .. },
+                    | PoolError::Refused {
+                        reason: Refusal::CapReached { .. } | Refusal::DailyLimit { .. },
+                        ..
+                    },
                 ) => {}
                 Err(other) => panic!("unexpected refusal: {other}"),
             }
@@ -84,17 +98,20 @@ fn check(pool: &Pool<MemoryStore>, results: &Outcomes, per_rep: u32) {
         let ledger = store.ledger(rep).unwrap().value;
         let won_now = wins.values().filter(|reps| reps[0] == rep).count();
         assert_eq!(
-            ledger.holding as usize,
+            ledger.holding() as usize,
             owned.len(),
             "{rep}: ledger and rows agree"
         );
         assert_eq!(
-            ledger.holding, per_rep,
+            ledger.holding(),
+            per_rep,
             "{rep} filled up to its limit, no further"
         );
         assert!(won_now <= 3, "{rep} passed the daily limit of 3");
+        let today = pool.clock().now().date_naive();
         assert_eq!(
-            ledger.claims_today as usize, won_now,
+            ledger.claims_on(today) as usize,
+            won_now,
             "{rep}: claims counted today"
         );
         total += owned.len();
@@ -126,9 +143,9 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
             2,
         ),
     ] {
-        let pool = Pool::new(MemoryStore::new(), team(1), policy).with_attempts(64);
+        let pool = pool(1, policy);
         for id in 1..=16 {
-            pool.import(client(id), t0()).unwrap();
+            pool.import(client(id)).unwrap();
         }
         let barrier = Barrier::new(16);
         let wins: usize = thread::scope(|s| {
@@ -137,9 +154,12 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
                     let (pool, barrier) = (&pool, &barrier);
                     s.spawn(move || {
                         barrier.wait();
-                        match pool.claim(ClientId(id), RepId(1), t0()) {
+                        match pool.claim(ClientId(id), RepId(1)) {
                             Ok(_) => 1,
-                            Err(PoolError::Refused { reason: Refusal::CapReached { .. }, .. } | PoolError::Refused { reason: Refusal::DailyLimit { .. }, .. }) => 0,
+                            Err(PoolError::Refused {
+                                reason: Refusal::CapReached { .. } | Refusal::DailyLimit { .. },
+                                ..
+                            }) => 0,
                             Err(other) => panic!("unexpected refusal: {other}"),
                         }
                     })
@@ -151,8 +171,47 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
         let owned = pool.store().owned_by(RepId(1)).unwrap();
         assert_eq!(owned.len(), limit);
         assert_eq!(
-            pool.store().ledger(RepId(1)).unwrap().value.holding as usize,
+            pool.store().ledger(RepId(1)).unwrap().value.holding() as usize,
             limit
         );
+    }
+}
+
+#[test]
+fn of_two_concurrent_imports_of_one_company_exactly_one_is_stored() {
+    // Before the dedupe keys were part of the versioned commit, 25 of 200 rounds stored both.
+    for round in 0..200u64 {
+        let pool = pool(2, PoolPolicy::default());
+        let barrier = Barrier::new(2);
+        let company = format!("Shenzhen Widget {round} Co., Ltd.");
+        let outcomes: Vec<Vec<Event>> = thread::scope(|s| {
+            let handles: Vec<_> = [1u64, 2]
+                .map(|id| {
+                    let (pool, barrier, company) = (&pool, &barrier, &company);
+                    s.spawn(move || {
+                        let keys = DedupeKeys::from_raw(Some(company), None, None, None);
+                        barrier.wait();
+                        pool.import(client(id).with_keys(keys)).unwrap()
+                    })
+                })
+                .into_iter()
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let imported = outcomes
+            .iter()
+            .filter(|events| matches!(events[..], [Event::Imported { .. }]))
+            .count();
+        let reported: Vec<ClientId> = outcomes
+            .iter()
+            .filter_map(|events| match events[..] {
+                [Event::DuplicateReported { existing, .. }] => Some(existing),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(imported, 1, "round {round}: {outcomes:?}");
+        assert_eq!(pool.store().len(), 1, "round {round}");
+        let stored = pool.store().clients()[0].value.id();
+        assert_eq!(reported, [stored], "the loser is told which client it duplicates");
     }
 }

@@ -6,13 +6,13 @@ use chrono::{Datelike, Duration};
 use leadpool::TeamZone;
 use leadpool::conflict::{ContactVerdict, Protection, may_contact};
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{ContactLevel, Metrics};
+use leadpool::model::{ContactLevel, Metric, Metrics};
 use leadpool::pool::report::{leaderboard, monthly};
 use leadpool::pool::{PoolPolicy, TransferScope};
 use pool_support::*;
 
 #[test]
-fn conflict_check_refuses_cooperating_and_owned_clients_with_who_and_since() {
+fn a_former_deal_protects_for_the_window_not_for_ever_and_owned_clients_always() {
     let mut w = World::new(3, seed_policy());
     w.import(1..=2);
     w.run(
@@ -33,16 +33,18 @@ fn conflict_check_refuses_cooperating_and_owned_clients_with_who_and_since() {
     )
     .unwrap();
     let c1 = w.state.client(ClientId(1)).unwrap();
-    let verdict = may_contact(c1, B, day(400), 30);
+    // Released after the deal: the cooperation ended; its contact protects like any other.
     assert_eq!(
-        verdict,
+        may_contact(c1, B, day(30), 30),
         ContactVerdict::Refused {
             by: A,
             level: Some(ContactLevel::Cooperating),
             since: day(1),
-            protection: Protection::Cooperating
+            protection: Protection::Window { until: day(31) }
         }
     );
+    assert_eq!(may_contact(c1, B, day(31), 30), ContactVerdict::Allowed);
+    assert_eq!(may_contact(c1, B, day(400), 30), ContactVerdict::Allowed);
     w.claim(2, C, day(3)).unwrap();
     let c2 = w.state.client(ClientId(2)).unwrap();
     assert!(
@@ -110,6 +112,28 @@ fn monthly_report_lists_visited_sampled_and_cooperating_clients_in_two_zones() {
 }
 
 #[test]
+fn a_deal_closed_by_a_colleague_is_credited_once_to_the_owner() {
+    let mut w = World::new(2, seed_policy());
+    w.import([1]);
+    w.claim(1, A, day(1)).unwrap();
+    w.run(
+        leadpool::pool::Command::MarkDeal {
+            client: ClientId(1),
+            closed_by: B,
+        },
+        day(2),
+    )
+    .unwrap();
+    let zone = TeamZone::east_hours(8).unwrap();
+    let rows = monthly(w.state.clients(), zone, &zone.month_of(day(2)));
+    assert_eq!(rows.len(), 1, "only the owner has a row: {rows:?}");
+    assert_eq!(rows[0].rep, A);
+    assert_eq!(rows[0].cooperating.iter().copied().collect::<Vec<_>>(), [ClientId(1)]);
+    let deal = w.state.client(ClientId(1)).unwrap().custody().deal.unwrap();
+    assert_eq!((deal.credited_to, deal.closed_by), (A, B), "the closer is kept as data");
+}
+
+#[test]
 fn leaderboard_ranks_reps_best_first_and_ties_share_a_rank() {
     let mut metrics = Metrics::new();
     let d = |n| t0().date_naive() + Duration::days(n);
@@ -117,7 +141,8 @@ fn leaderboard_ranks_reps_best_first_and_ties_share_a_rank() {
     metrics.record(B, d(1), "revenue", 500.0);
     metrics.record(C, d(2), "revenue", 300.0);
     metrics.record(C, d(30), "revenue", 10_000.0);
-    let board = leaderboard(&metrics, "revenue", d(0)..d(7), [C, A, B, RepId(4)]);
+    let revenue = Metric::from("revenue");
+    let board = leaderboard(&metrics, &revenue, d(0)..d(7), [C, A, B, RepId(4)]);
     let rows: Vec<_> = board.iter().map(|s| (s.rank, s.rep, s.value)).collect();
     assert_eq!(
         rows,

@@ -5,6 +5,7 @@ use chrono::{Duration, TimeZone, Utc};
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
 use leadpool::store::{ClientStore, MemoryStore};
+use leadpool::conformance::placed;
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -57,17 +58,14 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn build(id: u64, company: u8, owner: Option<u64>, pool: u64, due: Option<i64>) -> Client {
     let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    let mut c =
+    let c =
         Client::new(ClientId(id), "c", Source::Website, t0).with_keys(DedupeKeys::from_raw(
             Some(&format!("Company {company} Ltd")),
             Some(&format!("+86 1380013{:04}", company)),
             None,
             None,
         ));
-    c.owner = owner.map(RepId);
-    c.pool = PoolId(pool);
-    c.deadline = due.map(|d| t0 + Duration::days(d));
-    c
+    placed(c, owner.map(RepId), PoolId(pool), due.map(|d| t0 + Duration::days(d)))
 }
 
 proptest! {
@@ -78,7 +76,14 @@ proptest! {
             match op {
                 Op::Insert { id, company, owner, pool, due } => {
                     let existed = store.get(ClientId(id)).unwrap().is_some();
-                    prop_assert_eq!(store.insert(build(id, company, owner, pool, due)).is_err(), existed);
+                    let key = DedupeKey::Company(format!("company{company}"));
+                    let taken = !store.find_by_key(&key).unwrap().is_empty();
+                    let result = store.insert(build(id, company, owner, pool, due));
+                    prop_assert_eq!(result.is_err(), existed || taken, "{:?}", result);
+                    if !existed && taken {
+                        let duplicate = matches!(result, Err(leadpool::StoreError::DuplicateKey { .. }));
+                        prop_assert!(duplicate, "a taken key is refused as such");
+                    }
                 }
                 Op::Update { id, company, owner, pool, due, stale } => {
                     if let Some(current) = store.get(ClientId(id)).unwrap() {

@@ -4,7 +4,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
-use leadpool::store::{ClientStore, MemoryStore, RepLedger, Write};
+use leadpool::conformance::{ledger_holding, placed};
+use leadpool::model::RepLedger;
+use leadpool::store::{ClientStore, MemoryStore, Write};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
@@ -57,7 +59,7 @@ fn update_with_the_read_version_bumps_it() {
     let store = MemoryStore::new();
     store.insert(client(1, "Acme")).unwrap();
     let mut c = store.get(ClientId(1)).unwrap().unwrap();
-    c.value.owner = Some(RepId(1));
+    c.value = placed(c.value.clone(), Some(RepId(1)), c.value.pool(), c.value.deadline());
     assert_eq!(store.update(c.value.clone(), c.version).unwrap(), 2);
     assert_eq!(store.get(ClientId(1)).unwrap().unwrap().version, 2);
     assert_eq!(store.owned_by(RepId(1)).unwrap(), vec![ClientId(1)]);
@@ -72,13 +74,13 @@ fn a_stale_update_is_refused_and_changes_nothing() {
     let read_by_b = read_by_a.clone();
 
     let mut a = read_by_a.value.clone();
-    a.owner = Some(RepId(1));
+    a = placed(a.clone(), Some(RepId(1)), a.pool(), a.deadline());
     store.update(a, read_by_a.version).unwrap();
     let before = snapshot(&store);
 
     let mut b = read_by_b.value.clone();
-    b.owner = Some(RepId(2));
-    b.deadline = Some(t0());
+    b = placed(b.clone(), Some(RepId(2)), b.pool(), b.deadline());
+    b = placed(b.clone(), b.owner(), b.pool(), Some(t0()));
     assert_eq!(
         store.update(b, read_by_b.version),
         Err(StoreError::Conflict {
@@ -109,17 +111,14 @@ fn a_batch_with_one_stale_write_writes_nothing() {
     store.insert(client(2, "Globex")).unwrap();
     let before = snapshot(&store);
     let mut one = client(1, "Acme");
-    one.owner = Some(RepId(1));
+    one = placed(one.clone(), Some(RepId(1)), one.pool(), one.deadline());
     let batch = [
         Write::Update {
             client: one,
             expected: 1,
         },
         Write::Ledger {
-            ledger: RepLedger {
-                holding: 1,
-                ..RepLedger::new(RepId(1))
-            },
+            ledger: ledger_holding(RepId(1), 1, 0),
             expected: 0,
         },
         Write::Update {
@@ -181,7 +180,7 @@ fn ledgers_start_at_version_zero_and_refuse_stale_writes() {
     assert_eq!(fresh.version, 0);
     assert_eq!(fresh.value, RepLedger::new(RepId(4)));
     let mut ledger = fresh.value.clone();
-    ledger.holding = 3;
+    ledger = ledger_holding(ledger.rep(), 3, 0);
     assert_eq!(
         store
             .commit(&[Write::Ledger {
@@ -213,11 +212,11 @@ fn listings_follow_ownership_and_pools_in_id_order() {
     }
     for id in [4, 2] {
         let mut c = store.get(ClientId(id)).unwrap().unwrap();
-        c.value.owner = Some(RepId(1));
+        c.value = placed(c.value.clone(), Some(RepId(1)), c.value.pool(), c.value.deadline());
         store.update(c.value, c.version).unwrap();
     }
     let mut other_pool = store.get(ClientId(5)).unwrap().unwrap();
-    other_pool.value.pool = PoolId(7);
+    other_pool.value = placed(other_pool.value.clone(), other_pool.value.owner(), PoolId(7), other_pool.value.deadline());
     store.update(other_pool.value, other_pool.version).unwrap();
     assert_eq!(
         store.owned_by(RepId(1)).unwrap(),
@@ -232,17 +231,25 @@ fn listings_follow_ownership_and_pools_in_id_order() {
 }
 
 #[test]
-fn dedupe_lookup_follows_key_changes() {
+fn a_dedupe_key_belongs_to_one_client_and_lookups_follow_key_changes() {
     let store = MemoryStore::new();
     store.insert(client(1, "Acme")).unwrap();
-    store.insert(client(2, "ACME Co., Ltd.")).unwrap();
     let acme = DedupeKey::Company("acme".into());
     assert_eq!(
-        store.find_by_key(&acme).unwrap(),
-        vec![ClientId(1), ClientId(2)]
+        store.insert(client(2, "ACME Co., Ltd.")),
+        Err(leadpool::StoreError::DuplicateKey {
+            key: acme.clone(),
+            holder: ClientId(1)
+        }),
+        "the same company cannot be stored twice"
     );
+    assert_eq!(store.len(), 1, "the refused insert wrote nothing");
+    store.insert(client(2, "Initech")).unwrap();
     let mut renamed = store.get(ClientId(2)).unwrap().unwrap();
-    renamed.value.keys = DedupeKeys::from_raw(Some("Globex"), None, None, None);
+    renamed.value = renamed
+        .value
+        .clone()
+        .with_keys(DedupeKeys::from_raw(Some("Globex"), None, None, None));
     store.update(renamed.value, renamed.version).unwrap();
     assert_eq!(store.find_by_key(&acme).unwrap(), vec![ClientId(1)]);
     assert_eq!(
@@ -271,7 +278,7 @@ fn due_by_is_inclusive_and_ordered_by_deadline_then_id() {
         (5, Some(10)),
     ] {
         let mut c = client(id, &format!("C{id}"));
-        c.deadline = due.map(at);
+        c = placed(c.clone(), c.owner(), c.pool(), due.map(at));
         store.insert(c).unwrap();
     }
     assert!(
@@ -287,7 +294,7 @@ fn due_by_is_inclusive_and_ordered_by_deadline_then_id() {
     );
     // Clearing a deadline removes the client from the index.
     let mut c = store.get(ClientId(2)).unwrap().unwrap();
-    c.value.deadline = None;
+    c.value = placed(c.value.clone(), c.value.owner(), c.value.pool(), None);
     store.update(c.value, c.version).unwrap();
     assert_eq!(store.due_by(at(9)).unwrap(), vec![ClientId(1), ClientId(4)]);
 }

@@ -22,7 +22,8 @@ use chrono::{DateTime, Utc};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, DedupeKey};
-use leadpool::store::{Batch, ClientStore, RepLedger, Version, Versioned, Write};
+use leadpool::model::RepLedger;
+use leadpool::store::{Batch, ClientStore, Version, Versioned, Write};
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -249,6 +250,25 @@ fn apply(tx: &Transaction<'_>, write: &Write) -> Result<Version, StoreError> {
                 .map_err(backend)?;
             if inserted == 0 {
                 return Err(StoreError::AlreadyExists(client.id()));
+            }
+            // Inside the BEGIN IMMEDIATE transaction no other writer runs, so the check and
+            // the insert of the keys are one atomic step: one company, one client.
+            let mut holder = tx
+                .prepare_cached(
+                    "SELECT client FROM client_keys WHERE kind = ?1 AND value = ?2 AND client != ?3
+                     ORDER BY client LIMIT 1",
+                )
+                .map_err(backend)?;
+            for key in client.keys().iter() {
+                let (kind, value) = key_to_sql(&key);
+                let taken: Option<i64> = holder
+                    .query_row(params![kind, value, row.id], |r| r.get(0))
+                    .optional()
+                    .map_err(backend)?;
+                if let Some(taken) = taken {
+                    let holder = ClientId(from_sql(taken, "client id")?);
+                    return Err(StoreError::DuplicateKey { key, holder });
+                }
             }
             write_keys(tx, &row, client)?;
             Ok(1)

@@ -161,3 +161,82 @@ fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<Clien
     }
     won
 }
+
+/// Companies raced for in [`concurrent_imports`].
+pub const IMPORT_COMPANIES: u32 = 8;
+
+/// [`CLAIM_THREADS`] threads race to insert a client of each of [`IMPORT_COMPANIES`] companies
+/// (each thread its own ids, all carrying the same company key): for every company exactly one
+/// insert commits, every other is refused with [`StoreError::DuplicateKey`] naming the client
+/// that won, and `find_by_key` lists that client alone.
+pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
+    const C: &str = "concurrent_imports";
+    let threads = u64::from(CLAIM_THREADS);
+    let companies = u64::from(IMPORT_COMPANIES);
+    let start = Barrier::new(CLAIM_THREADS as usize);
+    let outcomes: Vec<Vec<(u64, ClientId, Result<(), StoreError>)>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let start = &start;
+                    scope.spawn(move || {
+                        start.wait();
+                        (0..companies)
+                            .map(|company| {
+                                let id = ClientId(1 + company * threads + t);
+                                let keys = crate::model::DedupeKeys {
+                                    company: Some(format!("company {company}")),
+                                    ..Default::default()
+                                };
+                                let result = store.insert(client(id.0).with_keys(keys));
+                                (company, id, result.map(|_| ()))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(outcome) => outcome,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+    for company in 0..companies {
+        let tries: Vec<&(u64, ClientId, Result<(), StoreError>)> = outcomes
+            .iter()
+            .flatten()
+            .filter(|(c, ..)| *c == company)
+            .collect();
+        let winners: Vec<ClientId> = tries
+            .iter()
+            .filter(|(_, _, r)| r.is_ok())
+            .map(|(_, id, _)| *id)
+            .collect();
+        let [winner] = winners[..] else {
+            panic!(
+                "store contract `{C}` failed: company {company} was inserted {} times: {winners:?}",
+                winners.len()
+            );
+        };
+        let key = crate::model::DedupeKey::Company(format!("company {company}"));
+        for (_, id, result) in &tries {
+            if *id == winner {
+                continue;
+            }
+            let want = Err(StoreError::DuplicateKey {
+                key: key.clone(),
+                holder: winner,
+            });
+            ensure_eq!(C, result.clone(), want, "insert of {id} for company {company}");
+            ensure_eq!(C, ok(C, "get", store.get(*id)), None, "{id} after its refused insert");
+        }
+        ensure_eq!(
+            C,
+            ok(C, "find_by_key", store.find_by_key(&key)),
+            vec![winner],
+            "find_by_key for company {company}"
+        );
+    }
+}

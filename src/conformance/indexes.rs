@@ -125,8 +125,10 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
     );
 }
 
-/// `find_by_key` lists every client carrying a key, ascending; it follows key changes and
-/// removals, and a phone "acme" never matches a company "acme".
+/// A dedupe key belongs to one client: inserting a client with a key another client carries
+/// is refused with [`StoreError::DuplicateKey`] naming the holder, and writes nothing.
+/// `find_by_key` lists the client carrying a key, follows key changes and removals, and a phone
+/// "acme" never matches a company "acme".
 pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     const C: &str = "dedupe_lookups";
     let acme = DedupeKey::Company("acme".into());
@@ -135,7 +137,7 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     let email = DedupeKey::Email("buyer@acme.com".into());
     let odd_phone = DedupeKey::Phone("acme".into());
     let probe = Probe {
-        ids: ids(&[2, 4, 6]),
+        ids: ids(&[2, 4, 6, 8]),
         keys: vec![
             acme.clone(),
             globex.clone(),
@@ -159,10 +161,26 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
         "insert",
         store.insert(with(4, Some("acme"), None, Some("buyer@acme.com"))),
     );
+    let before = probe.snapshot(store, C);
+    ensure_eq!(
+        C,
+        store.insert(with(2, Some("acme"), Some("8613800138000"), None)),
+        Err(StoreError::DuplicateKey {
+            key: acme.clone(),
+            holder: ClientId(4)
+        }),
+        "inserting a second client with company acme"
+    );
+    ensure_eq!(
+        C,
+        probe.snapshot(store, C),
+        before,
+        "rows and indexes after the refused insert"
+    );
     ok(
         C,
         "insert",
-        store.insert(with(2, Some("acme"), Some("8613800138000"), None)),
+        store.insert(with(2, Some("globex"), Some("8613800138000"), None)),
     );
     let expect = |step: &str, answers: [&[u64]; 5]| {
         let found = probe.indexes(store, C).find_by_key;
@@ -175,24 +193,30 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
         ensure_eq!(C, found, want, "find_by_key for each key {step}");
     };
     // Order of answers: acme, globex, phone, email, phone "acme".
-    expect("after inserts", [&[2, 4], &[], &[2], &[4], &[6]]);
+    expect("after inserts", [&[4], &[2], &[2], &[4], &[6]]);
     modify(store, C, 2, |c| {
-        c.fixture_keys().company = Some("globex".into());
+        c.fixture_keys().company = None;
         c.fixture_keys().phone = None;
     });
     expect(
-        "after client#2 changes company and drops its phone",
-        [&[4], &[2], &[], &[4], &[6]],
+        "after client#2 drops its company and phone",
+        [&[4], &[], &[], &[4], &[6]],
     );
     modify(store, C, 4, |c| *c.fixture_keys() = DedupeKeys::default());
-    expect(
-        "after client#4 loses every key",
-        [&[], &[2], &[], &[], &[6]],
-    );
+    expect("after client#4 loses every key", [&[], &[], &[], &[], &[6]]);
     modify(store, C, 6, |c| c.fixture_keys().company = Some("acme".into()));
     expect(
         "after client#6 gains company acme",
-        [&[6], &[2], &[], &[], &[6]],
+        [&[6], &[], &[], &[], &[6]],
+    );
+    ensure_eq!(
+        C,
+        store.insert(with(8, Some("acme"), None, None)),
+        Err(StoreError::DuplicateKey {
+            key: acme,
+            holder: ClientId(6)
+        }),
+        "inserting company acme once client#6 carries it"
     );
 }
 
@@ -294,7 +318,7 @@ pub fn indexes_match_scan_seeded<S: ClientStore + ?Sized>(store: &S, seed: u64, 
     let mut ledgers: BTreeMap<RepId, Versioned<RepLedger>> = BTreeMap::new();
     for step in 0..steps {
         let batch = random_batch(&mut rng, &rows, &ledgers);
-        let valid = batch.iter().all(|w| write_is_valid(w, &rows, &ledgers));
+        let valid = batch_is_valid(&batch, &rows, &ledgers);
         let result = store.commit(&batch);
         match (&result, valid) {
             (Ok(_), true) => apply(&batch, &mut rows, &mut ledgers),
@@ -303,7 +327,8 @@ pub fn indexes_match_scan_seeded<S: ClientStore + ?Sized>(store: &S, seed: u64, 
                     StoreError::AlreadyExists(_)
                     | StoreError::NotFound(_)
                     | StoreError::Conflict { .. }
-                    | StoreError::LedgerConflict { .. },
+                    | StoreError::LedgerConflict { .. }
+                    | StoreError::DuplicateKey { .. },
                 ),
                 false,
             ) => {}
@@ -406,13 +431,36 @@ fn random_client(rng: &mut impl Rng, id: ClientId) -> Client {
     c
 }
 
+/// Whether a store must accept `batch`: each write valid against the rows as the writes before
+/// it in the batch left them.
+fn batch_is_valid(
+    batch: &[Write],
+    rows: &BTreeMap<ClientId, Versioned<Client>>,
+    ledgers: &BTreeMap<RepId, Versioned<RepLedger>>,
+) -> bool {
+    let (mut rows, mut ledgers) = (rows.clone(), ledgers.clone());
+    for write in batch {
+        if !write_is_valid(write, &rows, &ledgers) {
+            return false;
+        }
+        apply(std::slice::from_ref(write), &mut rows, &mut ledgers);
+    }
+    true
+}
+
 fn write_is_valid(
     write: &Write,
     rows: &BTreeMap<ClientId, Versioned<Client>>,
     ledgers: &BTreeMap<RepId, Versioned<RepLedger>>,
 ) -> bool {
     match write {
-        Write::Insert { client } => !rows.contains_key(&client.id()),
+        Write::Insert { client } => {
+            let taken = |key: &DedupeKey| {
+                rows.values()
+                    .any(|r| r.value.id() != client.id() && r.value.keys().iter().any(|k| &k == key))
+            };
+            !rows.contains_key(&client.id()) && !client.keys().iter().any(|k| taken(&k))
+        }
         Write::Update { client, expected } => {
             rows.get(&client.id()).is_some_and(|r| r.version == *expected)
         }

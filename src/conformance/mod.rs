@@ -30,7 +30,8 @@ mod ledgers;
 mod rows;
 
 pub use concurrent::{
-    CLAIM_CAP, CLAIM_CLIENTS, CLAIM_REPS, CLAIM_THREADS, concurrent_claims, concurrent_claims_with,
+    CLAIM_CAP, CLAIM_CLIENTS, CLAIM_REPS, CLAIM_THREADS, IMPORT_COMPANIES, concurrent_claims,
+    concurrent_claims_with, concurrent_imports,
 };
 pub use indexes::{
     dedupe_lookups, due_by_boundaries, indexes_match_scan, indexes_match_scan_seeded,
@@ -83,7 +84,7 @@ pub const CONTRACTS: &[(&str, &str)] = &[
     ),
     (
         "dedupe_lookups",
-        "find_by_key follows key changes and removals; key kinds never mix",
+        "a dedupe key belongs to one client: an insert carrying a held key is refused with DuplicateKey; find_by_key follows key changes and removals; key kinds never mix",
     ),
     (
         "due_by_boundaries",
@@ -96,6 +97,10 @@ pub const CONTRACTS: &[(&str, &str)] = &[
     (
         "concurrent_claims",
         "threads racing to claim the same clients never double-claim nor exceed a rep's cap",
+    ),
+    (
+        "concurrent_imports",
+        "threads racing to insert clients of one company: exactly one commits, the others get DuplicateKey naming it",
     ),
 ];
 
@@ -116,6 +121,29 @@ impl fmt::Display for Report {
             self.passed.join(", ")
         )
     }
+}
+
+/// `client` placed as a store row can hold it: owned by `owner` (public when `None`) in `pool`,
+/// due at `deadline`. For adapter authors' own store tests: the engine never builds clients
+/// this way (it changes custody only through its events).
+pub fn placed(
+    mut client: Client,
+    owner: Option<RepId>,
+    pool: PoolId,
+    deadline: Option<DateTime<Utc>>,
+) -> Client {
+    client.fixture_set_owner(owner);
+    client.fixture_set_pool(pool);
+    client.fixture_set_deadline(deadline);
+    client
+}
+
+/// A ledger row for `rep` holding `holding` clients, `won` of them with a deal, for adapter
+/// authors' own store tests.
+pub fn ledger_holding(rep: RepId, holding: u32, won: u32) -> RepLedger {
+    let mut ledger = RepLedger::new(rep);
+    ledger.fixture_set_holding(holding, won);
+    ledger
 }
 
 /// `client` as the engine stores it after a life: imported with its history and flags into a
@@ -198,7 +226,7 @@ where
     S: ClientStore + Send + Sync,
     F: Fn() -> S,
 {
-    let checks: [(&'static str, Check<S>); 11] = [
+    let checks: [(&'static str, Check<S>); 12] = [
         ("round_trip", round_trip::<S>),
         ("insert_existing_refused", insert_existing_refused::<S>),
         ("update_missing_refused", update_missing_refused::<S>),
@@ -210,6 +238,7 @@ where
         ("due_by_boundaries", due_by_boundaries::<S>),
         ("indexes_match_scan", indexes_match_scan::<S>),
         ("concurrent_claims", concurrent_claims::<S>),
+        ("concurrent_imports", concurrent_imports::<S>),
     ];
     let mut report = Report::default();
     for (name, check) in checks {

@@ -47,8 +47,8 @@ impl MemoryStore {
     }
 
     fn read(&self) -> RwLockReadGuard<'_, Inner> {
-        // Writes validate before they mutate, so a panic can never leave the indexes
-        // half-updated: a poisoned lock still guards consistent data.
+        // A refused batch is rolled back before the lock is released; only a panic inside a
+        // commit (memory exhaustion) could leave one half-applied.
         self.inner.read().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -58,69 +58,91 @@ impl MemoryStore {
 }
 
 impl Inner {
-    fn validate(&self, batch: &Batch) -> Result<(), StoreError> {
-        // Versions as the batch will have moved them, so two writes of one row in one batch
-        // are checked against each other, as a database transaction would.
-        let mut clients: BTreeMap<ClientId, Option<Version>> = BTreeMap::new();
-        let mut ledgers: BTreeMap<RepId, Version> = BTreeMap::new();
-        let mut inserted_keys: BTreeMap<DedupeKey, ClientId> = BTreeMap::new();
-        for write in batch {
-            match write {
-                Write::Insert { client } => {
-                    let current = *clients
-                        .entry(client.id())
-                        .or_insert_with(|| self.clients.get(&client.id()).map(|v| v.version));
-                    if current.is_some() {
-                        return Err(StoreError::AlreadyExists(client.id()));
-                    }
-                    for key in client.keys().iter() {
-                        let holder = self
-                            .by_key
-                            .get(&key)
-                            .and_then(|ids| ids.iter().find(|id| **id != client.id()))
-                            .copied()
-                            .or_else(|| inserted_keys.get(&key).copied());
-                        if let Some(holder) = holder {
-                            return Err(StoreError::DuplicateKey { key, holder });
-                        }
-                        inserted_keys.insert(key, client.id());
-                    }
-                    clients.insert(client.id(), Some(1));
+    /// Whether `write` may apply to the store as it stands (earlier writes of the batch
+    /// included): the checks a database transaction makes statement by statement.
+    fn check(&self, write: &Write) -> Result<(), StoreError> {
+        match write {
+            Write::Insert { client } => {
+                if self.clients.contains_key(&client.id()) {
+                    return Err(StoreError::AlreadyExists(client.id()));
                 }
-                Write::Update { client, expected } => {
-                    let current = *clients
-                        .entry(client.id())
-                        .or_insert_with(|| self.clients.get(&client.id()).map(|v| v.version));
-                    match current {
-                        None => return Err(StoreError::NotFound(client.id())),
-                        Some(found) if found != *expected => {
-                            return Err(StoreError::Conflict {
-                                id: client.id(),
-                                expected: *expected,
-                                found,
-                            });
-                        }
-                        Some(found) => {
-                            clients.insert(client.id(), Some(found + 1));
-                        }
+                for key in client.keys().iter() {
+                    let holder = self
+                        .by_key
+                        .get(&key)
+                        .and_then(|ids| ids.iter().find(|id| **id != client.id()))
+                        .copied();
+                    if let Some(holder) = holder {
+                        return Err(StoreError::DuplicateKey { key, holder });
                     }
                 }
-                Write::Ledger { ledger, expected } => {
-                    let found = *ledgers
-                        .entry(ledger.rep())
-                        .or_insert_with(|| self.ledgers.get(&ledger.rep()).map_or(0, |v| v.version));
-                    if found != *expected {
-                        return Err(StoreError::LedgerConflict {
-                            rep: ledger.rep(),
-                            expected: *expected,
-                            found,
-                        });
-                    }
-                    ledgers.insert(ledger.rep(), found + 1);
+                Ok(())
+            }
+            Write::Update { client, expected } => match self.clients.get(&client.id()) {
+                None => Err(StoreError::NotFound(client.id())),
+                Some(found) if found.version != *expected => Err(StoreError::Conflict {
+                    id: client.id(),
+                    expected: *expected,
+                    found: found.version,
+                }),
+                Some(_) => Ok(()),
+            },
+            Write::Ledger { ledger, expected } => {
+                let found = self.ledgers.get(&ledger.rep()).map_or(0, |v| v.version);
+                if found == *expected {
+                    Ok(())
+                } else {
+                    Err(StoreError::LedgerConflict {
+                        rep: ledger.rep(),
+                        expected: *expected,
+                        found,
+                    })
                 }
             }
         }
-        Ok(())
+    }
+
+    /// Applies `write` (already checked); returns its new version and what undoes it.
+    fn apply(&mut self, write: &Write) -> (Version, Undo) {
+        match write {
+            Write::Insert { client } | Write::Update { client, .. } => {
+                let before = self.clients.get(&client.id()).cloned();
+                (self.put_client(client), Undo::Client(client.id(), before))
+            }
+            Write::Ledger { ledger, .. } => {
+                let before = self.ledgers.get(&ledger.rep()).cloned();
+                let version = before.as_ref().map_or(0, |v| v.version) + 1;
+                let value = ledger.clone();
+                self.ledgers
+                    .insert(ledger.rep(), Versioned { version, value });
+                (version, Undo::Ledger(ledger.rep(), before))
+            }
+        }
+    }
+
+    /// Puts back what `undo` recorded, newest first.
+    fn roll_back(&mut self, undo: Vec<Undo>) {
+        for step in undo.into_iter().rev() {
+            match step {
+                Undo::Client(id, before) => {
+                    if let Some(current) = self.clients.remove(&id) {
+                        self.unindex(&current.value);
+                    }
+                    if let Some(before) = before {
+                        self.index(&before.value);
+                        self.clients.insert(id, before);
+                    }
+                }
+                Undo::Ledger(rep, before) => match before {
+                    Some(before) => {
+                        self.ledgers.insert(rep, before);
+                    }
+                    None => {
+                        self.ledgers.remove(&rep);
+                    }
+                },
+            }
+        }
     }
 
     fn unindex(&mut self, client: &Client) {
@@ -173,6 +195,12 @@ impl Inner {
     }
 }
 
+/// What a write replaced, to put it back if a later write of the batch is refused.
+enum Undo {
+    Client(ClientId, Option<Versioned<Client>>),
+    Ledger(RepId, Option<Versioned<RepLedger>>),
+}
+
 fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: ClientId) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(&id);
@@ -199,26 +227,21 @@ impl ClientStore for MemoryStore {
             }))
     }
 
+    /// Applies the writes in order, each checked against the store as the earlier ones left
+    /// it; on the first refusal everything already applied is rolled back.
     fn commit(&self, batch: &Batch) -> Result<Vec<Version>, StoreError> {
         let mut inner = self.write();
-        inner.validate(batch)?;
-        let versions = batch
-            .iter()
-            .map(|write| match write {
-                Write::Insert { client } | Write::Update { client, .. } => inner.put_client(client),
-                Write::Ledger { ledger, .. } => {
-                    let version = inner.ledgers.get(&ledger.rep()).map_or(0, |v| v.version) + 1;
-                    inner.ledgers.insert(
-                        ledger.rep(),
-                        Versioned {
-                            version,
-                            value: ledger.clone(),
-                        },
-                    );
-                    version
-                }
-            })
-            .collect();
+        let mut undo = Vec::with_capacity(batch.len());
+        let mut versions = Vec::with_capacity(batch.len());
+        for write in batch {
+            if let Err(err) = inner.check(write) {
+                inner.roll_back(undo);
+                return Err(err);
+            }
+            let (version, step) = inner.apply(write);
+            versions.push(version);
+            undo.push(step);
+        }
         Ok(versions)
     }
 

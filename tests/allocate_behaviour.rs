@@ -6,11 +6,14 @@ mod alloc_support;
 use alloc_support::{MapView, client, now, region};
 use chrono::Duration;
 use leadpool::allocate::{
-    AllocState, Allocator, Decision, EligibilityRules, ExclusionReason, Fallback, Filter,
-    IntakeQuota, LeastLoaded, OwnerFirst, Policy, PolicyError, Rejoin, Request, RoundRobin, Router,
-    SkillMatch, StateUpdate, Team, UnassignedQueue, from_fn,
+    AllocState, Allocator, Decision, EligibilityRules, Explanation, Fallback, Filter, IntakeQuota,
+    LeastLoaded, OwnerFirst, Policy, Rejoin, Request, RoundRobin, Router, SkillMatch, StateUpdate,
+    Team, UnassignedQueue, from_fn,
 };
+use leadpool::config::ConfigRule;
 use leadpool::ids::RepId;
+use leadpool::label::Label;
+use leadpool::reason::{ExclusionReason, QuotaPeriod, Refusal, Step};
 use leadpool::model::{Availability, Rep, Source, SourceKind};
 use leadpool::rng::seeded;
 
@@ -165,12 +168,12 @@ fn a_restart_from_serialised_state_continues_the_rotation() {
 fn intake_quotas_per_day_week_and_30_days_exclude_with_reasons() {
     let team = three();
     let mut view = MapView::default();
+    let today = now().date_naive();
+    view.received.insert(RepId(1), vec![today; 3]);
     view.received
-        .insert(RepId(1), vec![now() - Duration::hours(1); 3]);
+        .insert(RepId(2), vec![today - Duration::days(1); 8]);
     view.received
-        .insert(RepId(2), vec![now() - Duration::days(1); 8]);
-    view.received
-        .insert(RepId(3), vec![now() - Duration::days(20); 30]);
+        .insert(RepId(3), vec![today - Duration::days(20); 30]);
     let rules = EligibilityRules {
         pool_rules: true,
         quota: IntakeQuota {
@@ -186,16 +189,22 @@ fn intake_quotas_per_day_week_and_30_days_exclude_with_reasons() {
         &mut seeded(0),
     );
     assert_eq!(d.rep, None);
-    let periods: Vec<String> = d
+    let periods: Vec<Option<QuotaPeriod>> = d
         .explanation
         .excluded()
-        .iter()
         .map(|e| match &e.reason {
-            ExclusionReason::OverQuota { period, .. } => period.clone(),
-            other => format!("{other:?}"),
+            ExclusionReason::OverQuota { period, .. } => Some(*period),
+            _ => None,
         })
         .collect();
-    assert_eq!(periods, ["day", "week", "rolling_30_days"]);
+    assert_eq!(
+        periods,
+        [
+            Some(QuotaPeriod::Day),
+            Some(QuotaPeriod::Week),
+            Some(QuotaPeriod::Rolling30Days)
+        ]
+    );
 }
 
 #[test]
@@ -204,7 +213,7 @@ fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
     let mut view = MapView::default();
     for i in 1..=3 {
         view.refuse
-            .insert(RepId(i), ExclusionReason::AtCap { holding: 9, cap: 9 });
+            .insert(RepId(i), Refusal::CapReached { holding: 9, cap: 9 });
     }
     let policy = Policy::seed_default().build(&team).unwrap();
     let lead = client(42, Source::Website);
@@ -218,7 +227,7 @@ fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
     let queued = queue.iter().next().unwrap();
     assert_eq!(queued.client, lead.id());
     let text = serde_json::to_string(&queue).unwrap();
-    assert!(text.contains("at_cap"), "{text}");
+    assert!(text.contains("cap_reached"), "{text}");
     let back: UnassignedQueue = serde_json::from_str(&text).unwrap();
     assert_eq!(back, queue);
     // Once someone has room, the lead is placed and leaves the queue.
@@ -236,13 +245,13 @@ fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
 fn nested_filters_apply_both_rules() {
     let team = three();
     let not_one = |_: &Request<'_>, rep: &Rep| {
-        (rep.id == RepId(1)).then(|| ExclusionReason::Other {
-            detail: "one".into(),
+        (rep.id == RepId(1)).then(|| ExclusionReason::Custom {
+            rule: Label::new("one"),
         })
     };
     let not_two = |_: &Request<'_>, rep: &Rep| {
-        (rep.id == RepId(2)).then(|| ExclusionReason::Other {
-            detail: "two".into(),
+        (rep.id == RepId(2)).then(|| ExclusionReason::Custom {
+            rule: Label::new("two"),
         })
     };
     let both = Filter::new(Filter::new(RoundRobin::new(&team), not_two), not_one);
@@ -254,9 +263,11 @@ fn nested_filters_apply_both_rules() {
 fn fallback_and_router_compose_and_explain_each_step() {
     let team = three();
     let nobody = from_fn(|req: &Request<'_>, _rng: &mut dyn leadpool::rng::Rng| {
-        let mut d = Decision::unassigned(req.client().id(), Default::default());
-        d.explanation.rule = "closure".into();
-        d
+        let step = Step::Custom {
+            rule: Label::new("closure"),
+            rep: None,
+        };
+        Decision::unassigned(req.client().id(), Explanation::new(step))
     });
     let chain = Fallback::new(vec![Box::new(nobody), Box::new(LeastLoaded::new(5))]);
     let router = Router::new()
@@ -265,11 +276,21 @@ fn fallback_and_router_compose_and_explain_each_step() {
     let lead = client(1, Source::Website);
     let d = router.allocate(&Request::new(&lead, &team, now()), &mut seeded(0));
     assert_eq!(d.rep, Some(RepId(1)));
-    assert_eq!(d.explanation.rule, "router:Website");
-    let fallback = &d.explanation.steps()[0];
-    assert_eq!(fallback.rule, "fallback");
-    assert_eq!(fallback.steps[0].rule, "closure");
-    assert_eq!(fallback.steps[1].rule, "least_loaded");
+    let steps: Vec<&Step> = d.explanation.steps().collect();
+    assert!(
+        matches!(
+            steps[..],
+            [
+                Step::Routed {
+                    source: SourceKind::Website
+                },
+                Step::Custom { .. },
+                Step::LeastLoaded { rep: RepId(1), .. },
+                Step::FallbackDecided { attempt: 2 },
+            ]
+        ),
+        "{steps:?}"
+    );
 }
 
 #[test]
@@ -308,9 +329,10 @@ fn explanations_stay_bounded_on_a_large_team() {
     for i in 1..=5000 {
         view.refuse.insert(
             RepId(i),
-            ExclusionReason::DailyLimit {
+            Refusal::DailyLimit {
                 claims: 3,
                 limit: 3,
+                day: now().date_naive(),
             },
         );
     }
@@ -320,31 +342,33 @@ fn explanations_stay_bounded_on_a_large_team() {
     );
     assert_eq!(d.explanation.considered(), 5000);
     assert_eq!(
-        d.explanation.excluded().len(),
+        d.explanation.excluded().count(),
         leadpool::allocate::MAX_LISTED_EXCLUSIONS
     );
-    assert!(d.explanation.reason.contains("5000 excluded"));
+    assert_eq!(d.explanation.excluded_total(), 5000);
+    assert!(
+        d.explanation.to_string().ends_with("and 4992 more]"),
+        "{}",
+        d.explanation
+    );
 }
 
 #[test]
 fn bad_policies_are_refused_with_typed_errors() {
     let team = three();
     let empty: Policy = serde_json::from_str(r#"{"strategy":"fallback","chain":[]}"#).unwrap();
-    assert_eq!(empty.build(&team).err(), Some(PolicyError::EmptyFallback));
+    let err = empty.build(&team).err().unwrap();
+    assert_eq!((err.path.as_str(), &err.rule), ("chain", &ConfigRule::Empty));
     let unknown: Policy =
         serde_json::from_str(r#"{"strategy":"territory","territories":{"CN/Guangdong":[1,99]}}"#)
             .unwrap();
-    assert!(matches!(
-        unknown.build(&team),
-        Err(PolicyError::UnknownRep { rep: RepId(99), .. })
-    ));
+    let err = unknown.build(&team).err().unwrap();
+    assert_eq!(err.path, "territories.CN/Guangdong");
+    assert_eq!(err.rule, ConfigRule::UnknownRep { rep: RepId(99) });
     let zero_k: Policy =
         serde_json::from_str(r#"{"strategy":"ranking","weights":{"x":1.0},"mode":"top_k","k":0}"#)
             .unwrap();
-    assert!(matches!(
-        zero_k.build(&team),
-        Err(PolicyError::ZeroTopK { .. })
-    ));
+    assert_eq!(zero_k.build(&team).err().unwrap().path, "k");
 }
 
 #[test]
@@ -357,14 +381,14 @@ fn rotation_state_grows_by_one_small_update_per_decision_once_installed() {
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
-    assert!(matches!(first.updates[0], StateUpdate::Rotation { .. }));
+    assert!(matches!(first.updates.first(), Some(StateUpdate::Rotation { .. })));
     state.apply(&first);
     let second = rr.allocate(
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
     assert_eq!(second.updates.len(), 1);
-    assert!(matches!(second.updates[0], StateUpdate::Served { .. }));
+    assert!(matches!(second.updates.first(), Some(StateUpdate::Served { .. })));
 }
 
 #[test]
@@ -416,8 +440,9 @@ fn high_value_leads_go_to_senior_reps_and_low_value_leads_to_newcomers() {
 #[test]
 fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
     use chrono::NaiveDate;
-    use leadpool::allocate::{Ranking, RankingMode, Window};
-    use leadpool::model::Metrics;
+    use leadpool::allocate::{Ranking, RankingMode};
+    use leadpool::calendar::Window;
+    use leadpool::model::{Metric, Metrics};
     use std::collections::BTreeMap;
     let team = Team::new((1..=4).map(|i| Rep::new(RepId(i), "r")));
     let mut metrics = Metrics::new();
@@ -425,7 +450,7 @@ fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
     metrics.record(RepId(1), day, "deals", 3.0);
     metrics.record(RepId(2), day, "deals", 1.0);
     metrics.record(RepId(4), day, "deals", 0.5);
-    let weights = BTreeMap::from([("deals".to_owned(), 1.0)]);
+    let weights = BTreeMap::from([(Metric::from("deals"), 1.0)]);
     let ranking = Ranking::new(
         &team,
         "top2",

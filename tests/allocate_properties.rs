@@ -4,13 +4,15 @@ mod alloc_support;
 
 use alloc_support::{MapView, client, now, region};
 use chrono::{Duration, NaiveDate};
+use leadpool::calendar::Window;
+use leadpool::reason::Refusal;
 use leadpool::allocate::{
-    AllocState, Allocator, Decision, ExclusionReason, LeadFactors, LeastLoaded, Policy, Ranking,
+    AllocState, Allocator, Decision, LeadFactors, LeastLoaded, Policy, Ranking,
     RankingMode, Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
-    Window, check_rep,
+    check_rep,
 };
 use leadpool::ids::RepId;
-use leadpool::model::{Availability, LeadInputs, Metrics, Region, Rep, Source, Tier};
+use leadpool::model::{Availability, LeadInputs, Metric, Metrics, Region, Rep, Source, Tier};
 use leadpool::rng::seeded;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -38,7 +40,7 @@ fn build(specs: &[RepSpec]) -> (Team, MapView) {
             let id = RepId(i as u64 + 1);
             if refused {
                 view.refuse
-                    .insert(id, ExclusionReason::AtCap { holding: 5, cap: 5 });
+                    .insert(id, Refusal::CapReached { holding: 5, cap: 5 });
             }
             view.load.insert(id, (i as u32 * 7) % 5);
             let availability = match avail {
@@ -80,7 +82,7 @@ fn strategies(team: &Team) -> Vec<(&'static str, Box<dyn Allocator>)> {
             rep_tiers: vec![Tier(0), Tier(1)],
         },
     ];
-    let weights = BTreeMap::from([("follow_ups".to_owned(), 1.0)]);
+    let weights = BTreeMap::from([(Metric::FollowUps, 1.0)]);
     vec![
         ("round_robin", Box::new(RoundRobin::new(team))),
         ("territory", Box::new(Territory::new(team))),
@@ -120,7 +122,7 @@ proptest! {
         let mut metrics = Metrics::new();
         for (i, _) in specs.iter().enumerate() {
             let day = NaiveDate::from_ymd_opt(2026, 11, 1 + (i as u32 % 20)).unwrap();
-            metrics.record(RepId(i as u64 + 1), day, "follow_ups", (i % 4) as f64);
+            metrics.record(RepId(i as u64 + 1), day, Metric::FollowUps, (i % 4) as f64);
         }
         let rules = leadpool::allocate::EligibilityRules::default();
         for (name, strategy) in strategies(&team) {

@@ -9,7 +9,7 @@ use leadpool::allocate::{
     Allocator, Policy, PriorContact, Ranking, Request, Team, Territory, TerritoryInner,
 };
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{ContactLevel, DedupeKeys, Metrics, Rep, Source};
+use leadpool::model::{ContactLevel, DedupeKeys, Metric, Metrics, Rep, Source};
 use leadpool::rng::seeded;
 use std::collections::BTreeMap;
 
@@ -96,7 +96,7 @@ fn rule_2_master_account_goes_to_this_months_inquiry_leader() {
     assert_eq!(decision.rep, Some(RepId(3)));
     // The decision is the published audit record: it names the rule and the figure.
     let json = serde_json::to_string(&decision).unwrap();
-    assert!(json.contains("ranking:master_account"), "{json}");
+    assert!(json.contains(r#""step":"ranked","key":"master_account""#), "{json}");
     assert!(json.contains("6.0") || json.contains(":6"), "{json}");
 }
 
@@ -104,8 +104,8 @@ fn rule_2_master_account_goes_to_this_months_inquiry_leader() {
 fn rule_3_website_inquiry_goes_to_last_weeks_top_performer_with_the_week_boundary_in_utc_plus_8() {
     let team = team();
     let weights = BTreeMap::from([
-        ("sample_orders".to_owned(), 3.0),
-        ("follow_ups".to_owned(), 1.0),
+        (Metric::from("sample_orders"), 3.0),
+        (Metric::from("follow_ups"), 1.0),
     ]);
     let ranking = Ranking::previous_week(&team, weights);
     let mut metrics = Metrics::new();
@@ -166,7 +166,7 @@ fn rule_4_a_territory_whose_reps_are_all_unavailable_falls_back_to_its_parent() 
     let c = client(9, Source::DirectorySearch).with_region(region("CN/Guangdong/Shenzhen"));
     let decision = territory.allocate(&Request::new(&c, &team, now()), &mut seeded(1));
     assert_eq!(decision.rep, Some(RepId(1)));
-    assert_eq!(decision.explanation.excluded()[0].rep, RepId(2));
+    assert_eq!(decision.explanation.excluded().next().unwrap().rep, RepId(2));
 }
 
 #[test]

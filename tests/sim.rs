@@ -2,10 +2,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::{
-    Decision, Explanation, Policy, RankingMode, RankingPolicy, RoundRobin, Team, Window, from_fn,
+    Decision, Explanation, Policy, RankingMode, RankingPolicy, RoundRobin, Team, from_fn,
 };
+use leadpool::calendar::Window;
 use leadpool::ids::RepId;
-use leadpool::model::{Client, ContactLevel, Metrics, Rep, SourceKind};
+use leadpool::label::Label;
+use leadpool::model::{Client, ContactLevel, Metric, Metrics, Rep, SourceKind};
+use leadpool::reason::Step;
 use leadpool::pool::{Event, PoolPolicy, PoolState};
 use leadpool::rng::Rng;
 use leadpool::sim::{
@@ -30,7 +33,7 @@ fn default_run(seed: u64) -> SimReport {
     let stream = LeadStream::synthetic(&config, &team.team, monday(), 56, seed);
     let allocator = policy.build(&team.team).unwrap();
     let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
-    Simulation::new(team.team, &allocator, policy.pool, &stream, monday(), 56)
+    Simulation::new(cfg(team.team, policy.pool), &allocator, &stream, monday(), 56)
         .with_seed(seed)
         .with_label(policy.name)
         .with_behaviour(&behaviour)
@@ -53,14 +56,7 @@ fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
     let allocator = policy.build(&team.team).unwrap();
     let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
     let run = |keep: bool| {
-        Simulation::new(
-            team.team.clone(),
-            &allocator,
-            policy.pool.clone(),
-            &stream,
-            monday(),
-            21,
-        )
+        Simulation::new(cfg(team.team.clone(), policy.pool.clone()), &allocator, &stream, monday(), 21)
         .with_seed(seed)
         .with_behaviour(&behaviour)
         .keep_events(keep)
@@ -102,7 +98,7 @@ fn round_robin_over_equal_reps_is_nearly_perfectly_fair() {
         zone: StreamConfig::default().zone,
         ..PoolPolicy::default()
     };
-    let report = Simulation::new(team, &round_robin, policy, &stream, monday(), 28)
+    let report = Simulation::new(cfg(team, policy), &round_robin, &stream, monday(), 28)
         .with_behaviour(&diligent)
         .run()
         .report;
@@ -146,7 +142,7 @@ fn performance_ranking_gives_website_inquiries_to_last_weeks_top_performers() {
             Policy::Ranking(RankingPolicy {
                 key: Some("website".into()),
                 window: Window::PreviousWeek,
-                weights: BTreeMap::from([("inquiries_handled".to_owned(), 1.0)]),
+                weights: BTreeMap::from([(Metric::from("inquiries_handled"), 1.0)]),
                 mode: RankingMode::TopK { k: 2 },
             }),
         )]),
@@ -176,7 +172,7 @@ fn performance_ranking_gives_website_inquiries_to_last_weeks_top_performers() {
         zone,
         ..PoolPolicy::default()
     };
-    let report = Simulation::new(team, &allocator, policy, &stream, monday(), 21)
+    let report = Simulation::new(cfg(team, policy), &allocator, &stream, monday(), 21)
         .with_behaviour(&behaviour)
         .with_metrics(history)
         .run()
@@ -230,11 +226,10 @@ fn a_harness_user_plugs_in_an_allocator_and_a_behaviour_and_the_log_rebuilds_the
         Decision::assigned(
             request.client().id(),
             RepId(3),
-            Explanation {
-                rule: "always_rep_3".into(),
-                reason: "the test's rule".into(),
-                ..Explanation::default()
-            },
+            Explanation::new(Step::Custom {
+                rule: Label::new("always_rep_3"),
+                rep: Some(RepId(3)),
+            }),
         )
     });
     let policy = SimPolicy::seed_pool();
@@ -244,7 +239,8 @@ fn a_harness_user_plugs_in_an_allocator_and_a_behaviour_and_the_log_rebuilds_the
         ..StreamConfig::default()
     };
     let stream = LeadStream::synthetic(&config, &team, monday(), 21, 1);
-    let outcome = Simulation::new(team.clone(), &always_rep_3, policy, &stream, monday(), 21)
+    let start = cfg(team.clone(), policy);
+    let outcome = Simulation::new(start.clone(), &always_rep_3, &stream, monday(), 21)
         .with_behaviour(&Idle)
         .run();
     let report = &outcome.report;
@@ -259,10 +255,10 @@ fn a_harness_user_plugs_in_an_allocator_and_a_behaviour_and_the_log_rebuilds_the
     assert_eq!(releases.len() as u64, report.pool.releases);
     assert!(!releases.is_empty());
     assert!(releases.iter().all(|e| matches!(e,
-        Event::Released { reason, automatic: true, from: RepId(3), .. }
-            if reason == "not followed up for 15 days")));
+        Event::Released { reason, from: RepId(3), .. }
+            if reason.is_automatic() && reason.to_string() == "not followed up for 15 days")));
     assert_eq!(report.reps[2].reminders, report.pool.reminders);
-    assert_eq!(PoolState::replay(team, &outcome.events), outcome.state);
+    assert_eq!(PoolState::replay(start, &outcome.events), outcome.state);
 }
 
 #[test]
@@ -271,14 +267,7 @@ fn an_empty_stream_and_a_zero_day_run_report_defined_values() {
     let stream = LeadStream::default();
     let round_robin = RoundRobin::new(&team);
     for days in [0, 7] {
-        let report = Simulation::new(
-            team.clone(),
-            &round_robin,
-            PoolPolicy::default(),
-            &stream,
-            monday(),
-            days,
-        )
+        let report = Simulation::new(cfg(team.clone(), PoolPolicy::default()), &round_robin, &stream, monday(), days)
         .run()
         .report;
         assert_eq!(report.pool.arrivals, 0);
@@ -301,7 +290,7 @@ fn the_example_policy_file_loads_and_runs_round_robin_fairly() {
     let stream = LeadStream::synthetic(&config, &team, monday(), 14, 2);
     let allocator = policy.build(&team).unwrap();
     let diligent = SeededBehaviour::diligent(2);
-    let report = Simulation::new(team, &allocator, policy.pool, &stream, monday(), 14)
+    let report = Simulation::new(cfg(team, policy.pool), &allocator, &stream, monday(), 14)
         .with_behaviour(&diligent)
         .run()
         .report;
@@ -319,14 +308,7 @@ fn a_run_reaching_past_chronos_last_day_stops_without_panicking() {
     let stream = LeadStream::synthetic(&StreamConfig::default(), &team, start, 10, 1);
     assert!(!stream.is_empty());
     let round_robin = RoundRobin::new(&team);
-    let report = Simulation::new(
-        team,
-        &round_robin,
-        PoolPolicy::default(),
-        &stream,
-        start,
-        10,
-    )
+    let report = Simulation::new(cfg(team, PoolPolicy::default()), &round_robin, &stream, start, 10)
     .run()
     .report;
     assert_eq!(
@@ -346,4 +328,9 @@ fn the_report_reads_back_from_its_json() {
     assert_eq!(back.weekly.len(), report.weekly.len());
     assert_eq!(back.reps[0].by_source, report.reps[0].by_source);
     assert_eq!(back.zone, report.zone);
+}
+
+/// The pool configuration of a test team under `policy`.
+fn cfg(team: Team, policy: PoolPolicy) -> leadpool::pool::Config {
+    leadpool::pool::Config::new(team, policy).expect("a valid test configuration")
 }

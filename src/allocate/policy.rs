@@ -2,9 +2,9 @@
 //! `Box<dyn Allocator>` for a team.
 
 use super::{
-    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LeastLoaded, OwnerFirst, Ranking,
-    RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
-    TerritoryInner, Window,
+    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LearnedPolicy, LeastLoaded,
+    OwnerFirst, Ranking, RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted,
+    SkillMatch, Team, Territory, TerritoryInner, Window,
 };
 use crate::ids::RepId;
 use crate::model::{Region, SourceKind};
@@ -44,6 +44,28 @@ pub enum PolicyError {
     /// A score band above 100.
     #[error("score band min_score {0} is above 100")]
     BadBand(u8),
+    /// A learned policy's minimum share is outside [0, 1/n] for the team's n active reps.
+    #[error(
+        "learned policy: min_share {value} is outside [0, {max}] (1/n for {active} active reps)"
+    )]
+    BadMinShare {
+        /// The value given.
+        value: String,
+        /// The largest allowed, 1/n.
+        max: String,
+        /// Active reps in the team.
+        active: usize,
+    },
+    /// A learned policy's prior or window is unusable (e.g. a non-finite strength).
+    #[error("learned policy: {name} must be {rule}, got {value}")]
+    BadLearned {
+        /// The setting.
+        name: String,
+        /// What it must be.
+        rule: String,
+        /// The value given.
+        value: String,
+    },
 }
 
 /// Territory settings.
@@ -127,6 +149,8 @@ pub enum Policy {
     },
     /// [`OwnerFirst`].
     OwnerFirst,
+    /// [`Learned`](super::Learned): Thompson sampling with a minimum share.
+    Learned(LearnedPolicy),
     /// [`Router`] by source kind.
     Router {
         /// Routes by source kind.
@@ -284,6 +308,7 @@ impl Policy {
                 Box::new(LeastLoaded::new(*default_capacity))
             }
             Policy::OwnerFirst => Box::new(OwnerFirst),
+            Policy::Learned(p) => Box::new(p.build_learned(team)?),
             Policy::Router { routes, default } => {
                 let mut router = Router::new();
                 for (kind, policy) in routes {

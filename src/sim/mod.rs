@@ -34,8 +34,10 @@
 //! ```
 
 mod behaviour;
+mod counterfactual;
 mod driver;
 mod open;
+mod outcome;
 mod policy;
 mod render;
 mod report;
@@ -44,7 +46,15 @@ mod tally;
 mod team;
 
 pub use behaviour::{Close, RepBehaviour, RepProfile, SeededBehaviour, Today};
+pub use counterfactual::{
+    Assumptions, Counterfactual, Figures, Fixed, Interval, Lead, Learner, OutcomeModel, RunResult,
+    Summary,
+};
 pub use driver::{LOST_REASON, SimOutcome, Simulation};
+pub use outcome::{
+    CloseDelays, Observation, OutcomeError, STRENGTH_GRID, SegmentValues, Selection, Shape,
+    Shrinkage, WinModel, brier, cv_log_loss, log_loss,
+};
 pub use policy::SimPolicy;
 pub use report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 pub use stream::{Arrival, LeadStream, StreamConfig, default_regions, default_tags};

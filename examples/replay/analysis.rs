@@ -1,7 +1,7 @@
 //! The runs behind the report: the policies side by side, the frontier of minimum shares, the
 //! verdict on the learning allocator's goal, and the sensitivity to each assumption.
 
-use crate::main_defaults::FRONTIER;
+use crate::main_defaults::{FRONTIER, ORACLE_FRONTIER};
 use crate::montecarlo::{Evaluated, evaluate, progress};
 use crate::oracle::oracle;
 use crate::report::{Report, Row, rows, table};
@@ -42,8 +42,11 @@ pub fn report(
     let mut floors = Vec::new();
     for f in FRONTIER {
         frontier.push((format!("learned @ {f:.2}"), learned(world, f)?));
+        floors.push(Some(f));
+    }
+    for f in ORACLE_FRONTIER {
         frontier.push((format!("oracle @ {f:.2}"), oracle(world, model, f)));
-        floors.extend([Some(f), Some(f)]);
+        floors.push(Some(f));
     }
     let bar = progress(
         options.seeds * (main.len() + frontier.len()) as u64,
@@ -59,13 +62,27 @@ pub fn report(
         .iter()
         .map(|(name, _)| (name == "learned" || name == "oracle").then_some(options.floor))
         .collect();
+    let policies = rows(&evaluated, historical, &main_floors);
+    // The main table's learned and oracle rows are the frontier's points at its floor.
+    let mut frontier = rows(&swept, historical, &floors);
+    for row in policies.iter().filter(|r| r.floor.is_some()) {
+        frontier.push(Row {
+            name: format!("{} @ {:.2}", row.name, options.floor),
+            ..row.clone()
+        });
+    }
+    frontier.sort_by(|a, b| {
+        let key = |r: &Row| (!r.name.starts_with("learned"), r.floor.unwrap_or(0.0));
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+    });
     let report = Report {
         seeds: options.seeds,
         leads: world.leads.len(),
         reps: world.team.len(),
         assumptions: replay.assumptions(),
-        policies: rows(&evaluated, historical, &main_floors),
-        frontier: rows(&swept, historical, &floors),
+        policies,
+        frontier,
     };
     Ok((report, evaluated))
 }

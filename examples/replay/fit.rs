@@ -60,7 +60,7 @@ pub fn check(world: &World) -> Result<String, Box<dyn std::error::Error>> {
     );
     let _ = writeln!(
         out,
-        "{:<34} {:>8} {:>9}   strengths (pseudo-counts, by 5-fold CV on the fitting third)",
+        "{:<40} {:>8} {:>9}   strengths (pseudo-counts, by 5-fold CV on the fitting third)",
         "model", "Brier", "log-loss"
     );
     for (name, model, note) in [
@@ -79,7 +79,7 @@ pub fn check(world: &World) -> Result<String, Box<dyn std::error::Error>> {
         let pairs = model.predict(&test);
         let _ = writeln!(
             out,
-            "{:<34} {:>8.4} {:>9.4}   {note}",
+            "{:<40} {:>8.4} {:>9.4}   {note}",
             name,
             brier(&pairs),
             log_loss(&pairs)

@@ -78,8 +78,10 @@ struct Args {
 pub mod main_defaults {
     /// The learning allocator's minimum share in the main table, in equal shares.
     pub const FLOOR: f64 = 0.9;
-    /// The minimum shares of the frontier, in equal shares.
-    pub const FRONTIER: [f64; 6] = [0.0, 0.25, 0.5, 0.75, 0.9, 1.0];
+    /// The learning allocator's other minimum shares on the frontier, in equal shares.
+    pub const FRONTIER: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+    /// The oracle's other minimum shares on the frontier.
+    pub const ORACLE_FRONTIER: [f64; 3] = [0.0, 0.5, 0.75];
 }
 
 fn main() -> std::process::ExitCode {

@@ -37,10 +37,10 @@ pub fn oracle<'w>(world: &'w World, model: &'w OutcomeModel, floor: f64) -> Fact
                 .filter(|(i, _)| f64::from(received[*i]) < target)
                 .min_by_key(|(i, r)| (received[*i], request.view.last_assigned_at(r.id), r.id));
             let best = under.or_else(|| {
-                eligible.max_by(|(i, _), (j, _)| {
-                    let p = |k: usize| model.wins.p(k, segment, context);
-                    p(*i).total_cmp(&p(*j)).then(j.cmp(i))
-                })
+                eligible
+                    .map(|(i, r)| (model.wins.p(i, segment, context), i, r))
+                    .max_by(|(p, i, _), (q, j, _)| p.total_cmp(q).then(j.cmp(i)))
+                    .map(|(_, i, r)| (i, r))
             });
             match best {
                 Some((_, rep)) => Decision::assigned(

@@ -63,6 +63,7 @@ use crate::model::{Client, Metrics};
 use crate::rng::seeded;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -322,13 +323,27 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
+/// An instant as nanoseconds since the epoch, saturating outside ±292 years.
+fn nanos(at: DateTime<Utc>) -> i64 {
+    at.timestamp_nanos_opt().unwrap_or(if at.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
 /// The team's live state in the lean loop.
 struct LeanView<'t> {
     team: &'t Team,
     open: Vec<u32>,
     last: Vec<Option<DateTime<Utc>>>,
-    /// Assignment instants per rep, in order.
-    received: Vec<Vec<DateTime<Utc>>>,
+    /// Assignment instants per rep (nanoseconds since the epoch, saturating), in order.
+    received: Vec<Vec<i64>>,
+    /// Per rep, the last `since` asked and the index of the first instant at or after it:
+    /// windows slide forward, so most queries advance it a step instead of searching.
+    cursors: Vec<Cell<(i64, usize)>>,
+    /// The last instant converted by `received_since` (a decision asks for every rep).
+    since: Cell<Option<(DateTime<Utc>, i64)>>,
 }
 
 impl TeamView for LeanView<'_> {
@@ -339,10 +354,28 @@ impl TeamView for LeanView<'_> {
         self.team.position(rep).and_then(|p| self.last[p])
     }
     fn received_since(&self, rep: RepId, since: DateTime<Utc>) -> u32 {
-        self.team.position(rep).map_or(0, |p| {
-            let times = &self.received[p];
-            (times.len() - times.partition_point(|t| *t < since)) as u32
-        })
+        let since = match self.since.get() {
+            Some((at, ns)) if at == since => ns,
+            _ => {
+                let ns = nanos(since);
+                self.since.set(Some((since, ns)));
+                ns
+            }
+        };
+        let Some(p) = self.team.position(rep) else {
+            return 0;
+        };
+        let times = &self.received[p];
+        let (last, mut i) = self.cursors[p].get();
+        if since < last || i > times.len() {
+            i = times.partition_point(|t| *t < since);
+        } else {
+            while i < times.len() && times[i] < since {
+                i += 1;
+            }
+        }
+        self.cursors[p].set((since, i));
+        (times.len() - i) as u32
     }
 }
 
@@ -434,6 +467,8 @@ impl<'a> Counterfactual<'a> {
             open: vec![0; n],
             last: vec![None; n],
             received: vec![Vec::new(); n],
+            cursors: vec![Cell::new((i64::MIN, 0)); n],
+            since: Cell::new(None),
         };
         let mut result = RunResult {
             received: vec![0; n],
@@ -486,7 +521,7 @@ impl<'a> Counterfactual<'a> {
             let value = self.model.values.value(lead.segment);
             view.open[pos] += 1;
             view.last[pos] = Some(at);
-            view.received[pos].push(at);
+            view.received[pos].push(nanos(at));
             result.received[pos] += 1;
             result.value[pos] += value;
             if won {

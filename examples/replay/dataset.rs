@@ -111,8 +111,6 @@ pub struct Historical {
 pub struct Dataset {
     /// The agents, in file order.
     pub agents: Vec<Agent>,
-    /// The accounts, in file order.
-    pub accounts: Vec<Account>,
     /// The products, in file order.
     pub products: Vec<Product>,
     /// The team built from them.
@@ -270,7 +268,6 @@ impl Dataset {
         }
         Ok(Self {
             agents,
-            accounts,
             products,
             team: Team::new(reps),
             stream: LeadStream::new(arrivals),

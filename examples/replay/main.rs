@@ -136,7 +136,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .with_metrics(&world.metrics);
     let (report, evaluated) = analysis::report(&world, &model, &replay, &options)?;
     if let Some(dir) = &args.plot {
-        plot::replay_charts(dir, &world, &report, &evaluated, replay.weeks())?;
+        plot::replay_charts(dir, &report, &evaluated, replay.weeks())?;
         eprintln!("charts written to {}", dir.display());
     }
     if args.json {

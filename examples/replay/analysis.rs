@@ -1,13 +1,19 @@
 //! The runs behind the report: the policies side by side, the frontier of minimum shares, the
 //! verdict on the learning allocator's goal, and the sensitivity to each assumption.
 
-use crate::main_defaults::{FRONTIER, ORACLE_FRONTIER};
 use crate::montecarlo::{Evaluated, evaluate, progress};
 use crate::oracle::oracle;
 use crate::report::{Report, Row, rows, table};
 use crate::world::{Factory, World, learned, policies};
 use leadpool::sim::{Assumptions, Counterfactual, OutcomeModel};
 use std::fmt::Write;
+
+/// The learning allocator's minimum share in the main table, in equal shares.
+pub const FLOOR: f64 = 0.9;
+/// The learning allocator's other minimum shares on the frontier, in equal shares.
+pub const FRONTIER: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
+/// The oracle's other minimum shares on the frontier.
+pub const ORACLE_FRONTIER: [f64; 3] = [0.0, 0.5, 0.75];
 
 /// How to run.
 pub struct Options {
@@ -17,6 +23,8 @@ pub struct Options {
     pub floor: f64,
     /// No progress bar.
     pub quiet: bool,
+    /// Also run the frontier of minimum shares.
+    pub frontier: bool,
 }
 
 /// The main policies and the oracle at the options' floor.
@@ -30,6 +38,29 @@ fn main_policies<'w>(
     Ok(list)
 }
 
+/// The replay's whole pipeline, as `replay` runs it: fit the model on every closed
+/// opportunity, state the assumptions (the reference load from the data), run the policies
+/// (and the frontier) over the seeds. Returns the report, the evaluated main policies and the
+/// number of weeks.
+pub fn replay_report(
+    world: &World,
+    options: &Options,
+    load_slope: f64,
+    newcomer_odds: f64,
+) -> Result<(Report, Vec<Evaluated>, usize), Box<dyn std::error::Error>> {
+    let (model, _) = world.fit(&world.closed)?;
+    let assumptions = Assumptions {
+        load_slope,
+        load_reference: world.reference_load(&model),
+        newcomer_odds,
+    };
+    let replay = Counterfactual::new(&world.team, &world.leads, &model)
+        .with_assumptions(assumptions)
+        .with_metrics(&world.metrics);
+    let (report, evaluated) = report(world, &model, &replay, options)?;
+    Ok((report, evaluated, replay.weeks()))
+}
+
 /// Runs every policy and the frontier, and builds the report.
 pub fn report(
     world: &World,
@@ -40,11 +71,11 @@ pub fn report(
     let main = main_policies(world, model, options.floor)?;
     let mut frontier: Vec<(String, Factory<'_>)> = Vec::new();
     let mut floors = Vec::new();
-    for f in FRONTIER {
+    for f in FRONTIER.into_iter().filter(|_| options.frontier) {
         frontier.push((format!("learned @ {f:.2}"), learned(world, f)?));
         floors.push(Some(f));
     }
-    for f in ORACLE_FRONTIER {
+    for f in ORACLE_FRONTIER.into_iter().filter(|_| options.frontier) {
         frontier.push((format!("oracle @ {f:.2}"), oracle(world, model, f)));
         floors.push(Some(f));
     }

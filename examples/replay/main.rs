@@ -34,7 +34,7 @@ mod world;
 
 use clap::Parser;
 use dataset::Dataset;
-use leadpool::sim::{Assumptions, Counterfactual};
+use leadpool::sim::Assumptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ struct Args {
     #[arg(long, default_value_t = 200)]
     seeds: u64,
     /// The learning allocator's minimum share, in equal shares (0..=1).
-    #[arg(long, default_value_t = main_defaults::FLOOR)]
+    #[arg(long, default_value_t = analysis::FLOOR)]
     floor: f64,
     /// Assumption: log-odds of winning lost per open lead above the reference load.
     #[arg(long, default_value_t = 0.0)]
@@ -72,16 +72,6 @@ struct Args {
     /// The previous replay: the whole pool state machine, recorded outcomes, five policies.
     #[arg(long)]
     pool_sim: bool,
-}
-
-/// Defaults shared with the tests.
-pub mod main_defaults {
-    /// The learning allocator's minimum share in the main table, in equal shares.
-    pub const FLOOR: f64 = 0.9;
-    /// The learning allocator's other minimum shares on the frontier, in equal shares.
-    pub const FRONTIER: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
-    /// The oracle's other minimum shares on the frontier.
-    pub const ORACLE_FRONTIER: [f64; 3] = [0.0, 0.5, 0.75];
 }
 
 fn main() -> std::process::ExitCode {
@@ -112,18 +102,19 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.fit {
         return emit(&fit::check(&world)?);
     }
-    let (model, _) = world.fit(&world.closed)?;
-    let assumptions = Assumptions {
-        load_slope: args.load_slope,
-        load_reference: world.reference_load(&model),
-        newcomer_odds: args.newcomer_odds,
-    };
     let options = analysis::Options {
         seeds: args.seeds,
         floor: args.floor,
         quiet: args.quiet,
+        frontier: true,
     };
     if args.sensitivity {
+        let (model, _) = world.fit(&world.closed)?;
+        let assumptions = Assumptions {
+            load_slope: args.load_slope,
+            load_reference: world.reference_load(&model),
+            newcomer_odds: args.newcomer_odds,
+        };
         return emit(&analysis::sensitivity(
             &world,
             &model,
@@ -131,12 +122,10 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             &options,
         )?);
     }
-    let replay = Counterfactual::new(&world.team, &world.leads, &model)
-        .with_assumptions(assumptions)
-        .with_metrics(&world.metrics);
-    let (report, evaluated) = analysis::report(&world, &model, &replay, &options)?;
+    let (report, evaluated, weeks) =
+        analysis::replay_report(&world, &options, args.load_slope, args.newcomer_odds)?;
     if let Some(dir) = &args.plot {
-        plot::replay_charts(dir, &report, &evaluated, replay.weeks())?;
+        plot::replay_charts(dir, &report, &evaluated, weeks)?;
         eprintln!("charts written to {}", dir.display());
     }
     if args.json {

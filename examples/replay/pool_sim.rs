@@ -207,7 +207,7 @@ pub fn run(data: &Dataset) -> Result<(), Box<dyn std::error::Error>> {
     let behaviour = AsRecorded {
         history: &data.history,
     };
-    let performance = recorded_performance(&data);
+    let performance = recorded_performance(data);
     let mut reports: Vec<(&str, SimReport)> = Vec::new();
     for (name, allocator) in policies(&team, &data.history)? {
         eprintln!("  {name}…");

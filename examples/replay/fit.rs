@@ -79,7 +79,7 @@ pub fn check(world: &World) -> Result<String, Box<dyn std::error::Error>> {
         let pairs = model.predict(&test);
         let _ = writeln!(
             out,
-            "{:<40} {:>8.4} {:>9.4}   {note}",
+            "{:<40} {:>8.5} {:>9.5}   {note}",
             name,
             brier(&pairs),
             log_loss(&pairs)
@@ -88,7 +88,7 @@ pub fn check(world: &World) -> Result<String, Box<dyn std::error::Error>> {
     let test_rate = test.iter().filter(|o| o.won).count() as f64 / test.len().max(1) as f64;
     let _ = writeln!(
         out,
-        "(the held-out third's own win rate is {test_rate:.3}; a model that knew it in advance would score Brier {:.4})",
+        "(the held-out third's own win rate is {test_rate:.3}; a model that knew it in advance would score Brier {:.5})",
         test_rate * (1.0 - test_rate)
     );
 

@@ -42,13 +42,13 @@ mod policy;
 mod render;
 mod report;
 mod stream;
+mod summary;
 mod tally;
 mod team;
 
 pub use behaviour::{Close, RepBehaviour, RepProfile, SeededBehaviour, Today};
 pub use counterfactual::{
-    Assumptions, Counterfactual, Figures, Fixed, Interval, Lead, Learner, OutcomeModel, RunResult,
-    Summary,
+    Assumptions, Counterfactual, Fixed, Lead, Learner, OutcomeModel, RunResult,
 };
 pub use driver::{LOST_REASON, SimOutcome, Simulation};
 pub use outcome::{
@@ -58,4 +58,5 @@ pub use outcome::{
 pub use policy::SimPolicy;
 pub use report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 pub use stream::{Arrival, LeadStream, StreamConfig, default_regions, default_tags};
+pub use summary::{Figures, Interval, Summary};
 pub use team::{SyntheticTeam, TeamConfig};

@@ -35,8 +35,11 @@ use super::{
 use crate::ids::RepId;
 use crate::model::{Availability, Client};
 use crate::rng::Rng;
+use beta::beta_draw;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
+
+mod beta;
 
 /// Which field of a client names its segment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,50 +355,6 @@ impl Learned {
         let (a, b) = self.beta(self.index(rep, 0), self.slot_of_name(segment));
         a / (a + b)
     }
-}
-
-/// A uniform draw in (0, 1].
-fn unit(rng: &mut dyn Rng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 1.0) / (1u64 << 53) as f64
-}
-
-/// A standard normal pair by Box and Muller.
-fn normal_pair(rng: &mut dyn Rng) -> (f64, f64) {
-    let (u1, u2) = (unit(rng), unit(rng));
-    let r = (-2.0 * u1.ln()).sqrt();
-    let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
-    (r * cos, r * sin)
-}
-
-/// Gamma(shape, 1) by Marsaglia and Tsang (with their squeeze; boosted below shape 1), from
-/// a first normal `z` and fresh ones after a rejection; bounded tries.
-fn gamma(rng: &mut dyn Rng, shape: f64, z: f64) -> f64 {
-    if shape < 1.0 {
-        return gamma(rng, shape + 1.0, z) * unit(rng).powf(1.0 / shape);
-    }
-    let d = shape - 1.0 / 3.0;
-    let c = 1.0 / (9.0 * d).sqrt();
-    let mut x = z;
-    for _ in 0..64 {
-        let v = (1.0 + c * x).powi(3);
-        if v > 0.0 {
-            let u = unit(rng);
-            let x2 = x * x;
-            if u < 1.0 - 0.0331 * x2 * x2 || u.ln() < 0.5 * x2 + d - d * v + d * v.ln() {
-                return d * v;
-            }
-        }
-        x = normal_pair(rng).0;
-    }
-    shape
-}
-
-/// Beta(a, b) from two Gamma draws; the mean when the draws degenerate.
-fn beta_draw(rng: &mut dyn Rng, a: f64, b: f64) -> f64 {
-    let (z1, z2) = normal_pair(rng);
-    let (x, y) = (gamma(rng, a, z1), gamma(rng, b, z2));
-    let draw = x / (x + y);
-    if draw.is_finite() { draw } else { a / (a + b) }
 }
 
 /// The decision's explanation: the one place the learned strategy words its audit record.

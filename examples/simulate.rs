@@ -1,15 +1,21 @@
 //! The main job: simulate a sales team under an allocation policy and report how fair it was.
 //!
 //! With no arguments: a synthetic team of 20 reps over 8 weeks under the seed documents'
-//! default rules, seed 42. `--help` lists the flags.
+//! default rules, seed 42. `--help` lists the flags. `--plot DIR` writes the Lorenz curves of
+//! leads and value per rep and the leads per rep per week as SVG charts.
+
+#[path = "replay/charts.rs"]
+#[allow(dead_code)] // shared with the replay example, which uses every chart
+mod charts;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use leadpool::sim::{
     LeadStream, SeededBehaviour, SimPolicy, Simulation, StreamConfig, SyntheticTeam, TeamConfig,
 };
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// Simulate lead allocation and the public/private pool, and report fairness per rep.
 #[derive(Parser, Debug)]
@@ -33,6 +39,41 @@ struct Args {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Write SVG charts (Lorenz curves, leads per rep per week) into this directory.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
+    /// No progress bar (it only shows on a terminal, for long runs).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// The run's charts.
+fn plot(dir: &Path, report: &leadpool::sim::SimReport) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let leads: Vec<f64> = report.reps.iter().map(|r| r.received() as f64).collect();
+    let value: Vec<f64> = report.reps.iter().map(|r| r.value).collect();
+    charts::lorenz(
+        &dir.join("lorenz.svg"),
+        &format!("Lorenz curves per rep: {}", report.policy),
+        &[("leads".to_owned(), leads), ("value".to_owned(), value)],
+    )?;
+    let reps = report.reps.len();
+    let counts: Vec<f64> = report
+        .weekly
+        .iter()
+        .flat_map(|w| (0..reps).map(|i| w.fairness.reps.get(i).map_or(0.0, |r| r.received as f64)))
+        .collect();
+    charts::weekly(
+        &dir.join("weekly.svg"),
+        "Leads per rep per week (one line per rep)",
+        &[charts::Weekly {
+            title: report.policy.clone(),
+            weeks: report.weekly.len(),
+            reps,
+            counts,
+        }],
+    )?;
+    Ok(())
 }
 
 fn start() -> Result<DateTime<Utc>, &'static str> {
@@ -80,9 +121,19 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let allocator = policy.build(&team.team)?;
     let behaviour = SeededBehaviour::new(args.seed, team.profiles.clone());
 
-    // Progress only when the run is long enough to wait for.
-    let show_progress = stream.len() > 200_000 || days > 366;
-    let mut stderr = std::io::stderr();
+    // Progress only when the run is long enough to wait for, on a terminal, unless --quiet.
+    let long = stream.len() > 200_000 || days > 366;
+    let bar = if long && !args.quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(u64::from(days));
+        if let Ok(style) =
+            ProgressStyle::with_template("simulating [{bar:40}] day {pos}/{len} ({eta} left)")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        ProgressBar::with_draw_target(Some(u64::from(days)), ProgressDrawTarget::hidden())
+    };
     let outcome = Simulation::new(
         team.team.clone(),
         &allocator,
@@ -95,14 +146,12 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     .with_label(policy.name.clone())
     .with_behaviour(&behaviour)
     .keep_events(false)
-    .run_with_progress(|done, total| {
-        if show_progress && (done % 7 == 0 || done == total) {
-            let _ = write!(stderr, "\rsimulated day {done}/{total}");
-            if done == total {
-                let _ = writeln!(stderr);
-            }
-        }
-    });
+    .run_with_progress(|done, _| bar.set_position(u64::from(done)));
+    bar.finish_and_clear();
+    if let Some(dir) = &args.plot {
+        plot(dir, &outcome.report)?;
+        eprintln!("charts written to {}", dir.display());
+    }
 
     let text = if args.json {
         serde_json::to_string_pretty(&outcome.report)? + "\n"

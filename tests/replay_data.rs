@@ -9,7 +9,7 @@ use dataset::{Dataset, Stage};
 use leadpool::allocate::{Decision, Explanation, from_fn};
 use leadpool::ids::RepId;
 use leadpool::model::Region;
-use leadpool::pool::PoolPolicy;
+use leadpool::pool::{Config, PoolPolicy};
 use leadpool::sim::{SeededBehaviour, Simulation};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,7 +50,7 @@ fn the_data_sets_spellings_are_normalised_and_offices_are_territories() {
         .stream
         .arrivals()
         .iter()
-        .flat_map(|a| &a.client.tags())
+        .flat_map(|a| a.client.tags())
         .collect();
     assert!(tags.iter().any(|t| *t == "GTX Pro"));
     assert!(!tags.iter().any(|t| *t == "GTXPro"));
@@ -67,7 +67,7 @@ fn the_data_sets_spellings_are_normalised_and_offices_are_territories() {
     for arrival in data.stream.arrivals() {
         let recorded = data.history[&arrival.client.id()].rep;
         let office = &data.team.get(recorded).unwrap().regions[0];
-        assert_eq!(&arrival.client.region(), office);
+        assert_eq!(arrival.client.region(), office);
         assert!(arrival.value > 0.0);
     }
 }
@@ -88,17 +88,11 @@ fn replaying_the_first_two_months_as_recorded_reproduces_the_recorded_counts() {
     let end = start + chrono::Duration::days(i64::from(days));
     let mut expected: BTreeMap<RepId, u64> = BTreeMap::new();
     for a in data.stream.between(start, end) {
-        *expected.entry(history[&a.client.id].rep).or_default() += 1;
+        *expected.entry(history[&a.client.id()].rep).or_default() += 1;
     }
     let diligent = SeededBehaviour::diligent(1);
-    let report = Simulation::new(
-        data.team.clone(),
-        &as_recorded,
-        PoolPolicy::default(),
-        &data.stream,
-        start,
-        days,
-    )
+    let config = Config::new(data.team.clone(), PoolPolicy::default()).unwrap();
+    let report = Simulation::new(config, &as_recorded, &data.stream, start, days)
     .with_behaviour(&diligent)
     .keep_events(false)
     .run()

@@ -111,6 +111,8 @@ pub struct Historical {
 pub struct Dataset {
     /// The agents, in file order.
     pub agents: Vec<Agent>,
+    /// The products, in file order.
+    pub products: Vec<Product>,
     /// The team built from them.
     pub team: Team,
     /// The lead stream.
@@ -266,6 +268,7 @@ impl Dataset {
         }
         Ok(Self {
             agents,
+            products,
             team: Team::new(reps),
             stream: LeadStream::new(arrivals),
             history,

@@ -1,301 +1,144 @@
-//! Replays the CRM Sales Opportunities data set (all 8,800 opportunities, 35 agents in three
-//! regional offices) through several allocation policies on the same stream, and prints how
-//! fairly each spread the leads: counts, Gini, Jain and value per rep, side by side.
+//! Counterfactual replay of the CRM Sales Opportunities data set (8,800 real opportunities,
+//! 35 agents in three regional offices): if the team had used policy P, who would have got
+//! which lead, and what would it have won?
 //!
-//! Every policy runs through the same simulation driver with the same pool and the same rep
-//! behaviour, so only the allocation differs:
-//! - reps follow up each client weekly and never let one lapse (no release timers), and never
-//!   claim: the replay measures allocation, not diligence;
-//! - an opportunity closes on its recorded close date with its recorded outcome and value,
-//!   whoever holds it (the data records one outcome per opportunity, not per rep; this is the
-//!   replay's assumption);
-//! - "historical" assigns each opportunity to the agent recorded for it.
+//! An outcome model is fitted on the 6,711 closed opportunities (`leadpool::sim::WinModel`:
+//! win probability by agent x product x sector with hierarchical Beta-binomial shrinkage,
+//! strengths chosen by cross-validated likelihood; deal value per product; days to close per
+//! agent). Each policy then allocates the real stream of leads (times, products, accounts,
+//! offices as recorded), outcomes are drawn from the model for the rep it chose, over 200
+//! Monte Carlo seeds in parallel, and each figure is printed as a mean with a 95% interval.
+//! The recorded assignment is scored under the same model as the row `historical`. The
+//! learning allocator (`leadpool::allocate::Learned`, Thompson sampling with a minimum share)
+//! learns only from the outcomes it is told as they close; `oracle` reads the model itself and
+//! is a ceiling, not a policy.
 //!
-//! Rep tiers (for score-weighted allocation) are the quartiles of each agent's recorded wins;
-//! the five agents with no opportunity in the data are tier 0, the newcomers. Performance
-//! ranking reads the agents' recorded activity of the previous week (opportunities engaged,
-//! deals won x 3) and shares each lead among the top 5 in proportion to score.
+//! ```text
+//! cargo run --release --example replay                      # the table
+//! cargo run --release --example replay -- --json            # the whole report as JSON
+//! cargo run --release --example replay -- --fit             # out-of-sample check of the model
+//! cargo run --release --example replay -- --sensitivity     # the assumptions varied
+//! cargo run --release --example replay -- --plot docs       # SVG charts
+//! cargo run --release --example replay -- --pool-sim        # the old full-pool replay
+//! ```
 
+mod analysis;
 mod dataset;
+mod fit;
+mod montecarlo;
+mod oracle;
+mod plot;
+mod pool_sim;
+mod report;
+mod world;
 
-use chrono::Duration;
-use dataset::{Dataset, Historical, Stage};
-use leadpool::allocate::{
-    Allocator, Decision, Explanation, LeadFactors, Policy, RankingMode, RankingPolicy, ScorePolicy,
-    ScoreTier, Team, TerritoryPolicy, Window, from_fn,
-};
-use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, ContactLevel, Metrics, Rep, Tier};
-use leadpool::pool::PoolPolicy;
-use leadpool::rng::Rng;
-use leadpool::sim::{Close, RepBehaviour, SimReport, Simulation, Today};
-use std::collections::BTreeMap;
-use std::path::Path;
+use clap::Parser;
+use dataset::Dataset;
+use leadpool::sim::Assumptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// Reps of the replay: follow up weekly, close on the recorded date with the recorded outcome.
-struct AsRecorded<'h> {
-    history: &'h BTreeMap<ClientId, Historical>,
+/// Counterfactual replay of real CRM opportunities under several allocation policies.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Monte Carlo seeds (0..N).
+    #[arg(long, default_value_t = 200)]
+    seeds: u64,
+    /// The learning allocator's minimum share, in equal shares (0..=1).
+    #[arg(long, default_value_t = analysis::FLOOR)]
+    floor: f64,
+    /// Assumption: log-odds of winning lost per open lead above the reference load.
+    #[arg(long, default_value_t = 0.0)]
+    load_slope: f64,
+    /// Assumption: odds multiplier of agents with no history (newcomers).
+    #[arg(long, default_value_t = 1.0)]
+    newcomer_odds: f64,
+    /// Print the whole report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Print the out-of-sample check of the outcome model and stop.
+    #[arg(long)]
+    fit: bool,
+    /// Rerun the main policies with each assumption varied.
+    #[arg(long)]
+    sensitivity: bool,
+    /// Write SVG charts into this directory.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// The previous replay: the whole pool state machine, recorded outcomes, five policies.
+    #[arg(long)]
+    pool_sim: bool,
 }
 
-impl AsRecorded<'_> {
-    fn closes_today(&self, today: &Today<'_>, client: ClientId) -> bool {
-        self.history.get(&client).is_some_and(|h| match h.stage {
-            Stage::Won { closed, .. } | Stage::Lost { closed } => today.day >= closed,
-            Stage::Open => false,
-        })
-    }
-}
-
-impl RepBehaviour for AsRecorded<'_> {
-    fn follow_up(
-        &self,
-        today: &Today<'_>,
-        _rep: &Rep,
-        client: &Client,
-        _rng: &mut dyn Rng,
-    ) -> Option<ContactLevel> {
-        let weekly = (today.day - client.created_at().date_naive()).num_days() % 7 == 0;
-        (weekly || self.closes_today(today, client.id())).then_some(ContactLevel::Phone)
-    }
-
-    fn close(
-        &self,
-        today: &Today<'_>,
-        _rep: &Rep,
-        client: &Client,
-        _value: f64,
-        _rng: &mut dyn Rng,
-    ) -> Option<Close> {
-        if !self.closes_today(today, client.id()) {
-            return None;
-        }
-        match self.history.get(&client.id())?.stage {
-            Stage::Won { value, .. } => Some(Close::Won { value }),
-            Stage::Lost { .. } => Some(Close::Lost),
-            Stage::Open => None,
-        }
-    }
-}
-
-/// The team with tiers from recorded wins (quartiles; no opportunity = tier 0).
-fn tiered(team: &Team, history: &BTreeMap<ClientId, Historical>) -> Team {
-    let mut wins: BTreeMap<RepId, u32> = BTreeMap::new();
-    for h in history.values() {
-        if matches!(h.stage, Stage::Won { .. }) {
-            *wins.entry(h.rep).or_default() += 1;
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
         }
     }
-    let mut ranked: Vec<(u32, RepId)> = wins.iter().map(|(rep, n)| (*n, *rep)).collect();
-    ranked.sort();
-    let n = ranked.len().max(1);
-    let tier_of: BTreeMap<RepId, u8> = ranked
-        .iter()
-        .enumerate()
-        .map(|(i, (_, rep))| (*rep, (i * 4 / n) as u8))
-        .collect();
-    Team::new(team.reps().iter().map(|r| Rep {
-        tier: Tier(tier_of.get(&r.id).copied().unwrap_or(0)),
-        ..r.clone()
-    }))
 }
 
-/// The agents' recorded activity as performance metrics: opportunities engaged (on the engage
-/// date) and deals won (on the close date). Rankings read only past weeks of it.
-fn recorded_performance(data: &Dataset) -> Metrics {
-    let mut metrics = Metrics::new();
-    for arrival in data.stream.arrivals() {
-        let Some(h) = data.history.get(&arrival.client.id()) else {
-            continue;
-        };
-        metrics.record(h.rep, arrival.at.date_naive(), "recorded_engagements", 1.0);
-        if let Stage::Won { closed, .. } = h.stage {
-            metrics.record(h.rep, closed, "recorded_wins", 1.0);
-        }
+fn emit(text: &str) -> Result<(), Box<dyn std::error::Error>> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        // A reader that stops early (`| head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
     }
-    metrics
 }
 
-/// The policies compared, each with the allocator built for `team`.
-type Named<'h> = Vec<(&'static str, Box<dyn Allocator + 'h>)>;
-
-fn policies<'h>(
-    team: &Team,
-    history: &'h BTreeMap<ClientId, Historical>,
-) -> Result<Named<'h>, Box<dyn std::error::Error>> {
-    let historical = from_fn(move |request, _rng| match history.get(&request.client().id()) {
-        Some(h) => Decision::assigned(
-            request.client().id(),
-            h.rep,
-            Explanation {
-                rule: "historical".into(),
-                reason: "the agent recorded in the data set".into(),
-                ..Explanation::default()
-            },
-        ),
-        None => Decision::unassigned(request.client().id(), Explanation::default()),
-    });
-    let round_robin = Policy::RoundRobin {
-        key: None,
-        rejoin: Default::default(),
-    };
-    let territory = Policy::Territory(TerritoryPolicy::default());
-    let band = |min_score, tiers: &[u8]| ScoreTier {
-        min_score,
-        rep_tiers: tiers.iter().map(|t| Tier(*t)).collect(),
-    };
-    let score = Policy::Score(ScorePolicy {
-        factors: LeadFactors::default(),
-        // Bands cut near the score quantiles of this data set (35%, 60%, 80%), so each tier's
-        // share of leads is close to its share of reps.
-        tiers: vec![
-            band(0, &[0]),
-            band(36, &[1]),
-            band(44, &[2]),
-            band(50, &[3]),
-        ],
-    });
-    let ranking = Policy::Ranking(RankingPolicy {
-        key: Some("performance".into()),
-        window: Window::PreviousWeek,
-        weights: BTreeMap::from([
-            ("recorded_engagements".to_owned(), 1.0),
-            ("recorded_wins".to_owned(), 3.0),
-        ]),
-        mode: RankingMode::TopK { k: 5 },
-    });
-    Ok(vec![
-        ("historical", Box::new(historical)),
-        ("round-robin", round_robin.build(team)?),
-        ("territory", territory.build(team)?),
-        ("score-weighted", score.build(team)?),
-        ("performance top-5", ranking.build(team)?),
-    ])
-}
-
-fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "inf".to_owned(), |r| format!("{r:.2}"))
-}
-
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/crm-sales-opportunities");
     let data = Dataset::load(&dir)?;
-    let team = tiered(&data.team, &data.history);
-    let arrivals = data.stream.arrivals();
-    let (Some(first), Some(last_arrival)) = (arrivals.first(), arrivals.last()) else {
-        return Err("the data set has no opportunity".into());
+    if args.pool_sim {
+        return pool_sim::run(&data);
+    }
+    let world = world::World::new(&data)?;
+    if args.fit {
+        return emit(&fit::check(&world)?);
+    }
+    let options = analysis::Options {
+        seeds: args.seeds,
+        floor: args.floor,
+        quiet: args.quiet,
+        frontier: true,
     };
-    let last_close = data
-        .history
-        .values()
-        .filter_map(|h| match h.stage {
-            Stage::Won { closed, .. } | Stage::Lost { closed } => Some(closed),
-            Stage::Open => None,
-        })
-        .max()
-        .unwrap_or(last_arrival.at.date_naive());
-    let start = first.at - Duration::hours(9);
-    let days = (last_close - start.date_naive()).num_days() as u32 + 1;
-    eprintln!(
-        "replaying {} opportunities ({} Prospecting rows without engage date arrive on the last engage date) over {days} days, {} agents ({} with no opportunity)",
-        data.opportunities,
-        data.prospecting_without_date,
-        data.agents.len(),
-        data.agents
-            .iter()
-            .filter(|a| !data
-                .history
-                .values()
-                .any(|h| team.get(h.rep).is_some_and(|r| r.name == a.sales_agent)))
-            .count()
+    if args.sensitivity {
+        let (model, _) = world.fit(&world.closed)?;
+        let assumptions = Assumptions {
+            load_slope: args.load_slope,
+            load_reference: world.reference_load(&model),
+            newcomer_odds: args.newcomer_odds,
+        };
+        return emit(&analysis::sensitivity(
+            &world,
+            &model,
+            assumptions,
+            &options,
+        )?);
+    }
+    let (report, evaluated, weeks) =
+        analysis::replay_report(&world, &options, args.load_slope, args.newcomer_odds)?;
+    if let Some(dir) = &args.plot {
+        plot::replay_charts(dir, &report, &evaluated, weeks)?;
+        eprintln!("charts written to {}", dir.display());
+    }
+    if args.json {
+        return emit(&(report::json(&report)? + "\n"));
+    }
+    let mut text = format!(
+        "Counterfactual replay: {} leads of the CRM Sales Opportunities data set, {} reps ({} with no history), {} seeds; outcomes drawn from the fitted model (mean [95% interval])\n\n",
+        report.leads, report.reps, world.newcomers, report.seeds
     );
-
-    let behaviour = AsRecorded {
-        history: &data.history,
-    };
-    let performance = recorded_performance(&data);
-    let mut reports: Vec<(&str, SimReport)> = Vec::new();
-    for (name, allocator) in policies(&team, &data.history)? {
-        eprintln!("  {name}…");
-        let report = Simulation::new(
-            team.clone(),
-            &allocator,
-            PoolPolicy::default(),
-            &data.stream,
-            start,
-            days,
-        )
-        .with_label(name)
-        .with_behaviour(&behaviour)
-        .with_metrics(performance.clone())
-        .keep_events(false)
-        .run()
-        .report;
-        reports.push((name, report));
-    }
-
-    println!(
-        "CRM Sales Opportunities replay: {} leads, {} reps (Central / East / West), {} to {}",
-        data.stream.len(),
-        team.len(),
-        start.date_naive(),
-        last_close
-    );
-    println!();
-    println!(
-        "{:<18} {:>6} {:>6} {:>6} {:>6} {:>8} {:>9} {:>9} {:>9} {:>6} {:>10} {:>7}",
-        "policy",
-        "leads",
-        "min",
-        "max",
-        "Gini",
-        "Jain",
-        "max/min",
-        "value G",
-        "value J",
-        "won",
-        "revenue G",
-        "win %"
-    );
-    for (name, r) in &reports {
-        let c = &r.overall.counts;
-        let v = &r.overall.values;
-        let o = r.overall.outcomes.clone().unwrap_or_default();
-        println!(
-            "{:<18} {:>6.0} {:>6.0} {:>6.0} {:>6.3} {:>8.3} {:>9} {:>9.3} {:>9.3} {:>6} {:>10.3} {:>6.1}%",
-            name,
-            c.total,
-            c.min,
-            c.max,
-            c.gini,
-            c.jain,
-            ratio(c.max_min_ratio),
-            v.gini,
-            v.jain,
-            o.totals.won,
-            o.revenue.gini,
-            100.0 * o.win_rate
-        );
-    }
-    println!();
-    println!("Leads and value received per rep (value in thousands of list price)");
-    print!("{:<20} {:<8} {:>4}", "rep", "office", "tier");
-    for (name, _) in &reports {
-        let short: String = name.chars().take(11).collect();
-        print!(" {short:>16}");
-    }
-    println!();
-    for (i, rep) in team.reps().iter().enumerate() {
-        let office = rep
-            .regions
-            .first()
-            .map(|r| r.to_string())
-            .unwrap_or_default();
-        print!("{:<20} {:<8} {:>4}", rep.name, office, rep.tier.0);
-        for (_, r) in &reports {
-            let row = &r.reps[i];
-            print!(" {:>6} {:>8.0}k", row.received(), row.value / 1000.0);
-        }
-        println!();
-    }
-    Ok(())
+    text += &report::table(&report.policies, report.reps);
+    text +=
+        "\nThe learning allocator and the oracle at a range of minimum shares (the frontier):\n\n";
+    text += &report::table(&report.frontier, report.reps);
+    text += &analysis::verdict(&report);
+    emit(&text)
 }

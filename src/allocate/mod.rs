@@ -70,6 +70,7 @@
 mod compose;
 mod eligibility;
 mod explain;
+mod learned;
 mod least_loaded;
 mod owner_first;
 mod policy;
@@ -85,6 +86,7 @@ mod territory;
 pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
 pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
 pub use explain::{Exclusion, Explanation, MAX_LISTED_EXCLUSIONS};
+pub use learned::{CellCounts, Learned, LearnedPolicy, Posterior, Prior, SegmentField};
 pub use least_loaded::LeastLoaded;
 pub use owner_first::OwnerFirst;
 pub use policy::{Policy, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};

@@ -2,7 +2,7 @@
 //! built into a `Box<dyn Allocator>` for a team.
 
 use super::{
-    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LeastLoaded, OwnerFirst, Ranking,
+    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LearnedPolicy, LeastLoaded, OwnerFirst, Ranking,
     RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
     TerritoryInner,
 };
@@ -161,6 +161,8 @@ pub enum Policy {
     },
     /// [`OwnerFirst`].
     OwnerFirst,
+    /// [`Learned`](super::Learned): Thompson sampling with a minimum share.
+    Learned(LearnedPolicy),
     /// [`Router`] by source kind.
     Router {
         /// Routes by source kind.
@@ -329,6 +331,7 @@ impl Policy {
                 Ok(())
             }
             Policy::Filter { inner, .. } => inner.validate(team).map_err(|e| e.under("inner")),
+            Policy::Learned(p) => p.validate(team),
         }
     }
 
@@ -370,6 +373,11 @@ impl Policy {
                 Box::new(LeastLoaded::new(*default_capacity))
             }
             Policy::OwnerFirst => Box::new(OwnerFirst),
+            Policy::Learned(p) => match p.build_learned(team) {
+                Ok(learned) => Box::new(learned),
+                // Validated by `build` before assembling: unreachable, but never a panic.
+                Err(_) => Box::new(Router::new()),
+            },
             Policy::Router { routes, default } => {
                 let mut router = Router::new();
                 for (kind, policy) in routes {

@@ -168,6 +168,19 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
             write!(f, "no earlier contact; {rep} received the client directly")
         }
         Step::NoOwner => f.write_str("no eligible earlier contact and no eligible named rep"),
+        Step::MinimumShare {
+            rep,
+            received,
+            owed,
+        } => write!(
+            f,
+            "{rep} is below its minimum share: {received} leads in the window, owed {owed:.1}"
+        ),
+        Step::ThompsonDraw { rep, draw, mean } => write!(
+            f,
+            "{rep} drew the highest win rate, {draw:.3} (posterior mean {mean:.3})"
+        ),
+        Step::NobodyEligible => f.write_str("no rep may take the client"),
         Step::Routed { source } => write!(f, "source {} routed", source.render(*l)),
         Step::NoRoute { source } => write!(f, "no route for source {}", source.render(*l)),
         Step::FallbackDecided { attempt } => write!(f, "attempt {attempt} decided"),

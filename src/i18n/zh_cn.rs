@@ -166,6 +166,19 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
         ),
         Step::NamedRep { rep } => write!(f, "此前无人联系过；由直接收到该客户的 {rep} 跟进"),
         Step::NoOwner => f.write_str("既没有可接收的先前联系人，也没有可接收的指定业务员"),
+        Step::MinimumShare {
+            rep,
+            received,
+            owed,
+        } => write!(
+            f,
+            "{rep} 低于最低分配份额：统计期内已分配 {received} 个，应得 {owed:.1} 个"
+        ),
+        Step::ThompsonDraw { rep, draw, mean } => write!(
+            f,
+            "{rep} 抽样所得成交率最高：{draw:.3}（后验均值 {mean:.3}）"
+        ),
+        Step::NobodyEligible => f.write_str("没有可接收的业务员"),
         Step::Routed { source } => write!(f, "按客户来源“{}”分流", source.render(*l)),
         Step::NoRoute { source } => write!(f, "客户来源“{}”没有对应的分配规则", source.render(*l)),
         Step::FallbackDecided { attempt } => write!(f, "第 {attempt} 个备选规则作出分配"),

@@ -172,6 +172,26 @@ pub enum Step {
     },
     /// Owner-first: no eligible earlier contact and no eligible named rep.
     NoOwner,
+    /// Learned: `rep` is below its minimum share of the team's leads over the window.
+    MinimumShare {
+        /// The rep chosen.
+        rep: RepId,
+        /// Leads it received in the window.
+        received: u32,
+        /// Leads its minimum share owes it.
+        owed: f64,
+    },
+    /// Learned (Thompson sampling): `rep` drew the highest plausible win rate.
+    ThompsonDraw {
+        /// The rep chosen.
+        rep: RepId,
+        /// Its draw.
+        draw: f64,
+        /// Its posterior mean win rate.
+        mean: f64,
+    },
+    /// No rep the strategy examined may take the client.
+    NobodyEligible,
     /// Router: the client's source picked the route.
     Routed {
         /// The source.
@@ -219,6 +239,8 @@ impl Step {
             | Step::ScoreDrawn { rep, .. }
             | Step::Ranked { rep, .. }
             | Step::LeastLoaded { rep, .. }
+            | Step::MinimumShare { rep, .. }
+            | Step::ThompsonDraw { rep, .. }
             | Step::PriorContact { rep, .. }
             | Step::NamedRep { rep } => Some(*rep),
             Step::Custom { rep, .. } => *rep,

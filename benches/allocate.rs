@@ -8,10 +8,13 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::{
     AllocState, Allocator, Decision, Explanation, LeadFactors, LeastLoaded, OwnerFirst, Ranking,
     RankingMode, Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, TeamView,
-    Territory, Window,
+    Territory,
 };
+use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, LeadInputs, Metrics, Region, Rep, Source, Tier};
+use leadpool::label::Label;
+use leadpool::model::{Client, LeadInputs, Metric, Metrics, Region, Rep, Source, Tier};
+use leadpool::reason::Step;
 use leadpool::rng::{LeadRng, below, seeded};
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -108,12 +111,11 @@ fn run_real(
 /// Wraps a naive pick in a decision with the same kind of explanation the real strategies
 /// return, so both sides pay for building the audit record.
 fn explained(client: ClientId, rep: Option<RepId>, rule: &str) -> Decision {
-    let explanation = Explanation {
-        rule: rule.to_owned(),
-        considered: 1,
-        reason: format!("{rep:?} chosen by a linear scan"),
-        ..Explanation::default()
-    };
+    let explanation = Explanation::new(Step::Custom {
+        rule: Label::new(rule),
+        rep,
+    })
+    .with_considered(1);
     match rep {
         Some(rep) => Decision::assigned(client, rep, explanation),
         None => Decision::unassigned(client, explanation),
@@ -204,8 +206,8 @@ fn naive_ranking(
 ) -> Option<RepId> {
     let mut best: Option<(f64, RepId)> = None;
     for rep in team.reps() {
-        let s = metrics.total(rep.id, "follow_ups", days.clone())
-            + 3.0 * metrics.total(rep.id, "sample_orders", days.clone());
+        let s = metrics.total(rep.id, &Metric::FollowUps, days.clone())
+            + 3.0 * metrics.total(rep.id, &Metric::SampleOrders, days.clone());
         if best.is_none_or(|(b, _)| s > b) {
             best = Some((s, rep.id));
         }
@@ -308,8 +310,8 @@ fn benches(c: &mut Criterion) {
             metrics.record(rep.id, day, "sample_orders", (rep.id.0 * 7 % 5) as f64);
         }
         let weights = BTreeMap::from([
-            ("follow_ups".to_owned(), 1.0),
-            ("sample_orders".to_owned(), 3.0),
+            (Metric::from("follow_ups"), 1.0),
+            (Metric::from("sample_orders"), 3.0),
         ]);
         let ranking = Ranking::new(
             &team,

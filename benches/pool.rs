@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, ContactLevel, Rep, Source};
-use leadpool::pool::{Command, Event, PoolPolicy, PoolState, decide, execute};
+use leadpool::model::{Client, ContactLevel, ReleaseReason, Rep, Source};
+use leadpool::pool::{Command, Config, Event, PoolPolicy, PoolState, decide, execute};
 use std::hint::black_box;
 
 const REPS: u64 = 100;
@@ -29,26 +29,20 @@ fn team() -> Team {
 }
 
 /// `n` clients; client i is claimed `i % 100` hours after t0, so 1% fall due per hour.
-fn owned_state(n: u64) -> PoolState {
-    let policy = policy();
-    let mut state = PoolState::new(team());
+fn owned_state(n: u64, policy: PoolPolicy) -> PoolState {
+    let mut state = PoolState::new(Config::new(team(), policy).expect("a valid policy"));
     for id in 1..=n {
         let client = Client::new(ClientId(id), String::new(), Source::Website, t0());
         let at = t0() + Duration::hours((id % 100) as i64);
-        execute(
-            &mut state,
-            &Command::Import {
-                client: Box::new(client),
-            },
-            at,
-            &policy,
-        )
-        .expect("fresh ids import");
+        let import = Command::Import {
+            client: Box::new(client),
+        };
+        execute(&mut state, import, at).expect("fresh ids import");
         let claim = Command::Claim {
             client: ClientId(id),
             rep: RepId(id % REPS + 1),
         };
-        execute(&mut state, &claim, at, &policy).expect("no limits are set");
+        execute(&mut state, claim, at).expect("no limits are set");
     }
     state
 }
@@ -63,25 +57,28 @@ fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Ve
         if deadline > now {
             continue;
         }
-        let custody = &client.custody();
-        let reason = custody.timers.release_reason.clone().unwrap_or_default();
-        match (custody.timers.release_at(), custody.timers.remind_at) {
-            (Some(release_at), _) if release_at <= now => events.push(Event::Released {
+        let timers = client.custody().timers;
+        let Some(release) = timers.release else {
+            continue;
+        };
+        if release.at <= now {
+            events.push(Event::Released {
                 client: client.id(),
                 from: owner,
                 at: now,
-                reason,
-                automatic: true,
+                reason: ReleaseReason::Policy {
+                    cause: release.cause,
+                },
                 to_pool: policy.default_pool,
-            }),
-            (Some(release_at), Some(_)) => events.push(Event::Reminded {
+            });
+        } else if timers.remind_at.is_some() {
+            events.push(Event::Reminded {
                 client: client.id(),
                 rep: owner,
                 at: now,
-                release_at,
-                reason,
-            }),
-            _ => {}
+                release_at: release.at,
+                cause: release.cause,
+            });
         }
     }
     events
@@ -93,12 +90,12 @@ fn sweep(c: &mut Criterion) {
     for n in [10_000u64, 1_000_000] {
         let mut group = c.benchmark_group(format!("sweep_{n}_clients_1pct_due"));
         group.sample_size(10);
-        let state = owned_state(n);
-        let due = decide(&state, &Command::Sweep, now, &policy).expect("sweeps are accepted");
+        let state = owned_state(n, policy.clone());
+        let due = decide(&state, Command::Sweep, now).expect("sweeps are accepted");
         assert_eq!(due.len() as u64, n / 100);
         assert_eq!(naive_sweep(&state, now, &policy), due);
         group.bench_function(BenchmarkId::new("indexed", n), |b| {
-            b.iter(|| decide(black_box(&state), &Command::Sweep, now, &policy))
+            b.iter(|| decide(black_box(&state), Command::Sweep, now))
         });
         group.bench_function(BenchmarkId::new("naive_full_scan", n), |b| {
             b.iter(|| naive_sweep(black_box(&state), now, &policy))
@@ -113,7 +110,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
         private_cap: Some(1_000),
         ..policy()
     };
-    let base = owned_state(n);
+    let base = owned_state(n, policy);
     let now = t0() + Duration::days(1);
 
     let mut group = c.benchmark_group("claim_release_10000_clients");
@@ -128,7 +125,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
         })
         .collect();
     for command in &release_all {
-        execute(&mut state, command, now, &policy).expect("the owner releases");
+        execute(&mut state, command.clone(), now).expect("the owner releases");
     }
     group.bench_function("indexed_ledger", |b| {
         b.iter(|| {
@@ -138,13 +135,13 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 client: ClientId(i),
                 rep,
             };
-            execute(&mut state, &claim, now, &policy).expect("public and under the cap");
+            execute(&mut state, claim, now).expect("public and under the cap");
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
                 note: String::from("bench"),
             };
-            execute(&mut state, &release, now, &policy).expect("the owner releases")
+            execute(&mut state, release, now).expect("the owner releases")
         })
     });
     // The naive cap check counts the rep's clients by scanning every client first.
@@ -158,13 +155,13 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 client: ClientId(i),
                 rep,
             };
-            execute(&mut state, &claim, now, &policy).expect("public and under the cap");
+            execute(&mut state, claim, now).expect("public and under the cap");
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
                 note: String::from("bench"),
             };
-            execute(&mut state, &release, now, &policy).expect("the owner releases")
+            execute(&mut state, release, now).expect("the owner releases")
         })
     });
     group.finish();
@@ -181,7 +178,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            execute(&mut state, &command, now, &policy).expect("the owner follows up")
+            execute(&mut state, command, now).expect("the owner follows up")
         })
     });
     // Without a deadline index a scheduler rescans every client for the next due timer.
@@ -194,7 +191,7 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            let events = execute(&mut state, &command, now, &policy).expect("the owner follows up");
+            let events = execute(&mut state, command, now).expect("the owner follows up");
             let next = state.clients().filter_map(|c| c.deadline()).min();
             (events, next)
         })

@@ -13,7 +13,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::{RoundRobin, Team};
 use leadpool::ids::RepId;
 use leadpool::model::{Client, Contact, ContactLevel, DedupeKey, Rep};
-use leadpool::pool::PoolPolicy;
+use leadpool::pool::{Config, PoolPolicy};
 use leadpool::sim::{LeadStream, SeededBehaviour, Simulation, StreamConfig};
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -45,9 +45,21 @@ fn stream(team: &Team, leads: u32) -> LeadStream {
     LeadStream::synthetic(&config, team, start(), 1, 1)
 }
 
+/// One client as the baseline keeps it: the arrival and its custody, side by side.
+struct NaiveClient {
+    /// The arrival's description, kept as a CRM keeps its record.
+    #[allow(dead_code)]
+    client: Client,
+    owner: Option<RepId>,
+    owned_since: Option<DateTime<Utc>>,
+    last_follow_up: Option<DateTime<Utc>>,
+    deadline: Option<DateTime<Utc>>,
+    contacts: Vec<Contact>,
+}
+
 /// The baseline's whole state.
 struct NaiveDay {
-    clients: Vec<Client>,
+    clients: Vec<NaiveClient>,
     keys: HashMap<DedupeKey, usize>,
     assigned: Vec<u64>,
     holding: Vec<u32>,
@@ -77,7 +89,14 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
         for key in arrival.client.keys().iter() {
             day.keys.insert(key, index);
         }
-        let mut client = arrival.client.clone();
+        let mut client = NaiveClient {
+            client: arrival.client.clone(),
+            owner: None,
+            owned_since: None,
+            last_follow_up: None,
+            deadline: None,
+            contacts: Vec::new(),
+        };
         // Scan every rep: the least served under the cap wins, ties to the lower id.
         let mut best: Option<usize> = None;
         for (i, rep) in team.reps().iter().enumerate() {
@@ -92,32 +111,30 @@ fn naive_day(team: &Team, stream: &LeadStream, policy: &PoolPolicy) -> usize {
             day.assigned[i] += 1;
             day.holding[i] += 1;
             client.owner = Some(team.reps()[i].id);
-            client.custody.owned_since = Some(arrival.at);
-            client.custody.timers.remind_at = Some(arrival.at + remind);
-            client.refresh_deadline();
+            client.owned_since = Some(arrival.at);
+            client.deadline = Some(arrival.at + remind);
         }
         day.clients.push(client);
     }
     // Each rep follows up its own clients, found by scanning every client.
     let evening = start() + Duration::hours(17);
     for rep in team.reps() {
-        for client in day.clients.iter_mut().filter(|c| c.owner() == Some(rep.id)) {
-            client.contacts().push(Contact {
+        for client in day.clients.iter_mut().filter(|c| c.owner == Some(rep.id)) {
+            client.contacts.push(Contact {
                 rep: rep.id,
                 level: ContactLevel::Phone,
                 at: evening,
                 note: String::new(),
             });
-            client.custody.last_follow_up = Some(evening);
-            client.custody.timers.remind_at = Some(evening + remind);
-            client.refresh_deadline();
+            client.last_follow_up = Some(evening);
+            client.deadline = Some(evening + remind);
         }
     }
     // The sweep scans every client for what is due.
     let night = start() + Duration::hours(23);
     day.clients
         .iter()
-        .filter(|c| c.deadline().is_some_and(|d| d <= night))
+        .filter(|c| c.deadline.is_some_and(|d| d <= night))
         .count()
 }
 
@@ -133,17 +150,11 @@ fn simulated_day(c: &mut Criterion) {
         let label = format!("{reps}reps_{leads}leads");
         group.bench_function(BenchmarkId::new("leadpool", &label), |b| {
             b.iter(|| {
-                let outcome = Simulation::new(
-                    team.clone(),
-                    &round_robin,
-                    policy.clone(),
-                    &stream,
-                    start(),
-                    1,
-                )
-                .with_behaviour(&diligent)
-                .keep_events(false)
-                .run();
+                let config = Config::new(team.clone(), policy.clone()).expect("a valid policy");
+                let outcome = Simulation::new(config, &round_robin, &stream, start(), 1)
+                    .with_behaviour(&diligent)
+                    .keep_events(false)
+                    .run();
                 black_box(outcome.report.pool.follow_ups)
             })
         });

@@ -7,6 +7,7 @@ mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use leadpool::conformance::placed;
 use leadpool::ids::ClientId;
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
 use leadpool::store::{ClientStore, Write};
@@ -42,14 +43,15 @@ fn populate(store: &SqliteStore) {
                 company: Some(format!("company{}", id % 500)),
                 ..DedupeKeys::default()
             };
-            let mut client = Client::new(
+            let client = Client::new(
                 ClientId(id),
                 format!("client {id}"),
                 Source::Website,
                 base(),
             )
             .with_keys(keys);
-            client.deadline = Some(base() + Duration::days((id % 100) as i64));
+            let due = Some(base() + Duration::days((id % 100) as i64));
+            let client = placed(client, None, leadpool::ids::PoolId::DEFAULT, due);
             Write::Insert { client }
         })
         .collect();

@@ -1,13 +1,17 @@
 //! Loads an allocation policy from JSON (`examples/allocate_policy.json`, or a path given as
 //! the first argument), builds it for a small team, and prints who gets each incoming lead and
-//! why. Decisions are applied to the state as they are made, as a live CRM would; leads nobody
-//! can take land in the unassigned queue with their reasons.
+//! why: the explanation in words (`--lang en`, the default, or `--lang zh-CN`) and as the JSON
+//! a CRM stores. Decisions are applied to the state as they are made, as a live CRM would;
+//! leads nobody can take land in the unassigned queue with their reasons.
+//!
+//! `cargo run --example allocate [-- [POLICY.json] [--lang zh-CN]]`
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use leadpool::TeamZone;
 use leadpool::allocate::{
     AllocState, Policy, PriorContact, Request, Team, TeamView, UnassignedQueue,
 };
+use leadpool::i18n::{Lang, Locale, Render};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{
     Availability, Client, ContactLevel, DedupeKeys, LeadInputs, Metrics, Region, Rep, Source,
@@ -46,7 +50,17 @@ impl TeamView for DemoView {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let text = match std::env::args().nth(1) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let lang: Lang = match args.iter().position(|a| a == "--lang") {
+        Some(i) => args.get(i + 1).ok_or("--lang needs a value")?.parse()?,
+        None => Lang::En,
+    };
+    let file = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--lang"))
+        .map(|(_, a)| a.clone());
+    let text = match file {
         Some(path) => std::fs::read_to_string(path)?,
         None => POLICY.to_owned(),
     };
@@ -141,6 +155,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|r| team.get(r))
             .map_or("nobody".to_owned(), |r| r.name.clone());
         println!("{} ({:?}) -> {who}", client.name(), client.source().kind());
+        println!(
+            "  {}",
+            decision
+                .explanation
+                .render(Locale::new(lang).with_zone(zone))
+        );
         println!("{}", serde_json::to_string_pretty(&decision.explanation)?);
         queue.record(&decision, now);
         state.apply(&decision);

@@ -1,15 +1,19 @@
 //! One client through the pool: import, claim, reminder, automatic release, the former
-//! owner's cooldown, and the reclaim by another rep. Prints every event as JSON.
+//! owner's cooldown, and the reclaim by another rep. Prints every event as JSON (what a CRM
+//! stores) and, for refusals and releases, the reason in words.
 //!
-//! `cargo run --example pool_lifecycle`
+//! `cargo run --example pool_lifecycle` (English) or
+//! `cargo run --example pool_lifecycle -- --lang zh-CN` (简体中文).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::Team;
+use leadpool::i18n::{Lang, Locale, Render};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKeys, Rep, Source};
-use leadpool::pool::{Command, PoolPolicy, PoolState, decide, evolve};
+use leadpool::pool::{Command, Config, Event, PoolPolicy, PoolState, execute};
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let lang = lang_from_args()?;
     let li = RepId(1);
     let wang = RepId(2);
     let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
@@ -20,10 +24,12 @@ fn main() {
         remind_after_days: Some(7),
         release_after_reminder_days: 3,
         cooldown_days: 5,
+        zone: "+08:00".parse()?,
         ..PoolPolicy::default()
     };
-    let mut state = PoolState::new(team);
-    let start = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let locale = Locale::new(lang).with_zone(policy.zone);
+    let mut state = PoolState::new(Config::new(team, policy)?);
+    let start = Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap();
     let day = |n: i64| start + Duration::days(n);
     let acme = ClientId(1001);
     let keys = DedupeKeys::from_raw(Some("ACME Trading Co., Ltd."), None, None, None);
@@ -66,23 +72,35 @@ fn main() {
     ];
     for (at, label, command) in script {
         println!("== {label} ({at})");
-        match decide(&state, &command, at, &policy) {
+        match execute(&mut state, command, at) {
             Ok(events) => {
                 for event in &events {
-                    evolve(&mut state, event);
-                    match serde_json::to_string(event) {
-                        Ok(json) => println!("   {json}"),
-                        Err(err) => println!("   (event not printable: {err})"),
+                    println!("   {}", serde_json::to_string(event)?);
+                    if let Event::Released { reason, .. } = event {
+                        println!("   -> {}", reason.render(locale));
+                    }
+                    if let Event::Reminded { cause, .. } = event {
+                        println!("   -> {}", cause.render(locale));
                     }
                 }
                 if events.is_empty() {
                     println!("   nothing due");
                 }
             }
-            Err(refusal) => println!("   refused: {refusal}"),
+            Err(refusal) => println!("   refused: {}", refusal.render(locale)),
         }
     }
     if let Some(client) = state.client(acme) {
         println!("== {} is now owned by {:?}", client.name(), client.owner());
+    }
+    Ok(())
+}
+
+/// `--lang en` (the default) or `--lang zh-CN`.
+fn lang_from_args() -> Result<Lang, Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--lang") {
+        Some(i) => Ok(args.get(i + 1).ok_or("--lang needs a value")?.parse()?),
+        None => Ok(Lang::En),
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! With no arguments: a synthetic team of 20 reps over 8 weeks under the seed documents'
 //! default rules, seed 42. `--help` lists the flags. `--plot DIR` writes the Lorenz curves of
-//! leads and value per rep and the leads per rep per week as SVG charts.
+//! leads and value per rep and the leads per rep per week as SVG charts. The report ends with
+//! the first assignments' explanations and the first automatic releases, in the language of
+//! `--lang` (`en`, the default, or `zh-CN`).
 
 #[path = "replay/charts.rs"]
 #[allow(dead_code)] // shared with the replay example, which uses every chart
@@ -11,6 +13,8 @@ mod charts;
 use chrono::{DateTime, TimeZone, Utc};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use leadpool::i18n::{Lang, Locale, Render};
+use leadpool::pool::{Assigner, Event, Via};
 use leadpool::sim::{
     LeadStream, SeededBehaviour, SimPolicy, Simulation, StreamConfig, SyntheticTeam, TeamConfig,
 };
@@ -45,6 +49,52 @@ struct Args {
     /// No progress bar (it only shows on a terminal, for long runs).
     #[arg(long)]
     quiet: bool,
+    /// The language of the explanations and release reasons: en or zh-CN.
+    #[arg(long, default_value = "en")]
+    lang: Lang,
+    /// How many assignment explanations and automatic releases to show after the report.
+    #[arg(long, default_value_t = 3)]
+    explain: usize,
+}
+
+/// The first `n` rule assignments with their explanations, and the first `n` automatic
+/// releases with their reasons, rendered in `locale`.
+fn explained(events: &[Event], n: usize, locale: Locale) -> String {
+    let mut out = String::new();
+    let assignments = events.iter().filter_map(|e| match e {
+        Event::OwnerChanged {
+            client,
+            to,
+            via: Via::Assign {
+                by: Assigner::Rule { explanation },
+            },
+            ..
+        } => Some(format!(
+            "  {client} -> {to}: {}\n",
+            explanation.render(locale)
+        )),
+        _ => None,
+    });
+    let releases = events.iter().filter_map(|e| match e {
+        Event::Released {
+            client,
+            from,
+            reason,
+            ..
+        } if reason.is_automatic() => {
+            Some(format!("  {client} <- {from}: {}\n", reason.render(locale)))
+        }
+        _ => None,
+    });
+    let (heading_a, heading_r) = match locale.lang() {
+        Lang::ZhCn => ("分配说明", "自动回收"),
+        _ => ("Why leads went where they did", "Automatic releases"),
+    };
+    out.push_str(&format!("\n{heading_a}\n"));
+    out.extend(assignments.take(n));
+    out.push_str(&format!("\n{heading_r}\n"));
+    out.extend(releases.take(n));
+    out
 }
 
 /// The run's charts.
@@ -134,29 +184,24 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     } else {
         ProgressBar::with_draw_target(Some(u64::from(days)), ProgressDrawTarget::hidden())
     };
-    let outcome = Simulation::new(
-        team.team.clone(),
-        &allocator,
-        policy.pool.clone(),
-        &stream,
-        start,
-        days,
-    )
-    .with_seed(args.seed)
-    .with_label(policy.name.clone())
-    .with_behaviour(&behaviour)
-    .keep_events(false)
-    .run_with_progress(|done, _| bar.set_position(u64::from(done)));
+    let config = policy.config(team.team.clone())?;
+    let outcome = Simulation::new(config, &allocator, &stream, start, days)
+        .with_seed(args.seed)
+        .with_label(policy.name.clone())
+        .with_behaviour(&behaviour)
+        .keep_events(args.explain > 0 && !long)
+        .run_with_progress(|done, _| bar.set_position(u64::from(done)));
     bar.finish_and_clear();
     if let Some(dir) = &args.plot {
         plot(dir, &outcome.report)?;
         eprintln!("charts written to {}", dir.display());
     }
 
+    let locale = Locale::new(args.lang).with_zone(policy.pool.zone);
     let text = if args.json {
         serde_json::to_string_pretty(&outcome.report)? + "\n"
     } else {
-        outcome.report.to_string()
+        outcome.report.to_string() + &explained(&outcome.events, args.explain, locale)
     };
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         // A reader that stops early (`| head`) is not an error.

@@ -94,7 +94,10 @@ impl ConfigError {
 /// `prefix.field`, or `field` alone when the prefix is empty; list positions (`[i]`) attach
 /// without a dot.
 pub(crate) fn join(prefix: &str, field: &str) -> String {
-    match (prefix.is_empty(), field.starts_with('[') || field.is_empty()) {
+    match (
+        prefix.is_empty(),
+        field.starts_with('[') || field.is_empty(),
+    ) {
         (true, _) => field.to_owned(),
         (false, true) => format!("{prefix}{field}"),
         (false, false) => format!("{prefix}.{field}"),

@@ -13,8 +13,8 @@ use leadpool::allocate::{
 use leadpool::config::ConfigRule;
 use leadpool::ids::RepId;
 use leadpool::label::Label;
-use leadpool::reason::{ExclusionReason, QuotaPeriod, Refusal, Step};
 use leadpool::model::{Availability, Rep, Source, SourceKind};
+use leadpool::reason::{ExclusionReason, QuotaPeriod, Refusal, Step};
 use leadpool::rng::seeded;
 
 fn three() -> Team {
@@ -358,7 +358,10 @@ fn bad_policies_are_refused_with_typed_errors() {
     let team = three();
     let empty: Policy = serde_json::from_str(r#"{"strategy":"fallback","chain":[]}"#).unwrap();
     let err = empty.build(&team).err().unwrap();
-    assert_eq!((err.path.as_str(), &err.rule), ("chain", &ConfigRule::Empty));
+    assert_eq!(
+        (err.path.as_str(), &err.rule),
+        ("chain", &ConfigRule::Empty)
+    );
     let unknown: Policy =
         serde_json::from_str(r#"{"strategy":"territory","territories":{"CN/Guangdong":[1,99]}}"#)
             .unwrap();
@@ -381,14 +384,20 @@ fn rotation_state_grows_by_one_small_update_per_decision_once_installed() {
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
-    assert!(matches!(first.updates.first(), Some(StateUpdate::Rotation { .. })));
+    assert!(matches!(
+        first.updates.first(),
+        Some(StateUpdate::Rotation { .. })
+    ));
     state.apply(&first);
     let second = rr.allocate(
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
     assert_eq!(second.updates.len(), 1);
-    assert!(matches!(second.updates.first(), Some(StateUpdate::Served { .. })));
+    assert!(matches!(
+        second.updates.first(),
+        Some(StateUpdate::Served { .. })
+    ));
 }
 
 #[test]

@@ -4,15 +4,14 @@ mod alloc_support;
 
 use alloc_support::{MapView, client, now, region};
 use chrono::{Duration, NaiveDate};
-use leadpool::calendar::Window;
-use leadpool::reason::Refusal;
 use leadpool::allocate::{
-    AllocState, Allocator, Decision, LeadFactors, LeastLoaded, Policy, Ranking,
-    RankingMode, Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
-    check_rep,
+    AllocState, Allocator, Decision, LeadFactors, LeastLoaded, Policy, Ranking, RankingMode,
+    Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory, check_rep,
 };
+use leadpool::calendar::Window;
 use leadpool::ids::RepId;
 use leadpool::model::{Availability, LeadInputs, Metric, Metrics, Region, Rep, Source, Tier};
+use leadpool::reason::Refusal;
 use leadpool::rng::seeded;
 use proptest::prelude::*;
 use std::collections::BTreeMap;

@@ -96,7 +96,10 @@ fn rule_2_master_account_goes_to_this_months_inquiry_leader() {
     assert_eq!(decision.rep, Some(RepId(3)));
     // The decision is the published audit record: it names the rule and the figure.
     let json = serde_json::to_string(&decision).unwrap();
-    assert!(json.contains(r#""step":"ranked","key":"master_account""#), "{json}");
+    assert!(
+        json.contains(r#""step":"ranked","key":"master_account""#),
+        "{json}"
+    );
     assert!(json.contains("6.0") || json.contains(":6"), "{json}");
 }
 
@@ -166,7 +169,10 @@ fn rule_4_a_territory_whose_reps_are_all_unavailable_falls_back_to_its_parent() 
     let c = client(9, Source::DirectorySearch).with_region(region("CN/Guangdong/Shenzhen"));
     let decision = territory.allocate(&Request::new(&c, &team, now()), &mut seeded(1));
     assert_eq!(decision.rep, Some(RepId(1)));
-    assert_eq!(decision.explanation.excluded().next().unwrap().rep, RepId(2));
+    assert_eq!(
+        decision.explanation.excluded().next().unwrap().rep,
+        RepId(2)
+    );
 }
 
 #[test]

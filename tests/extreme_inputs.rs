@@ -8,8 +8,8 @@ use leadpool::allocate::{
 };
 use leadpool::conflict::may_contact;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, ContactLevel, Rep, Source};
 use leadpool::model::RecycleKind;
+use leadpool::model::{Client, ContactLevel, Rep, Source};
 use leadpool::pool::{Command, Config, PoolPolicy, PoolState, RecycleRule, execute};
 use leadpool::rng::seeded;
 use proptest::prelude::*;

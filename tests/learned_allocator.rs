@@ -2,14 +2,13 @@
 //! from the outcomes it is told, behind a minimum share, eligibility and load limits.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use leadpool::config::ConfigRule;
-use leadpool::reason::ExclusionReason;
 use leadpool::allocate::{
-    Allocator, Filter, Learned, LearnedPolicy, Policy, Prior,
-    Request, Team, TeamView,
+    Allocator, Filter, Learned, LearnedPolicy, Policy, Prior, Request, Team, TeamView,
 };
+use leadpool::config::ConfigRule;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Availability, Client, Rep, Source};
+use leadpool::reason::ExclusionReason;
 use leadpool::rng::seeded;
 use std::collections::BTreeMap;
 
@@ -56,9 +55,7 @@ impl TeamView for Book {
     }
     fn received_in(&self, rep: RepId, days: std::ops::Range<chrono::NaiveDate>) -> u32 {
         self.received.get(&rep).map_or(0, |v| {
-            v.iter()
-                .filter(|t| days.contains(&t.date_naive()))
-                .count() as u32
+            v.iter().filter(|t| days.contains(&t.date_naive())).count() as u32
         })
     }
 }
@@ -184,7 +181,10 @@ fn it_never_returns_a_rep_a_filter_excludes_or_one_on_leave_or_at_capacity() {
         assert!(rep == RepId(4) || rep == RepId(5), "got {rep}");
         assert!(matches!(
             decision.explanation.decisive(),
-            Some(leadpool::reason::Step::ThompsonDraw { .. } | leadpool::reason::Step::MinimumShare { .. })
+            Some(
+                leadpool::reason::Step::ThompsonDraw { .. }
+                    | leadpool::reason::Step::MinimumShare { .. }
+            )
         ));
         assert_eq!(decision.explanation.considered(), 5);
         assert_eq!(decision.explanation.excluded().count(), 3);
@@ -209,7 +209,10 @@ fn nobody_eligible_is_an_unassigned_decision_with_reasons() {
         decision.explanation.decisive(),
         Some(&leadpool::reason::Step::NobodyEligible)
     );
-    assert_eq!(decision.explanation.to_string(), "no rep may take the client");
+    assert_eq!(
+        decision.explanation.to_string(),
+        "no rep may take the client"
+    );
 }
 
 #[test]

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{AllocState, Decision, Explanation, Team};
-use leadpool::label::Label;
-use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::calendar::TeamZone;
 use leadpool::ids::{ClientId, PoolId, RepId, TeamId};
+use leadpool::label::Label;
 use leadpool::model::*;
+use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::store::{Versioned, Write};
 use proptest::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
@@ -95,7 +95,10 @@ fn client() -> impl Strategy<Value = Client> {
             proptest::collection::vec(contact(), 0..3),
             (any::<bool>(), any::<bool>(), proptest::option::of("[A-C]")),
         ),
-        (instant(), proptest::collection::vec((0u8..6, 1u64..4, 0i64..400), 0..8)),
+        (
+            instant(),
+            proptest::collection::vec((0u8..6, 1u64..4, 0i64..400), 0..8),
+        ),
     )
         .prop_map(
             |(
@@ -134,7 +137,15 @@ fn lived(client: Client, at: DateTime<Utc>, life: &[(u8, u64, i64)]) -> Client {
         ..PoolPolicy::default()
     };
     let mut state = PoolState::new(Config::new(team, policy).unwrap());
-    if execute(&mut state, Command::Import { client: Box::new(client.clone()) }, at).is_err() {
+    if execute(
+        &mut state,
+        Command::Import {
+            client: Box::new(client.clone()),
+        },
+        at,
+    )
+    .is_err()
+    {
         return client;
     }
     for (what, rep, hours) in life {
@@ -142,10 +153,25 @@ fn lived(client: Client, at: DateTime<Utc>, life: &[(u8, u64, i64)]) -> Client {
         let now = at + chrono::Duration::hours(*hours);
         let command = match what {
             0 => Command::Claim { client: id, rep },
-            1 => Command::FollowUp { client: id, rep, level: ContactLevel::Visit, note: "去拜访了".into() },
-            2 => Command::Release { client: id, rep, note: "no budget".into() },
-            3 => Command::MarkDeal { client: id, closed_by: rep },
-            4 => Command::SetFlag { client: id, flag: Flag::Locked(rep == RepId(1)) },
+            1 => Command::FollowUp {
+                client: id,
+                rep,
+                level: ContactLevel::Visit,
+                note: "去拜访了".into(),
+            },
+            2 => Command::Release {
+                client: id,
+                rep,
+                note: "no budget".into(),
+            },
+            3 => Command::MarkDeal {
+                client: id,
+                closed_by: rep,
+            },
+            4 => Command::SetFlag {
+                client: id,
+                flag: Flag::Locked(rep == RepId(1)),
+            },
             _ => Command::Sweep,
         };
         let _ = execute(&mut state, command, now);
@@ -293,7 +319,13 @@ fn lived_ledger(rep: RepId, days: u32) -> RepLedger {
         let id = ClientId(u64::from(d) + 1);
         let at = start + chrono::Duration::days(i64::from(d));
         let client = Client::new(id, "c", Source::Website, at);
-        let _ = execute(&mut state, Command::Import { client: Box::new(client) }, at);
+        let _ = execute(
+            &mut state,
+            Command::Import {
+                client: Box::new(client),
+            },
+            at,
+        );
         let _ = execute(&mut state, Command::Claim { client: id, rep }, at);
     }
     state.ledger(rep)

@@ -2,11 +2,11 @@
 //! be moved away (the peers' lesson: inactive reps are never fed leads).
 mod pool_support;
 
-use leadpool::reason::Refusal;
 use leadpool::allocate::Team;
 use leadpool::ids::ClientId;
 use leadpool::model::{Availability, Rep};
 use leadpool::pool::{Assigner, Command, PoolError, TransferScope};
+use leadpool::reason::Refusal;
 use pool_support::*;
 
 fn world_with(b_availability: Availability) -> World {
@@ -71,7 +71,10 @@ fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     };
     assert!(matches!(
         w.run(to_b, day(2)),
-        Err(PoolError::Refused { reason: Refusal::Unavailable { .. }, .. })
+        Err(PoolError::Refused {
+            reason: Refusal::Unavailable { .. },
+            ..
+        })
     ));
     let handover = Command::Handover {
         client: ClientId(2),
@@ -79,7 +82,10 @@ fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     };
     assert!(matches!(
         w.run(handover, day(200)),
-        Err(PoolError::Refused { reason: Refusal::Unavailable { .. }, .. })
+        Err(PoolError::Refused {
+            reason: Refusal::Unavailable { .. },
+            ..
+        })
     ));
     assert_eq!((w.owner(1), w.owner(2)), (None, Some(A)));
 }

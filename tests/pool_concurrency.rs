@@ -4,8 +4,8 @@
 
 mod pool_support;
 
-use leadpool::clock::Clock;
 use leadpool::ManualClock;
+use leadpool::clock::Clock;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::DedupeKeys;
 use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
@@ -212,6 +212,10 @@ fn of_two_concurrent_imports_of_one_company_exactly_one_is_stored() {
         assert_eq!(imported, 1, "round {round}: {outcomes:?}");
         assert_eq!(pool.store().len(), 1, "round {round}");
         let stored = pool.store().clients()[0].value.id();
-        assert_eq!(reported, [stored], "the loser is told which client it duplicates");
+        assert_eq!(
+            reported,
+            [stored],
+            "the loser is told which client it duplicates"
+        );
     }
 }

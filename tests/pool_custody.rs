@@ -5,10 +5,10 @@ mod pool_support;
 use chrono::Duration;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::ContactLevel;
+use leadpool::model::{RecycleCause, RecycleKind};
 use leadpool::pool::{
     Assigner, Command, Event, Flag, PoolError, PoolPolicy, PoolState, TransferScope, Via,
 };
-use leadpool::model::{RecycleCause, RecycleKind};
 use leadpool::reason::Refusal;
 use pool_support::*;
 
@@ -94,10 +94,7 @@ fn one_click_transfer_moves_all_or_nothing() {
         err,
         PoolError::Refused {
             rep: B,
-            reason: Refusal::CapReached {
-                holding: 0,
-                cap: 2
-            },
+            reason: Refusal::CapReached { holding: 0, cap: 2 },
             ..
         }
     ));
@@ -337,7 +334,10 @@ fn policy_change_recomputes_every_deadline_deterministically() {
     w.run(command, day(2)).unwrap();
     let c1 = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
-        (c1.custody().timers.remind_at, c1.custody().timers.release_at()),
+        (
+            c1.custody().timers.remind_at,
+            c1.custody().timers.release_at()
+        ),
         (Some(day(14)), Some(day(21)))
     );
     assert_eq!(

@@ -128,9 +128,7 @@ fn facade_runs_the_life_cycle_against_the_store() {
     pool.at(day(12))
         .release(ClientId(2), C, "moved abroad")
         .unwrap();
-    pool.at(day(12))
-        .transfer(A, C, TransferScope::All)
-        .unwrap();
+    pool.at(day(12)).transfer(A, C, TransferScope::All).unwrap();
     assert_eq!(store.owned_by(C).unwrap(), [ClientId(1), ClientId(3)]);
     pool.at(day(13)).mark_deal(ClientId(1), B).unwrap();
     assert_eq!(
@@ -195,7 +193,9 @@ fn assign_by_rule_publishes_the_allocators_explanation() {
             },
         ] => {
             assert_eq!(*to, C);
-            assert!(matches!(explanation.decisive(), Some(Step::Custom { rule, .. }) if rule.as_str() == "lightest_load"));
+            assert!(
+                matches!(explanation.decisive(), Some(Step::Custom { rule, .. }) if rule.as_str() == "lightest_load")
+            );
         }
         other => panic!("expected a rule assignment, got {other:?}"),
     }
@@ -363,8 +363,12 @@ impl ClientStore for AlwaysStale {
 #[test]
 fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing() {
     let config = Config::new(team(2), seed_policy()).unwrap();
-    let pool = Pool::new(AlwaysStale(MemoryStore::new()), config, ManualClock::new(t0()))
-        .with_attempts(3);
+    let pool = Pool::new(
+        AlwaysStale(MemoryStore::new()),
+        config,
+        ManualClock::new(t0()),
+    )
+    .with_attempts(3);
     pool.import(client(1)).unwrap();
     let err = pool.claim(ClientId(1), A).unwrap_err();
     assert!(matches!(

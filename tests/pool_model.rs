@@ -242,7 +242,11 @@ fn step(op: &Op, model: &Reference, now: DateTime<Utc>) -> Option<(Command, Verd
             Command::Release {
                 client: cid(*c),
                 rep: rid(*r),
-                note: if *blank { " ".into() } else { "not interested".into() },
+                note: if *blank {
+                    " ".into()
+                } else {
+                    "not interested".into()
+                },
             },
             model.release(cid(*c), rid(*r), *blank),
         ),
@@ -341,7 +345,13 @@ fn step(op: &Op, model: &Reference, now: DateTime<Utc>) -> Option<(Command, Verd
                     _ => Verdict::Accepted,
                 },
             };
-            (Command::MovePool { client: cid(*c), to }, verdict)
+            (
+                Command::MovePool {
+                    client: cid(*c),
+                    to,
+                },
+                verdict,
+            )
         }
         Op::ChangePolicy(which) => (
             Command::ChangePolicy {
@@ -367,7 +377,9 @@ fn apply(
         Op::Claim(c, r) => model.give(cid(*c), rid(*r), now, true),
         Op::AssignManager(c, r) | Op::AssignRule(c, r) => model.give(cid(*c), rid(*r), now, false),
         Op::Release(c, _, _) => model.free(cid(*c), now),
-        Op::FollowUp(c, r, l) => model.contact(cid(*c), rid(*r), ContactLevel::ALL[usize::from(*l)], now),
+        Op::FollowUp(c, r, l) => {
+            model.contact(cid(*c), rid(*r), ContactLevel::ALL[usize::from(*l)], now)
+        }
         Op::Transfer(_, b, _) | Op::TransferAll(_, b) => {
             for event in events {
                 if let Event::OwnerChanged { client, .. } = event {
@@ -376,13 +388,18 @@ fn apply(
             }
         }
         Op::Deal(c, r) => {
-            let public = model.clients.get(&cid(*c)).is_some_and(|x| x.owner.is_none());
+            let public = model
+                .clients
+                .get(&cid(*c))
+                .is_some_and(|x| x.owner.is_none());
             if public {
                 model.give(cid(*c), rid(*r), now, true);
             }
             if let Some(client) = model.clients.get_mut(&cid(*c)) {
                 // The closing contact is logged, but it is no follow-up of the owner's.
-                client.contacts.push((rid(*r), ContactLevel::Cooperating, now));
+                client
+                    .contacts
+                    .push((rid(*r), ContactLevel::Cooperating, now));
                 client.deal = true;
             }
         }
@@ -394,14 +411,25 @@ fn apply(
         }
         Op::Import(c, key, history) => {
             let company = format!("company {key}");
-            let taken = model.clients.values().any(|x| x.company.as_deref() == Some(&company));
-            let duplicate = events.iter().any(|e| matches!(e, Event::DuplicateReported { .. }));
-            prop_assert_eq!(duplicate, taken, "a duplicate company is reported, a new one imported");
+            let taken = model
+                .clients
+                .values()
+                .any(|x| x.company.as_deref() == Some(&company));
+            let duplicate = events
+                .iter()
+                .any(|e| matches!(e, Event::DuplicateReported { .. }));
+            prop_assert_eq!(
+                duplicate,
+                taken,
+                "a duplicate company is reported, a new one imported"
+            );
             if !taken {
                 let contacts = history
                     .iter()
                     .map(|(rep, level, hours)| {
-                        let at = now.checked_add_signed(Duration::hours(*hours)).unwrap_or(now);
+                        let at = now
+                            .checked_add_signed(Duration::hours(*hours))
+                            .unwrap_or(now);
                         (rid(*rep), ContactLevel::ALL[usize::from(*level)], at)
                     })
                     .collect();
@@ -441,9 +469,15 @@ fn apply(
 
 /// The pool's state equals the model's, client by client and rep by rep.
 fn same_state(state: &PoolState, model: &Reference) -> Result<(), TestCaseError> {
-    prop_assert_eq!(state.len(), model.clients.len(), "nothing lost, nothing duplicated");
+    prop_assert_eq!(
+        state.len(),
+        model.clients.len(),
+        "nothing lost, nothing duplicated"
+    );
     for (id, m) in &model.clients {
-        let c = state.client(*id).expect("every imported client is still there");
+        let c = state
+            .client(*id)
+            .expect("every imported client is still there");
         prop_assert_eq!(c.owner(), m.owner, "owner of {}", id);
         prop_assert_eq!(c.pool(), m.pool, "pool of {}", id);
         prop_assert_eq!(c.custody().deal.is_some(), m.deal, "deal on {}", id);
@@ -453,10 +487,19 @@ fn same_state(state: &PoolState, model: &Reference) -> Result<(), TestCaseError>
             "last release of {}",
             id
         );
-        prop_assert_eq!(c.custody().timers.release_at(), model.release_at(m), "release time of {}", id);
+        prop_assert_eq!(
+            c.custody().timers.release_at(),
+            model.release_at(m),
+            "release time of {}",
+            id
+        );
     }
     for rep in (1..=REPS).map(RepId) {
-        let held = model.clients.values().filter(|c| c.owner == Some(rep)).count() as u32;
+        let held = model
+            .clients
+            .values()
+            .filter(|c| c.owner == Some(rep))
+            .count() as u32;
         prop_assert_eq!(state.ledger(rep).holding(), held, "holding of {}", rep);
     }
     Ok(())
@@ -482,7 +525,13 @@ fn view_agrees_with_decide(state: &PoolState, now: DateTime<Utc>) -> Result<(), 
                 Err(PoolError::UnknownRep(_)) => Some(Refusal::NotOnTeam),
                 Err(other) => panic!("a rule assignment of a public client failed: {other}"),
             };
-            prop_assert_eq!(view.pool_refusal(rep, client), decided, "{} to {}", client.id(), rep);
+            prop_assert_eq!(
+                view.pool_refusal(rep, client),
+                decided,
+                "{} to {}",
+                client.id(),
+                rep
+            );
         }
     }
     Ok(())
@@ -528,4 +577,3 @@ proptest! {
         prop_assert_eq!(PoolState::replay(start, &log), state, "the log rebuilds the state");
     }
 }
-

@@ -4,10 +4,8 @@ mod pool_support;
 
 use leadpool::ids::{ClientId, PoolId};
 use leadpool::model::ContactLevel;
-use leadpool::pool::{
-    Command, Event, Flag, PoolDef, PoolError, PoolPolicy, RecycleRule,
-};
 use leadpool::model::RecycleKind;
+use leadpool::pool::{Command, Event, Flag, PoolDef, PoolError, PoolPolicy, RecycleRule};
 use leadpool::reason::Refusal;
 use pool_support::*;
 use std::collections::BTreeSet;
@@ -25,7 +23,10 @@ fn recycle_no_follow_up_counts_from_the_later_of_follow_up_and_claim() {
     w.claim(1, A, day(3)).unwrap();
     let c = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
-        (c.custody().timers.remind_at, c.custody().timers.release_at()),
+        (
+            c.custody().timers.remind_at,
+            c.custody().timers.release_at()
+        ),
         (Some(day(18)), Some(day(23)))
     );
 }

@@ -128,9 +128,16 @@ fn a_deal_closed_by_a_colleague_is_credited_once_to_the_owner() {
     let rows = monthly(w.state.clients(), zone, &zone.month_of(day(2)));
     assert_eq!(rows.len(), 1, "only the owner has a row: {rows:?}");
     assert_eq!(rows[0].rep, A);
-    assert_eq!(rows[0].cooperating.iter().copied().collect::<Vec<_>>(), [ClientId(1)]);
+    assert_eq!(
+        rows[0].cooperating.iter().copied().collect::<Vec<_>>(),
+        [ClientId(1)]
+    );
     let deal = w.state.client(ClientId(1)).unwrap().custody().deal.unwrap();
-    assert_eq!((deal.credited_to, deal.closed_by), (A, B), "the closer is kept as data");
+    assert_eq!(
+        (deal.credited_to, deal.closed_by),
+        (A, B),
+        "the closer is kept as data"
+    );
 }
 
 #[test]

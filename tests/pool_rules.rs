@@ -3,12 +3,12 @@
 mod pool_support;
 
 use chrono::Duration;
-use leadpool::reason::Refusal;
 use leadpool::TeamZone;
 use leadpool::ids::ClientId;
 use leadpool::model::{ContactLevel, Rep};
-use leadpool::pool::{Command, CooldownScope, Event, PoolError, PoolPolicy};
 use leadpool::model::{RecycleCause, RecycleKind, ReleaseReason};
+use leadpool::pool::{Command, CooldownScope, Event, PoolError, PoolPolicy};
+use leadpool::reason::Refusal;
 use pool_support::*;
 
 fn not_followed_up_for(days: u32) -> ReleaseReason {
@@ -59,14 +59,20 @@ fn per_rep_cap_overrides_come_from_the_policy_first_then_the_rep() {
     w.claim(1, A, t0()).unwrap();
     assert!(matches!(
         w.claim(2, A, t0()),
-        Err(PoolError::Refused { reason: Refusal::CapReached { cap: 1, .. }, .. })
+        Err(PoolError::Refused {
+            reason: Refusal::CapReached { cap: 1, .. },
+            ..
+        })
     ));
     for id in 2..=4 {
         w.claim(id, B, t0()).unwrap();
     }
     assert!(matches!(
         w.claim(5, B, t0()),
-        Err(PoolError::Refused { reason: Refusal::CapReached { cap: 3, .. }, .. })
+        Err(PoolError::Refused {
+            reason: Refusal::CapReached { cap: 3, .. },
+            ..
+        })
     ));
 }
 
@@ -110,9 +116,7 @@ fn reminder_at_day_n_and_release_at_n_plus_m_with_the_reason() {
     assert!(w.sweep(day(10) - Duration::seconds(1)).is_empty());
     let released = w.sweep(day(10));
     match &released[..] {
-        [
-            Event::Released { from, reason, .. },
-        ] => {
+        [Event::Released { from, reason, .. }] => {
             assert_eq!(*from, A);
             assert_eq!(*reason, not_followed_up_for(10));
             assert!(reason.is_automatic());
@@ -182,7 +186,11 @@ fn cooldown_for_everyone_refuses_every_rep_until_it_ends() {
     let mut w = released_at_day_10(policy);
     assert!(matches!(
         w.claim(1, B, day(12)),
-        Err(PoolError::Refused { rep: B, reason: Refusal::Cooldown { .. }, .. })
+        Err(PoolError::Refused {
+            rep: B,
+            reason: Refusal::Cooldown { .. },
+            ..
+        })
     ));
     w.claim(1, B, day(15)).unwrap();
 }
@@ -229,7 +237,14 @@ fn daily_claim_limit_counts_per_team_calendar_day() {
         .unwrap_err();
     assert!(matches!(
         err,
-        PoolError::Refused { reason: Refusal::DailyLimit { claims: 2, limit: 2, .. }, .. }
+        PoolError::Refused {
+            reason: Refusal::DailyLimit {
+                claims: 2,
+                limit: 2,
+                ..
+            },
+            ..
+        }
     ));
     w.claim(3, A, t0() + Duration::minutes(7 * 60 + 30))
         .expect("a new day in UTC+8");
@@ -254,7 +269,10 @@ fn refused_claim_does_not_use_the_daily_quota() {
         .expect("the refused claim did not count");
     assert!(matches!(
         w.claim(3, A, t0()),
-        Err(PoolError::Refused { reason: Refusal::CapReached { .. }, .. })
+        Err(PoolError::Refused {
+            reason: Refusal::CapReached { .. },
+            ..
+        })
     ));
 }
 

@@ -93,10 +93,10 @@ fn replaying_the_first_two_months_as_recorded_reproduces_the_recorded_counts() {
     let diligent = SeededBehaviour::diligent(1);
     let config = Config::new(data.team.clone(), PoolPolicy::default()).unwrap();
     let report = Simulation::new(config, &as_recorded, &data.stream, start, days)
-    .with_behaviour(&diligent)
-    .keep_events(false)
-    .run()
-    .report;
+        .with_behaviour(&diligent)
+        .keep_events(false)
+        .run()
+        .report;
     assert_eq!(report.pool.assigned, 273); // engaged 2016-10-20 ..= 2016-12-19
     for row in &report.reps {
         assert_eq!(row.assigned, expected.get(&row.rep).copied().unwrap_or(0));

@@ -8,8 +8,8 @@ use leadpool::calendar::Window;
 use leadpool::ids::RepId;
 use leadpool::label::Label;
 use leadpool::model::{Client, ContactLevel, Metric, Metrics, Rep, SourceKind};
-use leadpool::reason::Step;
 use leadpool::pool::{Event, PoolPolicy, PoolState};
+use leadpool::reason::Step;
 use leadpool::rng::Rng;
 use leadpool::sim::{
     Close, LeadStream, RepBehaviour, RepProfile, SeededBehaviour, SimPolicy, SimReport, Simulation,
@@ -33,12 +33,18 @@ fn default_run(seed: u64) -> SimReport {
     let stream = LeadStream::synthetic(&config, &team.team, monday(), 56, seed);
     let allocator = policy.build(&team.team).unwrap();
     let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
-    Simulation::new(cfg(team.team, policy.pool), &allocator, &stream, monday(), 56)
-        .with_seed(seed)
-        .with_label(policy.name)
-        .with_behaviour(&behaviour)
-        .run()
-        .report
+    Simulation::new(
+        cfg(team.team, policy.pool),
+        &allocator,
+        &stream,
+        monday(),
+        56,
+    )
+    .with_seed(seed)
+    .with_label(policy.name)
+    .with_behaviour(&behaviour)
+    .run()
+    .report
 }
 
 #[test]
@@ -56,7 +62,13 @@ fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
     let allocator = policy.build(&team.team).unwrap();
     let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
     let run = |keep: bool| {
-        Simulation::new(cfg(team.team.clone(), policy.pool.clone()), &allocator, &stream, monday(), 21)
+        Simulation::new(
+            cfg(team.team.clone(), policy.pool.clone()),
+            &allocator,
+            &stream,
+            monday(),
+            21,
+        )
         .with_seed(seed)
         .with_behaviour(&behaviour)
         .keep_events(keep)
@@ -267,7 +279,13 @@ fn an_empty_stream_and_a_zero_day_run_report_defined_values() {
     let stream = LeadStream::default();
     let round_robin = RoundRobin::new(&team);
     for days in [0, 7] {
-        let report = Simulation::new(cfg(team.clone(), PoolPolicy::default()), &round_robin, &stream, monday(), days)
+        let report = Simulation::new(
+            cfg(team.clone(), PoolPolicy::default()),
+            &round_robin,
+            &stream,
+            monday(),
+            days,
+        )
         .run()
         .report;
         assert_eq!(report.pool.arrivals, 0);
@@ -308,7 +326,13 @@ fn a_run_reaching_past_chronos_last_day_stops_without_panicking() {
     let stream = LeadStream::synthetic(&StreamConfig::default(), &team, start, 10, 1);
     assert!(!stream.is_empty());
     let round_robin = RoundRobin::new(&team);
-    let report = Simulation::new(cfg(team, PoolPolicy::default()), &round_robin, &stream, start, 10)
+    let report = Simulation::new(
+        cfg(team, PoolPolicy::default()),
+        &round_robin,
+        &stream,
+        start,
+        10,
+    )
     .run()
     .report;
     assert_eq!(

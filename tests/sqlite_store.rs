@@ -7,10 +7,10 @@ mod store;
 
 use chrono::{TimeZone, Utc};
 use leadpool::conformance;
+use leadpool::conformance::{ledger_holding, placed};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, Source};
-use leadpool::conformance::{ledger_holding, placed};
 use leadpool::store::{ClientStore, Write};
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -134,7 +134,12 @@ fn a_deadline_beyond_the_nanosecond_range_is_refused_and_nothing_is_written() {
     let store = open(&dir.db("range"));
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
     let mut far = Client::new(ClientId(1), "far future", Source::Website, at);
-    far = placed(far.clone(), far.owner(), far.pool(), Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).single());
+    far = placed(
+        far.clone(),
+        far.owner(),
+        far.pool(),
+        Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).single(),
+    );
     let batch = [
         Write::Insert {
             client: Client::new(ClientId(2), "fine", Source::Website, at),
@@ -158,7 +163,12 @@ fn data_survives_closing_and_reopening_the_file() {
     {
         let store = open(&path);
         store.insert(client.clone()).expect("insert");
-        client = placed(client.clone(), Some(RepId(1)), client.pool(), client.deadline());
+        client = placed(
+            client.clone(),
+            Some(RepId(1)),
+            client.pool(),
+            client.deadline(),
+        );
         store.update(client.clone(), 1).expect("claim");
     }
     let store = open(&path);
@@ -277,7 +287,12 @@ fn write_acknowledge_and_abort(path: &Path) -> ! {
         let rep = RepId(id % 2 + 1);
         let ledger = store.ledger(rep).expect("ledger");
         let mut claimed = client;
-        claimed = placed(claimed.clone(), Some(rep), claimed.pool(), claimed.deadline());
+        claimed = placed(
+            claimed.clone(),
+            Some(rep),
+            claimed.pool(),
+            claimed.deadline(),
+        );
         let held = ledger_holding(rep, ledger.value.holding() + 1, 0);
         let batch = [
             Write::Update {

@@ -2,10 +2,10 @@
 //! inserts, updates and refused (stale) updates.
 
 use chrono::{Duration, TimeZone, Utc};
+use leadpool::conformance::placed;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
 use leadpool::store::{ClientStore, MemoryStore};
-use leadpool::conformance::placed;
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -58,14 +58,18 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn build(id: u64, company: u8, owner: Option<u64>, pool: u64, due: Option<i64>) -> Client {
     let t0 = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    let c =
-        Client::new(ClientId(id), "c", Source::Website, t0).with_keys(DedupeKeys::from_raw(
-            Some(&format!("Company {company} Ltd")),
-            Some(&format!("+86 1380013{:04}", company)),
-            None,
-            None,
-        ));
-    placed(c, owner.map(RepId), PoolId(pool), due.map(|d| t0 + Duration::days(d)))
+    let c = Client::new(ClientId(id), "c", Source::Website, t0).with_keys(DedupeKeys::from_raw(
+        Some(&format!("Company {company} Ltd")),
+        Some(&format!("+86 1380013{:04}", company)),
+        None,
+        None,
+    ));
+    placed(
+        c,
+        owner.map(RepId),
+        PoolId(pool),
+        due.map(|d| t0 + Duration::days(d)),
+    )
 }
 
 proptest! {

@@ -1,11 +1,11 @@
 //! The client-store contract, exercised method by method on the embedded `MemoryStore`.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use leadpool::conformance::{ledger_holding, placed};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, PoolId, RepId};
-use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
-use leadpool::conformance::{ledger_holding, placed};
 use leadpool::model::RepLedger;
+use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
 use leadpool::store::{ClientStore, MemoryStore, Write};
 
 fn t0() -> DateTime<Utc> {
@@ -59,7 +59,12 @@ fn update_with_the_read_version_bumps_it() {
     let store = MemoryStore::new();
     store.insert(client(1, "Acme")).unwrap();
     let mut c = store.get(ClientId(1)).unwrap().unwrap();
-    c.value = placed(c.value.clone(), Some(RepId(1)), c.value.pool(), c.value.deadline());
+    c.value = placed(
+        c.value.clone(),
+        Some(RepId(1)),
+        c.value.pool(),
+        c.value.deadline(),
+    );
     assert_eq!(store.update(c.value.clone(), c.version).unwrap(), 2);
     assert_eq!(store.get(ClientId(1)).unwrap().unwrap().version, 2);
     assert_eq!(store.owned_by(RepId(1)).unwrap(), vec![ClientId(1)]);
@@ -212,11 +217,21 @@ fn listings_follow_ownership_and_pools_in_id_order() {
     }
     for id in [4, 2] {
         let mut c = store.get(ClientId(id)).unwrap().unwrap();
-        c.value = placed(c.value.clone(), Some(RepId(1)), c.value.pool(), c.value.deadline());
+        c.value = placed(
+            c.value.clone(),
+            Some(RepId(1)),
+            c.value.pool(),
+            c.value.deadline(),
+        );
         store.update(c.value, c.version).unwrap();
     }
     let mut other_pool = store.get(ClientId(5)).unwrap().unwrap();
-    other_pool.value = placed(other_pool.value.clone(), other_pool.value.owner(), PoolId(7), other_pool.value.deadline());
+    other_pool.value = placed(
+        other_pool.value.clone(),
+        other_pool.value.owner(),
+        PoolId(7),
+        other_pool.value.deadline(),
+    );
     store.update(other_pool.value, other_pool.version).unwrap();
     assert_eq!(
         store.owned_by(RepId(1)).unwrap(),
@@ -246,10 +261,11 @@ fn a_dedupe_key_belongs_to_one_client_and_lookups_follow_key_changes() {
     assert_eq!(store.len(), 1, "the refused insert wrote nothing");
     store.insert(client(2, "Initech")).unwrap();
     let mut renamed = store.get(ClientId(2)).unwrap().unwrap();
-    renamed.value = renamed
-        .value
-        .clone()
-        .with_keys(DedupeKeys::from_raw(Some("Globex"), None, None, None));
+    renamed.value =
+        renamed
+            .value
+            .clone()
+            .with_keys(DedupeKeys::from_raw(Some("Globex"), None, None, None));
     store.update(renamed.value, renamed.version).unwrap();
     assert_eq!(store.find_by_key(&acme).unwrap(), vec![ClientId(1)]);
     assert_eq!(

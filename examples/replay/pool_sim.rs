@@ -17,14 +17,14 @@
 
 use crate::dataset::{Dataset, Historical, Stage};
 use chrono::Duration;
-use leadpool::calendar::Window;
 use leadpool::allocate::{
     Allocator, Decision, Explanation, LeadFactors, Policy, RankingMode, RankingPolicy, ScorePolicy,
     ScoreTier, Team, TerritoryPolicy, from_fn,
 };
+use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, ContactLevel, Metric, Metrics, Rep, Tier};
 use leadpool::label::Label;
+use leadpool::model::{Client, ContactLevel, Metric, Metrics, Rep, Tier};
 use leadpool::pool::{Config, PoolPolicy};
 use leadpool::reason::Step;
 use leadpool::rng::Rng;
@@ -121,17 +121,19 @@ fn policies<'h>(
     team: &Team,
     history: &'h BTreeMap<ClientId, Historical>,
 ) -> Result<Named<'h>, Box<dyn std::error::Error>> {
-    let historical = from_fn(move |request, _rng| match history.get(&request.client().id()) {
-        Some(h) => Decision::assigned(
-            request.client().id(),
-            h.rep,
-            Explanation::new(Step::Custom {
-                rule: Label::new("historical: the agent recorded in the data set"),
-                rep: Some(h.rep),
-            }),
-        ),
-        None => Decision::unassigned(request.client().id(), Explanation::default()),
-    });
+    let historical = from_fn(
+        move |request, _rng| match history.get(&request.client().id()) {
+            Some(h) => Decision::assigned(
+                request.client().id(),
+                h.rep,
+                Explanation::new(Step::Custom {
+                    rule: Label::new("historical: the agent recorded in the data set"),
+                    rep: Some(h.rep),
+                }),
+            ),
+            None => Decision::unassigned(request.client().id(), Explanation::default()),
+        },
+    );
     let round_robin = Policy::RoundRobin {
         key: None,
         rejoin: Default::default(),
@@ -215,12 +217,12 @@ pub fn run(data: &Dataset) -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("  {name}…");
         let config = Config::new(team.clone(), PoolPolicy::default())?;
         let report = Simulation::new(config, &allocator, &data.stream, start, days)
-        .with_label(name)
-        .with_behaviour(&behaviour)
-        .with_metrics(performance.clone())
-        .keep_events(false)
-        .run()
-        .report;
+            .with_label(name)
+            .with_behaviour(&behaviour)
+            .with_metrics(performance.clone())
+            .keep_events(false)
+            .run()
+            .report;
         reports.push((name, report));
     }
 

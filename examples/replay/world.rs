@@ -10,15 +10,15 @@
 use crate::dataset::{Dataset, Stage};
 use crate::pool_sim::{recorded_performance, tiered};
 use chrono::NaiveDate;
-use leadpool::calendar::Window;
-use leadpool::label::Label;
-use leadpool::reason::Step;
 use leadpool::allocate::{
     Allocator, Decision, Explanation, LeadFactors, LearnedPolicy, Policy, RankingMode,
     RankingPolicy, ScorePolicy, ScoreTier, SegmentField, Team, TerritoryPolicy, from_fn,
 };
+use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
+use leadpool::label::Label;
 use leadpool::model::{Metric, Metrics, Tier};
+use leadpool::reason::Step;
 use leadpool::sim::{
     CloseDelays, Fixed, Lead, Learner, Observation, OutcomeModel, STRENGTH_GRID, SegmentValues,
     Selection, Shape, WinModel,

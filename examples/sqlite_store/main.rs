@@ -14,10 +14,11 @@
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use leadpool::ManualClock;
 use leadpool::allocate::{AllocState, Policy, Team};
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
-use leadpool::pool::{Event, Pool, PoolPolicy};
+use leadpool::pool::{Config, Event, Pool, PoolPolicy};
 use leadpool::rng::seeded;
 use leadpool::store::ClientStore;
 use std::error::Error;
@@ -78,7 +79,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     println!("database: {}", path.display());
     {
-        let pool = Pool::new(SqliteStore::open(&path)?, team.clone(), policy.clone());
+        let clock = ManualClock::new(day(0));
+        let config = Config::new(team.clone(), policy.clone())?;
+        let pool = Pool::new(SqliteStore::open(&path)?, config, clock.clone());
         for (id, name, phone, source) in [
             (
                 acme,
@@ -102,9 +105,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         ] {
             let keys = DedupeKeys::from_raw(Some(name), Some(phone), None, Some("86"));
             let client = Client::new(id, name, source, day(0)).with_keys(keys);
-            print_events(&format!("import {id}"), &pool.import(client, day(0))?);
+            print_events(&format!("import {id}"), &pool.import(client)?);
         }
-        print_events("Li claims ACME", &pool.claim(acme, li, day(0))?);
+        print_events("Li claims ACME", &pool.claim(acme, li)?);
 
         // The card Wang collected at the booth goes to Wang by the seed's rule 1.
         let router = Policy::seed_default().build(&team)?;
@@ -112,25 +115,26 @@ fn main() -> Result<(), Box<dyn Error>> {
             huaqiang,
             router.as_ref(),
             &AllocState::new(),
+            None,
             &mut seeded(7),
-            day(0),
         )?;
-        println!("   rule said: {}", decision.explanation.reason);
+        println!("   rule said: {}", decision.explanation);
         print_events("assign the trade-show card by rule", &events);
+        clock.set(day(1));
         print_events(
             "Wang visits",
-            &pool.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom", day(1))?,
+            &pool.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom")?,
         );
-        print_events("sweep on day 7 (Li is reminded)", &pool.sweep(day(7))?);
-        print_events("sweep on day 10 (ACME goes back)", &pool.sweep(day(10))?);
-        match pool.claim(acme, li, day(12)) {
+        clock.set(day(7));
+        print_events("sweep on day 7 (Li is reminded)", &pool.sweep()?.events);
+        clock.set(day(10));
+        print_events("sweep on day 10 (ACME goes back)", &pool.sweep()?.events);
+        clock.set(day(12));
+        match pool.claim(acme, li) {
             Ok(_) => return Err("the former owner reclaimed inside the cooldown".into()),
             Err(refusal) => println!("== Li tries again on day 12\n   refused: {refusal}"),
         }
-        print_events(
-            "Wang claims ACME on day 12",
-            &pool.claim(acme, wang, day(12))?,
-        );
+        print_events("Wang claims ACME on day 12", &pool.claim(acme, wang)?);
     } // The pool, the store and its connections close here.
 
     let store = SqliteStore::open(&path)?;
@@ -144,7 +148,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "ACME at version {}, last released from {:?} because {:?}",
         acme_row.version,
         release.as_ref().map(|r| r.from),
-        release.as_ref().map(|r| r.reason.as_str())
+        release.as_ref().map(|r| r.reason.to_string())
     );
     println!("{wang}'s ledger: {:?}", store.ledger(wang)?.value);
     let survived = owned == [acme, huaqiang]

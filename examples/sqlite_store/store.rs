@@ -21,8 +21,8 @@
 use chrono::{DateTime, Utc};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, PoolId, RepId};
-use leadpool::model::{Client, DedupeKey};
 use leadpool::model::RepLedger;
+use leadpool::model::{Client, DedupeKey};
 use leadpool::store::{Batch, ClientStore, Version, Versioned, Write};
 use rusqlite::{Connection, OptionalExtension, Params, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};

@@ -118,7 +118,11 @@ impl Eligibility for IntakeQuota {
                 QuotaPeriod::Week,
                 request.zone.week_of(request.now).start,
             ),
-            (self.per_rolling_30_days, QuotaPeriod::Rolling30Days, month_ago),
+            (
+                self.per_rolling_30_days,
+                QuotaPeriod::Rolling30Days,
+                month_ago,
+            ),
         ];
         for (limit, period, from) in windows {
             let Some(limit) = limit else { continue };

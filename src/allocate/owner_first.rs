@@ -40,7 +40,11 @@ impl Allocator for OwnerFirst {
                         client: prior.client,
                         since: prior.since,
                     };
-                    return Decision::assigned(client.id(), prior.rep, examined.explain(step, None));
+                    return Decision::assigned(
+                        client.id(),
+                        prior.rep,
+                        examined.explain(step, None),
+                    );
                 }
             }
         }

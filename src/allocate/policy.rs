@@ -2,9 +2,9 @@
 //! built into a `Box<dyn Allocator>` for a team.
 
 use super::{
-    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LearnedPolicy, LeastLoaded, OwnerFirst, Ranking,
-    RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
-    TerritoryInner,
+    Allocator, EligibilityRules, Fallback, Filter, LeadFactors, LearnedPolicy, LeastLoaded,
+    OwnerFirst, Ranking, RankingMode, Rejoin, RoundRobin, Router, ScoreTier, ScoreWeighted,
+    SkillMatch, Team, Territory, TerritoryInner,
 };
 use crate::calendar::Window;
 use crate::config::{ConfigError, ConfigRule, check_weight};
@@ -234,7 +234,11 @@ impl Policy {
             (SourceKind::PlatformSubAccount, then_rr(Policy::OwnerFirst)),
             (
                 SourceKind::PlatformMaster,
-                ranking("master_account", Window::ThisMonth, &[(Metric::Inquiries, 1.0)]),
+                ranking(
+                    "master_account",
+                    Window::ThisMonth,
+                    &[(Metric::Inquiries, 1.0)],
+                ),
             ),
             (
                 SourceKind::Website,
@@ -290,9 +294,7 @@ impl Policy {
                     None => Ok(()),
                 }
             }
-            Policy::Score(p) => {
-                ScoreWeighted::try_new(team, p.factors, &p.tiers).map(|_| ())
-            }
+            Policy::Score(p) => ScoreWeighted::try_new(team, p.factors, &p.tiers).map(|_| ()),
             Policy::Ranking(p) => {
                 for (metric, w) in &p.weights {
                     check_weight(format!("weights.{metric}"), *w)?;
@@ -388,9 +390,9 @@ impl Policy {
                 }
                 Box::new(router)
             }
-            Policy::Fallback { chain } => {
-                Box::new(Fallback::new(chain.iter().map(|p| p.assemble(team)).collect()))
-            }
+            Policy::Fallback { chain } => Box::new(Fallback::new(
+                chain.iter().map(|p| p.assemble(team)).collect(),
+            )),
             Policy::Filter { rules, inner } => {
                 Box::new(Filter::new(inner.assemble(team), rules.clone()))
             }

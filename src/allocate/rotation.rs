@@ -279,8 +279,8 @@ impl Rotation {
         }
         // Solve c' = (t + c' - c) w / W for the new level c' (rounded down).
         let behind = i128::from(self.data.turns) - i128::from(m.served);
-        let level =
-            i128::from(m.served).max(behind.max(0).saturating_mul(i128::from(m.weight)) / i128::from(others));
+        let level = i128::from(m.served)
+            .max(behind.max(0).saturating_mul(i128::from(m.weight)) / i128::from(others));
         let credit = level - i128::from(m.served);
         if credit <= 0 {
             return;

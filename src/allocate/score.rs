@@ -58,7 +58,11 @@ impl LeadFactors {
     /// cannot overflow.
     pub fn score(&self, lead: &LeadInputs) -> f64 {
         let clean = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
-        let weights = [clean(self.budget), clean(self.urgency), clean(self.product_fit)];
+        let weights = [
+            clean(self.budget),
+            clean(self.urgency),
+            clean(self.product_fit),
+        ];
         let largest = weights.iter().copied().fold(0.0, f64::max);
         if largest == 0.0 {
             return 0.0;

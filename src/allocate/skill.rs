@@ -51,7 +51,10 @@ impl SkillMatch {
             }
         }
         Self {
-            required: required.into_iter().map(|t| Label::new(t.as_ref())).collect(),
+            required: required
+                .into_iter()
+                .map(|t| Label::new(t.as_ref()))
+                .collect(),
             reps,
             words,
             rotating,

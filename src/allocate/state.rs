@@ -46,7 +46,8 @@ impl AllocState {
     pub fn apply_update(&mut self, update: &StateUpdate) {
         match update {
             StateUpdate::Rotation { key, rotation } => {
-                self.rotations.insert(key.clone(), Rotation::clone(rotation));
+                self.rotations
+                    .insert(key.clone(), Rotation::clone(rotation));
             }
             StateUpdate::Served { key, rep } => {
                 if let Some(rotation) = self.rotations.get_mut(key) {
@@ -59,7 +60,8 @@ impl AllocState {
                 }
             }
             StateUpdate::Standings { key, standings } => {
-                self.standings.insert(key.clone(), Standings::clone(standings));
+                self.standings
+                    .insert(key.clone(), Standings::clone(standings));
             }
         }
     }

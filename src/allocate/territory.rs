@@ -171,11 +171,13 @@ impl Territory {
             }
             TerritoryInner::LeastLoaded => {
                 let reps = node.reps.iter().filter_map(|id| request.team.get(*id));
-                self.load.pick(request, reps, examined).map(|(r, load, capacity)| {
-                    let ratio = f64::from(load) / f64::from(capacity.max(1));
-                    let pick = TerritoryPick::LeastLoaded { load, capacity };
-                    (r, Updates::new(), pick, Some(ratio))
-                })
+                self.load
+                    .pick(request, reps, examined)
+                    .map(|(r, load, capacity)| {
+                        let ratio = f64::from(load) / f64::from(capacity.max(1));
+                        let pick = TerritoryPick::LeastLoaded { load, capacity };
+                        (r, Updates::new(), pick, Some(ratio))
+                    })
             }
             TerritoryInner::MostHeldInRegion => {
                 self.most_held(request, node, examined).map(|(r, held)| {

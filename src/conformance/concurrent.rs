@@ -174,35 +174,34 @@ pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
     let threads = u64::from(CLAIM_THREADS);
     let companies = u64::from(IMPORT_COMPANIES);
     let start = Barrier::new(CLAIM_THREADS as usize);
-    let outcomes: Vec<Vec<(u64, ClientId, Result<(), StoreError>)>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let start = &start;
-                    scope.spawn(move || {
-                        start.wait();
-                        (0..companies)
-                            .map(|company| {
-                                let id = ClientId(1 + company * threads + t);
-                                let keys = crate::model::DedupeKeys {
-                                    company: Some(format!("company {company}")),
-                                    ..Default::default()
-                                };
-                                let result = store.insert(client(id.0).with_keys(keys));
-                                (company, id, result.map(|_| ()))
-                            })
-                            .collect()
-                    })
+    let outcomes: Vec<Vec<(u64, ClientId, Result<(), StoreError>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let start = &start;
+                scope.spawn(move || {
+                    start.wait();
+                    (0..companies)
+                        .map(|company| {
+                            let id = ClientId(1 + company * threads + t);
+                            let keys = crate::model::DedupeKeys {
+                                company: Some(format!("company {company}")),
+                                ..Default::default()
+                            };
+                            let result = store.insert(client(id.0).with_keys(keys));
+                            (company, id, result.map(|_| ()))
+                        })
+                        .collect()
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| match h.join() {
-                    Ok(outcome) => outcome,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        });
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(outcome) => outcome,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
     for company in 0..companies {
         let tries: Vec<&(u64, ClientId, Result<(), StoreError>)> = outcomes
             .iter()
@@ -229,8 +228,18 @@ pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
                 key: key.clone(),
                 holder: winner,
             });
-            ensure_eq!(C, result.clone(), want, "insert of {id} for company {company}");
-            ensure_eq!(C, ok(C, "get", store.get(*id)), None, "{id} after its refused insert");
+            ensure_eq!(
+                C,
+                result.clone(),
+                want,
+                "insert of {id} for company {company}"
+            );
+            ensure_eq!(
+                C,
+                ok(C, "get", store.get(*id)),
+                None,
+                "{id} after its refused insert"
+            );
         }
         ensure_eq!(
             C,

@@ -4,9 +4,9 @@
 use super::{Probe, base, client, ensure_eq, ns, ok};
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::RepLedger;
 use crate::model::{Client, DedupeKey, DedupeKeys};
 use crate::rng::{Rng, below, seeded};
-use crate::model::RepLedger;
 use crate::store::{ClientStore, Version, Versioned, Write};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
@@ -204,7 +204,9 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     );
     modify(store, C, 4, |c| *c.fixture_keys() = DedupeKeys::default());
     expect("after client#4 loses every key", [&[], &[], &[], &[], &[6]]);
-    modify(store, C, 6, |c| c.fixture_keys().company = Some("acme".into()));
+    modify(store, C, 6, |c| {
+        c.fixture_keys().company = Some("acme".into())
+    });
     expect(
         "after client#6 gains company acme",
         [&[6], &[], &[], &[], &[6]],
@@ -264,11 +266,15 @@ pub fn due_by_boundaries<S: ClientStore + ?Sized>(store: &S) {
         "ten years later",
         &[3, 2, 4, 6, 1],
     );
-    modify(store, C, 3, |c| c.fixture_set_deadline(Some(d + Duration::days(2))));
+    modify(store, C, 3, |c| {
+        c.fixture_set_deadline(Some(d + Duration::days(2)))
+    });
     expect(d, "after client#3's deadline moves two days later", &[2, 4]);
     modify(store, C, 4, |c| c.fixture_set_deadline(None));
     expect(d, "after client#4's deadline is removed", &[2]);
-    modify(store, C, 8, |c| c.fixture_set_deadline(Some(d - Duration::days(1))));
+    modify(store, C, 8, |c| {
+        c.fixture_set_deadline(Some(d - Duration::days(1)))
+    });
     expect(d, "after client#8 gains a deadline a day earlier", &[8, 2]);
     expect(d + Duration::days(3), "three days later", &[8, 2, 6, 1, 3]);
 }
@@ -456,14 +462,15 @@ fn write_is_valid(
     match write {
         Write::Insert { client } => {
             let taken = |key: &DedupeKey| {
-                rows.values()
-                    .any(|r| r.value.id() != client.id() && r.value.keys().iter().any(|k| &k == key))
+                rows.values().any(|r| {
+                    r.value.id() != client.id() && r.value.keys().iter().any(|k| &k == key)
+                })
             };
             !rows.contains_key(&client.id()) && !client.keys().iter().any(|k| taken(&k))
         }
-        Write::Update { client, expected } => {
-            rows.get(&client.id()).is_some_and(|r| r.version == *expected)
-        }
+        Write::Update { client, expected } => rows
+            .get(&client.id())
+            .is_some_and(|r| r.version == *expected),
         Write::Ledger { ledger, expected } => {
             ledgers.get(&ledger.rep()).map_or(0, |l| l.version) == *expected
         }

@@ -45,8 +45,8 @@ pub use rows::{
 
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey, Source};
 use crate::model::RepLedger;
+use crate::model::{Client, DedupeKey, Source};
 use crate::store::{ClientStore, Versioned};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;

@@ -3,8 +3,8 @@
 use super::{Probe, base, client, ensure_eq, ok};
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region};
 use crate::model::RepLedger;
+use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region};
 use crate::store::{ClientStore, Versioned, Write};
 use chrono::Duration;
 

@@ -19,7 +19,11 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
         Refusal::Unavailable { until: None } => f.write_str("inactive (left or suspended)"),
         Refusal::NotMember { pool } => write!(f, "not a member of {pool}"),
         Refusal::Embargoed { until } => {
-            write!(f, "newly pooled: nobody may claim it before {}", l.instant(*until))
+            write!(
+                f,
+                "newly pooled: nobody may claim it before {}",
+                l.instant(*until)
+            )
         }
         Refusal::Cooldown { until } => {
             write!(f, "in the reclaim cooldown until {}", l.instant(*until))
@@ -43,7 +47,11 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
         Refusal::CapReached { holding, cap } => {
             write!(f, "private-pool cap reached: holds {holding} of {cap}")
         }
-        Refusal::DailyLimit { claims, limit, day: d } => write!(
+        Refusal::DailyLimit {
+            claims,
+            limit,
+            day: d,
+        } => write!(
             f,
             "daily claim limit reached: {claims} of {limit} claimed on {}",
             day(*d)
@@ -108,7 +116,10 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
         ),
         Step::MissingSkill { tag } => write!(f, "no rep has the required skill {tag:?}"),
         Step::NoQualifiedRep { qualified } => {
-            write!(f, "{qualified} reps have the required skills; none is eligible")
+            write!(
+                f,
+                "{qualified} reps have the required skills; none is eligible"
+            )
         }
         Step::ScoreDrawn {
             score,
@@ -192,7 +203,10 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
             "the strategy chose {rep}, who may not take the client: {}",
             reason.render(*l)
         ),
-        Step::Custom { rule, rep: Some(rep) } => write!(f, "{rule}: {rep}"),
+        Step::Custom {
+            rule,
+            rep: Some(rep),
+        } => write!(f, "{rule}: {rep}"),
         Step::Custom { rule, rep: None } => write!(f, "{rule}: nobody"),
     }
 }
@@ -316,7 +330,11 @@ pub(super) fn verdict(v: &ContactVerdict, l: &Locale, f: &mut Formatter<'_>) -> 
             since,
             protection,
         } => {
-            write!(f, "stop: {by} protects this client since {}", l.instant(*since))?;
+            write!(
+                f,
+                "stop: {by} protects this client since {}",
+                l.instant(*since)
+            )?;
             if let Some(level) = level {
                 write!(f, " ({})", level.render(*l))?;
             }

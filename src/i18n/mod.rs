@@ -114,7 +114,10 @@ impl Locale {
 
     /// An instant as the team reads it: `2026-11-23 09:00 +08:00`.
     pub(crate) fn instant(&self, at: DateTime<Utc>) -> Instant {
-        Instant { at, zone: self.zone }
+        Instant {
+            at,
+            zone: self.zone,
+        }
     }
 }
 

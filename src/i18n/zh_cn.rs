@@ -37,7 +37,11 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
                     l.instant(*since),
                     level.render(*l)
                 )?,
-                None => write!(f, "撞单保护期内：{by} 自 {} 起拥有该客户", l.instant(*since))?,
+                None => write!(
+                    f,
+                    "撞单保护期内：{by} 自 {} 起拥有该客户",
+                    l.instant(*since)
+                )?,
             }
             match until {
                 Some(until) => write!(f, "，保护至 {}", l.instant(*until)),
@@ -47,7 +51,11 @@ pub(super) fn refusal(r: &Refusal, l: &Locale, f: &mut Formatter<'_>) -> Result 
         Refusal::CapReached { holding, cap } => {
             write!(f, "超出私海上限：已有 {holding} 个，上限 {cap} 个")
         }
-        Refusal::DailyLimit { claims, limit, day: d } => write!(
+        Refusal::DailyLimit {
+            claims,
+            limit,
+            day: d,
+        } => write!(
             f,
             "今日领取已达上限：{} 已领取 {claims} 个，上限 {limit} 个",
             day(*d)
@@ -157,7 +165,10 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
             rep,
             load,
             capacity,
-        } => write!(f, "{rep} 当前负荷最低：跟进中 {load} 个，容量 {capacity} 个"),
+        } => write!(
+            f,
+            "{rep} 当前负荷最低：跟进中 {load} 个，容量 {capacity} 个"
+        ),
         Step::NoRoom => f.write_str("所有业务员负荷已满"),
         Step::PriorContact { rep, client, since } => write!(
             f,
@@ -185,12 +196,13 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
         Step::FallbackExhausted { attempts } => {
             write!(f, "{attempts} 个规则都未能分配，客户留在公海")
         }
-        Step::Vetoed { rep, reason } => write!(
-            f,
-            "规则选中了 {rep}，但其不可接收：{}",
-            reason.render(*l)
-        ),
-        Step::Custom { rule, rep: Some(rep) } => write!(f, "{rule}：{rep}"),
+        Step::Vetoed { rep, reason } => {
+            write!(f, "规则选中了 {rep}，但其不可接收：{}", reason.render(*l))
+        }
+        Step::Custom {
+            rule,
+            rep: Some(rep),
+        } => write!(f, "{rule}：{rep}"),
         Step::Custom { rule, rep: None } => write!(f, "{rule}：无人"),
     }
 }
@@ -338,7 +350,7 @@ pub(super) fn pool_error(e: &PoolError, l: &Locale, f: &mut Formatter<'_>) -> Re
             client,
             rep,
             reason,
-        } => write!(f, "{client} 不能给 {rep}：{}", reason.render(*l)),
+        } => write!(f, "{client} 不能交给 {rep}：{}", reason.render(*l)),
         PoolError::AlreadyOwned { client, owner } => {
             write!(f, "{client} 已在 {owner} 的私海中")
         }
@@ -368,7 +380,10 @@ pub(super) fn pool_error(e: &PoolError, l: &Locale, f: &mut Formatter<'_>) -> Re
             write!(f, "{rep} 私海中还有 {holding} 个客户，请先转移再移出团队")
         }
         PoolError::Config(c) => write!(f, "配置无效：{}", c.render(*l)),
-        PoolError::NobodyChosen { client, explanation } => {
+        PoolError::NobodyChosen {
+            client,
+            explanation,
+        } => {
             write!(f, "没有人被分配到 {client}：{}", explanation.render(*l))
         }
         PoolError::DecisionMismatch { client, decided } => {

@@ -1,8 +1,8 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
 use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
-use crate::label::Label;
 use crate::ids::{ClientId, PoolId, RepId};
+use crate::label::Label;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -160,7 +160,9 @@ impl Client {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.card_mut().tags.extend(tags.into_iter().map(Into::into));
+        self.card_mut()
+            .tags
+            .extend(tags.into_iter().map(Into::into));
         self
     }
 

@@ -127,7 +127,11 @@ impl RepLedger {
         let horizon = day
             .checked_sub_days(chrono::Days::new(u64::from(Self::RECEIPT_DAYS - 1)))
             .unwrap_or(NaiveDate::MIN);
-        while self.received.first_key_value().is_some_and(|(d, _)| *d < horizon) {
+        while self
+            .received
+            .first_key_value()
+            .is_some_and(|(d, _)| *d < horizon)
+        {
             self.received.pop_first();
         }
     }

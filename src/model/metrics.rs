@@ -68,10 +68,10 @@ impl Metric {
 impl From<&str> for Metric {
     /// The metric called `name`: a variant for the seeds' names, [`Metric::Other`] for the rest.
     fn from(name: &str) -> Self {
-        Self::NAMED
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map_or_else(|| Metric::Other(CustomMetric(Label::new(name))), |(m, _)| m.clone())
+        Self::NAMED.iter().find(|(_, n)| *n == name).map_or_else(
+            || Metric::Other(CustomMetric(Label::new(name))),
+            |(m, _)| m.clone(),
+        )
     }
 }
 
@@ -174,7 +174,10 @@ mod tests {
         assert_eq!(m.total(RepId(1), &follow_ups, d(2)..d(9)), 7.0);
         assert_eq!(m.total(RepId(1), &Metric::from("missing"), d(2)..d(9)), 0.0);
         assert_eq!(m.total(RepId(2), &follow_ups, d(2)..d(9)), 0.0);
-        assert!(!m.totals(RepId(1), d(1)..d(30)).contains_key(&Metric::from("bad")));
+        assert!(
+            !m.totals(RepId(1), d(1)..d(30))
+                .contains_key(&Metric::from("bad"))
+        );
     }
 
     #[test]

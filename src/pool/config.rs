@@ -27,7 +27,11 @@ impl Config {
                 ));
             }
         }
-        if let Some(rep) = policy.cap_overrides.keys().find(|r| team.get(**r).is_none()) {
+        if let Some(rep) = policy
+            .cap_overrides
+            .keys()
+            .find(|r| team.get(**r).is_none())
+        {
             return Err(ConfigError::new(
                 format!("cap_overrides.{}", rep.0),
                 ConfigRule::UnknownRep { rep: *rep },

@@ -293,7 +293,12 @@ impl<S: ClientStore, C: Clock> Pool<S, C> {
     }
 
     /// The owner releases a client, saying why.
-    pub fn release(&self, client: ClientId, rep: RepId, note: &str) -> Result<Vec<Event>, PoolError> {
+    pub fn release(
+        &self,
+        client: ClientId,
+        rep: RepId,
+        note: &str,
+    ) -> Result<Vec<Event>, PoolError> {
         let note = note.to_owned();
         self.execute(Command::Release { client, rep, note })
     }

@@ -19,10 +19,7 @@ type KeyMap = BTreeMap<String, BTreeSet<ClientId>>;
 
 impl KeyIndex {
     /// The client's keys with the map each belongs in, in [`DedupeKeys::iter`] order.
-    fn slots<'a>(
-        &'a self,
-        keys: &'a DedupeKeys,
-    ) -> [(Option<&'a String>, &'a KeyMap); 3] {
+    fn slots<'a>(&'a self, keys: &'a DedupeKeys) -> [(Option<&'a String>, &'a KeyMap); 3] {
         [
             (keys.company.as_ref(), &self.company),
             (keys.phone.as_ref(), &self.phone),

@@ -182,13 +182,21 @@ impl PoolPolicy {
             ));
         }
         for (i, rule) in self.recycle.iter().enumerate() {
-            if rule.days_by_level.keys().any(|level| level.trim().is_empty()) {
+            if rule
+                .days_by_level
+                .keys()
+                .any(|level| level.trim().is_empty())
+            {
                 return Err(ConfigError::new(
                     format!("recycle[{i}].days_by_level"),
                     ConfigRule::Empty,
                 ));
             }
-            let longest = rule.days_by_level.values().copied().fold(rule.days, u32::max);
+            let longest = rule
+                .days_by_level
+                .values()
+                .copied()
+                .fold(rule.days, u32::max);
             if rule.remind_before_days > longest {
                 return Err(ConfigError::new(
                     format!("recycle[{i}].remind_before_days"),
@@ -298,7 +306,10 @@ mod tests {
             recycle: vec![RecycleRule::new(RecycleKind::NoDeal, 10, 11)],
             ..PoolPolicy::default()
         };
-        assert_eq!(policy.validate().unwrap_err().path, "recycle[0].remind_before_days");
+        assert_eq!(
+            policy.validate().unwrap_err().path,
+            "recycle[0].remind_before_days"
+        );
         let fine = PoolPolicy {
             recycle: vec![RecycleRule::new(RecycleKind::NoDeal, 10, 10)],
             ..PoolPolicy::default()
@@ -310,6 +321,9 @@ mod tests {
     fn zero_caps_and_limits_are_valid_they_freeze_claims() {
         let json = r#"{"private_cap": 0, "daily_claim_limit": 0, "cooldown_days": 0}"#;
         let policy: PoolPolicy = serde_json::from_str(json).unwrap();
-        assert_eq!((policy.private_cap, policy.daily_claim_limit), (Some(0), Some(0)));
+        assert_eq!(
+            (policy.private_cap, policy.daily_claim_limit),
+            (Some(0), Some(0))
+        );
     }
 }

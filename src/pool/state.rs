@@ -7,7 +7,7 @@ use super::keys::KeyIndex;
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, RepLedger, Rep, Timers};
+use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, Rep, RepLedger, Timers};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -193,7 +193,6 @@ impl PoolState {
             self.index_slot(&after);
         }
     }
-
 }
 
 fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut RepLedger {

@@ -29,11 +29,15 @@ impl TeamView for PoolView<'_> {
     }
 
     fn last_assigned_at(&self, rep: RepId) -> Option<DateTime<Utc>> {
-        self.state.ledger_ref(rep).and_then(|l| l.last_assigned_at())
+        self.state
+            .ledger_ref(rep)
+            .and_then(|l| l.last_assigned_at())
     }
 
     fn received_in(&self, rep: RepId, days: Range<NaiveDate>) -> u32 {
-        self.state.ledger_ref(rep).map_or(0, |l| l.received_in(days))
+        self.state
+            .ledger_ref(rep)
+            .map_or(0, |l| l.received_in(days))
     }
 
     /// The admission rules of a rule assignment: the answer `decide` gives an `Assign` by a

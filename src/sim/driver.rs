@@ -382,7 +382,8 @@ impl Run<'_> {
                     won += 1.0;
                 }
             }
-            self.metrics.record(rep.id, day, Metric::FollowUps, follow_ups);
+            self.metrics
+                .record(rep.id, day, Metric::FollowUps, follow_ups);
             self.metrics.record(rep.id, day, Metric::DealsWon, won);
             let metrics = &mut self.metrics;
             self.behaviour
@@ -419,9 +420,9 @@ impl Run<'_> {
                     .public_in(pool)
                     .take(MAX_SCANNED_PER_CLAIMANT)
                     .filter(|id| {
-                        state
-                            .client(*id)
-                            .is_some_and(|c| takeable(admit(state, Route::Claim, rep.id, &[c], now)))
+                        state.client(*id).is_some_and(|c| {
+                            takeable(admit(state, Route::Claim, rep.id, &[c], now))
+                        })
                     })
                     .take(room);
                 self.scratch.extend(open);

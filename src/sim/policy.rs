@@ -1,8 +1,8 @@
 //! A simulated team's whole policy as configuration: the allocation policy and the pool policy.
 
 use crate::allocate::{Allocator, Policy, Team};
-use crate::config::ConfigError;
 use crate::calendar::TeamZone;
+use crate::config::ConfigError;
 use crate::pool::{Config, PoolPolicy};
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +71,9 @@ impl SimPolicy {
 
     /// Validates the allocation policy for `team` and builds the allocator.
     pub fn build(&self, team: &Team) -> Result<Box<dyn Allocator>, ConfigError> {
-        self.allocation.build(team).map_err(|e| e.under("allocation"))
+        self.allocation
+            .build(team)
+            .map_err(|e| e.under("allocation"))
     }
 
     /// The pool configuration for `team`: the pool policy checked against the team.

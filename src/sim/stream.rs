@@ -329,7 +329,7 @@ mod tests {
         assert_eq!(stream.len(), 10 * config.leads_per_day as usize);
         let mut by_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
         for a in stream.arrivals() {
-            *by_kind.entry(a.client.source.kind()).or_default() += 1;
+            *by_kind.entry(a.client.source().kind()).or_default() += 1;
             let local = config.zone.day_of(a.at);
             assert!(!matches!(local.weekday(), Weekday::Sat | Weekday::Sun));
             assert!(a.value >= 500.0);

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{PriorContact, TeamView};
-use leadpool::reason::Refusal;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKeys, Region, Source};
+use leadpool::reason::Refusal;
 use std::collections::BTreeMap;
 use std::ops::Range;
 

@@ -238,7 +238,13 @@ impl Reference {
         self.admit(rep, &[c], Some(Way::Deal), now)
     }
 
-    pub fn transfer(&self, from: RepId, to: RepId, ids: &[ClientId], now: DateTime<Utc>) -> Verdict {
+    pub fn transfer(
+        &self,
+        from: RepId,
+        to: RepId,
+        ids: &[ClientId],
+        now: DateTime<Utc>,
+    ) -> Verdict {
         if !self.team.contains_key(&from) || !self.team.contains_key(&to) {
             return Refused("unknown_rep");
         }

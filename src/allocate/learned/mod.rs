@@ -395,7 +395,9 @@ impl Allocator for Learned {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let today = request.zone.day_of(request.now);
         let back = chrono::Days::new(u64::from(self.config.window_days.saturating_sub(1)));
-        let window = today.checked_sub_days(back).unwrap_or(chrono::NaiveDate::MIN)
+        let window = today
+            .checked_sub_days(back)
+            .unwrap_or(chrono::NaiveDate::MIN)
             ..today.succ_opt().unwrap_or(today);
         let mut team_received = 0u64;
         let mut examined = Examined::default();

@@ -121,10 +121,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Vec<Ev
 
 /// Replaces the policy, checked against the team, and recomputes every owned client's timers
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
-pub(super) fn change_policy(
-    ctx: &Ctx<'_>,
-    next: Box<PoolPolicy>,
-) -> Result<Vec<Event>, PoolError> {
+pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Vec<Event>, PoolError> {
     ctx.state.config().with_policy(PoolPolicy::clone(&next))?;
     let mut retimed = Vec::new();
     for client in ctx.state.clients().filter(|c| c.owner().is_some()) {

@@ -144,7 +144,7 @@ fn naive_territory(team: &Team, client: &Client, turn: usize) -> Option<RepId> {
     let mut candidates = Vec::new();
     for rep in team.reps() {
         for region in &rep.regions {
-            if region.covers(&client.region()) {
+            if region.covers(client.region()) {
                 if depth.is_none_or(|d| region.depth() > d) {
                     depth = Some(region.depth());
                     candidates.clear();

@@ -23,14 +23,16 @@
 //! ## Example
 //!
 //! A team of two, the seed documents' allocation rules, and the pool's life cycle over the
-//! embedded in-memory store:
+//! embedded in-memory store, with time from a manual clock:
 //!
 //! ```
 //! use chrono::{Duration, TimeZone, Utc};
 //! use leadpool::allocate::{AllocState, Policy, Team};
+//! use leadpool::i18n::{Lang, Render};
 //! use leadpool::model::{Client, DedupeKeys, Rep, Source};
-//! use leadpool::pool::{Event, Pool, PoolError, PoolPolicy};
-//! use leadpool::{ClientId, MemoryStore, RepId, seeded};
+//! use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
+//! use leadpool::reason::Refusal;
+//! use leadpool::{ClientId, Clock, ManualClock, MemoryStore, RepId, seeded};
 //!
 //! let (li, wang) = (RepId(1), RepId(2));
 //! let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
@@ -42,29 +44,33 @@
 //!     zone: "+08:00".parse()?,
 //!     ..PoolPolicy::default()
 //! };
-//! let pool = Pool::new(MemoryStore::new(), team.clone(), policy);
-//! let now = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
+//! let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap());
+//! let pool = Pool::new(MemoryStore::new(), Config::new(team.clone(), policy)?, clock.clone());
 //!
 //! // A business card Wang collected at a trade show: seed rule 1 gives it to Wang.
 //! let keys = DedupeKeys::from_raw(Some("ACME Co., Ltd."), None, None, Some("86"));
+//! let now = clock.now();
 //! let card = Client::new(ClientId(1), "ACME", Source::TradeShow { received_by: wang }, now)
 //!     .with_keys(keys);
-//! pool.import(card, now)?;
+//! pool.import(card)?;
 //! let router = Policy::seed_default().build(&team)?;
 //! let (decision, _events) =
-//!     pool.assign_by_rule(ClientId(1), router.as_ref(), &AllocState::new(), &mut seeded(7), now)?;
+//!     pool.assign_by_rule(ClientId(1), router.as_ref(), &AllocState::new(), None, &mut seeded(7))?;
 //! assert_eq!(decision.rep, Some(wang));
-//! println!("why: {}", decision.explanation.reason);
+//! println!("why: {}", decision.explanation.render(Lang::ZhCn));
 //!
 //! // Li claims a website inquiry; a second claim passes his cap of 1 and is refused.
-//! pool.import(Client::new(ClientId(2), "Globex", Source::Website, now), now)?;
-//! pool.import(Client::new(ClientId(3), "Initech", Source::Website, now), now)?;
-//! pool.claim(ClientId(2), li, now)?;
-//! assert!(matches!(pool.claim(ClientId(3), li, now), Err(PoolError::CapReached { .. })));
+//! pool.import(Client::new(ClientId(2), "Globex", Source::Website, now))?;
+//! pool.import(Client::new(ClientId(3), "Initech", Source::Website, now))?;
+//! pool.claim(ClientId(2), li)?;
+//! let refused = pool.claim(ClientId(3), li).unwrap_err();
+//! assert!(matches!(refused, PoolError::Refused { reason: Refusal::CapReached { .. }, .. }));
+//! assert_eq!(refused.render(Lang::ZhCn).to_string(), "client#3 不能交给 rep#1：超出私海上限：已有 1 个，上限 1 个");
 //!
 //! // Ten days without a follow-up: the sweep releases both, with a reason everyone sees.
-//! let events = pool.sweep(now + Duration::days(10))?;
-//! let released = events.iter().filter(|e| matches!(e, Event::Released { .. })).count();
+//! clock.advance(Duration::days(10));
+//! let swept = pool.sweep()?;
+//! let released = swept.events.iter().filter(|e| matches!(e, Event::Released { .. })).count();
 //! assert_eq!(released, 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -94,6 +100,7 @@ pub mod store;
 
 pub use calendar::TeamZone;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::ConfigError;
 pub use error::{ModelError, StoreError};
 pub use fairness::FairnessReport;
 pub use ids::{ClientId, PoolId, RepId, TeamId};

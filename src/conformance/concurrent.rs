@@ -162,6 +162,9 @@ fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<Clien
     won
 }
 
+/// One insert of the import race: the company, the id tried, what the store answered.
+type ImportTry = (u64, ClientId, Result<(), StoreError>);
+
 /// Companies raced for in [`concurrent_imports`].
 pub const IMPORT_COMPANIES: u32 = 8;
 
@@ -174,7 +177,7 @@ pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
     let threads = u64::from(CLAIM_THREADS);
     let companies = u64::from(IMPORT_COMPANIES);
     let start = Barrier::new(CLAIM_THREADS as usize);
-    let outcomes: Vec<Vec<(u64, ClientId, Result<(), StoreError>)>> = std::thread::scope(|scope| {
+    let outcomes: Vec<Vec<ImportTry>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let start = &start;
@@ -203,7 +206,7 @@ pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
             .collect()
     });
     for company in 0..companies {
-        let tries: Vec<&(u64, ClientId, Result<(), StoreError>)> = outcomes
+        let tries: Vec<&ImportTry> = outcomes
             .iter()
             .flatten()
             .filter(|(c, ..)| *c == company)

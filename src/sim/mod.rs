@@ -24,7 +24,8 @@
 //! let stream = LeadStream::synthetic(&config, &team.team, start, 14, 42);
 //! let allocator = policy.build(&team.team).unwrap(); // any `impl Allocator` works
 //! let behaviour = SeededBehaviour::new(42, team.profiles.clone()); // any `impl RepBehaviour`
-//! let outcome = Simulation::new(team.team, &allocator, policy.pool, &stream, start, 14)
+//! let pool = policy.config(team.team).unwrap(); // the team and pool policy, checked together
+//! let outcome = Simulation::new(pool, &allocator, &stream, start, 14)
 //!     .with_seed(42)
 //!     .with_behaviour(&behaviour)
 //!     .run();

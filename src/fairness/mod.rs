@@ -23,6 +23,17 @@ pub(crate) fn total(values: &[f64]) -> f64 {
     values.iter().copied().map(clean).fold(0.0, |a, x| a + x)
 }
 
+/// The cleaned entries divided by the largest, so every sum and square below stays finite
+/// even for amounts near `f64::MAX` (the ratio measures do not depend on the scale). Empty
+/// when every entry is 0.
+fn scaled(values: &[f64]) -> Vec<f64> {
+    let (_, max) = min_max(values);
+    if max <= 0.0 {
+        return Vec::new();
+    }
+    values.iter().map(|&x| clean(x) / max).collect()
+}
+
 /// Gini coefficient of the amounts received: 0 when everyone received the same, approaching 1
 /// as one rep receives everything.
 ///
@@ -43,11 +54,11 @@ pub(crate) fn total(values: &[f64]) -> f64 {
 /// assert_eq!(gini(&[]), 0.0);
 /// ```
 pub fn gini(values: &[f64]) -> f64 {
-    let sum = total(values);
-    if values.is_empty() || sum <= 0.0 {
+    let mut sorted = scaled(values);
+    let sum = total(&sorted);
+    if sorted.is_empty() || sum <= 0.0 {
         return 0.0;
     }
-    let mut sorted: Vec<f64> = values.iter().copied().map(clean).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len() as f64;
     let weighted: f64 = sorted
@@ -75,11 +86,12 @@ pub fn gini(values: &[f64]) -> f64 {
 /// assert_eq!(jain(&[0.0, 0.0]), 1.0);
 /// ```
 pub fn jain(values: &[f64]) -> f64 {
-    let sum = total(values);
+    let values = scaled(values);
+    let sum = total(&values);
     if values.is_empty() || sum <= 0.0 {
         return 1.0;
     }
-    let squares: f64 = values.iter().map(|&x| clean(x) * clean(x)).sum();
+    let squares: f64 = values.iter().map(|&x| x * x).sum();
     let n = values.len() as f64;
     // Cauchy–Schwarz puts the exact value in [1/n, 1]; clamp the rounding.
     (sum * sum / (n * squares)).clamp(1.0 / n, 1.0)
@@ -100,7 +112,10 @@ pub fn weighted_jain(values: &[f64], weights: &[f64]) -> f64 {
         .iter()
         .zip(weights)
         .filter(|(_, w)| clean(**w) > 0.0)
-        .map(|(x, w)| clean(*x) / clean(*w))
+        .map(|(x, w)| {
+            let ratio = clean(*x) / clean(*w);
+            if ratio.is_finite() { ratio } else { f64::MAX }
+        })
         .collect();
     jain(&normalised)
 }
@@ -122,7 +137,8 @@ pub fn max_min_ratio(values: &[f64]) -> Option<f64> {
     } else if min <= 0.0 {
         None
     } else {
-        Some(max / min)
+        // Finite whatever the amounts: a ratio beyond the largest float reads as the largest.
+        Some((max / min).min(f64::MAX))
     }
 }
 
@@ -143,11 +159,12 @@ pub(crate) fn min_max(values: &[f64]) -> (f64, f64) {
 /// assert_eq!(shares(&[0.0, 0.0]), vec![0.0, 0.0]);
 /// ```
 pub fn shares(values: &[f64]) -> Vec<f64> {
-    let sum = total(values);
-    values
-        .iter()
-        .map(|&x| if sum > 0.0 { clean(x) / sum } else { 0.0 })
-        .collect()
+    let scaled = scaled(values);
+    let sum = total(&scaled);
+    if sum <= 0.0 {
+        return vec![0.0; values.len()];
+    }
+    scaled.iter().map(|x| x / sum).collect()
 }
 
 /// The share each rep is owed by its weight (or capacity): wᵢ / Σ w. When every weight is 0
@@ -160,12 +177,13 @@ pub fn shares(values: &[f64]) -> Vec<f64> {
 /// assert_eq!(expected_shares(&[0.0, 0.0]), vec![0.5, 0.5]);
 /// ```
 pub fn expected_shares(weights: &[f64]) -> Vec<f64> {
-    let sum = total(weights);
-    let n = weights.len() as f64;
-    weights
-        .iter()
-        .map(|&w| if sum > 0.0 { clean(w) / sum } else { 1.0 / n })
-        .collect()
+    let scaled = scaled(weights);
+    let sum = total(&scaled);
+    if sum <= 0.0 {
+        let n = weights.len() as f64;
+        return vec![1.0 / n; weights.len()];
+    }
+    scaled.iter().map(|w| w / sum).collect()
 }
 
 /// Actual share over owed share, per rep: 1 means exactly its due, 2 twice, 0.5 half. `None`

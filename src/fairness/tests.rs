@@ -135,7 +135,39 @@ fn report_round_trips_through_json_without_nan() {
     assert_eq!(back, report);
 }
 
+#[test]
+fn amounts_near_the_largest_float_give_finite_measures() {
+    // Before the amounts were scaled, the sum overflowed and Gini came out NaN.
+    let v = [1e308, 1e308, 1.0];
+    let g = gini(&v);
+    assert!(g.is_finite() && (g - 1.0 / 3.0).abs() < 1e-9, "{g}");
+    let j = jain(&v);
+    assert!(j.is_finite() && (j - 2.0 / 3.0).abs() < 1e-9, "{j}");
+    assert_eq!(shares(&[f64::MAX, f64::MAX]), vec![0.5, 0.5]);
+    assert_eq!(expected_shares(&[f64::MAX, f64::MAX]), vec![0.5, 0.5]);
+    assert!(weighted_jain(&[f64::MAX, 1.0], &[f64::MIN_POSITIVE, 1.0]).is_finite());
+    assert_eq!(max_min_ratio(&[f64::MAX, f64::MIN_POSITIVE]), Some(f64::MAX));
+    let ratios = share_ratios(&[f64::MAX, f64::MAX], &[1.0, 1.0]);
+    assert_eq!(ratios, vec![Some(1.0), Some(1.0)]);
+}
+
 proptest! {
+    #[test]
+    fn every_measure_is_finite_for_any_finite_amounts(
+        v in prop::collection::vec(prop::num::f64::POSITIVE | prop::num::f64::ZERO, 0..40),
+        w in prop::collection::vec(prop::num::f64::POSITIVE | prop::num::f64::ZERO, 0..40),
+    ) {
+        let g = gini(&v);
+        prop_assert!(g.is_finite() && (0.0..=1.0).contains(&g), "gini {}", g);
+        let j = jain(&v);
+        prop_assert!(j.is_finite() && j <= 1.0, "jain {}", j);
+        prop_assert!(weighted_jain(&v, &w).is_finite());
+        prop_assert!(shares(&v).iter().all(|s| s.is_finite()));
+        prop_assert!(expected_shares(&w).iter().all(|s| s.is_finite()));
+        prop_assert!(share_ratios(&v, &w).iter().flatten().all(|r| r.is_finite()));
+        prop_assert!(max_min_ratio(&v).is_none_or(f64::is_finite));
+    }
+
     #[test]
     fn jain_is_between_one_over_n_and_one(v in prop::collection::vec(0.0f64..1e6, 1..60)) {
         let j = jain(&v);

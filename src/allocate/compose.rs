@@ -45,8 +45,13 @@ fn vetted(inner: &dyn Allocator, request: &Request<'_>, rng: &mut dyn Rng) -> De
         let Some((rep, reason)) = veto else {
             return with_vetoes(decision, &vetoes);
         };
-        vetoes.push((rep, reason));
-        if vetoes.len() >= MAX_VETOES {
+        // A strategy that returns a rep it was told is excluded ignores the rules: asking it
+        // again cannot help.
+        let ignores_rules = vetoes.iter().any(|(id, _)| *id == rep);
+        if !ignores_rules {
+            vetoes.push((rep, reason));
+        }
+        if ignores_rules || vetoes.len() >= MAX_VETOES {
             decision.rep = None;
             decision.updates = Updates::new();
             return with_vetoes(decision, &vetoes);

@@ -146,7 +146,10 @@ fn amounts_near_the_largest_float_give_finite_measures() {
     assert_eq!(shares(&[f64::MAX, f64::MAX]), vec![0.5, 0.5]);
     assert_eq!(expected_shares(&[f64::MAX, f64::MAX]), vec![0.5, 0.5]);
     assert!(weighted_jain(&[f64::MAX, 1.0], &[f64::MIN_POSITIVE, 1.0]).is_finite());
-    assert_eq!(max_min_ratio(&[f64::MAX, f64::MIN_POSITIVE]), Some(f64::MAX));
+    assert_eq!(
+        max_min_ratio(&[f64::MAX, f64::MIN_POSITIVE]),
+        Some(f64::MAX)
+    );
     let ratios = share_ratios(&[f64::MAX, f64::MAX], &[1.0, 1.0]);
     assert_eq!(ratios, vec![Some(1.0), Some(1.0)]);
 }

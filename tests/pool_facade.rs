@@ -384,50 +384,32 @@ fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing()
 }
 
 #[test]
-fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
+fn assign_by_rule_skips_reps_the_pool_would_refuse_and_a_refusal_writes_nothing() {
     let policy = PoolPolicy {
         private_cap: Some(1),
         ..seed_policy()
     };
-    let mut w = World::new(3, policy);
-    w.import(1..=3);
-    w.claim(1, A, t0()).unwrap();
+    let config = Config::new(team(3), policy).unwrap();
+    let pool = Pool::new(MemoryStore::new(), config, ManualClock::new(t0()));
+    for id in 1..=4 {
+        pool.import(client(id)).unwrap();
+    }
+    pool.claim(ClientId(1), A).unwrap();
     let mut alloc = AllocState::new();
-    let (decision, events) = leadpool::pool::assign_by_rule(
-        &mut w.state,
-        ClientId(2),
-        &LightestLoad,
-        &mut alloc,
-        None,
-        &mut seeded(3),
-        day(1),
-    )
-    .unwrap();
+    let (decision, events) = pool
+        .assign_by_rule(ClientId(2), &LightestLoad, &alloc, None, &mut seeded(3))
+        .unwrap();
     assert_eq!(decision.rep, Some(B));
     assert!(matches!(&events[..], [Event::OwnerChanged { to, .. }] if *to == B));
-    let (decision, _) = leadpool::pool::assign_by_rule(
-        &mut w.state,
-        ClientId(3),
-        &LightestLoad,
-        &mut alloc,
-        None,
-        &mut seeded(3),
-        day(1),
-    )
-    .unwrap();
+    alloc.apply(&decision);
+    let (decision, _) = pool
+        .assign_by_rule(ClientId(3), &LightestLoad, &alloc, None, &mut seeded(3))
+        .unwrap();
     assert_eq!(decision.rep, Some(C));
-    w.import([4]);
-    let before = w.state.clone();
-    let err = leadpool::pool::assign_by_rule(
-        &mut w.state,
-        ClientId(4),
-        &LightestLoad,
-        &mut alloc,
-        None,
-        &mut seeded(3),
-        day(1),
-    )
-    .unwrap_err();
+    let before = pool.store().clients();
+    let err = pool
+        .assign_by_rule(ClientId(4), &LightestLoad, &alloc, None, &mut seeded(3))
+        .unwrap_err();
     assert!(matches!(
         err,
         PoolError::NobodyChosen {
@@ -435,7 +417,7 @@ fn in_memory_assign_by_rule_skips_reps_the_pool_would_refuse() {
             ..
         }
     ));
-    assert_eq!(w.state, before);
+    assert_eq!(pool.store().clients(), before);
 }
 
 #[test]

@@ -206,8 +206,8 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
         Step::Custom {
             rule,
             rep: Some(rep),
-        } => write!(f, "{rule}: {rep}"),
-        Step::Custom { rule, rep: None } => write!(f, "{rule}: nobody"),
+        } => write!(f, "the rule {rule:?} chose {rep}"),
+        Step::Custom { rule, rep: None } => write!(f, "the rule {rule:?} chose nobody"),
     }
 }
 

@@ -229,4 +229,4 @@ pub(crate) fn day(d: NaiveDate) -> impl fmt::Display {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

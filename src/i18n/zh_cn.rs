@@ -202,8 +202,8 @@ pub(super) fn step(s: &Step, l: &Locale, f: &mut Formatter<'_>) -> Result {
         Step::Custom {
             rule,
             rep: Some(rep),
-        } => write!(f, "{rule}：{rep}"),
-        Step::Custom { rule, rep: None } => write!(f, "{rule}：无人"),
+        } => write!(f, "自定义规则“{rule}”选中 {rep}"),
+        Step::Custom { rule, rep: None } => write!(f, "自定义规则“{rule}”未选中任何人"),
     }
 }
 

@@ -57,7 +57,6 @@ pub use error::PoolError;
 pub use event::{Event, Retimed, Via};
 pub use facade::Pool;
 pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleRule};
-pub use rule::assign_by_rule;
 pub use state::{PoolState, evolve};
 pub use view::PoolView;
 

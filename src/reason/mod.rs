@@ -12,6 +12,8 @@
 
 mod exclusion;
 mod refusal;
+#[cfg(test)]
+mod snapshot;
 mod step;
 
 pub use exclusion::{ExclusionReason, QuotaPeriod};

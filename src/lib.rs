@@ -15,7 +15,8 @@
 //! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers).
 //! - [`conflict`]: the 撞单 check, may a rep contact a client now.
 //! - [`rng`]: the portable seeded generator.
-//! - [`sim`]: the fairness simulation harness.
+//! - `sim` (cargo feature `sim`, on by default): the fairness simulation harness, the outcome
+//!   model and the counterfactual replay.
 //! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
 //! - `conformance` (cargo feature `conformance`): the test suite a store adapter runs to prove
 //!   it honours the [`store::ClientStore`] contract.
@@ -76,7 +77,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub mod allocate;
 pub mod calendar;
@@ -89,12 +90,13 @@ pub mod error;
 pub mod fairness;
 pub mod i18n;
 pub mod ids;
-mod inline;
+pub mod inline;
 pub mod label;
 pub mod model;
 pub mod pool;
 pub mod reason;
 pub mod rng;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;
 
@@ -106,6 +108,7 @@ pub use fairness::FairnessReport;
 pub use ids::{ClientId, PoolId, RepId, TeamId};
 pub use pool::{Pool, PoolError, PoolPolicy, PoolState};
 pub use rng::{LeadRng, seeded};
+#[cfg(feature = "sim")]
 pub use sim::{SimReport, Simulation};
 pub use store::{ClientStore, MemoryStore};
 

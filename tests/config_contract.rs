@@ -9,6 +9,7 @@ use leadpool::config::{ConfigError, ConfigRule};
 use leadpool::ids::{PoolId, RepId};
 use leadpool::model::Rep;
 use leadpool::pool::{Command, Config, PoolDef, PoolError, PoolPolicy};
+#[cfg(feature = "sim")]
 use leadpool::sim::SimPolicy;
 use pool_support::*;
 
@@ -38,8 +39,11 @@ fn a_misspelt_field_is_an_error_wherever_it_is() {
         let err = serde_json::from_str::<Policy>(json).unwrap_err();
         assert!(err.to_string().contains("unknown field"), "{json}: {err}");
     }
-    let sim = r#"{"allocation": {"strategy": "owner_first"}, "pol": {}}"#;
-    assert!(serde_json::from_str::<SimPolicy>(sim).is_err());
+    #[cfg(feature = "sim")]
+    {
+        let sim = r#"{"allocation": {"strategy": "owner_first"}, "pol": {}}"#;
+        assert!(serde_json::from_str::<SimPolicy>(sim).is_err());
+    }
 }
 
 #[test]
@@ -209,6 +213,7 @@ fn a_cap_or_limit_of_zero_is_valid_and_freezes_claims() {
 }
 
 #[test]
+#[cfg(feature = "sim")]
 fn the_examples_configuration_files_stay_valid() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let allocation: Policy =

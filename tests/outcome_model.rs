@@ -1,5 +1,6 @@
 //! The outcome model (`leadpool::sim::WinModel` and friends) and the counterfactual replay
 //! (`leadpool::sim::Counterfactual`), checked on data simulated from known rates.
+#![cfg(feature = "sim")]
 
 use chrono::{Duration, TimeZone, Utc};
 use leadpool::allocate::{LearnedPolicy, RoundRobin, Team};

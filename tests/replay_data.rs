@@ -1,4 +1,5 @@
 //! The CRM Sales Opportunities loader used by `examples/replay`, checked against the files.
+#![cfg(feature = "sim")]
 
 // The loader is shared with the example, which reads every item; this test reads most.
 #[allow(dead_code)]

@@ -1,4 +1,5 @@
 //! The simulation harness, end to end through the library driver.
+#![cfg(feature = "sim")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::{

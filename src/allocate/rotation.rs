@@ -100,7 +100,7 @@ mod member_list {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
 
-    pub fn serialize<S: Serializer>(
+    pub(super) fn serialize<S: Serializer>(
         members: &BTreeMap<RepId, Member>,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
@@ -108,7 +108,7 @@ mod member_list {
         list.serialize(serializer)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<BTreeMap<RepId, Member>, D::Error> {
         Ok(Vec::<(RepId, Member)>::deserialize(deserializer)?

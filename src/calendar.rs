@@ -159,13 +159,13 @@ impl Window {
 
 /// `at` plus `days` whole days, saturating at chrono's last instant: policy day counts come
 /// from configuration, and a huge one must mean "never", not a panic.
-pub fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+pub(crate) fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     at.checked_add_signed(Duration::days(i64::from(days)))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// `at` minus `days` whole days, saturating at chrono's first instant.
-pub fn before_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+pub(crate) fn before_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     at.checked_sub_signed(Duration::days(i64::from(days)))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }

@@ -1,8 +1,21 @@
-//! Time as an input: the [`Clock`] trait, a [`SystemClock`] for production, and a
-//! [`ManualClock`] for tests and simulations.
+//! Time as an input: the [`Clock`] trait and a [`ManualClock`] for tests and simulations.
 //!
-//! The engine itself never reads a clock: its functions take `now` as an argument. Facades such
-//! as the pool read one [`Clock`] once per command and pass the reading down.
+//! The engine never reads a clock: its functions take `now` as an argument, and facades such as
+//! the pool read the caller's [`Clock`] once per command and pass the reading down. The crate
+//! has no system clock of its own (it is sans-IO); a service supplies one in three lines:
+//!
+//! ```
+//! use chrono::{DateTime, Utc};
+//! use leadpool::clock::Clock;
+//!
+//! struct SystemClock;
+//! impl Clock for SystemClock {
+//!     fn now(&self) -> DateTime<Utc> {
+//!         DateTime::<Utc>::from(std::time::SystemTime::now())
+//!     }
+//! }
+//! assert!(SystemClock.now().timestamp() > 0);
+//! ```
 
 use chrono::{DateTime, Duration, Utc};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,17 +41,6 @@ impl<C: Clock + ?Sized> Clock for Box<C> {
 impl<C: Clock + ?Sized> Clock for Arc<C> {
     fn now(&self) -> DateTime<Utc> {
         (**self).now()
-    }
-}
-
-/// The operating system's clock. The only place in the crate that reads real time, and only
-/// when a caller chooses it.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        DateTime::<Utc>::from(std::time::SystemTime::now())
     }
 }
 

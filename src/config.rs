@@ -13,7 +13,7 @@ use thiserror::Error;
 
 /// The largest weight a configuration may give a factor or a metric. Scores stay finite for
 /// any finite metric value below about 1e300.
-pub const MAX_WEIGHT: f64 = 1e6;
+pub(crate) const MAX_WEIGHT: f64 = 1e6;
 
 /// A configuration was refused: `path` names the field (e.g. `pools.7.members`,
 /// `routes.website.chain[0].weights.inquiries`), `rule` what is wrong with it.

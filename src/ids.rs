@@ -37,11 +37,6 @@ id_type!(
     "rep#"
 );
 id_type!(
-    /// Identifies a team (the unit that shares one pool policy).
-    TeamId,
-    "team#"
-);
-id_type!(
     /// Identifies a pool (公海): a team may run several, per department or product line.
     PoolId,
     "pool#"

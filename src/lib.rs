@@ -101,11 +101,11 @@ pub mod sim;
 pub mod store;
 
 pub use calendar::TeamZone;
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock};
 pub use config::ConfigError;
 pub use error::{ModelError, StoreError};
 pub use fairness::FairnessReport;
-pub use ids::{ClientId, PoolId, RepId, TeamId};
+pub use ids::{ClientId, PoolId, RepId};
 pub use pool::{Pool, PoolError, PoolPolicy, PoolState};
 pub use rng::{LeadRng, seeded};
 #[cfg(feature = "sim")]

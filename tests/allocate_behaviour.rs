@@ -343,7 +343,8 @@ fn explanations_stay_bounded_on_a_large_team() {
     assert_eq!(d.explanation.considered(), 5000);
     assert_eq!(
         d.explanation.excluded().count(),
-        leadpool::allocate::MAX_LISTED_EXCLUSIONS
+        8,
+        "the first 8 are listed"
     );
     assert_eq!(d.explanation.excluded_total(), 5000);
     assert!(
@@ -384,20 +385,13 @@ fn rotation_state_grows_by_one_small_update_per_decision_once_installed() {
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
-    assert!(matches!(
-        first.updates.first(),
-        Some(StateUpdate::Rotation { .. })
-    ));
+    assert_eq!(update_kinds(&first), ["rotation", "served"]);
     state.apply(&first);
     let second = rr.allocate(
         &Request::new(&lead, &team, now()).with_state(&state),
         &mut seeded(0),
     );
-    assert_eq!(second.updates.len(), 1);
-    assert!(matches!(
-        second.updates.first(),
-        Some(StateUpdate::Served { .. })
-    ));
+    assert_eq!(update_kinds(&second), ["served"]);
 }
 
 #[test]
@@ -476,10 +470,7 @@ fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
             .with_state(&state)
             .with_metrics(&metrics);
         let d = ranking.allocate(&request, &mut rng);
-        let recomputed = d
-            .updates
-            .iter()
-            .any(|u| matches!(u, StateUpdate::Standings { .. }));
+        let recomputed = d.updates.iter().any(|u| update_kind(u) == "standings");
         assert_eq!(
             recomputed,
             i == 0,
@@ -502,9 +493,17 @@ fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
         .with_state(&state)
         .with_metrics(&metrics);
     let d = ranking.allocate(&next_week, &mut rng);
-    assert!(
-        d.updates
-            .iter()
-            .any(|u| matches!(u, StateUpdate::Standings { .. }))
-    );
+    assert!(d.updates.iter().any(|u| update_kind(u) == "standings"));
+}
+
+/// The `"update"` tag an update serialises with: what it changes.
+fn update_kind(update: &StateUpdate) -> String {
+    serde_json::to_value(update).unwrap()["update"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn update_kinds(decision: &leadpool::allocate::Decision) -> Vec<String> {
+    decision.updates.iter().map(update_kind).collect()
 }

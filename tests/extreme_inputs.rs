@@ -209,7 +209,7 @@ fn every_allocator_survives_extreme_numbers_at_the_ends_of_time() {
             .with_tier(0),
     ]);
     let mut metrics = Metrics::new();
-    let big = BTreeMap::from([(Metric::FollowUps, leadpool::config::MAX_WEIGHT)]);
+    let big = BTreeMap::from([(Metric::FollowUps, 1e6)]);
     let tiers = [ScoreTier {
         min_score: 0,
         rep_tiers: vec![Tier(0), Tier(255)],

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{AllocState, Decision, Explanation, Team};
 use leadpool::calendar::TeamZone;
-use leadpool::ids::{ClientId, PoolId, RepId, TeamId};
+use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::label::Label;
 use leadpool::model::*;
 use leadpool::reason::{ExclusionReason, Refusal, Step};
@@ -242,7 +242,6 @@ proptest! {
         }
         roundtrip(&ClientId(id))?;
         roundtrip(&RepId(id))?;
-        roundtrip(&TeamId(id))?;
         roundtrip(&PoolId(id))?;
         roundtrip(&TeamZone::east_minutes(minutes).unwrap())?;
         let _ = holding;

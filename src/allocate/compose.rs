@@ -235,7 +235,7 @@ impl<A: Allocator, E: Eligibility> Allocator for Filter<A, E> {
 }
 
 /// A closure as a strategy (see [`from_fn`]).
-pub struct FnAllocator<F>(F);
+struct FnAllocator<F>(F);
 
 impl<F> std::fmt::Debug for FnAllocator<F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -254,7 +254,7 @@ where
 
 /// Makes a closure a strategy, e.g. a CRM's own rule inside a [`Fallback`]. Wrap it in a
 /// [`Filter`] (or a [`Router`], a [`Fallback`]) and the rules hold whatever it returns.
-pub fn from_fn<F>(f: F) -> FnAllocator<F>
+pub fn from_fn<F>(f: F) -> impl Allocator + std::fmt::Debug
 where
     F: Fn(&Request<'_>, &mut dyn Rng) -> Decision,
 {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// At most this many excluded reps are listed in one explanation; the rest are counted (see
 /// [`Explanation::excluded_total`]): a decision over 100,000 reps must not list them all.
-pub const MAX_LISTED_EXCLUSIONS: usize = 8;
+pub(crate) const MAX_LISTED_EXCLUSIONS: usize = 8;
 
 /// Steps kept inline; an explanation with more (deeply nested wrappers) spills to the heap.
 const INLINE_STEPS: usize = 4;
@@ -88,7 +88,7 @@ impl Explanation {
         self.considered
     }
 
-    /// Reps examined and excluded, with reasons: at most [`MAX_LISTED_EXCLUSIONS`], in the
+    /// Reps examined and excluded, with reasons: at most 8, in the
     /// order they were examined (strategies that never examine a rep individually, thanks to
     /// an index, do not list it).
     pub fn excluded(&self) -> impl Iterator<Item = &Exclusion> + '_ {

@@ -83,16 +83,17 @@ mod skill;
 mod state;
 mod territory;
 
-pub use compose::{Fallback, Filter, FnAllocator, Router, from_fn};
+pub use compose::{Fallback, Filter, Router, from_fn};
 pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
-pub use explain::{Exclusion, Explanation, MAX_LISTED_EXCLUSIONS};
-pub use learned::{CellCounts, Learned, LearnedPolicy, Posterior, Prior, SegmentField};
+pub use explain::{Exclusion, Explanation};
+pub use learned::{Learned, LearnedPolicy, Posterior, Prior, SegmentField};
 pub use least_loaded::LeastLoaded;
 pub use owner_first::OwnerFirst;
 pub use policy::{Policy, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
 pub use queue::{UnassignedLead, UnassignedQueue};
-pub use ranking::{Ranking, RankingMode, Standings};
-pub use rotation::Rotation;
+pub(crate) use ranking::Standings;
+pub use ranking::{Ranking, RankingMode};
+pub(crate) use rotation::Rotation;
 pub use round_robin::RoundRobin;
 pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
 pub use skill::SkillMatch;
@@ -274,7 +275,7 @@ pub trait TeamView {
 
 /// A view that knows nothing: every rep idle, nothing held, no history.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EmptyView;
+pub(crate) struct EmptyView;
 
 impl TeamView for EmptyView {}
 
@@ -315,7 +316,8 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// A request with an [`EmptyView`], UTC and an empty [`AllocState`].
+    /// A request with a view that knows nothing (every rep idle, nothing held, no history), UTC
+    /// and an empty [`AllocState`].
     pub fn new(client: &'a Client, team: &'a Team, now: DateTime<Utc>) -> Self {
         static EMPTY_STATE: AllocState = AllocState::new();
         Self {
@@ -403,7 +405,7 @@ impl<'a> Request<'a> {
 }
 
 /// State updates a decision carries; the usual one or two are kept inline.
-pub type Updates = InlineVec<StateUpdate, 2>;
+pub(crate) type Updates = InlineVec<StateUpdate, 2>;
 
 /// The result of one allocation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -416,7 +418,7 @@ pub struct Decision {
     pub explanation: Explanation,
     /// State changes to apply if the decision is acted on.
     #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
-    pub updates: Updates,
+    pub updates: InlineVec<StateUpdate, 2>,
 }
 
 impl Decision {

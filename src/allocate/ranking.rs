@@ -3,7 +3,7 @@
 //!
 //! The ranking is computed once per period, not per lead: the first decision of a period
 //! computes [`Standings`] (O(n x metrics + n log n)) and returns them as a
-//! [`StateUpdate::Standings`]; once applied, later decisions of the period read the cached
+//! a [`StateUpdate`]; once applied, later decisions of the period read the cached
 //! standings and walk them from the top (O(1) for top-1 when the leader is eligible; a draw and
 //! a binary search for top-k). A closed window (last week, last month) is cached for the whole
 //! period; an open one (this week, this month) is refreshed once per team day, or sooner after
@@ -297,10 +297,7 @@ impl Allocator for Ranking {
             Some(cached) if self.fresh(cached, &days, today) => cached,
             _ => {
                 computed = self.rank(request);
-                update = Some(StateUpdate::Standings {
-                    key: self.key.clone(),
-                    standings: Box::new(computed.clone()),
-                });
+                update = Some(StateUpdate::standings(self.key.clone(), computed.clone()));
                 &computed
             }
         };

@@ -72,7 +72,7 @@ struct Slot {
 /// Serialised as its members and counters; the ordered sets are rebuilt on load.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "RotationData", into = "RotationData")]
-pub struct Rotation {
+pub(crate) struct Rotation {
     data: RotationData,
     /// Sum of the members' weights (derived; members only change by `new`/`rebase`).
     total: u64,
@@ -157,7 +157,7 @@ pub(crate) fn fingerprint(members: &[(RepId, u32)]) -> u64 {
 
 impl Rotation {
     /// A fresh rotation: everyone at level zero. `members` in id order, weights at least 1.
-    pub fn new(members: &[(RepId, u32)]) -> Self {
+    pub(crate) fn new(members: &[(RepId, u32)]) -> Self {
         let data = RotationData {
             turns: 0,
             seq: 0,
@@ -180,7 +180,7 @@ impl Rotation {
     /// A rotation for a changed membership that keeps everyone's place: each staying member's
     /// lag (turns owed or ahead) carries over, rounded to whole turns; newcomers start at the
     /// team's current level; leavers are dropped.
-    pub fn rebase(&self, members: &[(RepId, u32)]) -> Self {
+    pub(crate) fn rebase(&self, members: &[(RepId, u32)]) -> Self {
         let old_total = self.total_weight();
         let mut data = RotationData {
             turns: 0,
@@ -218,23 +218,13 @@ impl Rotation {
     }
 
     /// The membership fingerprint this rotation was built for.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         self.data.fingerprint
     }
 
     /// Turns taken in the current epoch.
-    pub fn turns(&self) -> u64 {
+    pub(crate) fn turns(&self) -> u64 {
         self.data.turns
-    }
-
-    /// The members and their weights, in id order.
-    pub fn members(&self) -> impl Iterator<Item = (RepId, u32)> + '_ {
-        self.data.members.iter().map(|(rep, m)| (*rep, m.weight))
-    }
-
-    /// Turns the member has received in this epoch, relative to its starting level.
-    pub fn served(&self, rep: RepId) -> Option<i64> {
-        self.data.members.get(&rep).map(|m| m.served)
     }
 
     fn total_weight(&self) -> u64 {
@@ -243,12 +233,12 @@ impl Rotation {
 
     /// The members in the order the rotation would serve them now: the eligible ones by
     /// deadline, then the others by when they become eligible. The first is the next turn.
-    pub fn order(&self) -> impl Iterator<Item = RepId> + '_ {
+    pub(crate) fn order(&self) -> impl Iterator<Item = RepId> + '_ {
         self.ready.iter().chain(self.waiting.iter()).map(|s| s.rep)
     }
 
     /// Gives `rep` one turn. Unknown reps are ignored.
-    pub fn serve(&mut self, rep: RepId) {
+    pub(crate) fn serve(&mut self, rep: RepId) {
         if !self.data.members.contains_key(&rep) {
             return;
         }
@@ -269,7 +259,7 @@ impl Rotation {
     /// would have had, and the rotation's clock advances by the same amount, as if they had
     /// been served. Others keep their places; the rep is due (not owed) when it returns, so it
     /// neither floods nor starves. A rep already ahead is left where it is.
-    pub fn calibrate(&mut self, rep: RepId) {
+    pub(crate) fn calibrate(&mut self, rep: RepId) {
         let Some(m) = self.data.members.get(&rep).copied() else {
             return;
         };

@@ -104,10 +104,7 @@ impl RoundRobin {
                     Some(old) => old.rebase(&self.members),
                     None => Rotation::new(&self.members),
                 };
-                let update = StateUpdate::Rotation {
-                    key: self.key.clone(),
-                    rotation: Box::new(built.clone()),
-                };
+                let update = StateUpdate::rotation(self.key.clone(), built.clone());
                 (fresh.insert(built), Some(update))
             }
         }
@@ -130,19 +127,13 @@ impl RoundRobin {
             examined.consider();
             match check_rep(request, rep) {
                 None => {
-                    updates.push(StateUpdate::Served {
-                        key: self.key.clone(),
-                        rep: rep_id,
-                    });
+                    updates.push(StateUpdate::served(self.key.clone(), rep_id));
                     return (Some(rep_id), updates);
                 }
                 Some(reason) => {
                     examined.exclude(rep_id, reason);
                     if self.rejoin == Rejoin::Calibrate {
-                        updates.push(StateUpdate::Calibrate {
-                            key: self.key.clone(),
-                            rep: rep_id,
-                        });
+                        updates.push(StateUpdate::calibrate(self.key.clone(), rep_id));
                     }
                 }
             }

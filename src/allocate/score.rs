@@ -46,7 +46,7 @@ impl Default for LeadFactors {
 }
 
 impl LeadFactors {
-    /// Checks every weight (see [`crate::config::MAX_WEIGHT`]).
+    /// Checks every weight: finite and within `0..=1e6`.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_weight("budget", self.budget)?;
         check_weight("urgency", self.urgency)?;

@@ -26,12 +26,12 @@ impl AllocState {
     }
 
     /// The weighted rotation (round-robin, a territory's inner rotation) under `key`.
-    pub fn rotation(&self, key: &str) -> Option<&Rotation> {
+    pub(crate) fn rotation(&self, key: &str) -> Option<&Rotation> {
         self.rotations.get(key)
     }
 
     /// The cached ranking under `key`.
-    pub fn standings(&self, key: &str) -> Option<&Standings> {
+    pub(crate) fn standings(&self, key: &str) -> Option<&Standings> {
         self.standings.get(key)
     }
 
@@ -44,22 +44,22 @@ impl AllocState {
 
     /// Applies one update.
     pub fn apply_update(&mut self, update: &StateUpdate) {
-        match update {
-            StateUpdate::Rotation { key, rotation } => {
+        match &update.0 {
+            Update::Rotation { key, rotation } => {
                 self.rotations
                     .insert(key.clone(), Rotation::clone(rotation));
             }
-            StateUpdate::Served { key, rep } => {
+            Update::Served { key, rep } => {
                 if let Some(rotation) = self.rotations.get_mut(key) {
                     rotation.serve(*rep);
                 }
             }
-            StateUpdate::Calibrate { key, rep } => {
+            Update::Calibrate { key, rep } => {
                 if let Some(rotation) = self.rotations.get_mut(key) {
                     rotation.calibrate(*rep);
                 }
             }
-            StateUpdate::Standings { key, standings } => {
+            Update::Standings { key, standings } => {
                 self.standings
                     .insert(key.clone(), Standings::clone(standings));
             }
@@ -73,11 +73,51 @@ impl AllocState {
     }
 }
 
-/// A change to [`AllocState`] that a decision asks the caller to apply.
+/// A change to [`AllocState`] that a decision asks the caller to apply with
+/// [`AllocState::apply`]. Opaque: what it changes is the strategy's business; it serialises as an
+/// object tagged `"update"` (`rotation`, `served`, `calibrate`, `standings`) with the strategy's
+/// `key`, so it can be stored with the decision and applied later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StateUpdate(Update);
+
+impl StateUpdate {
+    /// The key of the strategy state it changes (`round_robin`, `territory:<path>`, …).
+    pub fn key(&self) -> &str {
+        match &self.0 {
+            Update::Rotation { key, .. }
+            | Update::Served { key, .. }
+            | Update::Calibrate { key, .. }
+            | Update::Standings { key, .. } => key.as_str(),
+        }
+    }
+
+    pub(crate) fn rotation(key: Label, rotation: Rotation) -> Self {
+        Self(Update::Rotation {
+            key,
+            rotation: Box::new(rotation),
+        })
+    }
+
+    pub(crate) fn served(key: Label, rep: RepId) -> Self {
+        Self(Update::Served { key, rep })
+    }
+
+    pub(crate) fn calibrate(key: Label, rep: RepId) -> Self {
+        Self(Update::Calibrate { key, rep })
+    }
+
+    pub(crate) fn standings(key: Label, standings: Standings) -> Self {
+        Self(Update::Standings {
+            key,
+            standings: Box::new(standings),
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "update", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum StateUpdate {
+enum Update {
     /// Replace the rotation under `key` (first use, or a re-base after the membership changed).
     Rotation {
         /// The strategy key.

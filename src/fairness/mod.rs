@@ -152,13 +152,7 @@ pub(crate) fn min_max(values: &[f64]) -> (f64, f64) {
 }
 
 /// Each rep's share of the total, in input order; all 0 when the total is 0.
-///
-/// ```
-/// use leadpool::fairness::shares;
-/// assert_eq!(shares(&[1.0, 3.0]), vec![0.25, 0.75]);
-/// assert_eq!(shares(&[0.0, 0.0]), vec![0.0, 0.0]);
-/// ```
-pub fn shares(values: &[f64]) -> Vec<f64> {
+pub(crate) fn shares(values: &[f64]) -> Vec<f64> {
     let scaled = scaled(values);
     let sum = total(&scaled);
     if sum <= 0.0 {
@@ -170,13 +164,7 @@ pub fn shares(values: &[f64]) -> Vec<f64> {
 /// The share each rep is owed by its weight (or capacity): wᵢ / Σ w. When every weight is 0
 /// the team is treated as equal-weighted (1/n each), so an unweighted team still has a
 /// defined fair share.
-///
-/// ```
-/// use leadpool::fairness::expected_shares;
-/// assert_eq!(expected_shares(&[1.0, 3.0]), vec![0.25, 0.75]);
-/// assert_eq!(expected_shares(&[0.0, 0.0]), vec![0.5, 0.5]);
-/// ```
-pub fn expected_shares(weights: &[f64]) -> Vec<f64> {
+pub(crate) fn expected_shares(weights: &[f64]) -> Vec<f64> {
     let scaled = scaled(weights);
     let sum = total(&scaled);
     if sum <= 0.0 {
@@ -189,14 +177,7 @@ pub fn expected_shares(weights: &[f64]) -> Vec<f64> {
 /// Actual share over owed share, per rep: 1 means exactly its due, 2 twice, 0.5 half. `None`
 /// for a rep owed nothing (weight 0). When nothing was allocated at all every rep with a
 /// positive owed share is at 0.
-///
-/// ```
-/// use leadpool::fairness::share_ratios;
-/// let ratios = share_ratios(&[30.0, 10.0], &[1.0, 1.0]);
-/// assert_eq!(ratios, vec![Some(1.5), Some(0.5)]);
-/// assert_eq!(share_ratios(&[5.0, 0.0], &[1.0, 0.0]), vec![Some(1.0), None]);
-/// ```
-pub fn share_ratios(values: &[f64], weights: &[f64]) -> Vec<Option<f64>> {
+pub(crate) fn share_ratios(values: &[f64], weights: &[f64]) -> Vec<Option<f64>> {
     shares(values)
         .into_iter()
         .zip(expected_shares(weights))
@@ -205,13 +186,7 @@ pub fn share_ratios(values: &[f64], weights: &[f64]) -> Vec<Option<f64>> {
 }
 
 /// Won over received: the share of a rep's leads that became deals; 0 when it received none.
-///
-/// ```
-/// use leadpool::fairness::conversion_rate;
-/// assert_eq!(conversion_rate(3, 12), 0.25);
-/// assert_eq!(conversion_rate(0, 0), 0.0);
-/// ```
-pub fn conversion_rate(won: u64, received: u64) -> f64 {
+pub(crate) fn conversion_rate(won: u64, received: u64) -> f64 {
     if received == 0 {
         0.0
     } else {
@@ -220,24 +195,12 @@ pub fn conversion_rate(won: u64, received: u64) -> f64 {
 }
 
 /// Won over closed (won + lost): the win rate among decided leads; 0 when none is decided.
-///
-/// ```
-/// use leadpool::fairness::win_rate;
-/// assert_eq!(win_rate(3, 1), 0.75);
-/// assert_eq!(win_rate(0, 0), 0.0);
-/// ```
-pub fn win_rate(won: u64, lost: u64) -> f64 {
+pub(crate) fn win_rate(won: u64, lost: u64) -> f64 {
     conversion_rate(won, won.saturating_add(lost))
 }
 
 /// Mean days to close: total days over deals won; `None` when nothing was won.
-///
-/// ```
-/// use leadpool::fairness::mean_days_to_close;
-/// assert_eq!(mean_days_to_close(90.0, 3), Some(30.0));
-/// assert_eq!(mean_days_to_close(0.0, 0), None);
-/// ```
-pub fn mean_days_to_close(total_days: f64, won: u64) -> Option<f64> {
+pub(crate) fn mean_days_to_close(total_days: f64, won: u64) -> Option<f64> {
     (won > 0).then(|| clean(total_days) / won as f64)
 }
 

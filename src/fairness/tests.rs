@@ -212,3 +212,45 @@ proptest! {
         prop_assert!((gini(&v) - g).abs() < 1e-9);
     }
 }
+
+// The per-rep helpers behind `FairnessReport`, checked by example.
+
+#[test]
+fn shares_examples() {
+    assert_eq!(shares(&[1.0, 3.0]), vec![0.25, 0.75]);
+    assert_eq!(shares(&[0.0, 0.0]), vec![0.0, 0.0]);
+}
+
+#[test]
+fn expected_shares_examples() {
+    assert_eq!(expected_shares(&[1.0, 3.0]), vec![0.25, 0.75]);
+    assert_eq!(expected_shares(&[0.0, 0.0]), vec![0.5, 0.5]);
+}
+
+#[test]
+fn share_ratios_examples() {
+    let ratios = share_ratios(&[30.0, 10.0], &[1.0, 1.0]);
+    assert_eq!(ratios, vec![Some(1.5), Some(0.5)]);
+    assert_eq!(
+        share_ratios(&[5.0, 0.0], &[1.0, 0.0]),
+        vec![Some(1.0), None]
+    );
+}
+
+#[test]
+fn conversion_rate_examples() {
+    assert_eq!(conversion_rate(3, 12), 0.25);
+    assert_eq!(conversion_rate(0, 0), 0.0);
+}
+
+#[test]
+fn win_rate_examples() {
+    assert_eq!(win_rate(3, 1), 0.75);
+    assert_eq!(win_rate(0, 0), 0.0);
+}
+
+#[test]
+fn mean_days_to_close_examples() {
+    assert_eq!(mean_days_to_close(90.0, 3), Some(30.0));
+    assert_eq!(mean_days_to_close(0.0, 0), None);
+}

@@ -149,7 +149,7 @@ pub trait Render {
 
     /// The text in `locale` (a [`Lang`] or a [`Locale`]), as a `Display` value: nothing is
     /// built until it is formatted.
-    fn render(&self, locale: impl Into<Locale>) -> Text<'_, Self> {
+    fn render(&self, locale: impl Into<Locale>) -> impl fmt::Display + '_ {
         Text {
             value: self,
             locale: locale.into(),
@@ -158,7 +158,7 @@ pub trait Render {
 }
 
 /// A value rendered in a locale; format it (`to_string`, `{}`) to get the text.
-pub struct Text<'a, T: ?Sized> {
+struct Text<'a, T: ?Sized> {
     value: &'a T,
     locale: Locale,
 }

@@ -20,8 +20,8 @@
 //! The checks run in the order of the table's rows and the first that fails is the answer.
 //! Transfers and handovers are a manager moving clients away from their owner, with their
 //! history: the protection and cooldown of the clients they move are the owner's, not the
-//! receiver's business. A deal on a public client is a claim and a deal in one command. Imports
-//! are checked by [`check_import`].
+//! receiver's business. A deal on a public client is a claim and a deal in one command. An
+//! import is refused only for its own data (history in the future) and a duplicate key.
 
 use super::state::PoolState;
 use crate::conflict::{ContactVerdict, Protection, may_contact};
@@ -199,7 +199,10 @@ pub(crate) fn protection(
 /// A client's imported history is refused when it says something that has not happened yet:
 /// a contact dated after `now` (it would protect the client from the future on). Returns the
 /// position and date of the first such contact.
-pub fn check_import(client: &Client, now: DateTime<Utc>) -> Result<(), (usize, DateTime<Utc>)> {
+pub(crate) fn check_import(
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<(), (usize, DateTime<Utc>)> {
     match client
         .contacts()
         .iter()

@@ -35,7 +35,7 @@ fn at_minute(opens: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
 }
 
 /// The reason a simulated rep gives when releasing a client it lost.
-pub const LOST_REASON: &str = "lost: the client declined";
+pub(crate) const LOST_REASON: &str = "lost: the client declined";
 
 /// A simulation to run: team, policy, lead stream, rep behaviour, start and duration.
 ///

@@ -51,13 +51,13 @@ pub use behaviour::{Close, RepBehaviour, RepProfile, SeededBehaviour, Today};
 pub use counterfactual::{
     Assumptions, Counterfactual, Fixed, Lead, Learner, OutcomeModel, RunResult,
 };
-pub use driver::{LOST_REASON, SimOutcome, Simulation};
+pub use driver::{SimOutcome, Simulation};
 pub use outcome::{
     CloseDelays, Observation, OutcomeError, STRENGTH_GRID, SegmentValues, Selection, Shape,
     Shrinkage, WinModel, brier, cv_log_loss, log_loss,
 };
 pub use policy::SimPolicy;
 pub use report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
-pub use stream::{Arrival, LeadStream, StreamConfig, default_regions, default_tags};
+pub use stream::{Arrival, LeadStream, StreamConfig};
 pub use summary::{Figures, Interval, Summary};
 pub use team::{SyntheticTeam, TeamConfig};

@@ -143,7 +143,7 @@ impl Default for StreamConfig {
 
 /// The regions of the default synthetic world: provinces and cities of a Chinese exporter's
 /// markets, at mixed depths so that territory fallback to a parent matters.
-pub fn default_regions() -> Vec<Region> {
+pub(crate) fn default_regions() -> Vec<Region> {
     [
         "CN/Guangdong/Shenzhen",
         "CN/Guangdong/Guangzhou",
@@ -162,7 +162,7 @@ pub fn default_regions() -> Vec<Region> {
 }
 
 /// The tags of the default synthetic world: needs (seed 004) and product lines.
-pub fn default_tags() -> Vec<String> {
+pub(crate) fn default_tags() -> Vec<String> {
     [
         "technical",
         "price-driven",

@@ -78,30 +78,37 @@ impl Default for Prior {
 
 /// Outcomes reported for one rep x segment cell (`segment: None` is "any other segment").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CellCounts {
-    /// The rep.
-    pub rep: RepId,
-    /// The segment, or `None` for leads outside the listed segments.
+#[serde(deny_unknown_fields)]
+pub(crate) struct CellCounts {
+    pub(crate) rep: RepId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segment: Option<String>,
-    /// Leads won.
-    pub won: u64,
-    /// Leads lost.
-    pub lost: u64,
+    pub(crate) segment: Option<String>,
+    pub(crate) won: u64,
+    pub(crate) lost: u64,
 }
 
 /// What the allocator has learned: outcome counts per rep x segment, in (rep, segment) order.
+/// Store it as JSON (`{"cells": [{"rep": 3, "segment": "GTX", "won": 4, "lost": 9}, …]}`) and
+/// feed it back through [`LearnedPolicy::learned`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Posterior {
-    /// The non-empty cells.
     #[serde(default)]
-    pub cells: Vec<CellCounts>,
+    cells: Vec<CellCounts>,
 }
 
 impl Posterior {
     /// True when nothing was learned.
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
+    }
+
+    /// Leads won and lost by `rep` in `segment` (`None`: leads outside the listed segments).
+    pub fn counts(&self, rep: RepId, segment: Option<&str>) -> (u64, u64) {
+        self.cells
+            .iter()
+            .find(|c| c.rep == rep && c.segment.as_deref() == segment)
+            .map_or((0, 0), |c| (c.won, c.lost))
     }
 }
 

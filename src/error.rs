@@ -2,6 +2,7 @@
 
 use crate::ids::{ClientId, RepId};
 use crate::model::DedupeKey;
+use std::sync::Arc;
 use thiserror::Error;
 
 /// A value of the domain model could not be built or parsed.
@@ -24,31 +25,69 @@ pub enum ModelError {
     },
 }
 
-/// A client store refused or failed an operation. On any error nothing was written.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+/// A store refused or failed an operation. On any error nothing was written.
+///
+/// Three kinds, which decide what a caller does next ([`StoreError::is_retryable`]):
+///
+/// - [`StoreError::Conflict`]: the write lost a race with another writer (a stale version, an
+///   id or a dedupe key taken meanwhile, a policy changed since it was read). Reading again and
+///   deciding again can succeed; the pool facades do so.
+/// - [`StoreError::Unavailable`]: the store could not be reached (connection refused, pool
+///   timed out). Trying again later can succeed.
+/// - [`StoreError::Backend`]: anything else the backend reported, with its error as the
+///   source and whether it says a retry can succeed (a PostgreSQL serialization failure
+///   `40001` or deadlock `40P01` is retryable; a constraint or a corrupt row is not).
+#[derive(Clone, Debug, Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// No client has this id.
-    #[error("{0} not found")]
-    NotFound(ClientId),
-    /// A client with this id already exists.
-    #[error("{0} already exists")]
-    AlreadyExists(ClientId),
-    /// The caller's copy is stale: someone else wrote the client since it was read.
-    #[error("{id} was changed concurrently: expected version {expected}, found {found}")]
-    Conflict {
+    /// The write lost a race: nothing was written; read again and decide again.
+    #[error("concurrent change: {0}")]
+    Conflict(Conflict),
+    /// The store could not be reached; nothing was written.
+    #[error("store unavailable: {source}")]
+    Unavailable {
+        /// What the backend reported.
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    },
+    /// The backend failed; nothing was written.
+    #[error("store backend failed{}: {source}", if *.retryable { " (retryable)" } else { "" })]
+    Backend {
+        /// What the backend reported.
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
+        /// Whether the backend says the same operation can succeed if tried again.
+        retryable: bool,
+    },
+}
+
+/// What a write lost a race against.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Conflict {
+    /// Someone else wrote the client since it was read.
+    #[error("{id} was changed: expected version {expected}, found {found}")]
+    Client {
         /// The client.
         id: ClientId,
+        /// The version the caller read (0: the caller read no client).
+        expected: u64,
+        /// The version stored now (0: no such client).
+        found: u64,
+    },
+    /// Someone else wrote the rep's ledger since it was read.
+    #[error("ledger of {rep} was changed: expected version {expected}, found {found}")]
+    Ledger {
+        /// The rep.
+        rep: RepId,
         /// The version the caller read.
         expected: u64,
         /// The version stored now.
         found: u64,
     },
-    /// The caller's copy of a rep ledger is stale: another command for the rep won the race.
-    #[error("ledger of {rep} was changed concurrently: expected version {expected}, found {found}")]
-    LedgerConflict {
-        /// The rep.
-        rep: RepId,
+    /// The team or policy changed since it was read (or was installed by another instance).
+    #[error("the configuration was changed: expected version {expected}, found {found}")]
+    Config {
         /// The version the caller read.
         expected: u64,
         /// The version stored now.
@@ -62,21 +101,68 @@ pub enum StoreError {
         /// The client carrying it.
         holder: ClientId,
     },
-    /// The backing database failed (I/O, corruption, …); the message is the backend's.
-    #[error("store backend failed: {0}")]
-    Backend(String),
 }
 
 impl StoreError {
-    /// True when the write lost a race with another writer (a stale version, an id or a
-    /// dedupe key taken meanwhile): reading again and deciding again can succeed.
+    /// The store could not be reached: `source` says why.
+    pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        StoreError::Unavailable {
+            source: Arc::from(source.into()),
+        }
+    }
+
+    /// The backend failed with `source`; `retryable` when the backend says trying again can
+    /// succeed.
+    pub fn backend(
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+        retryable: bool,
+    ) -> Self {
+        StoreError::Backend {
+            source: Arc::from(source.into()),
+            retryable,
+        }
+    }
+
+    /// True when the write lost a race: reading again and deciding again can succeed.
     pub fn is_conflict(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Conflict { .. }
-                | StoreError::LedgerConflict { .. }
-                | StoreError::AlreadyExists(_)
-                | StoreError::DuplicateKey { .. }
-        )
+        matches!(self, StoreError::Conflict(_))
+    }
+
+    /// True when the same operation can succeed if tried again: a conflict (after reading
+    /// again), an unavailable store, or a backend error the backend calls retryable.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Conflict(_) | StoreError::Unavailable { .. } => true,
+            StoreError::Backend { retryable, .. } => *retryable,
+        }
+    }
+}
+
+impl From<Conflict> for StoreError {
+    fn from(conflict: Conflict) -> Self {
+        StoreError::Conflict(conflict)
+    }
+}
+
+/// Equal when of the same kind with the same details; backend errors compare by their text.
+impl PartialEq for StoreError {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (StoreError::Conflict(a), StoreError::Conflict(b)) => a == b,
+            (StoreError::Unavailable { source: a }, StoreError::Unavailable { source: b }) => {
+                a.to_string() == b.to_string()
+            }
+            (
+                StoreError::Backend {
+                    source: a,
+                    retryable: ra,
+                },
+                StoreError::Backend {
+                    source: b,
+                    retryable: rb,
+                },
+            ) => ra == rb && a.to_string() == b.to_string(),
+            _ => false,
+        }
     }
 }

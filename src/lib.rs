@@ -2,7 +2,7 @@
 //!
 //! The rules engine that decides **which salesperson gets which client**, and that runs the
 //! **public pool / private pool** (公海 / 私海) life cycle of clients. Pure and storage-agnostic:
-//! time comes through [`clock::Clock`], persistence through [`store::ClientStore`], randomness
+//! time comes through [`clock::Clock`], persistence through [`store::Store`], randomness
 //! through a seeded [`rng::LeadRng`] the caller owns. The same inputs, seed and clock readings
 //! give the same decisions on every platform.
 //!
@@ -19,7 +19,7 @@
 //!   model and the counterfactual replay.
 //! - [`fairness`]: Gini, Jain and the other measures of how evenly leads were spread.
 //! - `conformance` (cargo feature `conformance`): the test suite a store adapter runs to prove
-//!   it honours the [`store::ClientStore`] contract.
+//!   it honours the [`store::Store`] contract.
 //!
 //! ## Example
 //!
@@ -99,6 +99,7 @@ pub mod rng;
 #[cfg(feature = "sim")]
 pub mod sim;
 pub mod store;
+pub mod txn;
 
 pub use calendar::TeamZone;
 pub use clock::{Clock, ManualClock};
@@ -110,7 +111,7 @@ pub use pool::{Pool, PoolError, PoolPolicy, PoolState};
 pub use rng::{LeadRng, seeded};
 #[cfg(feature = "sim")]
 pub use sim::{SimReport, Simulation};
-pub use store::{ClientStore, MemoryStore};
+pub use store::{MemoryStore, Store};
 
 /// The README's code samples, compiled and run as doc tests so they cannot rot.
 #[doc = include_str!("../README.md")]

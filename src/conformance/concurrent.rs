@@ -1,26 +1,26 @@
 //! The concurrency contract: optimistic claims racing from several threads.
 
-use super::{client, ensure_eq, ok};
-use crate::error::StoreError;
+use super::{Rows, client, ensure_eq, ok};
+use crate::error::{Conflict, StoreError};
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::store::{ClientStore, Write};
+use crate::store::{Store, Write};
 use std::collections::BTreeMap;
 use std::sync::Barrier;
 
 /// Threads racing in [`concurrent_claims`].
-pub const CLAIM_THREADS: u32 = 8;
+pub(crate) const CLAIM_THREADS: u32 = 8;
 /// Reps they claim for (two threads per rep, so ledgers race too).
-pub const CLAIM_REPS: u32 = 4;
+pub(crate) const CLAIM_REPS: u32 = 4;
 /// Most clients one rep may hold in the race.
-pub const CLAIM_CAP: u32 = 4;
+pub(crate) const CLAIM_CAP: u32 = 4;
 /// Public clients raced for: more than the reps can hold together, so every cap binds.
-pub const CLAIM_CLIENTS: u32 = 24;
+pub(crate) const CLAIM_CLIENTS: u32 = 24;
 
 /// Gives up on one client after this many conflicts in a row (a livelocked store).
 const MAX_ATTEMPTS: u32 = 10_000;
 
 /// [`concurrent_claims_with`] with [`CLAIM_THREADS`] threads.
-pub fn concurrent_claims<S: ClientStore + Sync + ?Sized>(store: &S) {
+pub(crate) fn concurrent_claims<S: Store + Sync + ?Sized>(store: &S) {
     concurrent_claims_with(store, CLAIM_THREADS);
 }
 
@@ -31,7 +31,7 @@ pub fn concurrent_claims<S: ClientStore + Sync + ?Sized>(store: &S) {
 /// read again and retry. Then, for every rep that had a thread: no client was won twice, no rep is over the cap (every rep is
 /// exactly at it, since there are more clients than room), each ledger's `holding` equals
 /// `owned_by(rep)`, and `owned_by` and `public_pool` agree with the claims that succeeded.
-pub fn concurrent_claims_with<S: ClientStore + Sync + ?Sized>(store: &S, threads: u32) {
+pub(crate) fn concurrent_claims_with<S: Store + Sync + ?Sized>(store: &S, threads: u32) {
     const C: &str = "concurrent_claims";
     let pool = PoolId(0);
     for id in 1..=u64::from(CLAIM_CLIENTS) {
@@ -119,7 +119,7 @@ pub fn concurrent_claims_with<S: ClientStore + Sync + ?Sized>(store: &S, threads
 
 /// One thread's run: claims for `rep` until the cap or the end of the list; returns the ids
 /// it won.
-fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<ClientId> {
+fn claim_until_full<S: Store + ?Sized>(store: &S, rep: RepId) -> Vec<ClientId> {
     const C: &str = "concurrent_claims";
     let mut won = Vec::new();
     'clients: for id in (1..=u64::from(CLAIM_CLIENTS)).map(ClientId) {
@@ -148,12 +148,15 @@ fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<Clien
                     expected: ledger.version,
                 },
             ];
-            match store.commit(&batch) {
+            match store.commit_writes(&batch) {
                 Ok(_) => {
                     won.push(id);
                     continue 'clients;
                 }
-                Err(StoreError::Conflict { .. } | StoreError::LedgerConflict { .. }) => {}
+                Err(
+                    StoreError::Conflict(Conflict::Client { .. })
+                    | StoreError::Conflict(Conflict::Ledger { .. }),
+                ) => {}
                 Err(error) => panic!("store contract `{C}` failed: {rep} claiming {id}: {error}"),
             }
         }
@@ -166,13 +169,13 @@ fn claim_until_full<S: ClientStore + ?Sized>(store: &S, rep: RepId) -> Vec<Clien
 type ImportTry = (u64, ClientId, Result<(), StoreError>);
 
 /// Companies raced for in [`concurrent_imports`].
-pub const IMPORT_COMPANIES: u32 = 8;
+pub(crate) const IMPORT_COMPANIES: u32 = 8;
 
 /// [`CLAIM_THREADS`] threads race to insert a client of each of [`IMPORT_COMPANIES`] companies
 /// (each thread its own ids, all carrying the same company key): for every company exactly one
-/// insert commits, every other is refused with [`StoreError::DuplicateKey`] naming the client
+/// insert commits, every other is refused with [`Conflict::DuplicateKey`](crate::error::Conflict::DuplicateKey) naming the client
 /// that won, and `find_by_key` lists that client alone.
-pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
+pub(crate) fn concurrent_imports<S: Store + Sync + ?Sized>(store: &S) {
     const C: &str = "concurrent_imports";
     let threads = u64::from(CLAIM_THREADS);
     let companies = u64::from(IMPORT_COMPANIES);
@@ -227,10 +230,10 @@ pub fn concurrent_imports<S: ClientStore + Sync + ?Sized>(store: &S) {
             if *id == winner {
                 continue;
             }
-            let want = Err(StoreError::DuplicateKey {
+            let want = Err(StoreError::Conflict(Conflict::DuplicateKey {
                 key: key.clone(),
                 holder: winner,
-            });
+            }));
             ensure_eq!(
                 C,
                 result.clone(),

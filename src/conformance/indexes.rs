@@ -1,13 +1,13 @@
 //! Index contracts: owner and public-pool listings, dedupe lookups, deadlines, and agreement
 //! with a brute-force scan after a seeded random workload.
 
-use super::{Probe, base, client, ensure_eq, ns, ok};
-use crate::error::StoreError;
+use super::{Probe, Rows, base, client, ensure_eq, ns, ok};
+use crate::error::{Conflict, StoreError};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::RepLedger;
 use crate::model::{Client, DedupeKey, DedupeKeys};
 use crate::rng::{Rng, below, seeded};
-use crate::store::{ClientStore, Version, Versioned, Write};
+use crate::store::{Store, Version, Versioned, Write};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
@@ -16,12 +16,7 @@ fn ids(raw: &[u64]) -> Vec<ClientId> {
 }
 
 /// Reads `id` (which must exist), applies `change`, and writes it back at the version read.
-fn modify<S: ClientStore + ?Sized>(
-    store: &S,
-    contract: &str,
-    id: u64,
-    change: impl FnOnce(&mut Client),
-) {
+fn modify<S: Store + ?Sized>(store: &S, contract: &str, id: u64, change: impl FnOnce(&mut Client)) {
     let Some(Versioned { version, mut value }) = ok(contract, "get", store.get(ClientId(id)))
     else {
         panic!(
@@ -39,7 +34,7 @@ fn modify<S: ClientStore + ?Sized>(
 
 /// `owned_by` and `public_pool` follow claims, transfers, releases and pool moves, and list
 /// ids ascending whatever the insertion order.
-pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn owner_and_pool_listings<S: Store + ?Sized>(store: &S) {
     const C: &str = "owner_and_pool_listings";
     let (r1, r2) = (RepId(1), RepId(2));
     let (p0, p1) = (PoolId(0), PoolId(1));
@@ -126,10 +121,10 @@ pub fn owner_and_pool_listings<S: ClientStore + ?Sized>(store: &S) {
 }
 
 /// A dedupe key belongs to one client: inserting a client with a key another client carries
-/// is refused with [`StoreError::DuplicateKey`] naming the holder, and writes nothing.
+/// is refused with [`Conflict::DuplicateKey`] naming the holder, and writes nothing.
 /// `find_by_key` lists the client carrying a key, follows key changes and removals, and a phone
 /// "acme" never matches a company "acme".
-pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn dedupe_lookups<S: Store + ?Sized>(store: &S) {
     const C: &str = "dedupe_lookups";
     let acme = DedupeKey::Company("acme".into());
     let globex = DedupeKey::Company("globex".into());
@@ -165,10 +160,10 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     ensure_eq!(
         C,
         store.insert(with(2, Some("acme"), Some("8613800138000"), None)),
-        Err(StoreError::DuplicateKey {
+        Err(StoreError::Conflict(Conflict::DuplicateKey {
             key: acme.clone(),
             holder: ClientId(4)
-        }),
+        })),
         "inserting a second client with company acme"
     );
     ensure_eq!(
@@ -214,17 +209,17 @@ pub fn dedupe_lookups<S: ClientStore + ?Sized>(store: &S) {
     ensure_eq!(
         C,
         store.insert(with(8, Some("acme"), None, None)),
-        Err(StoreError::DuplicateKey {
+        Err(StoreError::Conflict(Conflict::DuplicateKey {
             key: acme,
             holder: ClientId(6)
-        }),
+        })),
         "inserting company acme once client#6 carries it"
     );
 }
 
 /// `due_by(t)` lists clients with a deadline at or before `t`, inclusive to the nanosecond,
 /// in (deadline, id) order, and follows deadline changes and removals.
-pub fn due_by_boundaries<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn due_by_boundaries<S: Store + ?Sized>(store: &S) {
     const C: &str = "due_by_boundaries";
     let d = base();
     let probe = Probe {
@@ -280,7 +275,7 @@ pub fn due_by_boundaries<S: ClientStore + ?Sized>(store: &S) {
 }
 
 /// [`indexes_match_scan_seeded`] with seed 2026 and 150 steps.
-pub fn indexes_match_scan<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn indexes_match_scan<S: Store + ?Sized>(store: &S) {
     indexes_match_scan_seeded(store, 2026, 150);
 }
 
@@ -296,7 +291,7 @@ const DEADLINES: [i64; 5] = [-1_000_000_000, -1, 0, 1, 3_600_000_000_000];
 /// some of existing ids) and after each one checks that the store's answer matched the
 /// contract (success exactly when every write was valid), that every row and ledger equals a
 /// model kept beside it, and that every index answers what a scan of the rows does.
-pub fn indexes_match_scan_seeded<S: ClientStore + ?Sized>(store: &S, seed: u64, steps: u32) {
+pub(crate) fn indexes_match_scan_seeded<S: Store + ?Sized>(store: &S, seed: u64, steps: u32) {
     const C: &str = "indexes_match_scan";
     let mut probe = Probe {
         ids: (1..=RANDOM_IDS).map(ClientId).collect(),
@@ -325,17 +320,15 @@ pub fn indexes_match_scan_seeded<S: ClientStore + ?Sized>(store: &S, seed: u64, 
     for step in 0..steps {
         let batch = random_batch(&mut rng, &rows, &ledgers);
         let valid = batch_is_valid(&batch, &rows, &ledgers);
-        let result = store.commit(&batch);
+        let result = store.commit_writes(&batch);
         match (&result, valid) {
             (Ok(_), true) => apply(&batch, &mut rows, &mut ledgers),
             (
-                Err(
-                    StoreError::AlreadyExists(_)
-                    | StoreError::NotFound(_)
-                    | StoreError::Conflict { .. }
-                    | StoreError::LedgerConflict { .. }
-                    | StoreError::DuplicateKey { .. },
-                ),
+                Err(StoreError::Conflict(
+                    Conflict::Client { .. }
+                    | Conflict::Ledger { .. }
+                    | Conflict::DuplicateKey { .. },
+                )),
                 false,
             ) => {}
             _ => panic!(

@@ -1,14 +1,14 @@
 //! The ledger contract: versions from 0, checked writes.
 
-use super::{ensure_eq, ok, rows::probe};
-use crate::error::StoreError;
+use super::{Rows, ensure_eq, ok, rows::probe};
+use crate::error::{Conflict, StoreError};
 use crate::ids::RepId;
 use crate::model::RepLedger;
-use crate::store::{ClientStore, Versioned, Write};
+use crate::store::{Store, Versioned, Write};
 
 /// A ledger never written reads as an empty ledger at version 0; writes are version-checked
 /// like clients, with `LedgerConflict`, and every field round-trips.
-pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn ledger_versions<S: Store + ?Sized>(store: &S) {
     const C: &str = "ledger_versions";
     probe().require_empty(store, C);
     let rep = RepId(3);
@@ -24,7 +24,7 @@ pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
     );
     let mut ledger = super::busy_ledger(rep);
     let write = |ledger: &RepLedger, expected| {
-        store.commit(&[Write::Ledger {
+        store.commit_writes(&[Write::Ledger {
             ledger: ledger.clone(),
             expected,
         }])
@@ -49,11 +49,11 @@ pub fn ledger_versions<S: ClientStore + ?Sized>(store: &S) {
     let mut stale = ledger.clone();
     stale.fixture_set_holding(9, 0);
     for expected in [0, 2] {
-        let conflict = StoreError::LedgerConflict {
+        let conflict = StoreError::Conflict(Conflict::Ledger {
             rep,
             expected,
             found: 1,
-        };
+        });
         ensure_eq!(
             C,
             write(&stale, expected),

@@ -1,11 +1,11 @@
 //! Row contracts: versions, refusals and all-or-nothing batches.
 
-use super::{Probe, base, client, ensure_eq, ok};
-use crate::error::StoreError;
+use super::{Probe, Rows, base, client, ensure_eq, ok};
+use crate::error::{Conflict, StoreError};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::RepLedger;
 use crate::model::{Client, Contact, ContactLevel, DedupeKey, DedupeKeys, Region};
-use crate::store::{ClientStore, Versioned, Write};
+use crate::store::{Store, Versioned, Write};
 use chrono::Duration;
 
 /// Keys used by the row contracts.
@@ -57,7 +57,7 @@ fn rich_client(id: u64) -> Client {
 /// get/insert/update round-trip every field; versions start at 1 and grow by 1; a batch
 /// returns each write's new version in order, and writes of one row in one batch apply in
 /// order.
-pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn round_trip<S: Store + ?Sized>(store: &S) {
     const C: &str = "round_trip";
     probe().require_empty(store, C);
     ensure_eq!(
@@ -127,7 +127,11 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
             expected: 0,
         },
     ];
-    let versions = ok(C, "commit of insert+update+ledger", store.commit(&batch));
+    let versions = ok(
+        C,
+        "commit of insert+update+ledger",
+        store.commit_writes(&batch),
+    );
     ensure_eq!(
         C,
         versions,
@@ -163,7 +167,11 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
             expected: 1,
         },
     ];
-    let versions = ok(C, "insert then update in one batch", store.commit(&batch));
+    let versions = ok(
+        C,
+        "insert then update in one batch",
+        store.commit_writes(&batch),
+    );
     ensure_eq!(
         C,
         versions,
@@ -182,7 +190,7 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
     );
     ensure_eq!(
         C,
-        ok(C, "empty commit", store.commit(&[])),
+        ok(C, "empty commit", store.commit_writes(&[])),
         Vec::<u64>::new(),
         "empty batch"
     );
@@ -190,7 +198,7 @@ pub fn round_trip<S: ClientStore + ?Sized>(store: &S) {
 
 /// Inserting an existing id is refused with `AlreadyExists`, alone or in a batch, and leaves
 /// the row and every index as they were.
-pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn insert_existing_refused<S: Store + ?Sized>(store: &S) {
     const C: &str = "insert_existing_refused";
     let probe = probe();
     probe.require_empty(store, C);
@@ -207,7 +215,11 @@ pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
     ensure_eq!(
         C,
         refused,
-        Err(StoreError::AlreadyExists(ClientId(1))),
+        Err(StoreError::Conflict(Conflict::Client {
+            id: ClientId(1),
+            expected: 0,
+            found: 1
+        })),
         "second insert"
     );
     ensure_eq!(
@@ -221,11 +233,15 @@ pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
         Write::Insert { client: client(2) },
         Write::Insert { client: intruder },
     ];
-    let refused = store.commit(&batch);
+    let refused = store.commit_writes(&batch);
     ensure_eq!(
         C,
         refused,
-        Err(StoreError::AlreadyExists(ClientId(1))),
+        Err(StoreError::Conflict(Conflict::Client {
+            id: ClientId(1),
+            expected: 0,
+            found: 1
+        })),
         "batch"
     );
     ensure_eq!(
@@ -236,8 +252,9 @@ pub fn insert_existing_refused<S: ClientStore + ?Sized>(store: &S) {
     );
 }
 
-/// Updating an absent id is refused with `NotFound` and creates nothing.
-pub fn update_missing_refused<S: ClientStore + ?Sized>(store: &S) {
+/// Updating an absent id is refused with a client conflict (found version 0) and creates
+/// nothing.
+pub(crate) fn update_missing_refused<S: Store + ?Sized>(store: &S) {
     const C: &str = "update_missing_refused";
     let probe = probe();
     probe.require_empty(store, C);
@@ -251,7 +268,11 @@ pub fn update_missing_refused<S: ClientStore + ?Sized>(store: &S) {
         ensure_eq!(
             C,
             refused,
-            Err(StoreError::NotFound(ClientId(7))),
+            Err(StoreError::Conflict(Conflict::Client {
+                id: ClientId(7),
+                expected,
+                found: 0,
+            })),
             "update of an absent id expecting version {expected}"
         );
         ensure_eq!(
@@ -265,7 +286,7 @@ pub fn update_missing_refused<S: ClientStore + ?Sized>(store: &S) {
 
 /// An update naming a stale (or future) version is refused with `Conflict` carrying both
 /// versions; the row, its owner, pool, keys and deadline indexes all stay as they were.
-pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn stale_version_refused<S: Store + ?Sized>(store: &S) {
     const C: &str = "stale_version_refused";
     let probe = probe();
     probe.require_empty(store, C);
@@ -291,11 +312,11 @@ pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
     stale.fixture_set_deadline(Some(base() - Duration::hours(2)));
     for expected in [1, 3] {
         let refused = store.update(stale.clone(), expected);
-        let conflict = StoreError::Conflict {
+        let conflict = StoreError::Conflict(Conflict::Client {
             id: ClientId(1),
             expected,
             found: 2,
-        };
+        });
         ensure_eq!(
             C,
             refused,
@@ -319,7 +340,7 @@ pub fn stale_version_refused<S: ClientStore + ?Sized>(store: &S) {
 
 /// A batch with one refused write - stale client, stale ledger, absent id, or a second write
 /// of a row the batch already moved - writes nothing at all.
-pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
+pub(crate) fn batch_atomicity<S: Store + ?Sized>(store: &S) {
     const C: &str = "batch_atomicity";
     let probe = probe();
     probe.require_empty(store, C);
@@ -332,7 +353,7 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
     ok(
         C,
         "first ledger write",
-        store.commit(std::slice::from_ref(&ledger)),
+        store.commit_writes(std::slice::from_ref(&ledger)),
     );
     let before = probe.snapshot(store, C);
 
@@ -350,10 +371,12 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
         expected: 1,
     };
     let insert = Write::Insert { client: client(3) };
-    let conflict = |id, expected, found| StoreError::Conflict {
-        id: ClientId(id),
-        expected,
-        found,
+    let conflict = |id, expected, found| {
+        StoreError::Conflict(Conflict::Client {
+            id: ClientId(id),
+            expected,
+            found,
+        })
     };
     let cases: Vec<(&str, Vec<Write>, StoreError)> = vec![
         (
@@ -372,11 +395,11 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
         (
             "a stale ledger write",
             vec![claim.clone(), ledger, insert.clone()],
-            StoreError::LedgerConflict {
+            StoreError::Conflict(Conflict::Ledger {
                 rep: RepId(1),
                 expected: 0,
                 found: 1,
-            },
+            }),
         ),
         (
             "an update of an absent id",
@@ -388,7 +411,11 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
                     expected: 1,
                 },
             ],
-            StoreError::NotFound(ClientId(9)),
+            StoreError::Conflict(Conflict::Client {
+                id: ClientId(9),
+                expected: 1,
+                found: 0,
+            }),
         ),
         (
             "a second write of a row at the version the batch already moved",
@@ -397,7 +424,12 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
         ),
     ];
     for (case, batch, error) in cases {
-        ensure_eq!(C, store.commit(&batch), Err(error), "batch with {case}");
+        ensure_eq!(
+            C,
+            store.commit_writes(&batch),
+            Err(error),
+            "batch with {case}"
+        );
         ensure_eq!(
             C,
             probe.snapshot(store, C),
@@ -408,7 +440,7 @@ pub fn batch_atomicity<S: ClientStore + ?Sized>(store: &S) {
     let versions = ok(
         C,
         "valid batch",
-        store.commit(&[insert, claim, fresh_ledger]),
+        store.commit_writes(&[insert, claim, fresh_ledger]),
     );
     ensure_eq!(
         C,

@@ -303,9 +303,15 @@ fn pool_errors() -> Vec<PoolError> {
         },
         PoolError::Contention {
             attempts: 8,
-            last: crate::StoreError::NotFound(client),
+            last: crate::StoreError::Conflict(crate::error::Conflict::Client {
+                id: client,
+                expected: 1,
+                found: 2,
+            }),
         },
-        PoolError::Store(crate::StoreError::NotFound(client)),
+        PoolError::Store(crate::StoreError::backend("disk full", false)),
+        PoolError::NotConfigured,
+        PoolError::AlreadyConfigured { version: 3 },
     ];
     for e in &all {
         match e {
@@ -326,6 +332,8 @@ fn pool_errors() -> Vec<PoolError> {
             | PoolError::NobodyChosen { .. }
             | PoolError::DecisionMismatch { .. }
             | PoolError::Contention { .. }
+            | PoolError::NotConfigured
+            | PoolError::AlreadyConfigured { .. }
             | PoolError::Store(_) => {}
         }
     }

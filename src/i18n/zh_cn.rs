@@ -392,6 +392,13 @@ pub(super) fn pool_error(e: &PoolError, l: &Locale, f: &mut Formatter<'_>) -> Re
         PoolError::Contention { attempts, last } => {
             write!(f, "并发冲突，重试 {attempts} 次后放弃：{last}")
         }
+        PoolError::NotConfigured => f.write_str("存储中还没有团队和规则配置"),
+        PoolError::AlreadyConfigured { version } => {
+            write!(
+                f,
+                "存储中已有配置（版本 {version}），请用改规则或改团队命令修改"
+            )
+        }
         PoolError::Store(s) => write!(f, "存储失败：{s}"),
     }
 }

@@ -120,13 +120,23 @@ pub enum PoolError {
         /// The client of the decision.
         decided: ClientId,
     },
-    /// The store kept reporting concurrent writes after every retry.
+    /// The store kept refusing with retryable errors (conflicts, unavailability) after every
+    /// retry.
     #[error("gave up after {attempts} attempts: {last}")]
     Contention {
         /// Attempts made.
         attempts: u32,
-        /// The last conflict.
+        /// The last error.
         last: StoreError,
+    },
+    /// The store holds no configuration yet: install one first (`Pool::install`).
+    #[error("the store holds no team and policy yet")]
+    NotConfigured,
+    /// The store already holds a configuration; change it with a policy or team change.
+    #[error("the store already holds a configuration (version {version})")]
+    AlreadyConfigured {
+        /// The stored configuration's version.
+        version: u64,
     },
     /// The store failed.
     #[error(transparent)]

@@ -9,8 +9,9 @@
 //!   changes included. The log is the audit trail.
 //! - Timers are data: each owned client carries its reminder and release in its custody, so a
 //!   sweep reads only what is due.
-//! - [`Pool`] runs the same decide/evolve over any [`crate::store::ClientStore`], with
-//!   optimistic versions and bounded retries.
+//! - [`Pool`] (and [`AsyncPool`], feature `async`) runs the same decide/evolve over any
+//!   [`crate::store::Store`], one batched read and one atomic commit per command
+//!   ([`crate::txn`]), with bounded retries.
 //!
 //! ```
 //! use chrono::{Duration, TimeZone, Utc};
@@ -55,7 +56,9 @@ pub use config::Config;
 pub use decide::decide;
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};
-pub use facade::Pool;
+#[cfg(feature = "async")]
+pub use facade::AsyncPool;
+pub use facade::{Pool, SweepReport};
 pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleRule};
 pub use state::{PoolState, evolve};
 pub use view::PoolView;

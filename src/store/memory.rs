@@ -1,15 +1,17 @@
 //! The embedded default store: everything in memory, behind one lock, with real indexes.
 
-use super::{Batch, ClientStore, Version, Versioned, Write};
-use crate::error::StoreError;
+use super::{Recorded, Store, Version, Versioned, Write};
+use crate::error::{Conflict, StoreError};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, RepLedger};
+use crate::pool::{Config, Event};
+use crate::txn::{Footprint, Plan, Snapshot};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// An in-memory [`ClientStore`] with indexes by owner, public pool, dedupe key and deadline,
-/// so no query scans every client. Share it between threads by reference or `Arc`.
+/// An in-memory [`Store`] with indexes by owner, public pool, dedupe key and deadline, so no
+/// query scans every client. Share it between threads by reference or `Arc`.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     inner: RwLock<Inner>,
@@ -17,6 +19,8 @@ pub struct MemoryStore {
 
 #[derive(Debug, Default, Clone)]
 struct Inner {
+    config: Option<Versioned<Config>>,
+    log: Vec<Event>,
     clients: BTreeMap<ClientId, Versioned<Client>>,
     ledgers: BTreeMap<RepId, Versioned<RepLedger>>,
     by_owner: BTreeMap<RepId, BTreeSet<ClientId>>,
@@ -60,11 +64,15 @@ impl MemoryStore {
 impl Inner {
     /// Whether `write` may apply to the store as it stands (earlier writes of the batch
     /// included): the checks a database transaction makes statement by statement.
-    fn check(&self, write: &Write) -> Result<(), StoreError> {
+    fn check(&self, write: &Write) -> Result<(), Conflict> {
         match write {
             Write::Insert { client } => {
-                if self.clients.contains_key(&client.id()) {
-                    return Err(StoreError::AlreadyExists(client.id()));
+                if let Some(found) = self.clients.get(&client.id()) {
+                    return Err(Conflict::Client {
+                        id: client.id(),
+                        expected: 0,
+                        found: found.version,
+                    });
                 }
                 for key in client.keys().iter() {
                     let holder = self
@@ -73,26 +81,29 @@ impl Inner {
                         .and_then(|ids| ids.iter().find(|id| **id != client.id()))
                         .copied();
                     if let Some(holder) = holder {
-                        return Err(StoreError::DuplicateKey { key, holder });
+                        return Err(Conflict::DuplicateKey { key, holder });
                     }
                 }
                 Ok(())
             }
-            Write::Update { client, expected } => match self.clients.get(&client.id()) {
-                None => Err(StoreError::NotFound(client.id())),
-                Some(found) if found.version != *expected => Err(StoreError::Conflict {
-                    id: client.id(),
-                    expected: *expected,
-                    found: found.version,
-                }),
-                Some(_) => Ok(()),
-            },
+            Write::Update { client, expected } => {
+                let found = self.clients.get(&client.id()).map_or(0, |c| c.version);
+                if found == *expected && found > 0 {
+                    Ok(())
+                } else {
+                    Err(Conflict::Client {
+                        id: client.id(),
+                        expected: *expected,
+                        found,
+                    })
+                }
+            }
             Write::Ledger { ledger, expected } => {
                 let found = self.ledgers.get(&ledger.rep()).map_or(0, |v| v.version);
                 if found == *expected {
                     Ok(())
                 } else {
-                    Err(StoreError::LedgerConflict {
+                    Err(Conflict::Ledger {
                         rep: ledger.rep(),
                         expected: *expected,
                         found,
@@ -100,6 +111,50 @@ impl Inner {
                 }
             }
         }
+    }
+
+    /// Every stored client `footprint` names, and the ledgers it names with their owners'.
+    fn load(&self, footprint: &Footprint) -> Snapshot {
+        let mut snapshot = Snapshot::new(self.config.clone());
+        let mut ids: BTreeSet<ClientId> = footprint.clients().iter().copied().collect();
+        for key in footprint.keys() {
+            ids.extend(self.by_key.get(key).into_iter().flatten());
+        }
+        if footprint.all_owned() {
+            ids.extend(self.by_owner.values().flatten());
+        } else {
+            for rep in footprint.owned_by() {
+                ids.extend(self.by_owner.get(rep).into_iter().flatten());
+            }
+        }
+        if let Some(instant) = footprint.due_by() {
+            ids.extend(self.due(instant, usize::MAX));
+        }
+        let mut reps: BTreeSet<RepId> = footprint.reps().iter().copied().collect();
+        for id in ids {
+            if let Some(client) = self.clients.get(&id) {
+                reps.extend(client.value.owner());
+                snapshot.add_client(client.clone());
+            }
+        }
+        if footprint.all_reps() {
+            reps.extend(self.ledgers.keys());
+        }
+        for rep in reps {
+            if let Some(ledger) = self.ledgers.get(&rep) {
+                snapshot.add_ledger(ledger.clone());
+            }
+        }
+        snapshot
+    }
+
+    fn due(&self, instant: DateTime<Utc>, limit: usize) -> Vec<ClientId> {
+        // (instant, MAX) is the last possible key at `instant`, so the range is inclusive.
+        self.by_deadline
+            .range(..=(instant, ClientId(u64::MAX)))
+            .map(|(_, id)| *id)
+            .take(limit)
+            .collect()
     }
 
     /// Applies `write` (already checked); returns its new version and what undoes it.
@@ -210,39 +265,61 @@ fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id:
     }
 }
 
-impl ClientStore for MemoryStore {
-    fn get(&self, id: ClientId) -> Result<Option<Versioned<Client>>, StoreError> {
-        Ok(self.read().clients.get(&id).cloned())
+impl Store for MemoryStore {
+    fn load(&self, footprint: &Footprint) -> Result<Snapshot, StoreError> {
+        Ok(self.read().load(footprint))
     }
 
-    fn ledger(&self, rep: RepId) -> Result<Versioned<RepLedger>, StoreError> {
-        Ok(self
-            .read()
-            .ledgers
-            .get(&rep)
-            .cloned()
-            .unwrap_or_else(|| Versioned {
-                version: 0,
-                value: RepLedger::new(rep),
-            }))
-    }
-
-    /// Applies the writes in order, each checked against the store as the earlier ones left
-    /// it; on the first refusal everything already applied is rolled back.
-    fn commit(&self, batch: &Batch) -> Result<Vec<Version>, StoreError> {
+    /// Checks the configuration version, then applies the writes in order, each checked
+    /// against the store as the earlier ones left it; on the first refusal everything already
+    /// applied is rolled back. Then the configuration and the events.
+    fn commit(&self, plan: &Plan) -> Result<u64, StoreError> {
         let mut inner = self.write();
-        let mut undo = Vec::with_capacity(batch.len());
-        let mut versions = Vec::with_capacity(batch.len());
-        for write in batch {
-            if let Err(err) = inner.check(write) {
-                inner.roll_back(undo);
-                return Err(err);
+        let found = inner.config.as_ref().map_or(0, |c| c.version);
+        if found != plan.config_version() {
+            return Err(Conflict::Config {
+                expected: plan.config_version(),
+                found,
             }
-            let (version, step) = inner.apply(write);
-            versions.push(version);
+            .into());
+        }
+        let mut undo = Vec::with_capacity(plan.writes().len());
+        for write in plan.writes() {
+            if let Err(conflict) = inner.check(write) {
+                inner.roll_back(undo);
+                return Err(conflict.into());
+            }
+            let (_, step) = inner.apply(write);
             undo.push(step);
         }
-        Ok(versions)
+        if let Some(config) = plan.new_config() {
+            inner.config = Some(Versioned {
+                version: found + 1,
+                value: config.clone(),
+            });
+        }
+        inner.log.extend(plan.events().iter().cloned());
+        Ok(inner.log.len() as u64)
+    }
+
+    fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClientId>, StoreError> {
+        Ok(self.read().due(now, limit))
+    }
+
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        let inner = self.read();
+        let start = usize::try_from(after).unwrap_or(usize::MAX);
+        Ok(inner
+            .log
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(limit)
+            .map(|(i, event)| Recorded {
+                seq: i as u64 + 1,
+                event: event.clone(),
+            })
+            .collect())
     }
 
     fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, StoreError> {
@@ -261,24 +338,5 @@ impl ClientStore for MemoryStore {
             .get(&pool)
             .map(|ids| ids.iter().copied().collect())
             .unwrap_or_default())
-    }
-
-    fn find_by_key(&self, key: &DedupeKey) -> Result<Vec<ClientId>, StoreError> {
-        Ok(self
-            .read()
-            .by_key
-            .get(key)
-            .map(|ids| ids.iter().copied().collect())
-            .unwrap_or_default())
-    }
-
-    fn due_by(&self, instant: DateTime<Utc>) -> Result<Vec<ClientId>, StoreError> {
-        let inner = self.read();
-        // (instant, MAX) is the last possible key at `instant`, so the range is inclusive.
-        Ok(inner
-            .by_deadline
-            .range(..=(instant, ClientId(u64::MAX)))
-            .map(|(_, id)| *id)
-            .collect())
     }
 }

@@ -1,40 +1,69 @@
-//! Persistence behind one small trait, [`ClientStore`], so leadpool runs over any database.
+//! Persistence behind one small trait, [`Store`] (and [`AsyncStore`] for async code, feature
+//! `async`), so leadpool runs over any database: the embedded [`MemoryStore`], the SQLite
+//! example, the `leadpool-postgres` crate, or a CRM's own tables.
 //!
-//! The engine reads and writes clients only through this trait. [`MemoryStore`] is the
-//! embedded default; a CRM implements the trait over its own tables (see README, "Bring your
-//! own database").
+//! The pool never holds state between commands. Each command says what it reads
+//! ([`Footprint`]); the store reads that in one batch ([`Store::load`] → [`Snapshot`]); the
+//! pure decider turns it into a [`Plan`]; the store commits the plan atomically
+//! ([`Store::commit`]) or refuses it with a conflict, and the caller reads and decides again
+//! ([`crate::txn`]).
 //!
-//! # The contract every implementation honours
+//! # Contract v2: what every implementation honours
 //!
-//! - **Versions.** Every stored client and rep ledger carries a version, starting at 1 on
-//!   insert and growing by 1 on each write. A write names the version it read; if the stored
-//!   version differs, the whole [`Batch`] is refused with [`StoreError::Conflict`] (or
-//!   [`StoreError::LedgerConflict`]) and nothing is written. A ledger never written reads as
-//!   version 0 and is written with expected version 0.
-//! - **Atomicity.** [`ClientStore::commit`] applies all writes of a batch or none.
-//! - **Unique dedupe keys.** An inserted client's dedupe keys must not be carried by any other
-//!   stored client: the insert is refused with [`StoreError::DuplicateKey`] (the whole batch,
-//!   nothing written). Of two concurrent imports of one company exactly one commits.
-//! - **Indexes agree with the rows.** After any successful commit, [`ClientStore::owned_by`],
-//!   [`ClientStore::public_pool`], [`ClientStore::find_by_key`] and [`ClientStore::due_by`]
-//!   answer exactly what a scan of every stored client would.
-//! - **Order.** Listings come in ascending client id; [`ClientStore::due_by`] in ascending
-//!   (deadline, id). Callers rely on it for determinism.
-//! - **Sharing.** Methods take `&self`: a store shared between threads serialises its own
-//!   writes (a lock, a database transaction).
+//! The [`conformance`](crate::conformance) suite checks each point on any implementation.
+//!
+//! - **Batched reads.** [`Store::load`] answers a whole [`Footprint`] from one consistent
+//!   view: the configuration with its version; the clients listed by id, carrying a listed
+//!   dedupe key, owned by a listed rep (or by anyone, when asked), due by the given instant; the ledgers listed (or all), and the
+//!   ledger of the owner of every client returned.
+//! - **Versions.** Clients, ledgers and the configuration carry a version: 1 after the first
+//!   write, +1 per write, 0 for "never written". A plan names the version it read of every row
+//!   it writes, and of the configuration; if any stored version differs the whole plan is
+//!   refused with [`StoreError::Conflict`] and nothing is written.
+//! - **Atomicity.** [`Store::commit`] applies a plan's rows, ledgers, configuration and events
+//!   together or not at all.
+//! - **Unique dedupe keys.** An inserted client's keys must not be carried by any other stored
+//!   client ([`Conflict::DuplicateKey`]); of two concurrent imports of one company exactly one
+//!   commits.
+//! - **The log.** A committed plan's events are appended in order, in the same commit, with
+//!   consecutive sequence numbers from 1 ([`Store::events`]); a refused plan appends nothing.
+//!   Folding the whole log from [`Config::default`] rebuilds the stored state.
+//! - **Shared configuration.** The team and policy are stored, versioned, and read by every
+//!   command: a policy change committed by one instance is what every instance's next command
+//!   is decided under.
+//! - **Listings.** [`Store::owned_by`] and [`Store::public_pool`] answer in ascending id,
+//!   [`Store::due`] in ascending (deadline, id), exactly as a scan of every row would. An
+//!   adapter shared by several processes may lease the ids `due` returns to their caller for
+//!   a while, so that concurrent sweeps split the work; a lease never hides a due client for
+//!   good.
+//! - **Errors.** Every error is typed and says whether trying again can succeed
+//!   ([`StoreError::is_retryable`]).
+//!
+//! [`Footprint`]: crate::txn::Footprint
+//! [`Snapshot`]: crate::txn::Snapshot
+//! [`Plan`]: crate::txn::Plan
+//! [`Conflict::DuplicateKey`]: crate::error::Conflict::DuplicateKey
+//! [`Config::default`]: crate::pool::Config
 
 mod memory;
 
+#[cfg(feature = "async")]
+mod asynchronous;
+
+#[cfg(feature = "async")]
+pub use asynchronous::AsyncStore;
 pub use memory::MemoryStore;
 
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey, RepLedger};
+use crate::model::{Client, RepLedger};
+use crate::pool::Event;
+use crate::txn::{Footprint, Plan, Snapshot};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// A write counter: 1 after insert, +1 per write. 0 means "never written" (ledgers only).
+/// A write counter: 1 after the first write, +1 per write. 0 means "never written".
 pub type Version = u64;
 
 /// A stored value with the version it was read at.
@@ -46,7 +75,7 @@ pub struct Versioned<T> {
     pub value: T,
 }
 
-/// One write of a [`Batch`].
+/// One row a [`Plan`](crate::txn::Plan) writes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Write {
@@ -72,70 +101,62 @@ pub enum Write {
     },
 }
 
-/// Writes applied together or not at all.
-pub type Batch = [Write];
+/// An event of the log, with its position (1 for the first event ever committed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recorded {
+    /// Its position in the log.
+    pub seq: u64,
+    /// The event.
+    pub event: Event,
+}
 
-/// Storage for clients and rep ledgers. See the [module docs](self) for the contract.
-pub trait ClientStore {
-    /// The client with this id, with its version.
-    fn get(&self, id: ClientId) -> Result<Option<Versioned<Client>>, StoreError>;
+/// Storage for one team's pool: clients, rep ledgers, the configuration and the event log.
+/// See the [module docs](self) for the contract; the [`conformance`](crate::conformance)
+/// suite checks it.
+pub trait Store {
+    /// Reads what `footprint` names, from one consistent view.
+    fn load(&self, footprint: &Footprint) -> Result<Snapshot, StoreError>;
 
-    /// The rep's ledger with its version; an empty ledger at version 0 if never written.
-    fn ledger(&self, rep: RepId) -> Result<Versioned<RepLedger>, StoreError>;
+    /// Commits `plan` atomically: rows, ledgers, configuration and events, each write checked
+    /// against the version the plan read. Returns the log position of the plan's last event
+    /// (the current head when it has none).
+    fn commit(&self, plan: &Plan) -> Result<u64, StoreError>;
 
-    /// Applies every write or none. On success returns the new version of each write, in
-    /// order. On a stale version returns a conflict error and writes nothing.
-    fn commit(&self, batch: &Batch) -> Result<Vec<Version>, StoreError>;
+    /// Up to `limit` clients whose deadline is at or before `now`, in ascending (deadline, id)
+    /// order (an adapter shared by several processes may leave out ids it leased to another
+    /// caller a moment ago).
+    fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClientId>, StoreError>;
+
+    /// Up to `limit` events after position `after`, in log order.
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, StoreError>;
 
     /// Ids of the clients `rep` owns, ascending.
     fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, StoreError>;
 
     /// Ids of the unowned clients in `pool`, ascending.
     fn public_pool(&self, pool: PoolId) -> Result<Vec<ClientId>, StoreError>;
-
-    /// Ids of the clients carrying `key`, ascending.
-    fn find_by_key(&self, key: &DedupeKey) -> Result<Vec<ClientId>, StoreError>;
-
-    /// Ids of the clients whose [`Client::deadline`] is at or before `instant`, in ascending
-    /// (deadline, id) order.
-    fn due_by(&self, instant: DateTime<Utc>) -> Result<Vec<ClientId>, StoreError>;
-
-    /// Inserts one client; returns its version (1).
-    fn insert(&self, client: Client) -> Result<Version, StoreError> {
-        let versions = self.commit(&[Write::Insert { client }])?;
-        Ok(versions.first().copied().unwrap_or(1))
-    }
-
-    /// Replaces one client if its stored version is still `expected`; returns the new version.
-    fn update(&self, client: Client, expected: Version) -> Result<Version, StoreError> {
-        let versions = self.commit(&[Write::Update { client, expected }])?;
-        Ok(versions.first().copied().unwrap_or(expected + 1))
-    }
 }
 
 macro_rules! forward_store {
     ($($ptr:ty),*) => {$(
-        impl<S: ClientStore + ?Sized> ClientStore for $ptr {
-            fn get(&self, id: ClientId) -> Result<Option<Versioned<Client>>, StoreError> {
-                (**self).get(id)
+        impl<S: Store + ?Sized> Store for $ptr {
+            fn load(&self, footprint: &Footprint) -> Result<Snapshot, StoreError> {
+                (**self).load(footprint)
             }
-            fn ledger(&self, rep: RepId) -> Result<Versioned<RepLedger>, StoreError> {
-                (**self).ledger(rep)
+            fn commit(&self, plan: &Plan) -> Result<u64, StoreError> {
+                (**self).commit(plan)
             }
-            fn commit(&self, batch: &Batch) -> Result<Vec<Version>, StoreError> {
-                (**self).commit(batch)
+            fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClientId>, StoreError> {
+                (**self).due(now, limit)
+            }
+            fn events(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+                (**self).events(after, limit)
             }
             fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, StoreError> {
                 (**self).owned_by(rep)
             }
             fn public_pool(&self, pool: PoolId) -> Result<Vec<ClientId>, StoreError> {
                 (**self).public_pool(pool)
-            }
-            fn find_by_key(&self, key: &DedupeKey) -> Result<Vec<ClientId>, StoreError> {
-                (**self).find_by_key(key)
-            }
-            fn due_by(&self, instant: DateTime<Utc>) -> Result<Vec<ClientId>, StoreError> {
-                (**self).due_by(instant)
             }
         }
     )*};

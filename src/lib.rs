@@ -10,7 +10,10 @@
 //!
 //! - [`model`]: clients, reps, sources, regions, contacts, dedupe keys, metrics.
 //! - [`clock`] and [`calendar`]: time as input; days, weeks and months in the team's zone.
-//! - [`store`]: the client-store trait and the in-memory default.
+//! - [`store`]: the store contract (`Store`, `AsyncStore` with feature `async`) and the
+//!   in-memory default.
+//! - [`txn`]: a command's reads, decision and writes as values (footprint, snapshot, plan),
+//!   and the retry policy: the sans-IO transaction every facade and adapter drives.
 //! - [`allocate`]: allocation strategies and their composition.
 //! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers).
 //! - [`conflict`]: the 撞单 check, may a rep contact a client now.
@@ -46,7 +49,7 @@
 //!     ..PoolPolicy::default()
 //! };
 //! let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap());
-//! let pool = Pool::new(MemoryStore::new(), Config::new(team.clone(), policy)?, clock.clone());
+//! let pool = Pool::bootstrap(MemoryStore::new(), Config::new(team.clone(), policy)?, clock.clone())?;
 //!
 //! // A business card Wang collected at a trade show: seed rule 1 gives it to Wang.
 //! let keys = DedupeKeys::from_raw(Some("ACME Co., Ltd."), None, None, Some("86"));

@@ -4,13 +4,17 @@
 
 mod pool_support;
 
+use chrono::{DateTime, Utc};
 use leadpool::ManualClock;
 use leadpool::clock::Clock;
+use leadpool::error::{Conflict, StoreError};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::DedupeKeys;
 use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
 use leadpool::reason::Refusal;
-use leadpool::store::{ClientStore, MemoryStore};
+use leadpool::store::{MemoryStore, Recorded, Store, Write};
+use leadpool::txn::{Footprint, Plan, Retry, Snapshot};
+use pool_support::read;
 use pool_support::{client, t0, team};
 use std::collections::BTreeMap;
 use std::sync::Barrier;
@@ -40,7 +44,9 @@ type MemoryPool = Pool<MemoryStore, ManualClock>;
 
 fn pool(reps: u64, policy: PoolPolicy) -> MemoryPool {
     let config = Config::new(team(reps), policy).unwrap();
-    Pool::new(MemoryStore::new(), config, ManualClock::new(t0())).with_attempts(64)
+    Pool::bootstrap(MemoryStore::new(), config, ManualClock::new(t0()))
+        .unwrap()
+        .with_retry(Retry::immediate(64))
 }
 
 type Outcomes = Vec<Vec<(ClientId, Result<(), PoolError>)>>;
@@ -95,7 +101,7 @@ fn check(pool: &MemoryPool, results: &Outcomes, per_rep: u32) {
     let mut total = 0;
     for rep in (1..=REPS).map(RepId) {
         let owned = store.owned_by(rep).unwrap();
-        let ledger = store.ledger(rep).unwrap().value;
+        let ledger = read::ledger(store, rep).value;
         let won_now = wins.values().filter(|reps| reps[0] == rep).count();
         assert_eq!(
             ledger.holding() as usize,
@@ -171,7 +177,7 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
         let owned = pool.store().owned_by(RepId(1)).unwrap();
         assert_eq!(owned.len(), limit);
         assert_eq!(
-            pool.store().ledger(RepId(1)).unwrap().value.holding() as usize,
+            read::ledger(pool.store(), RepId(1)).value.holding() as usize,
             limit
         );
     }
@@ -220,81 +226,46 @@ fn of_two_concurrent_imports_of_one_company_exactly_one_is_stored() {
     }
 }
 
-/// A store under ordinary write load: before each commit, every row the batch writes has been
-/// written by another instance meanwhile with probability 1 in 30 (the interfering write
-/// really happens, so the batch meets a stale version). A long batch almost never gets
-/// through; a short one almost always does.
+/// A store under ordinary write load: every row a plan writes has been written by another
+/// instance meanwhile with probability 1 in 30, so the commit meets a stale version and is
+/// refused with a conflict (as a database would refuse it). A plan writing many rows almost
+/// never gets through; a short one almost always does.
 struct UnderLoad {
     store: MemoryStore,
     rng: std::sync::Mutex<leadpool::LeadRng>,
 }
 
-impl UnderLoad {
-    fn interfere(&self, write: &leadpool::store::Write) {
-        use leadpool::store::Write;
-        let hit = {
-            let mut rng = self.rng.lock().unwrap();
-            leadpool::rng::below(&mut *rng, 30) == 0
-        };
-        if !hit {
-            return;
-        }
-        match write {
-            Write::Update { client, .. } => {
-                if let Some(row) = self.store.get(client.id()).unwrap() {
-                    self.store.update(row.value, row.version).unwrap();
-                }
+impl Store for UnderLoad {
+    fn load(&self, footprint: &Footprint) -> Result<Snapshot, StoreError> {
+        self.store.load(footprint)
+    }
+    fn commit(&self, plan: &Plan) -> Result<u64, StoreError> {
+        for write in plan.writes() {
+            let hit = {
+                let mut rng = self.rng.lock().unwrap();
+                leadpool::rng::below(&mut *rng, 30) == 0
+            };
+            if let (true, Write::Update { client, expected }) = (hit, write) {
+                return Err(StoreError::Conflict(Conflict::Client {
+                    id: client.id(),
+                    expected: *expected,
+                    found: expected + 1,
+                }));
             }
-            Write::Ledger { ledger, .. } => {
-                let row = self.store.ledger(ledger.rep()).unwrap();
-                let again = Write::Ledger {
-                    ledger: row.value,
-                    expected: row.version,
-                };
-                self.store.commit(&[again]).unwrap();
-            }
-            _ => {}
         }
+        self.store.commit(plan)
     }
-}
-
-impl ClientStore for UnderLoad {
-    fn get(
-        &self,
-        id: ClientId,
-    ) -> Result<Option<leadpool::store::Versioned<leadpool::model::Client>>, leadpool::StoreError>
-    {
-        self.store.get(id)
+    fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClientId>, StoreError> {
+        self.store.due(now, limit)
     }
-    fn ledger(
-        &self,
-        rep: RepId,
-    ) -> Result<leadpool::store::Versioned<leadpool::model::RepLedger>, leadpool::StoreError> {
-        self.store.ledger(rep)
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        self.store.events(after, limit)
     }
-    fn commit(&self, batch: &leadpool::store::Batch) -> Result<Vec<u64>, leadpool::StoreError> {
-        for write in batch {
-            self.interfere(write);
-        }
-        self.store.commit(batch)
-    }
-    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, leadpool::StoreError> {
+    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, StoreError> {
         self.store.owned_by(rep)
     }
-    fn public_pool(&self, pool: leadpool::PoolId) -> Result<Vec<ClientId>, leadpool::StoreError> {
+    fn public_pool(&self, pool: leadpool::PoolId) -> Result<Vec<ClientId>, StoreError> {
         self.store.public_pool(pool)
-    }
-    fn find_by_key(
-        &self,
-        key: &leadpool::model::DedupeKey,
-    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
-        self.store.find_by_key(key)
-    }
-    fn due_by(
-        &self,
-        instant: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
-        self.store.due_by(instant)
     }
 }
 
@@ -313,9 +284,9 @@ fn a_sweep_releases_every_due_client_under_ordinary_write_load() {
         store: MemoryStore::new(),
         rng: std::sync::Mutex::new(leadpool::seeded(7)),
     };
-    let pool = Pool::new(store, config, ManualClock::new(t0()));
+    let pool = Pool::bootstrap(store, config, ManualClock::new(t0())).unwrap();
     for id in 1..=200 {
-        pool.store().store.insert(client(id)).unwrap();
+        pool.import(client(id)).unwrap();
     }
     for id in 1..=200 {
         pool.claim(ClientId(id), RepId(id % 2 + 1)).unwrap();
@@ -335,6 +306,6 @@ fn a_sweep_releases_every_due_client_under_ordinary_write_load() {
         .count();
     assert_eq!(released, 200);
     for rep in [RepId(1), RepId(2)] {
-        assert_eq!(pool.store().ledger(rep).unwrap().value.holding(), 0);
+        assert_eq!(read::ledger(pool.store(), rep).value.holding(), 0);
     }
 }

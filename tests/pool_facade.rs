@@ -5,6 +5,8 @@ mod pool_support;
 use chrono::{DateTime, Utc};
 use leadpool::ManualClock;
 use leadpool::allocate::{AllocState, Allocator, Decision, Explanation, Request, TeamView};
+use leadpool::error::{Conflict, StoreError};
+use leadpool::ids::PoolId;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::label::Label;
 use leadpool::model::{ContactLevel, DedupeKeys, Region};
@@ -13,7 +15,9 @@ use leadpool::pool::{
 };
 use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::rng::{Rng, seeded};
-use leadpool::store::{ClientStore, MemoryStore};
+use leadpool::store::{MemoryStore, Recorded, Store, Write};
+use leadpool::txn::{Footprint, Plan, Retry, Snapshot};
+use pool_support::read;
 use pool_support::*;
 
 /// A test allocator: the rep with the lightest open load the pool would not refuse.
@@ -68,7 +72,7 @@ fn seed_pool(clients: u64) -> Timed {
     };
     let clock = ManualClock::new(t0());
     let config = Config::new(team(3), policy).unwrap();
-    let pool = Pool::new(MemoryStore::new(), config, clock.clone());
+    let pool = Pool::bootstrap(MemoryStore::new(), config, clock.clone()).unwrap();
     for id in 1..=clients {
         pool.import(client(id)).unwrap();
     }
@@ -84,16 +88,16 @@ fn facade_runs_the_life_cycle_against_the_store() {
         .unwrap();
     pool.at(t0()).claim(ClientId(2), B).unwrap();
     let store = pool.pool.store();
-    assert_eq!(store.due_by(day(7)).unwrap(), [ClientId(2)]);
+    assert_eq!(read::due(store, day(7)), [ClientId(2)]);
     let report = pool.at(day(10)).sweep().unwrap();
     assert!(report.skipped.is_empty());
     assert!(
         matches!(&report.events[..], [Event::Released { client: released, .. }, Event::Reminded { client, .. }]
         if *client == ClientId(1) && *released == ClientId(2))
     );
-    let c2 = store.get(ClientId(2)).unwrap().unwrap().value;
+    let c2 = read::client(store, ClientId(2)).unwrap().value;
     assert!(c2.is_public());
-    assert_eq!(store.ledger(B).unwrap().value.holding(), 0);
+    assert_eq!(read::ledger(store, B).value.holding(), 0);
     assert_eq!(
         pool.at(day(11)).claim(ClientId(2), B).unwrap_err(),
         PoolError::Refused {
@@ -106,9 +110,9 @@ fn facade_runs_the_life_cycle_against_the_store() {
     pool.at(day(11)).claim(ClientId(3), C).unwrap();
     let versions = |s: &MemoryStore| {
         let rows: Vec<u64> = (1..=3)
-            .map(|id| s.get(ClientId(id)).unwrap().unwrap().version)
+            .map(|id| read::client(s, ClientId(id)).unwrap().version)
             .collect();
-        let ledgers: Vec<u64> = [A, C].map(|r| s.ledger(r).unwrap().version).to_vec();
+        let ledgers: Vec<u64> = [A, C].map(|r| read::ledger(s, r).version).to_vec();
         (rows, ledgers)
     };
     let before = versions(store);
@@ -132,10 +136,10 @@ fn facade_runs_the_life_cycle_against_the_store() {
     assert_eq!(store.owned_by(C).unwrap(), [ClientId(1), ClientId(3)]);
     pool.at(day(13)).mark_deal(ClientId(1), B).unwrap();
     assert_eq!(
-        store.get(ClientId(1)).unwrap().unwrap().value.deal_owner(),
+        read::client(store, ClientId(1)).unwrap().value.deal_owner(),
         Some(C)
     );
-    assert_eq!(store.ledger(C).unwrap().value.holding_won(), 1);
+    assert_eq!(read::ledger(store, C).value.holding_won(), 1);
 }
 
 #[test]
@@ -223,11 +227,11 @@ fn facade_policy_change_retimes_stored_clients() {
     pool.at(t0()).claim(ClientId(1), A).unwrap();
     let next = PoolPolicy {
         remind_after_days: Some(20),
-        ..pool.pool.config().policy().clone()
+        ..pool.pool.config().unwrap().value.policy().clone()
     };
     pool.at(day(1)).change_policy(next.clone()).unwrap();
-    assert_eq!(pool.pool.config().policy(), &next);
-    let c = pool.pool.store().get(ClientId(1)).unwrap().unwrap().value;
+    assert_eq!(pool.pool.config().unwrap().value.policy(), &next);
+    let c = read::client(pool.pool.store(), ClientId(1)).unwrap().value;
     let timers = c.custody().timers;
     assert_eq!(
         (timers.remind_at, timers.release_at()),
@@ -308,79 +312,67 @@ fn view_finds_the_prior_contact_by_dedupe_keys() {
     );
 }
 
-/// A store where another writer always wins the race.
+/// A store where another writer always wins the race for a client row.
 struct AlwaysStale(MemoryStore);
 
-impl ClientStore for AlwaysStale {
-    fn get(
-        &self,
-        id: ClientId,
-    ) -> Result<Option<leadpool::store::Versioned<leadpool::model::Client>>, leadpool::StoreError>
-    {
-        self.0.get(id)
+impl Store for AlwaysStale {
+    fn load(&self, footprint: &Footprint) -> Result<Snapshot, StoreError> {
+        self.0.load(footprint)
     }
-    fn ledger(
-        &self,
-        rep: RepId,
-    ) -> Result<leadpool::store::Versioned<leadpool::model::RepLedger>, leadpool::StoreError> {
-        self.0.ledger(rep)
-    }
-    fn commit(&self, batch: &leadpool::store::Batch) -> Result<Vec<u64>, leadpool::StoreError> {
-        match batch.first() {
-            Some(leadpool::store::Write::Update { client, expected }) => {
-                Err(leadpool::StoreError::Conflict {
+    fn commit(&self, plan: &Plan) -> Result<u64, StoreError> {
+        match plan.writes().first() {
+            Some(Write::Update { client, expected }) => {
+                Err(StoreError::Conflict(Conflict::Client {
                     id: client.id(),
                     expected: *expected,
                     found: expected + 1,
-                })
+                }))
             }
-            _ => self.0.commit(batch),
+            _ => self.0.commit(plan),
         }
     }
-    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, leadpool::StoreError> {
+    fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClientId>, StoreError> {
+        self.0.due(now, limit)
+    }
+    fn events(&self, after: u64, limit: usize) -> Result<Vec<Recorded>, StoreError> {
+        self.0.events(after, limit)
+    }
+    fn owned_by(&self, rep: RepId) -> Result<Vec<ClientId>, StoreError> {
         self.0.owned_by(rep)
     }
-    fn public_pool(
-        &self,
-        pool: leadpool::ids::PoolId,
-    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
+    fn public_pool(&self, pool: PoolId) -> Result<Vec<ClientId>, StoreError> {
         self.0.public_pool(pool)
-    }
-    fn find_by_key(
-        &self,
-        key: &leadpool::model::DedupeKey,
-    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
-        self.0.find_by_key(key)
-    }
-    fn due_by(
-        &self,
-        instant: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Vec<ClientId>, leadpool::StoreError> {
-        self.0.due_by(instant)
     }
 }
 
 #[test]
 fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing() {
     let config = Config::new(team(2), seed_policy()).unwrap();
-    let pool = Pool::new(
+    let pool = Pool::bootstrap(
         AlwaysStale(MemoryStore::new()),
         config,
         ManualClock::new(t0()),
     )
-    .with_attempts(3);
+    .unwrap()
+    .with_retry(Retry::immediate(3));
     pool.import(client(1)).unwrap();
     let err = pool.claim(ClientId(1), A).unwrap_err();
     assert!(matches!(
         err,
         PoolError::Contention {
             attempts: 3,
-            last: leadpool::StoreError::Conflict { .. }
+            last: StoreError::Conflict(Conflict::Client { .. })
         }
     ));
-    let stored = pool.store().0.get(ClientId(1)).unwrap().unwrap();
+    let stored = read::client(&pool.store().0, ClientId(1)).unwrap();
     assert_eq!((stored.version, stored.value.owner()), (1, None));
-    assert_eq!(pool.store().0.ledger(A).unwrap().version, 0);
+    assert_eq!(read::ledger(&pool.store().0, A).version, 0);
+    let log = pool.events(0, 100).unwrap();
+    assert_eq!(
+        log.len(),
+        3,
+        "install (2 events) and the import; nothing for the claim"
+    );
 }
 
 #[test]
@@ -390,7 +382,7 @@ fn assign_by_rule_skips_reps_the_pool_would_refuse_and_a_refusal_writes_nothing(
         ..seed_policy()
     };
     let config = Config::new(team(3), policy).unwrap();
-    let pool = Pool::new(MemoryStore::new(), config, ManualClock::new(t0()));
+    let pool = Pool::bootstrap(MemoryStore::new(), config, ManualClock::new(t0())).unwrap();
     for id in 1..=4 {
         pool.import(client(id)).unwrap();
     }
@@ -432,7 +424,7 @@ fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store()
         .unwrap();
     pool.at(t0()).claim(ClientId(1), A).unwrap();
     pool.at(day(1)).claim(ClientId(2), A).unwrap();
-    let ledger = pool.pool.store().ledger(A).unwrap().value;
+    let ledger = read::ledger(pool.pool.store(), A).value;
     assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 1);
     assert_eq!(ledger.held_in_region(&region("CN")), 2);
     assert_eq!(ledger.held_in_region(&Region::world()), 2);
@@ -441,7 +433,7 @@ fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store()
     pool.at(day(2))
         .release(ClientId(1), A, "duplicate of a key account")
         .unwrap();
-    let ledger = pool.pool.store().ledger(A).unwrap().value;
+    let ledger = read::ledger(pool.pool.store(), A).value;
     assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 0);
     assert_eq!(
         ledger.received_in(days(0, 3)),

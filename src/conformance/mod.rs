@@ -30,6 +30,8 @@
 mod concurrent;
 mod indexes;
 mod ledgers;
+#[cfg(test)]
+mod props;
 mod rows;
 mod txn;
 
@@ -291,13 +293,15 @@ impl<S: Store + ?Sized> Rows for S {
         let mut ledgers: BTreeMap<RepId, Version> = BTreeMap::new();
         for write in batch {
             match write {
+                Write::Insert { client } => {
+                    clients.entry(client.id()).or_insert(0);
+                }
                 Write::Update { client, expected } => {
                     clients.entry(client.id()).or_insert(*expected);
                 }
                 Write::Ledger { ledger, expected } => {
                     ledgers.entry(ledger.rep()).or_insert(*expected);
                 }
-                _ => {}
             }
         }
         let plan = Plan::raw(before.config_version(), batch.to_vec(), Vec::new());

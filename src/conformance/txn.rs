@@ -445,7 +445,11 @@ pub(crate) fn concurrent_pool<S: Store + Sync + ?Sized>(store: &S) {
                     let mut told = Vec::new();
                     let mut keep = |result: Result<Vec<Event>, PoolError>| match result {
                         Ok(events) => told.extend(events),
-                        Err(PoolError::Refused { .. } | PoolError::AlreadyOwned { .. }) => {}
+                        Err(
+                            PoolError::Refused { .. }
+                            | PoolError::AlreadyOwned { .. }
+                            | PoolError::UnknownClient(_),
+                        ) => {}
                         Err(error) => panic!("store contract `{C}` failed: thread {t}: {error}"),
                     };
                     start.wait();

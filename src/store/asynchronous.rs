@@ -47,3 +47,42 @@ pub trait AsyncStore: Sync {
         pool: PoolId,
     ) -> impl Future<Output = Result<Vec<ClientId>, StoreError>> + Send;
 }
+
+/// The embedded store for async code: every future is ready at once (the store is in memory).
+impl AsyncStore for super::MemoryStore {
+    fn load(
+        &self,
+        footprint: &Footprint,
+    ) -> impl Future<Output = Result<Snapshot, StoreError>> + Send {
+        std::future::ready(super::Store::load(self, footprint))
+    }
+    fn commit(&self, plan: &Plan) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        std::future::ready(super::Store::commit(self, plan))
+    }
+    fn due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<ClientId>, StoreError>> + Send {
+        std::future::ready(super::Store::due(self, now, limit))
+    }
+    fn events(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Recorded>, StoreError>> + Send {
+        std::future::ready(super::Store::events(self, after, limit))
+    }
+    fn owned_by(
+        &self,
+        rep: RepId,
+    ) -> impl Future<Output = Result<Vec<ClientId>, StoreError>> + Send {
+        std::future::ready(super::Store::owned_by(self, rep))
+    }
+    fn public_pool(
+        &self,
+        pool: PoolId,
+    ) -> impl Future<Output = Result<Vec<ClientId>, StoreError>> + Send {
+        std::future::ready(super::Store::public_pool(self, pool))
+    }
+}

@@ -75,7 +75,7 @@ pub struct Versioned<T> {
     pub value: T,
 }
 
-/// One row a [`Plan`](crate::txn::Plan) writes.
+/// One row a [`Plan`] writes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Write {

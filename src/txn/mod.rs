@@ -17,7 +17,7 @@
 //! use chrono::{TimeZone, Utc};
 //! use leadpool::allocate::Team;
 //! use leadpool::ids::{ClientId, RepId};
-//! use leadpool::model::{Client, Rep, Source};
+//! use leadpool::model::{Client, DedupeKeys, Rep, Source};
 //! use leadpool::pool::{Command, Config, PoolPolicy};
 //! use leadpool::store::{MemoryStore, Store};
 //! use leadpool::txn::{Footprint, Plan};
@@ -27,7 +27,9 @@
 //! let config = Config::new(Team::new([Rep::new(RepId(1), "Li")]), PoolPolicy::default())?;
 //! store.commit(&Plan::install(&store.load(&Footprint::config())?, config, now)?)?;
 //!
-//! let import = Command::Import { client: Box::new(Client::new(ClientId(1), "ACME", Source::Website, now)) };
+//! let acme = Client::new(ClientId(1), "ACME", Source::Website, now)
+//!     .with_keys(DedupeKeys::from_raw(Some("ACME Co., Ltd."), None, None, None));
+//! let import = Command::Import { client: Box::new(acme) };
 //! let snapshot = store.load(&Footprint::of(&import))?;
 //! let plan = Plan::decide(&snapshot, import, now)?;
 //! assert_eq!(plan.claimed_keys().count(), 1); // the company name

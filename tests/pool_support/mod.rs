@@ -140,3 +140,40 @@ pub fn seed_policy() -> PoolPolicy {
         ..PoolPolicy::default()
     }
 }
+
+/// Reads through the v2 store contract, one row at a time, for assertions.
+#[allow(dead_code)]
+pub mod read {
+    use chrono::{DateTime, Utc};
+    use leadpool::ids::{ClientId, RepId};
+    use leadpool::model::{Client, RepLedger};
+    use leadpool::store::{Store, Versioned};
+    use leadpool::txn::Footprint;
+
+    /// The client with its version, if stored.
+    pub fn client(store: &impl Store, id: ClientId) -> Option<Versioned<Client>> {
+        store
+            .load(&Footprint::client(id))
+            .unwrap()
+            .client(id)
+            .cloned()
+    }
+
+    /// The rep's ledger with its version (version 0 and empty when never written).
+    pub fn ledger(store: &impl Store, rep: RepId) -> Versioned<RepLedger> {
+        let snapshot = store.load(&Footprint::config().with_reps([rep])).unwrap();
+        snapshot
+            .ledgers()
+            .find(|l| l.value.rep() == rep)
+            .cloned()
+            .unwrap_or(Versioned {
+                version: 0,
+                value: RepLedger::new(rep),
+            })
+    }
+
+    /// Every client due by `instant`, in (deadline, id) order.
+    pub fn due(store: &impl Store, instant: DateTime<Utc>) -> Vec<ClientId> {
+        store.due(instant, usize::MAX).unwrap()
+    }
+}

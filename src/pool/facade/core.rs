@@ -8,12 +8,13 @@ use super::super::event::Event;
 use super::super::rule::assign_command;
 use super::super::view::PoolView;
 use super::SweepReport;
-use crate::allocate::{AllocState, Allocator, Decision, Request};
+use crate::allocate::{AllocState, Allocator, Decision, Eligibility, Request};
 use crate::clock::Clock;
 use crate::conflict::{ContactVerdict, may_contact};
 use crate::error::StoreError;
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Metrics};
+use crate::reason::ExclusionReason;
 use crate::rng::{LeadRng, Rng, seeded};
 use crate::store::{Recorded, Versioned};
 use crate::txn::{Footprint, Plan, Retry, Snapshot};
@@ -42,6 +43,19 @@ pub(super) trait Backend {
     ) -> impl Future<Output = Result<Vec<Recorded>, StoreError>>;
     /// Waits `delay` before the next attempt.
     fn pause(&self, delay: Duration) -> impl Future<Output = ()>;
+}
+
+/// The pool's admission rules as an eligibility rule: whatever strategy a caller passes, it
+/// never picks a rep the commit would refuse (a filter it carries applies on top).
+struct PoolRules;
+
+impl Eligibility for PoolRules {
+    fn exclude(&self, request: &Request<'_>, rep: &crate::model::Rep) -> Option<ExclusionReason> {
+        request
+            .view()
+            .pool_refusal(rep.id, request.client())
+            .map(ExclusionReason::Refused)
+    }
 }
 
 /// A generator as the allocators take it: the sync pool's `dyn Rng`, the async pool's
@@ -194,6 +208,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
                     let view = PoolView::new(&state, now);
                     let mut request = Request::new(lead, state.team(), now)
                         .with_view(&view)
+                        .with_eligibility(&PoolRules)
                         .with_state(alloc_state)
                         .with_zone(state.policy().zone);
                     if let Some(metrics) = metrics {

@@ -1,11 +1,12 @@
-//! Property: the store's indexes always agree with a brute-force scan, after any sequence of
-//! inserts, updates and refused (stale) updates.
+//! Property: the memory store's indexes always agree with a brute-force scan, after any
+//! sequence of inserts, updates and refused (stale) updates.
 
+use super::{Rows, placed};
+use crate::error::{Conflict, StoreError};
+use crate::ids::{ClientId, PoolId, RepId};
+use crate::model::{Client, DedupeKey, DedupeKeys, Source};
+use crate::store::{MemoryStore, Store};
 use chrono::{Duration, TimeZone, Utc};
-use leadpool::conformance::placed;
-use leadpool::ids::{ClientId, PoolId, RepId};
-use leadpool::model::{Client, DedupeKey, DedupeKeys, Source};
-use leadpool::store::{ClientStore, MemoryStore};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -85,7 +86,7 @@ proptest! {
                     let result = store.insert(build(id, company, owner, pool, due));
                     prop_assert_eq!(result.is_err(), existed || taken, "{:?}", result);
                     if !existed && taken {
-                        let duplicate = matches!(result, Err(leadpool::StoreError::DuplicateKey { .. }));
+                        let duplicate = matches!(result, Err(StoreError::Conflict(Conflict::DuplicateKey { .. })));
                         prop_assert!(duplicate, "a taken key is refused as such");
                     }
                 }
@@ -121,4 +122,15 @@ proptest! {
             prop_assert_eq!(store.due_by(by).unwrap(), scan);
         }
     }
+}
+
+#[test]
+fn the_store_works_through_references_boxes_and_arcs() {
+    fn count(store: impl Store) -> usize {
+        store.events(0, 10).map_or(0, |events| events.len())
+    }
+    let store = MemoryStore::new();
+    assert_eq!(count(&store), 0);
+    assert_eq!(count(Box::new(MemoryStore::new())), 0);
+    assert_eq!(count(std::sync::Arc::new(MemoryStore::new())), 0);
 }

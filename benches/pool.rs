@@ -57,7 +57,7 @@ fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Ve
         if deadline > now {
             continue;
         }
-        let timers = client.custody().timers;
+        let timers = client.custody().timers();
         let Some(release) = timers.release else {
             continue;
         };

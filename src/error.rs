@@ -17,6 +17,12 @@ pub enum ModelError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A language tag is not one the crate speaks (`en`, `zh-CN`).
+    #[error("unknown language {input:?}: expected en or zh-CN")]
+    UnknownLang {
+        /// The text given.
+        input: String,
+    },
     /// A time-zone offset was malformed or out of range.
     #[error("invalid team time zone {input:?}: expected an offset such as +08:00 within ±23:59")]
     InvalidZone {

@@ -334,20 +334,23 @@ fn lived_ledger(rep: RepId, days: u32) -> RepLedger {
 fn custody_timers_are_stored_flat_beside_the_other_custody_fields() {
     // Stores keep client documents: the JSON shape is part of the contract.
     let at = Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap();
-    let custody = Custody {
-        timers: Timers {
-            remind_at: Some(at),
-            release: Some(ScheduledRelease {
-                at,
-                cause: RecycleCause {
-                    rule: RecycleKind::NoFollowUp,
-                    days: 10,
-                },
-            }),
-        },
-        locked: true,
-        ..Custody::default()
+    let stored = serde_json::json!({
+        "remind_at": "2026-11-24T01:00:00Z",
+        "release": { "at": "2026-11-24T01:00:00Z", "rule": "no_follow_up", "days": 10 },
+        "locked": true,
+    });
+    let custody: Custody = serde_json::from_value(stored).unwrap();
+    let timers = Timers {
+        remind_at: Some(at),
+        release: Some(ScheduledRelease {
+            at,
+            cause: RecycleCause {
+                rule: RecycleKind::NoFollowUp,
+                days: 10,
+            },
+        }),
     };
+    assert_eq!((custody.timers(), custody.locked()), (timers, true));
     let json = serde_json::to_value(&custody).unwrap();
     assert_eq!(json["remind_at"], "2026-11-24T01:00:00Z");
     assert_eq!(json["release"]["rule"], "no_follow_up");

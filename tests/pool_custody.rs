@@ -59,9 +59,9 @@ fn transfer_moves_every_named_client_and_nothing_else() {
     assert_eq!(owners, [Some(A), Some(B), Some(A), Some(B), Some(C)]);
     assert_eq!((w.holding(A), w.holding(B), w.holding(C)), (2, 2, 1));
     let moved = w.state.client(ClientId(2)).unwrap();
-    assert_eq!(moved.custody().owned_since, Some(day(2)));
+    assert_eq!(moved.custody().owned_since(), Some(day(2)));
     assert_eq!(
-        moved.custody().timers.release_at(),
+        moved.custody().timers().release_at(),
         Some(day(12)),
         "the transfer set the timers"
     );
@@ -292,7 +292,7 @@ fn every_owner_change_path_sets_the_timers() {
     for (id, since) in [(1, day(2)), (2, t0()), (3, day(1))] {
         let c = w.state.client(ClientId(id)).unwrap();
         assert_eq!(
-            c.custody().timers.release_at(),
+            c.custody().timers().release_at(),
             Some(since + Duration::days(10)),
             "client {id}"
         );
@@ -309,7 +309,7 @@ fn every_owner_change_path_sets_the_timers() {
     .unwrap();
     let c = w.state.client(ClientId(4)).unwrap();
     assert_eq!(
-        (c.owner(), c.custody().owned_since, c.deadline()),
+        (c.owner(), c.custody().owned_since(), c.deadline()),
         (Some(C), Some(day(3)), None)
     );
 }
@@ -335,20 +335,20 @@ fn policy_change_recomputes_every_deadline_deterministically() {
     let c1 = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
         (
-            c1.custody().timers.remind_at,
-            c1.custody().timers.release_at()
+            c1.custody().timers().remind_at,
+            c1.custody().timers().release_at()
         ),
         (Some(day(14)), Some(day(21)))
     );
     assert_eq!(
-        c1.custody().timers.release.map(|r| r.cause),
+        c1.custody().timers().release.map(|r| r.cause),
         Some(RecycleCause {
             rule: RecycleKind::NoFollowUp,
             days: 21
         })
     );
     let c2 = w.state.client(ClientId(2)).unwrap();
-    assert_eq!(c2.custody().timers.release_at(), Some(day(22)));
+    assert_eq!(c2.custody().timers().release_at(), Some(day(22)));
     assert_eq!(w.state.client(ClientId(3)).unwrap().deadline(), None);
     assert!(
         w.sweep(day(20))

@@ -232,7 +232,7 @@ fn facade_policy_change_retimes_stored_clients() {
     pool.at(day(1)).change_policy(next.clone()).unwrap();
     assert_eq!(pool.pool.config().unwrap().value.policy(), &next);
     let c = read::client(pool.pool.store(), ClientId(1)).unwrap().value;
-    let timers = c.custody().timers;
+    let timers = c.custody().timers();
     assert_eq!(
         (timers.remind_at, timers.release_at()),
         (Some(day(20)), Some(day(23)))

@@ -480,15 +480,15 @@ fn same_state(state: &PoolState, model: &Reference) -> Result<(), TestCaseError>
             .expect("every imported client is still there");
         prop_assert_eq!(c.owner(), m.owner, "owner of {}", id);
         prop_assert_eq!(c.pool(), m.pool, "pool of {}", id);
-        prop_assert_eq!(c.custody().deal.is_some(), m.deal, "deal on {}", id);
+        prop_assert_eq!(c.custody().deal().is_some(), m.deal, "deal on {}", id);
         prop_assert_eq!(
-            c.custody().last_release.as_ref().map(|r| (r.from, r.at)),
+            c.custody().last_release().as_ref().map(|r| (r.from, r.at)),
             m.release,
             "last release of {}",
             id
         );
         prop_assert_eq!(
-            c.custody().timers.release_at(),
+            c.custody().timers().release_at(),
             model.release_at(m),
             "release time of {}",
             id

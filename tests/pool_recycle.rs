@@ -24,8 +24,8 @@ fn recycle_no_follow_up_counts_from_the_later_of_follow_up_and_claim() {
     let c = w.state.client(ClientId(1)).unwrap();
     assert_eq!(
         (
-            c.custody().timers.remind_at,
-            c.custody().timers.release_at()
+            c.custody().timers().remind_at,
+            c.custody().timers().release_at()
         ),
         (Some(day(18)), Some(day(23)))
     );

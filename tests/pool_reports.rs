@@ -132,7 +132,13 @@ fn a_deal_closed_by_a_colleague_is_credited_once_to_the_owner() {
         rows[0].cooperating.iter().copied().collect::<Vec<_>>(),
         [ClientId(1)]
     );
-    let deal = w.state.client(ClientId(1)).unwrap().custody().deal.unwrap();
+    let deal = w
+        .state
+        .client(ClientId(1))
+        .unwrap()
+        .custody()
+        .deal()
+        .unwrap();
     assert_eq!(
         (deal.credited_to, deal.closed_by),
         (A, B),

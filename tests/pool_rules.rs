@@ -127,7 +127,7 @@ fn reminder_at_day_n_and_release_at_n_plus_m_with_the_reason() {
     let c = w.state.client(ClientId(1)).unwrap();
     assert!(c.is_public());
     assert_eq!(
-        c.custody().last_release.as_ref().unwrap().reason,
+        c.custody().last_release().as_ref().unwrap().reason,
         not_followed_up_for(10)
     );
     assert_eq!(w.holding(A), 0);

@@ -1,11 +1,12 @@
 //! The runs behind the report: the policies side by side, the frontier of minimum shares, the
 //! verdict on the learning allocator's goal, and the sensitivity to each assumption.
 
+use crate::model::Fitted;
 use crate::montecarlo::{Evaluated, evaluate, progress};
 use crate::oracle::oracle;
 use crate::report::{Report, Row, rows, table};
 use crate::world::{Factory, World, learned, policies};
-use leadpool::sim::{Assumptions, Counterfactual, OutcomeModel};
+use leadpool::sim::{Assumptions, Counterfactual};
 use std::fmt::Write;
 
 /// The learning allocator's minimum share in the main table, in equal shares.
@@ -30,7 +31,7 @@ pub struct Options {
 /// The main policies and the oracle at the options' floor.
 fn main_policies<'w>(
     world: &'w World,
-    model: &'w OutcomeModel,
+    model: &'w Fitted,
     floor: f64,
 ) -> Result<Vec<(String, Factory<'w>)>, Box<dyn std::error::Error>> {
     let mut list = policies(world, floor)?;
@@ -64,7 +65,7 @@ pub fn replay_report(
 /// Runs every policy and the frontier, and builds the report.
 pub fn report(
     world: &World,
-    model: &OutcomeModel,
+    model: &Fitted,
     replay: &Counterfactual<'_>,
     options: &Options,
 ) -> Result<(Report, Vec<Evaluated>), Box<dyn std::error::Error>> {
@@ -169,7 +170,7 @@ pub fn verdict(report: &Report) -> String {
 /// Reruns historical, round-robin, learned and the oracle with each assumption varied.
 pub fn sensitivity(
     world: &World,
-    model: &OutcomeModel,
+    model: &Fitted,
     base: Assumptions,
     options: &Options,
 ) -> Result<String, Box<dyn std::error::Error>> {

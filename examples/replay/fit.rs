@@ -1,10 +1,8 @@
 //! `replay --fit`: the outcome model checked out of sample, beside two baselines, and the
 //! evidence behind each assumption.
 
+use crate::model::{Observation, STRENGTH_GRID, Shrinkage, WinModel, brier, cv_log_loss, log_loss};
 use crate::world::{Closed, FOLDS, World};
-use leadpool::sim::{
-    Observation, STRENGTH_GRID, Shrinkage, WinModel, brier, cv_log_loss, log_loss,
-};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -2,7 +2,7 @@
 //! 35 agents in three regional offices): if the team had used policy P, who would have got
 //! which lead, and what would it have won?
 //!
-//! An outcome model is fitted on the 6,711 closed opportunities (`leadpool::sim::WinModel`:
+//! An outcome model is fitted on the 6,711 closed opportunities (`model::WinModel`:
 //! win probability by agent x product x sector with hierarchical Beta-binomial shrinkage,
 //! strengths chosen by cross-validated likelihood; deal value per product; days to close per
 //! agent). Each policy then allocates the real stream of leads (times, products, accounts,
@@ -25,6 +25,7 @@
 mod analysis;
 mod dataset;
 mod fit;
+mod model;
 mod montecarlo;
 mod oracle;
 mod plot;

@@ -3,14 +3,15 @@
 //! allocator. No real allocator can know the model; its row is the ceiling any learner could
 //! reach at that floor on this model.
 
+use crate::model::Fitted;
 use crate::world::{Factory, World};
 use leadpool::allocate::{Decision, Explanation, check_rep, from_fn};
 use leadpool::label::Label;
 use leadpool::reason::Step;
-use leadpool::sim::{Fixed, OutcomeModel};
+use leadpool::sim::Fixed;
 
 /// The oracle at `floor` equal shares (same floor rule and window as `learned`).
-pub fn oracle<'w>(world: &'w World, model: &'w OutcomeModel, floor: f64) -> Factory<'w> {
+pub fn oracle<'w>(world: &'w World, model: &'w Fitted, floor: f64) -> Factory<'w> {
     let window = u64::from(world.learned_policy(floor).window_days.saturating_sub(1));
     let min_share = floor / world.team.len() as f64;
     Box::new(move || {

@@ -8,6 +8,9 @@
 //! have no outcome to learn from, but are leads like any other in the replay.
 
 use crate::dataset::{Dataset, Stage};
+use crate::model::{
+    CloseDelays, Fitted, Observation, STRENGTH_GRID, SegmentValues, Selection, Shape, WinModel,
+};
 use crate::pool_sim::{recorded_performance, tiered};
 use chrono::NaiveDate;
 use leadpool::allocate::{
@@ -19,10 +22,7 @@ use leadpool::ids::{ClientId, RepId};
 use leadpool::label::Label;
 use leadpool::model::{Metric, Metrics, Tier};
 use leadpool::reason::Step;
-use leadpool::sim::{
-    CloseDelays, Fixed, Lead, Learner, Observation, OutcomeModel, STRENGTH_GRID, SegmentValues,
-    Selection, Shape, WinModel,
-};
+use leadpool::sim::{Fixed, Lead, Learner};
 use std::collections::BTreeMap;
 
 /// Cross-validation folds for the shrinkage strengths.
@@ -166,7 +166,7 @@ impl World {
     pub fn fit(
         &self,
         closed: &[Closed],
-    ) -> Result<(OutcomeModel, Selection), Box<dyn std::error::Error>> {
+    ) -> Result<(Fitted, Selection), Box<dyn std::error::Error>> {
         let obs: Vec<Observation> = closed.iter().map(|c| c.obs).collect();
         let (wins, selection) = WinModel::fit_selected(self.shape(), &obs, &STRENGTH_GRID, FOLDS)?;
         let won: Vec<(usize, f64)> = closed
@@ -175,7 +175,7 @@ impl World {
             .map(|c| (c.obs.segment, c.value))
             .collect();
         let days: Vec<(usize, f64)> = closed.iter().map(|c| (c.obs.agent, c.days)).collect();
-        let model = OutcomeModel {
+        let model = Fitted {
             wins,
             values: SegmentValues::fit(self.products.len(), &won, &self.list_prices),
             delays: CloseDelays::fit(self.team.len(), &days),
@@ -185,7 +185,7 @@ impl World {
 
     /// The mean open load the recorded agent held when a lead arrived, each lead held for its
     /// agent's mean days to close under `model`: the load at which the fitted rates hold.
-    pub fn reference_load(&self, model: &OutcomeModel) -> f64 {
+    pub fn reference_load(&self, model: &Fitted) -> f64 {
         let mut closes: Vec<Vec<i64>> = vec![Vec::new(); self.team.len()];
         let mut total = 0.0;
         for lead in &self.leads {

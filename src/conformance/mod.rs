@@ -7,7 +7,7 @@
 //! use leadpool::store::MemoryStore;
 //!
 //! let report = conformance::run_all(MemoryStore::new);
-//! assert_eq!(report.passed, Contract::ALL);
+//! assert_eq!(report, Contract::ALL);
 //! // One contract alone, while debugging an adapter:
 //! Contract::EventLog.check(&MemoryStore::new());
 //! ```
@@ -43,7 +43,6 @@ use crate::store::{Store, Version, Versioned, Write};
 use crate::txn::{Footprint, Plan};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::collections::BTreeMap;
-use std::fmt;
 
 macro_rules! contracts {
     ($($variant:ident => $name:literal, $check:path, $meaning:literal;)*) => {
@@ -124,40 +123,23 @@ contracts! {
         "Pools on several threads racing claims, imports, sweeps and policy changes: one owner per client, no cap exceeded, no duplicate company, and the log folds to the stored state.";
 }
 
-/// What [`run_all`] checked: the contracts that held (all of them, since a failure panics).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    /// The contracts, in the order they ran.
-    pub passed: Vec<Contract>,
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} store contracts held:", self.passed.len())?;
-        for (i, contract) in self.passed.iter().enumerate() {
-            let sep = if i == 0 { " " } else { ", " };
-            write!(f, "{sep}{}", contract.name())?;
-        }
-        Ok(())
-    }
-}
-
-/// Runs every contract in [`Contract::ALL`], each on a fresh store from `factory`.
+/// Runs every contract in [`Contract::ALL`], each on a fresh store from `factory`; returns
+/// the contracts that held (all of them, since a failure panics).
 ///
 /// # Panics
 ///
 /// When a contract does not hold, naming it (see the [module docs](self)).
-pub fn run_all<S, F>(mut factory: F) -> Report
+pub fn run_all<S, F>(mut factory: F) -> Vec<Contract>
 where
     S: Store + Sync,
     F: FnMut() -> S,
 {
-    let mut report = Report::default();
+    let mut passed = Vec::with_capacity(Contract::ALL.len());
     for &contract in Contract::ALL {
         contract.check(&factory());
-        report.passed.push(contract);
+        passed.push(contract);
     }
-    report
+    passed
 }
 
 /// `client` placed as a store row can hold it: owned by `owner` (public when `None`) in `pool`,

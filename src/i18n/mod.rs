@@ -27,6 +27,7 @@ use crate::allocate::{Exclusion, Explanation};
 use crate::calendar::{TeamZone, Window};
 use crate::config::ConfigError;
 use crate::conflict::ContactVerdict;
+use crate::error::ModelError;
 use crate::model::{ContactLevel, RecycleCause, ReleaseReason, SourceKind};
 use crate::pool::{PoolError, Route};
 use crate::reason::{ExclusionReason, QuotaPeriod, Refusal, Step, TerritoryPick};
@@ -67,20 +68,17 @@ impl fmt::Display for Lang {
     }
 }
 
-/// A language tag that is not one the crate speaks.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown language {0:?}: expected en or zh-CN")]
-pub struct UnknownLang(pub String);
-
 impl FromStr for Lang {
-    type Err = UnknownLang;
+    type Err = ModelError;
 
     /// Parses `en` and `zh-CN` (any case; `zh`, `zh_CN`, `zh-Hans` too).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "en" | "en-us" | "en-gb" => Ok(Lang::En),
             "zh" | "zh-cn" | "zh-hans" | "zh-hans-cn" => Ok(Lang::ZhCn),
-            _ => Err(UnknownLang(s.to_owned())),
+            _ => Err(ModelError::UnknownLang {
+                input: s.to_owned(),
+            }),
         }
     }
 }

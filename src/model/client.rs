@@ -35,38 +35,86 @@ pub struct Deal {
 }
 
 /// Where a client stands in the pool life cycle. Only the pool's `evolve` changes it: a
-/// client read from the pool or a store exposes it read-only through [`Client::custody`].
+/// client read from the pool or a store exposes it read-only through [`Client::custody`] and
+/// these accessors.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Custody {
     /// When the current owner took the client (claim, assignment, transfer or handover).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owned_since: Option<DateTime<Utc>>,
+    pub(crate) owned_since: Option<DateTime<Utc>>,
     /// The last follow-up by the owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_follow_up: Option<DateTime<Utc>>,
+    pub(crate) last_follow_up: Option<DateTime<Utc>>,
     /// When the client (re-)entered the public pool; an embargo counts from here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pooled_at: Option<DateTime<Utc>>,
+    pub(crate) pooled_at: Option<DateTime<Utc>>,
     /// The latest release, kept for the reclaim cooldown and the public reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_release: Option<Release>,
+    pub(crate) last_release: Option<Release>,
     /// The pending reminder and release (stored flat: `remind_at` and `release` sit beside the
     /// other custody fields in JSON).
     #[serde(flatten)]
-    pub timers: Timers,
+    pub(crate) timers: Timers,
     /// Locked by a manager: exempt from automatic release.
     #[serde(default)]
-    pub locked: bool,
+    pub(crate) locked: bool,
     /// The deal in force, if one was marked since the current owner took the client (a
     /// release ends it: the client no longer cooperates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deal: Option<Deal>,
+    pub(crate) deal: Option<Deal>,
     /// Whether the client has an open opportunity (a recycle rule may require one).
     #[serde(default)]
-    pub open_opportunity: bool,
+    pub(crate) open_opportunity: bool,
     /// The client's level name (e.g. "A", "B"), for per-level recycle days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<Label>,
+    pub(crate) level: Option<Label>,
+}
+
+impl Custody {
+    /// When the current owner took the client (claim, assignment, transfer or handover).
+    pub fn owned_since(&self) -> Option<DateTime<Utc>> {
+        self.owned_since
+    }
+
+    /// The last follow-up by the owner.
+    pub fn last_follow_up(&self) -> Option<DateTime<Utc>> {
+        self.last_follow_up
+    }
+
+    /// When the client (re-)entered the public pool; an embargo counts from here.
+    pub fn pooled_at(&self) -> Option<DateTime<Utc>> {
+        self.pooled_at
+    }
+
+    /// The latest release, kept for the reclaim cooldown and the public reason.
+    pub fn last_release(&self) -> Option<&Release> {
+        self.last_release.as_ref()
+    }
+
+    /// The pending reminder and release.
+    pub fn timers(&self) -> Timers {
+        self.timers
+    }
+
+    /// Locked by a manager: exempt from automatic release.
+    pub fn locked(&self) -> bool {
+        self.locked
+    }
+
+    /// The deal in force, if one was marked since the current owner took the client.
+    pub fn deal(&self) -> Option<&Deal> {
+        self.deal.as_ref()
+    }
+
+    /// Whether the client has an open opportunity.
+    pub fn open_opportunity(&self) -> bool {
+        self.open_opportunity
+    }
+
+    /// The client's level name (e.g. "A", "B"), for per-level recycle days.
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_ref().map(Label::as_str)
+    }
 }
 
 /// What a client is and where it came from: fixed when it is imported, shared by every copy

@@ -30,7 +30,7 @@
 //! execute(&mut state, Command::Sweep, t0 + Duration::days(10))?;
 //! let released = state.client(ClientId(1)).unwrap();
 //! assert!(released.is_public());
-//! let reason = &released.custody().last_release.as_ref().unwrap().reason;
+//! let reason = &released.custody().last_release().unwrap().reason;
 //! assert!(matches!(reason, ReleaseReason::Policy { cause } if cause.rule == RecycleKind::NoFollowUp && cause.days == 10));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -20,22 +20,22 @@
 //! use chrono::{Duration, TimeZone, Utc};
 //! use leadpool::allocate::{RoundRobin, Team};
 //! use leadpool::model::{Client, Rep, Source};
-//! use leadpool::sim::{
-//!     CloseDelays, Counterfactual, Fixed, Lead, Observation, OutcomeModel, SegmentValues, Shape,
-//!     Shrinkage, Summary, WinModel,
-//! };
+//! use leadpool::sim::{Counterfactual, Fixed, Lead, OutcomeModel, Summary};
 //! use leadpool::{ClientId, RepId};
 //!
+//! /// Li wins a third of his leads, Wang half; every deal is worth 1,000 and closes in 30 days.
+//! struct Rates;
+//! impl OutcomeModel for Rates {
+//!     fn win_probability(&self, agent: usize, _segment: usize, _context: usize) -> f64 {
+//!         [1.0 / 3.0, 0.5][agent]
+//!     }
+//!     fn observed(&self, _agent: usize) -> bool { true }
+//!     fn value(&self, _segment: usize) -> f64 { 1000.0 }
+//!     fn days_to_close(&self, _agent: usize, _u: f64) -> f64 { 30.0 }
+//! }
+//!
 //! let team = Team::new([Rep::new(RepId(1), "Li"), Rep::new(RepId(2), "Wang")]);
-//! let shape = Shape { agents: 2, segments: 1, contexts: 1 };
-//! let history: Vec<Observation> = (0..100)
-//!     .map(|i| Observation { agent: i % 2, segment: 0, context: 0, won: i % 3 == 0 })
-//!     .collect();
-//! let model = OutcomeModel {
-//!     wins: WinModel::fit(shape, &history, Shrinkage::uniform(10.0))?,
-//!     values: SegmentValues::fit(1, &[(0, 1000.0)], &[]),
-//!     delays: CloseDelays::fit(2, &[(0, 20.0), (1, 40.0)]),
-//! };
+//! let model = Rates;
 //! let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
 //! let leads: Vec<Lead> = (0..50)
 //!     .map(|i| Lead {
@@ -54,7 +54,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use super::outcome::{CloseDelays, SegmentValues, WinModel};
 use crate::allocate::{AllocState, Allocator, Request, Team, TeamView};
 use crate::calendar::TeamZone;
 use crate::ids::RepId;
@@ -67,15 +66,25 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::ops::Range;
 
-/// The fitted model a counterfactual replay draws outcomes from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct OutcomeModel {
-    /// Win probabilities by agent (team position) x segment x context.
-    pub wins: WinModel,
-    /// Deal value of a won lead, per segment.
-    pub values: SegmentValues,
-    /// Days from assignment to close, per agent.
-    pub delays: CloseDelays,
+/// What a counterfactual replay draws outcomes from: who wins what, for how much, after how
+/// long. Keys are dense indices the caller chooses: an **agent** (a rep's position in the
+/// team), a **segment** (e.g. the product) and a **context** (e.g. the account's sector). The
+/// replay example fits one on the CRM data set by hierarchical Beta-binomial shrinkage
+/// (`examples/replay/model.rs`); a test can use constant rates.
+pub trait OutcomeModel {
+    /// The probability that `agent` wins a lead of `segment` in `context`, in `(0, 1)`.
+    fn win_probability(&self, agent: usize, segment: usize, context: usize) -> f64;
+
+    /// Whether the model has observed `agent` at all: the newcomer assumption
+    /// ([`Assumptions::newcomer_odds`]) applies to the agents it has not.
+    fn observed(&self, agent: usize) -> bool;
+
+    /// The deal value of a won lead of `segment`.
+    fn value(&self, segment: usize) -> f64;
+
+    /// Days from assignment to close for `agent`, at quantile `u` in `[0, 1)` of its
+    /// distribution.
+    fn days_to_close(&self, agent: usize, u: f64) -> f64;
 }
 
 /// The assumptions the data cannot settle, each a named parameter (neutral by default) so
@@ -263,7 +272,7 @@ impl TeamView for LeanView<'_> {
 pub struct Counterfactual<'a> {
     team: &'a Team,
     leads: &'a [Lead],
-    model: &'a OutcomeModel,
+    model: &'a (dyn OutcomeModel + Sync),
     assumptions: Assumptions,
     zone: TeamZone,
     metrics: Option<&'a Metrics>,
@@ -276,7 +285,7 @@ pub struct Counterfactual<'a> {
 impl<'a> Counterfactual<'a> {
     /// A replay of `leads` (in any order: they are played by arrival) for `team`, outcomes
     /// drawn from `model`, neutral assumptions, UTC, no metrics.
-    pub fn new(team: &'a Team, leads: &'a [Lead], model: &'a OutcomeModel) -> Self {
+    pub fn new(team: &'a Team, leads: &'a [Lead], model: &'a (dyn OutcomeModel + Sync)) -> Self {
         let mut order: Vec<usize> = (0..leads.len()).collect();
         order.sort_by_key(|&i| (leads[i].client.created_at(), i));
         let start = order.first().map(|&i| leads[i].client.created_at());
@@ -330,8 +339,8 @@ impl<'a> Counterfactual<'a> {
     /// open leads: the model's, adjusted by the assumptions.
     pub fn win_probability(&self, rep: usize, lead: &Lead, load: u32) -> f64 {
         let a = self.assumptions;
-        let mut x = logit(self.model.wins.p(rep, lead.segment, lead.context));
-        if self.model.wins.agent_observations(rep) == 0 {
+        let mut x = logit(self.model.win_probability(rep, lead.segment, lead.context));
+        if !self.model.observed(rep) {
             x += a.newcomer_odds.ln();
         }
         x -= a.load_slope * (f64::from(load) - a.load_reference);
@@ -394,12 +403,12 @@ impl<'a> Counterfactual<'a> {
             };
             let p = self.win_probability(pos, lead, view.open[pos]);
             let won = uniform(seed, i, 0) < p;
-            let days = self.model.delays.days(pos, uniform(seed, i, 1));
+            let days = self.model.days_to_close(pos, uniform(seed, i, 1));
             let seconds = (days * 86_400.0).round().clamp(0.0, 1e10) as i64;
             let close = at
                 .checked_add_signed(Duration::seconds(seconds))
                 .unwrap_or(DateTime::<Utc>::MAX_UTC);
-            let value = self.model.values.value(lead.segment);
+            let value = self.model.value(lead.segment);
             view.open[pos] += 1;
             view.last[pos] = Some(at);
             view.received[pos].push(nanos(at));

@@ -38,7 +38,6 @@ mod behaviour;
 mod counterfactual;
 mod driver;
 mod open;
-mod outcome;
 mod policy;
 mod render;
 mod report;
@@ -52,10 +51,6 @@ pub use counterfactual::{
     Assumptions, Counterfactual, Fixed, Lead, Learner, OutcomeModel, RunResult,
 };
 pub use driver::{SimOutcome, Simulation};
-pub use outcome::{
-    CloseDelays, Observation, OutcomeError, STRENGTH_GRID, SegmentValues, Selection, Shape,
-    Shrinkage, WinModel, brier, cv_log_loss, log_loss,
-};
 pub use policy::SimPolicy;
 pub use report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 pub use stream::{Arrival, LeadStream, StreamConfig};

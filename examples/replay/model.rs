@@ -17,16 +17,7 @@
 //! [`brier`] and [`log_loss`] score predictions; [`WinModel::constant`] and an agent-only fit
 //! (`Shrinkage::agent_only`) are the baselines a fit check compares against.
 //!
-//! ```
-//! use leadpool::sim::{Observation, Shape, Shrinkage, WinModel};
-//! let shape = Shape { agents: 2, segments: 1, contexts: 1 };
-//! let obs: Vec<Observation> = (0..200)
-//!     .map(|i| Observation { agent: i % 2, segment: 0, context: 0, won: i % 4 != 1 })
-//!     .collect();
-//! // Agent 0 won all 100 of its leads, agent 1 half of its: shrinkage pulls both toward 0.75.
-//! let model = WinModel::fit(shape, &obs, Shrinkage::uniform(20.0)).unwrap();
-//! assert!(model.p(0, 0, 0) > 0.9 && model.p(1, 0, 0) < 0.6);
-//! ```
+//! (`model/tests.rs` checks that fits recover rates the data were simulated from.)
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -367,16 +358,6 @@ impl WinModel {
         self.agent_n.get(agent).copied().unwrap_or(0)
     }
 
-    /// The strengths the model was fitted with.
-    pub fn shrinkage(&self) -> Shrinkage {
-        self.shrinkage
-    }
-
-    /// The model's shape.
-    pub fn shape(&self) -> Shape {
-        self.shape
-    }
-
     /// Predictions for `observations`, paired with what happened (for [`brier`], [`log_loss`]).
     pub fn predict(&self, observations: &[Observation]) -> Vec<(f64, bool)> {
         observations
@@ -417,12 +398,6 @@ pub fn cv_log_loss(
 
 /// Brier score: the mean squared difference between the predicted probability and the outcome
 /// (0 perfect, 0.25 a coin). 0 for no prediction; a non-finite prediction reads as 0.5.
-///
-/// ```
-/// use leadpool::sim::brier;
-/// assert_eq!(brier(&[(1.0, true), (0.0, false)]), 0.0);
-/// assert_eq!(brier(&[(0.5, true), (0.5, false)]), 0.25);
-/// ```
 pub fn brier(predictions: &[(f64, bool)]) -> f64 {
     if predictions.is_empty() {
         return 0.0;
@@ -445,12 +420,6 @@ pub fn brier(predictions: &[(f64, bool)]) -> f64 {
 /// Log-loss: the mean negative log-likelihood of the outcomes (natural log; ln 2 ≈ 0.693 for a
 /// coin). Probabilities are clamped to `[1e-6, 1 - 1e-6]` so a confident miss costs about 13.8,
 /// never infinity. 0 for no prediction.
-///
-/// ```
-/// use leadpool::sim::log_loss;
-/// assert!((log_loss(&[(0.5, true)]) - std::f64::consts::LN_2).abs() < 1e-12);
-/// assert!(log_loss(&[(0.0, true)]).is_finite());
-/// ```
 pub fn log_loss(predictions: &[(f64, bool)]) -> f64 {
     if predictions.is_empty() {
         return 0.0;
@@ -466,6 +435,34 @@ pub fn log_loss(predictions: &[(f64, bool)]) -> f64 {
 }
 
 mod delays;
+#[cfg(test)]
+mod tests;
 mod values;
 pub use delays::CloseDelays;
 pub use values::SegmentValues;
+
+/// The fitted model, as the counterfactual replay reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fitted {
+    /// Win probabilities by agent (team position) x segment x context.
+    pub wins: WinModel,
+    /// Deal value of a won lead, per segment.
+    pub values: SegmentValues,
+    /// Days from assignment to close, per agent.
+    pub delays: CloseDelays,
+}
+
+impl leadpool::sim::OutcomeModel for Fitted {
+    fn win_probability(&self, agent: usize, segment: usize, context: usize) -> f64 {
+        self.wins.p(agent, segment, context)
+    }
+    fn observed(&self, agent: usize) -> bool {
+        self.wins.agent_observations(agent) > 0
+    }
+    fn value(&self, segment: usize) -> f64 {
+        self.values.value(segment)
+    }
+    fn days_to_close(&self, agent: usize, u: f64) -> f64 {
+        self.delays.days(agent, u)
+    }
+}

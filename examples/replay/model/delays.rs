@@ -7,16 +7,6 @@ use serde::{Deserialize, Serialize};
 /// agent's mean over the team's. Each agent's mean is shrunk toward the team's with a
 /// pseudo-count chosen by held-out squared error (5-fold cross-validation), so an agent with few
 /// deals (or none: a newcomer) closes like the team.
-///
-/// ```
-/// use leadpool::sim::CloseDelays;
-/// // Agent 0 closes in 10 days, agent 1 in 30, many times each.
-/// let closed: Vec<(usize, f64)> = (0..400).map(|i| (i % 2, if i % 2 == 0 { 10.0 } else { 30.0 })).collect();
-/// let delays = CloseDelays::fit(3, &closed);
-/// assert!((delays.agent_mean(0) - 10.0).abs() < 1.0);
-/// assert!((delays.agent_mean(2) - 20.0).abs() < 1e-9); // no data: the team's mean
-/// assert!(delays.days(1, 0.5) > delays.days(0, 0.5));
-/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CloseDelays {
     /// The team's observed days, sorted.

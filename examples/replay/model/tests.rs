@@ -1,17 +1,7 @@
-//! The outcome model (`leadpool::sim::WinModel` and friends) and the counterfactual replay
-//! (`leadpool::sim::Counterfactual`), checked on data simulated from known rates.
-#![cfg(feature = "sim")]
+//! The outcome model checked on data simulated from known rates.
 
-use chrono::{Duration, TimeZone, Utc};
-use leadpool::allocate::{LearnedPolicy, RoundRobin, Team};
-use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, Rep, Source};
+use super::*;
 use leadpool::rng::{Rng, seeded};
-use leadpool::sim::{
-    Assumptions, CloseDelays, Counterfactual, Fixed, Interval, Lead, Observation, OutcomeError,
-    OutcomeModel, STRENGTH_GRID, SegmentValues, Shape, Shrinkage, Summary, WinModel, brier,
-    log_loss,
-};
 
 fn unit(rng: &mut impl Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -181,99 +171,41 @@ fn values_and_delays_recover_what_they_were_fitted_on() {
     assert!((delays.agent_mean(3) - delays.team_mean()).abs() < 1e-9);
 }
 
-fn small_world() -> (Team, Vec<Lead>, OutcomeModel) {
-    let team = Team::new((1..=4).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+#[test]
+fn a_perfect_forecast_scores_zero_and_a_coin_a_quarter() {
+    assert_eq!(brier(&[(1.0, true), (0.0, false)]), 0.0);
+    assert_eq!(brier(&[(0.5, true), (0.5, false)]), 0.25);
+    assert!((log_loss(&[(0.5, true)]) - std::f64::consts::LN_2).abs() < 1e-12);
+}
+
+#[test]
+fn shrinkage_pulls_two_agents_toward_the_team() {
     let shape = Shape {
-        agents: 4,
-        segments: 2,
+        agents: 2,
+        segments: 1,
         contexts: 1,
     };
-    let history = simulate(shape, 4_000, 6, &|a, s, _| {
-        0.3 + 0.1 * a as f64 + 0.1 * s as f64
-    });
-    let model = OutcomeModel {
-        wins: WinModel::fit(shape, &history, Shrinkage::uniform(10.0)).unwrap(),
-        values: SegmentValues::fit(2, &[(0, 100.0), (1, 1000.0)], &[]),
-        delays: CloseDelays::fit(4, &[(0, 10.0), (1, 20.0), (2, 30.0), (3, 40.0)]),
-    };
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap();
-    let leads = (0..400u64)
-        .map(|i| Lead {
-            client: Client::new(
-                ClientId(i + 1),
-                "lead",
-                Source::Website,
-                t0 + Duration::hours(i as i64 * 3),
-            )
-            .with_tags([if i % 2 == 0 { "a" } else { "b" }]),
-            segment: (i % 2) as usize,
+    let obs: Vec<Observation> = (0..200)
+        .map(|i| Observation {
+            agent: i % 2,
+            segment: 0,
             context: 0,
+            won: i % 4 != 1,
         })
         .collect();
-    (team, leads, model)
+    // Agent 0 won all 100 of its leads, agent 1 half of its: shrinkage pulls both toward 0.75.
+    let model = WinModel::fit(shape, &obs, Shrinkage::uniform(20.0)).unwrap();
+    assert!(model.p(0, 0, 0) > 0.9 && model.p(1, 0, 0) < 0.6);
 }
 
 #[test]
-fn a_replay_is_a_pure_function_of_the_seed() {
-    let (team, leads, model) = small_world();
-    let replay = Counterfactual::new(&team, &leads, &model);
-    let learner = || {
-        LearnedPolicy {
-            segments: vec!["a".into(), "b".into()],
-            ..LearnedPolicy::default()
-        }
-        .build_learned(&team)
-        .unwrap()
-    };
-    let first = replay.run(&mut learner(), 3);
-    let _other = replay.run(&mut learner(), 4);
-    assert_eq!(replay.run(&mut learner(), 3), first);
-    assert_ne!(replay.run(&mut learner(), 5), first);
-    // Seeds summarised in any order give the same summary.
-    let figures: Vec<_> = (0..8)
-        .map(|s| replay.run(&mut Fixed(RoundRobin::new(&team)), s).figures())
+fn each_agent_closes_at_its_own_pace_and_a_newcomer_at_the_teams() {
+    // Agent 0 closes in 10 days, agent 1 in 30, many times each.
+    let closed: Vec<(usize, f64)> = (0..400)
+        .map(|i| (i % 2, if i % 2 == 0 { 10.0 } else { 30.0 }))
         .collect();
-    let mut reversed = figures.clone();
-    reversed.reverse();
-    assert_eq!(Summary::of(&figures), Summary::of(&reversed));
-    assert_eq!(first.received.iter().sum::<u64>(), 400);
-}
-
-#[test]
-fn outcomes_follow_the_model_and_the_stated_assumptions() {
-    let (team, leads, model) = small_world();
-    // Round-robin: 100 leads each; rep 4 is the model's best.
-    let wins = |assumptions: Assumptions| {
-        let replay = Counterfactual::new(&team, &leads, &model).with_assumptions(assumptions);
-        let runs: Vec<f64> = (0..200)
-            .map(|s| {
-                replay
-                    .run(&mut Fixed(RoundRobin::new(&team)), s)
-                    .figures()
-                    .wins
-            })
-            .collect();
-        Interval::of(&runs)
-    };
-    let neutral = wins(Assumptions::default());
-    let expected: f64 = leads
-        .iter()
-        .enumerate()
-        .map(|(i, l)| model.wins.p(i % 4, l.segment, 0))
-        .sum();
-    assert!(
-        (neutral.mean - expected).abs() < 0.02 * expected,
-        "{} vs {expected}",
-        neutral.mean
-    );
-    assert!(neutral.lo < neutral.mean && neutral.mean < neutral.hi);
-    // A rep loses odds as its open load passes the reference: fewer wins.
-    let loaded = wins(Assumptions {
-        load_slope: 0.2,
-        ..Assumptions::default()
-    });
-    assert!(
-        loaded.mean < neutral.mean - 10.0,
-        "{loaded:?} vs {neutral:?}"
-    );
+    let delays = CloseDelays::fit(3, &closed);
+    assert!((delays.agent_mean(0) - 10.0).abs() < 1.0);
+    assert!((delays.agent_mean(2) - 20.0).abs() < 1e-9); // no data: the team's mean
+    assert!(delays.days(1, 0.5) > delays.days(0, 0.5));
 }

@@ -1,16 +1,24 @@
-//! A pool life cycle on a SQLite file, through the `Pool` facade over the SQLite adapter:
-//! import (with a duplicate reported, not inserted), claim, an assignment by the seed's rules
-//! with its published explanation, a reminder, the automatic release, the former owner refused
-//! inside the cooldown, a reclaim by another rep; then close, reopen and show that every
-//! acknowledged change survived.
+//! Two instances of a CRM service sharing one SQLite file, each with its own `Pool` over its
+//! own `SqliteStore` (its own connections), as two processes behind a load balancer would:
+//!
+//! 1. Instance A installs the team and policy; instance B, started with another policy, finds
+//!    A's in the file and keeps it (the configuration lives in the store, not in a process).
+//! 2. A pool life cycle, the commands alternating between the instances: imports (a duplicate
+//!    reported, not inserted), a claim, an assignment by the seed's rules with its published
+//!    explanation, a follow-up, the reminder and the automatic release, the former owner
+//!    refused inside the cooldown, a reclaim by another rep.
+//! 3. A changes the policy (a lower cap); B's next claim is decided under it and refused.
+//! 4. Both close; a third instance reopens the file, finds the configuration at its version,
+//!    every acknowledged change, and reads the audit log back with `pool.events(..)`.
 //!
 //! ```text
 //! cargo run --example sqlite_store [-- PATH]
 //! ```
 //!
 //! PATH must not exist yet (default: a file under the system temp dir); the example removes
-//! the database when it ends. The adapter itself is `examples/sqlite_store/store.rs`.
+//! the database when it ends. The adapter is `examples/sqlite_store/store.rs` and its modules.
 
+#[allow(dead_code)] // The example uses part of the adapter; its tests and bench use the rest.
 mod store;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -20,7 +28,8 @@ use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
 use leadpool::pool::{Config, Event, Pool, PoolPolicy};
 use leadpool::rng::seeded;
-use leadpool::store::ClientStore;
+use leadpool::store::Store;
+use leadpool::txn::Footprint;
 use std::error::Error;
 use std::path::PathBuf;
 use store::SqliteStore;
@@ -38,14 +47,24 @@ impl Drop for RemoveOnExit {
     }
 }
 
-fn print_events(label: &str, events: &[Event]) {
-    println!("== {label}");
+/// Prints what one instance committed, one JSON event a line.
+fn print_events(instance: &str, label: &str, events: &[Event]) -> usize {
+    println!("== [{instance}] {label}");
     for event in events {
         match serde_json::to_string(event) {
             Ok(json) => println!("   {json}"),
             Err(err) => println!("   (event not printable: {err})"),
         }
     }
+    events.len()
+}
+
+/// The event's kind, as its JSON tag says (`imported`, `owner_changed`, …).
+fn kind(event: &Event) -> String {
+    serde_json::to_value(event)
+        .ok()
+        .and_then(|json| Some(json.get("event")?.as_str()?.to_owned()))
+        .unwrap_or_else(|| "(unnamed)".to_owned())
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -74,14 +93,33 @@ fn main() -> Result<(), Box<dyn Error>> {
         cooldown_days: 5,
         ..PoolPolicy::default()
     };
-    let acme = ClientId(1);
-    let huaqiang = ClientId(2);
+    let (acme, huaqiang, globex) = (ClientId(1), ClientId(2), ClientId(4));
+    let mut committed = 0;
 
     println!("database: {}", path.display());
     {
+        // One clock for the demo; each instance would read the system clock in production.
         let clock = ManualClock::new(day(0));
-        let config = Config::new(team.clone(), policy.clone())?;
-        let pool = Pool::new(SqliteStore::open(&path)?, config, clock.clone());
+        let a = Pool::bootstrap(
+            SqliteStore::open(&path)?,
+            Config::new(team.clone(), policy.clone())?,
+            clock.clone(),
+        )?;
+        let b = Pool::new(SqliteStore::open(&path)?, clock.clone());
+        let other = PoolPolicy {
+            private_cap: Some(5),
+            ..policy.clone()
+        };
+        let installed = b.install(Config::new(team.clone(), other)?)?;
+        let seen = b.config()?;
+        println!(
+            "== [B] starts with its own policy: installed {installed}; runs under version {} \
+             (cap {:?}, A's)",
+            seen.version,
+            seen.value.policy().private_cap
+        );
+        committed += 2; // A's install: the team and the policy.
+
         for (id, name, phone, source) in [
             (
                 acme,
@@ -102,16 +140,17 @@ fn main() -> Result<(), Box<dyn Error>> {
                 "13800138000",
                 Source::PlatformMaster,
             ),
+            (globex, "Globex Corporation", "+1 555 0100", Source::Website),
         ] {
             let keys = DedupeKeys::from_raw(Some(name), Some(phone), None, Some("86"));
             let client = Client::new(id, name, source, day(0)).with_keys(keys);
-            print_events(&format!("import {id}"), &pool.import(client)?);
+            committed += print_events("A", &format!("import {id}"), &a.import(client)?);
         }
-        print_events("Li claims ACME", &pool.claim(acme, li)?);
+        committed += print_events("B", "Li claims ACME", &b.claim(acme, li)?);
 
         // The card Wang collected at the booth goes to Wang by the seed's rule 1.
         let router = Policy::seed_default().build(&team)?;
-        let (decision, events) = pool.assign_by_rule(
+        let (decision, events) = a.assign_by_rule(
             huaqiang,
             router.as_ref(),
             &AllocState::new(),
@@ -119,29 +158,54 @@ fn main() -> Result<(), Box<dyn Error>> {
             &mut seeded(7),
         )?;
         println!("   rule said: {}", decision.explanation);
-        print_events("assign the trade-show card by rule", &events);
+        committed += print_events("A", "assign the trade-show card by rule", &events);
         clock.set(day(1));
-        print_events(
-            "Wang visits",
-            &pool.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom")?,
-        );
+        let visit = b.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom")?;
+        committed += print_events("B", "Wang visits", &visit);
         clock.set(day(7));
-        print_events("sweep on day 7 (Li is reminded)", &pool.sweep()?.events);
+        let swept = a.sweep()?;
+        committed += print_events("A", "sweep on day 7 (Li is reminded)", &swept.events);
         clock.set(day(10));
-        print_events("sweep on day 10 (ACME goes back)", &pool.sweep()?.events);
+        let swept = b.sweep()?;
+        committed += print_events("B", "sweep on day 10 (ACME goes back)", &swept.events);
         clock.set(day(12));
-        match pool.claim(acme, li) {
+        match a.claim(acme, li) {
             Ok(_) => return Err("the former owner reclaimed inside the cooldown".into()),
-            Err(refusal) => println!("== Li tries again on day 12\n   refused: {refusal}"),
+            Err(refusal) => println!("== [A] Li tries again on day 12\n   refused: {refusal}"),
         }
-        print_events("Wang claims ACME on day 12", &pool.claim(acme, wang)?);
-    } // The pool, the store and its connections close here.
+        let reclaim = b.claim(acme, wang)?;
+        committed += print_events("B", "Wang claims ACME on day 12", &reclaim);
 
-    let store = SqliteStore::open(&path)?;
+        // A lowers the cap to 2; B decides its next command under the new policy.
+        let lower = PoolPolicy {
+            private_cap: Some(2),
+            ..policy.clone()
+        };
+        committed += print_events("A", "policy change: cap 2", &a.change_policy(lower)?);
+        let seen = b.config()?;
+        println!(
+            "== [B] now runs under version {} (cap {:?})",
+            seen.version,
+            seen.value.policy().private_cap
+        );
+        match b.claim(globex, wang) {
+            Ok(_) => return Err("B claimed over the cap A set".into()),
+            Err(refusal) => println!("== [B] Wang tries to claim Globex\n   refused: {refusal}"),
+        }
+    } // Both pools, their stores and connections close here.
+
+    let pool = Pool::new(SqliteStore::open(&path)?, ManualClock::new(day(12)));
     println!("reopened {}", path.display());
+    let config = pool.config()?;
+    println!(
+        "configuration version {}: cap {:?}",
+        config.version,
+        config.value.policy().private_cap
+    );
+    let store = pool.store();
     let owned = store.owned_by(wang)?;
     let public = store.public_pool(PoolId::DEFAULT)?;
-    let acme_row = store.get(acme)?.ok_or("ACME is missing after reopening")?;
+    let acme_row = pool.client(acme)?;
     let release = acme_row.value.custody().last_release.clone();
     println!("{wang} owns {owned:?}; public pool {public:?}");
     println!(
@@ -150,16 +214,42 @@ fn main() -> Result<(), Box<dyn Error>> {
         release.as_ref().map(|r| r.from),
         release.as_ref().map(|r| r.reason.to_string())
     );
-    println!("{wang}'s ledger: {:?}", store.ledger(wang)?.value);
-    let survived = owned == [acme, huaqiang]
-        && public.is_empty()
-        && store.get(ClientId(3))?.is_none()
+    let ledgers = store.load(&Footprint::config().with_reps([li, wang]))?;
+    let holding = |rep: RepId| {
+        ledgers
+            .ledgers()
+            .find(|l| l.value.rep() == rep)
+            .map_or(0, |l| l.value.holding())
+    };
+    println!("holdings: {li} {}, {wang} {}", holding(li), holding(wang));
+
+    println!("== the audit log, read back");
+    let log = pool.events(0, 1000)?;
+    for recorded in &log {
+        let client = recorded.event.client().map(|c| c.to_string());
+        println!(
+            "   {:>3} {} {}",
+            recorded.seq,
+            kind(&recorded.event),
+            client.unwrap_or_default()
+        );
+    }
+    let survived = config.version == 2
+        && config.value.policy().private_cap == Some(2)
+        && owned == [acme, huaqiang]
+        && public == [globex]
+        && pool.client(ClientId(3)).is_err()
         && release.is_some_and(|r| r.from == li)
-        && store.ledger(li)?.value.holding() == 0
-        && store.ledger(wang)?.value.holding() == 2;
+        && holding(li) == 0
+        && holding(wang) == 2
+        && log.len() == committed
+        && log.iter().zip(1..).all(|(r, seq)| r.seq == seq);
     if !survived {
         return Err("the reopened database does not hold what was acknowledged".into());
     }
-    println!("everything acknowledged survived closing and reopening");
+    println!(
+        "everything acknowledged survived closing and reopening; the log holds the {committed} \
+         events the two instances were told of, numbered 1..={committed}"
+    );
     Ok(())
 }

@@ -8,6 +8,9 @@ mod analysis;
 #[path = "../examples/replay/dataset.rs"]
 mod dataset;
 #[allow(dead_code)]
+#[path = "../examples/replay/model/mod.rs"]
+mod model;
+#[allow(dead_code)]
 #[path = "../examples/replay/montecarlo.rs"]
 mod montecarlo;
 #[allow(dead_code)]

@@ -206,7 +206,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let owned = store.owned_by(wang)?;
     let public = store.public_pool(PoolId::DEFAULT)?;
     let acme_row = pool.client(acme)?;
-    let release = acme_row.value.custody().last_release.clone();
+    let release = acme_row.value.custody().last_release().cloned();
     println!("{wang} owns {owned:?}; public pool {public:?}");
     println!(
         "ACME at version {}, last released from {:?} because {:?}",

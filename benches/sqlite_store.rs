@@ -16,10 +16,9 @@ mod store;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::Team;
-use leadpool::conformance::{ledger_holding, placed};
-use leadpool::ids::{ClientId, PoolId, RepId};
+use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger, Source};
-use leadpool::pool::{Config, PoolPolicy};
+use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
 use leadpool::store::{Store, Versioned};
 use leadpool::txn::{Footprint, Plan};
 use rusqlite::params;
@@ -54,29 +53,58 @@ fn client(id: u64) -> Client {
         company: Some(format!("company{id}")),
         ..DedupeKeys::default()
     };
-    let client = Client::new(
+    Client::new(
         ClientId(id),
         format!("client {id}"),
         Source::Website,
-        base(),
+        base() - Duration::days(10),
     )
-    .with_keys(keys);
-    let owner = (id % 3 != 0).then(|| RepId(id % REPS + 1));
-    let due = Some(base() + Duration::days((id % 100) as i64));
-    placed(client, owner, PoolId::DEFAULT, due)
+    .with_keys(keys)
+}
+
+/// The policy of the fixture: a reminder 10 days after a claim.
+fn policy() -> PoolPolicy {
+    PoolPolicy {
+        remind_after_days: Some(10),
+        release_after_reminder_days: 5,
+        ..PoolPolicy::default()
+    }
+}
+
+/// The clients and ledgers as the engine leaves them: every client imported, two in three
+/// claimed by one of the reps at an instant that puts its reminder `id % 100` days after
+/// `base()`.
+fn fixture(config: &Config) -> PoolState {
+    let mut state = PoolState::new(config.clone());
+    for id in 1..=CLIENTS {
+        let import = Command::Import {
+            client: Box::new(client(id)),
+        };
+        execute(&mut state, import, base() - Duration::days(10)).expect("import");
+        if id % 3 != 0 {
+            let claim = Command::Claim {
+                client: ClientId(id),
+                rep: RepId(id % REPS + 1),
+            };
+            let at = base() - Duration::days(10) + Duration::days((id % 100) as i64);
+            execute(&mut state, claim, at).expect("claim");
+        }
+    }
+    state
 }
 
 /// 5,000 clients (two in three owned by one of 20 reps, deadlines spread over 100 days so 1 in
 /// 100 is due at the probe instant, one company key each), 20 ledgers, and the configuration.
-/// Rows are written with the adapter's own encoding in one transaction (a plan of 5,000
-/// inserts cannot be built through the public API, and 5,000 durable commits would take the
-/// bench's time in `fsync`).
+/// The engine builds them in memory (`fixture`); the rows are written with the adapter's own
+/// encoding in one transaction (5,000 durable commits would take the bench's time in `fsync`).
 fn populate(store: &SqliteStore) {
     let mut conn = rusqlite::Connection::open(store.path()).expect("open");
     let tx = conn.transaction().expect("begin");
-    for id in 1..=CLIENTS {
-        let client = client(id);
-        let row = ClientRow::of(&client).expect("a storable client");
+    let team = Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+    let config = Config::new(team, policy()).expect("config");
+    let state = fixture(&config);
+    for client in state.clients() {
+        let row = ClientRow::of(client).expect("a storable client");
         tx.execute(
             INSERT_CLIENT_SQL,
             params![row.id, row.owner, row.pool, row.deadline, row.doc],
@@ -88,15 +116,12 @@ fn populate(store: &SqliteStore) {
                 .expect("insert key");
         }
     }
-    for rep in 1..=REPS {
-        let holding = u32::try_from(CLIENTS * 2 / 3 / REPS).unwrap_or(0);
-        let doc = encode(&ledger_holding(RepId(rep), holding, 0), String::new).expect("ledger");
-        tx.execute(INSERT_LEDGER_SQL, params![rep as i64, doc])
+    for ledger in state.ledgers() {
+        let doc = encode(ledger, String::new).expect("ledger");
+        tx.execute(INSERT_LEDGER_SQL, params![ledger.rep().0 as i64, doc])
             .expect("insert ledger");
     }
     tx.commit().expect("commit");
-    let team = Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
-    let config = Config::new(team, PoolPolicy::default()).expect("config");
     let snapshot = store.load(&Footprint::config()).expect("load");
     let install = Plan::install(&snapshot, config, base()).expect("install plan");
     store.commit(&install).expect("install");

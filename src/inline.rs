@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 
 /// A list whose first `N` items are stored inline.
 #[derive(Clone)]
-pub struct InlineVec<T, const N: usize> {
+pub(crate) struct InlineVec<T, const N: usize> {
     inline: [Option<T>; N],
     len: usize,
     spill: Vec<T>,
@@ -24,7 +24,7 @@ impl<T, const N: usize> Default for InlineVec<T, N> {
 
 impl<T, const N: usize> InlineVec<T, N> {
     /// An empty list (allocates nothing).
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             inline: std::array::from_fn(|_| None),
             len: 0,
@@ -33,7 +33,7 @@ impl<T, const N: usize> InlineVec<T, N> {
     }
 
     /// Appends `item`, spilling to the heap once the inline slots are full.
-    pub fn push(&mut self, item: T) {
+    pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = Some(item);
             self.len += 1;
@@ -43,17 +43,17 @@ impl<T, const N: usize> InlineVec<T, N> {
     }
 
     /// How many items are listed.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len + self.spill.len()
     }
 
     /// True when nothing is listed.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The items, in order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+    pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
         self.inline[..self.len]
             .iter()
             .filter_map(Option::as_ref)
@@ -61,17 +61,19 @@ impl<T, const N: usize> InlineVec<T, N> {
     }
 
     /// The first item.
-    pub fn first(&self) -> Option<&T> {
+    #[cfg(test)]
+    pub(crate) fn first(&self) -> Option<&T> {
         self.iter().next()
     }
 
     /// The last item.
-    pub fn last(&self) -> Option<&T> {
+    pub(crate) fn last(&self) -> Option<&T> {
         self.iter().next_back()
     }
 
     /// Removes every item (keeping the spill buffer's capacity).
-    pub fn clear(&mut self) {
+    #[cfg(test)]
+    pub(crate) fn clear(&mut self) {
         for slot in &mut self.inline[..self.len] {
             *slot = None;
         }
@@ -80,7 +82,7 @@ impl<T, const N: usize> InlineVec<T, N> {
     }
 
     /// Moves every item of `other` to the end of `self`.
-    pub fn append(&mut self, other: &mut Self) {
+    pub(crate) fn append(&mut self, other: &mut Self) {
         for slot in &mut other.inline[..other.len] {
             if let Some(item) = slot.take() {
                 self.push(item);

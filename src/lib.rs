@@ -93,7 +93,7 @@ pub mod error;
 pub mod fairness;
 pub mod i18n;
 pub mod ids;
-pub mod inline;
+pub(crate) mod inline;
 pub mod label;
 pub mod model;
 pub mod pool;

@@ -470,7 +470,7 @@ fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
             .with_state(&state)
             .with_metrics(&metrics);
         let d = ranking.allocate(&request, &mut rng);
-        let recomputed = d.updates.iter().any(|u| update_kind(u) == "standings");
+        let recomputed = d.updates().any(|u| update_kind(u) == "standings");
         assert_eq!(
             recomputed,
             i == 0,
@@ -493,7 +493,7 @@ fn a_ranking_is_computed_once_per_period_and_top_k_shares_in_proportion() {
         .with_state(&state)
         .with_metrics(&metrics);
     let d = ranking.allocate(&next_week, &mut rng);
-    assert!(d.updates.iter().any(|u| update_kind(u) == "standings"));
+    assert!(d.updates().any(|u| update_kind(u) == "standings"));
 }
 
 /// The `"update"` tag an update serialises with: what it changes.
@@ -505,5 +505,5 @@ fn update_kind(update: &StateUpdate) -> String {
 }
 
 fn update_kinds(decision: &leadpool::allocate::Decision) -> Vec<String> {
-    decision.updates.iter().map(update_kind).collect()
+    decision.updates().map(update_kind).collect()
 }

@@ -6,7 +6,7 @@ use alloc_support::{MapView, client, now, region};
 use chrono::{Duration, NaiveDate};
 use leadpool::allocate::{
     AllocState, Allocator, Decision, LeadFactors, LeastLoaded, Policy, Ranking, RankingMode,
-    Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory, check_rep,
+    Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
 };
 use leadpool::calendar::Window;
 use leadpool::ids::RepId;
@@ -149,7 +149,7 @@ proptest! {
                 let decision = strategy.allocate(&request, &mut rng);
                 if let Some(rep) = decision.rep {
                     let found = team.get(rep).expect("chosen reps are team members");
-                    prop_assert!(check_rep(&request, found).is_none(), "{name} chose ineligible {rep}");
+                    prop_assert!(request.check(found).is_none(), "{name} chose ineligible {rep}");
                 }
                 state.apply(&decision);
             }

@@ -7,7 +7,7 @@ mod alloc_support;
 use alloc_support::{MapView, client, now};
 use leadpool::allocate::{
     Allocator, Decision, EligibilityRules, Explanation, Fallback, Filter, Request, RoundRobin,
-    Router, Team, check_rep, from_fn,
+    Router, Team, from_fn,
 };
 use leadpool::ids::RepId;
 use leadpool::label::Label;
@@ -42,7 +42,7 @@ fn first_eligible() -> impl Allocator {
             .team()
             .reps()
             .iter()
-            .find(|r| check_rep(request, r).is_none())
+            .find(|r| request.check(r).is_none())
             .map(|r| r.id);
         let step = Step::Custom {
             rule: Label::new("first eligible"),

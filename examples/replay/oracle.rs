@@ -5,7 +5,7 @@
 
 use crate::model::Fitted;
 use crate::world::{Factory, World};
-use leadpool::allocate::{Decision, Explanation, check_rep, from_fn};
+use leadpool::allocate::{Decision, Explanation, from_fn};
 use leadpool::label::Label;
 use leadpool::reason::Step;
 use leadpool::sim::Fixed;
@@ -34,7 +34,7 @@ pub fn oracle<'w>(world: &'w World, model: &'w Fitted, floor: f64) -> Factory<'w
             let eligible = reps
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| check_rep(request, r).is_none());
+                .filter(|(_, r)| request.check(r).is_none());
             let under = eligible
                 .clone()
                 .filter(|(i, _)| f64::from(received[*i]) < target)

@@ -61,7 +61,7 @@ impl Eligibility for Vetoed<'_> {
 
 /// Availability first, then the request's eligibility rules: the one check every strategy runs
 /// on each rep it examines, and every wrapper runs on what its inner strategy returns.
-pub fn check_rep(request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
+pub(crate) fn check_rep(request: &Request<'_>, rep: &Rep) -> Option<ExclusionReason> {
     use crate::model::Availability;
     if !rep.availability.is_available(request.now) {
         let until = match rep.availability {

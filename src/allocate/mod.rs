@@ -84,7 +84,8 @@ mod state;
 mod territory;
 
 pub use compose::{Fallback, Filter, Router, from_fn};
-pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin, check_rep};
+pub(crate) use eligibility::check_rep;
+pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin};
 pub use explain::{Exclusion, Explanation};
 pub use learned::{Learned, LearnedPolicy, Posterior, Prior, SegmentField};
 pub use least_loaded::LeastLoaded;
@@ -387,6 +388,14 @@ impl<'a> Request<'a> {
         self.view
     }
 
+    /// Why `rep` may not take the client now, if it may not: availability, then the
+    /// eligibility rules the request carries (a [`Filter`]'s, the pool's). The one check every
+    /// strategy runs on each rep it examines, and every wrapper on what its inner strategy
+    /// returns; a strategy of the CRM's own runs it too.
+    pub fn check(&self, rep: &crate::model::Rep) -> Option<crate::reason::ExclusionReason> {
+        check_rep(self, rep)
+    }
+
     /// Per-call state: rotation cursors and the like.
     pub fn state(&self) -> &'a AllocState {
         self.state
@@ -416,9 +425,9 @@ pub struct Decision {
     pub rep: Option<RepId>,
     /// Why.
     pub explanation: Explanation,
-    /// State changes to apply if the decision is acted on.
+    /// State changes to apply if the decision is acted on ([`AllocState::apply`]).
     #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
-    pub updates: InlineVec<StateUpdate, 2>,
+    pub(crate) updates: InlineVec<StateUpdate, 2>,
 }
 
 impl Decision {
@@ -445,5 +454,10 @@ impl Decision {
     /// The chosen rep.
     pub fn rep(&self) -> Option<RepId> {
         self.rep
+    }
+
+    /// The state changes acting on the decision applies ([`AllocState::apply`]), in order.
+    pub fn updates(&self) -> impl Iterator<Item = &StateUpdate> + '_ {
+        self.updates.iter()
     }
 }

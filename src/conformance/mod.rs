@@ -145,7 +145,7 @@ where
 /// `client` placed as a store row can hold it: owned by `owner` (public when `None`) in `pool`,
 /// due at `deadline`. For adapter authors' own store tests: the engine never builds clients
 /// this way (it changes custody only through its events).
-pub fn placed(
+pub(crate) fn placed(
     mut client: Client,
     owner: Option<RepId>,
     pool: PoolId,
@@ -159,7 +159,7 @@ pub fn placed(
 
 /// A ledger row for `rep` holding `holding` clients, `won` of them with a deal, for adapter
 /// authors' own store tests.
-pub fn ledger_holding(rep: RepId, holding: u32, won: u32) -> RepLedger {
+pub(crate) fn ledger_holding(rep: RepId, holding: u32, won: u32) -> RepLedger {
     let mut ledger = RepLedger::new(rep);
     ledger.fixture_set_holding(holding, won);
     ledger

@@ -17,7 +17,7 @@
 //! (counted by [`TeamView::received_in`](super::TeamView::received_in)) is below
 //! `min_share` is served before any draw (the largest shortfall first), so with
 //! `min_share = 1/n` the policy is a plain rotation and with 0 it is pure Thompson sampling.
-//! Every rep examined passes [`check_rep`] (availability and the filter's rules) and, when a
+//! Every rep examined passes [`Request::check`](super::Request::check) (availability and the filter's rules) and, when a
 //! capacity is set, an open-load limit; weight 0 and inactive reps are never members.
 //!
 //! The learning state ([`Posterior`]) is serde, so a CRM can store it and resume:

@@ -107,13 +107,14 @@ pub(crate) fn config_versions<S: Store + ?Sized>(store: &S) {
     };
     ok(C, "commit(install)", store.commit(&install));
     let read = ok(C, "load", store.load(&Footprint::config()));
+    let installed = Versioned {
+        version: 1,
+        value: first.clone(),
+    };
     ensure_eq!(
         C,
         read.config(),
-        Some(&Versioned {
-            version: 1,
-            value: first.clone()
-        }),
+        Some(&installed),
         "configuration after the install"
     );
     ensure_eq!(

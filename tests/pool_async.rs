@@ -129,7 +129,10 @@ async fn rule_assignment_and_policy_changes_from_async_code() {
     );
     let mut raised = pool.config().await.unwrap().value.policy().clone();
     raised.private_cap = Some(2);
-    pool.change_policy(raised).await.unwrap();
+    let policy = Box::new(raised);
+    pool.execute(leadpool::pool::Command::ChangePolicy { policy })
+        .await
+        .unwrap();
     assert_eq!(pool.config().await.unwrap().version, 2);
     let (decision, _) = pool
         .assign_by_rule(ClientId(5), &allocator, &state, None, &mut rng)

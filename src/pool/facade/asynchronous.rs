@@ -2,13 +2,13 @@
 
 use super::SweepReport;
 use super::core::{Backend, Core};
-use crate::allocate::{AllocState, Allocator, Decision, Team};
+use crate::allocate::{AllocState, Allocator, Decision};
 use crate::clock::Clock;
 use crate::conflict::ContactVerdict;
 use crate::error::StoreError;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, ContactLevel, Metrics};
-use crate::pool::{Assigner, Command, Config, Event, PoolError, PoolPolicy, TransferScope};
+use crate::model::{Client, Metrics};
+use crate::pool::{Command, Config, Event, PoolError};
 use crate::rng::Rng;
 use crate::store::{AsyncStore, Recorded, Versioned};
 use crate::txn::{Footprint, Plan, Retry, Snapshot};
@@ -23,7 +23,9 @@ type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + 
 
 /// The pool over an [`AsyncStore`], for async code: the same operations as
 /// [`Pool`](super::Pool), each a `Send` future, so a handler of a multi-threaded runtime calls
-/// it directly (no `spawn_blocking`). The crate brings no runtime: give the pool your runtime's
+/// it directly (no `spawn_blocking`). Every command goes through [`AsyncPool::execute`]
+/// (`Command::Release { .. }`, `Command::ChangePolicy { .. }`, …); the most frequent ones have
+/// shortcuts. The crate brings no runtime: give the pool your runtime's
 /// timer with [`AsyncPool::with_sleep`] for the waits between retries (without one, retries
 /// follow each other at once).
 ///
@@ -108,18 +110,6 @@ impl<S: AsyncStore, C: Clock> AsyncPool<S, C> {
         self.execute(Command::Claim { client, rep }).await
     }
 
-    /// A manager assigns a public client to the rep they name.
-    pub async fn assign_by_manager(
-        &self,
-        client: ClientId,
-        rep: RepId,
-        manager: &str,
-    ) -> Result<Vec<Event>, PoolError> {
-        let name = manager.to_owned();
-        let by = Assigner::Manager { name };
-        self.execute(Command::Assign { client, rep, by }).await
-    }
-
     /// Runs `allocator` over what the store holds and assigns the client to the rep it
     /// chooses (see [`Pool::assign_by_rule`](super::Pool::assign_by_rule)).
     pub async fn assign_by_rule(
@@ -135,74 +125,9 @@ impl<S: AsyncStore, C: Clock> AsyncPool<S, C> {
             .await
     }
 
-    /// Moves some or all of `from`'s clients to `to` in one command.
-    pub async fn transfer(
-        &self,
-        from: RepId,
-        to: RepId,
-        scope: TransferScope,
-    ) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Transfer { from, to, scope }).await
-    }
-
-    /// Logs a contact; the owner's is a follow-up.
-    pub async fn follow_up(
-        &self,
-        client: ClientId,
-        rep: RepId,
-        level: ContactLevel,
-        note: &str,
-    ) -> Result<Vec<Event>, PoolError> {
-        let note = note.to_owned();
-        let command = Command::FollowUp {
-            client,
-            rep,
-            level,
-            note,
-        };
-        self.execute(command).await
-    }
-
-    /// The owner releases a client, saying why.
-    pub async fn release(
-        &self,
-        client: ClientId,
-        rep: RepId,
-        note: &str,
-    ) -> Result<Vec<Event>, PoolError> {
-        let note = note.to_owned();
-        self.execute(Command::Release { client, rep, note }).await
-    }
-
     /// Sends the reminders due and releases what expired, one client per commit.
     pub async fn sweep(&self) -> Result<SweepReport, PoolError> {
         self.core.sweep().await
-    }
-
-    /// Marks a deal, credited to the owner.
-    pub async fn mark_deal(
-        &self,
-        client: ClientId,
-        closed_by: RepId,
-    ) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::MarkDeal { client, closed_by }).await
-    }
-
-    /// Hands a long-unclosed client to another rep.
-    pub async fn handover(&self, client: ClientId, to: RepId) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Handover { client, to }).await
-    }
-
-    /// Replaces the policy, recomputing every owned client's timers.
-    pub async fn change_policy(&self, policy: PoolPolicy) -> Result<Vec<Event>, PoolError> {
-        let policy = Box::new(policy);
-        self.execute(Command::ChangePolicy { policy }).await
-    }
-
-    /// Replaces the team.
-    pub async fn change_team(&self, team: Team) -> Result<Vec<Event>, PoolError> {
-        let team = Box::new(team);
-        self.execute(Command::ChangeTeam { team }).await
     }
 
     /// The 撞单 check: may `rep` contact `client` now?

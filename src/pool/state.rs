@@ -145,7 +145,10 @@ impl PoolState {
     /// The live deadline entries at or before `instant`, in (deadline, id) order, with their
     /// clients.
     fn due_entries(&self, instant: DateTime<Utc>) -> impl Iterator<Item = &Client> + '_ {
-        self.due.up_to(instant).filter_map(|entry| self.live(entry))
+        self.due
+            .up_to(instant)
+            .into_iter()
+            .filter_map(|entry| self.live(&entry))
     }
 
     /// The client of a deadline entry, if the entry is still its live one.
@@ -170,8 +173,7 @@ impl PoolState {
     /// The earliest pending deadline, if any: when the next sweep has work.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
         self.due
-            .iter()
-            .find(|entry| self.live(entry).is_some())
+            .first(|entry| self.live(entry).is_some())
             .map(|entry| entry.at)
     }
 

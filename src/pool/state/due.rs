@@ -6,7 +6,8 @@
 //! Each bucket counts its live entries; a bucket with none is dropped whole, one with more stale
 //! than live entries is compacted, so the index stays within a constant factor of the live
 //! deadlines. Deadlines are set from the clock, which moves forward, so an entry usually lands
-//! at the end of its bucket: each bucket stays sorted by (deadline, id) with a push.
+//! at the end of its bucket in (deadline, id) order; a bucket that received one out of order
+//! is sorted by the sweep that reads it (a copy: reading never changes the state).
 
 use super::table::Handle;
 use crate::ids::ClientId;
@@ -27,9 +28,11 @@ pub(crate) struct Entry {
 
 #[derive(Clone, Debug, Default)]
 struct Bucket {
-    /// Sorted by (deadline, id).
+    /// In insertion order; sorted by (deadline, id) while `sorted`.
     entries: Vec<Entry>,
     live: u32,
+    /// False once an entry arrived out of order: readers sort a copy.
+    unsorted: bool,
 }
 
 /// Deadlines in hour buckets; see the module docs.
@@ -47,14 +50,10 @@ impl DueIndex {
     pub(crate) fn insert(&mut self, entry: Entry) {
         let bucket = self.buckets.entry(bucket_of(entry.at)).or_default();
         bucket.live = bucket.live.saturating_add(1);
-        let key = (entry.at, entry.id);
-        match bucket.entries.last() {
-            Some(last) if (last.at, last.id) > key => {
-                let at = bucket.entries.partition_point(|e| (e.at, e.id) <= key);
-                bucket.entries.insert(at, entry);
-            }
-            _ => bucket.entries.push(entry),
+        if let Some(last) = bucket.entries.last() {
+            bucket.unsorted |= (last.at, last.id) > (entry.at, entry.id);
         }
+        bucket.entries.push(entry);
     }
 
     /// Forgets the live deadline at `at` (its entry is stale from now on: the caller has
@@ -73,17 +72,29 @@ impl DueIndex {
     }
 
     /// Entries at or before `instant`, in (deadline, id) order, stale ones included (the
-    /// caller filters them by stamp).
-    pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> impl Iterator<Item = &Entry> + '_ {
-        self.buckets
-            .range(..=bucket_of(instant))
-            .flat_map(|(_, b)| b.entries.iter())
-            .take_while(move |e| e.at <= instant)
+    /// caller filters them by stamp). Buckets whose entries arrived out of order are sorted
+    /// in the copy.
+    pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for bucket in self.buckets.range(..=bucket_of(instant)).map(|(_, b)| b) {
+            let from = out.len();
+            out.extend(bucket.entries.iter().filter(|e| e.at <= instant).copied());
+            if bucket.unsorted {
+                out[from..].sort_unstable_by_key(|e: &Entry| (e.at, e.id));
+            }
+        }
+        out
     }
 
-    /// The earliest entry, stale ones included (the caller skips them).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
-        self.buckets.values().flat_map(|b| b.entries.iter())
+    /// The earliest entry `live` accepts.
+    pub(crate) fn first(&self, live: impl Fn(&Entry) -> bool) -> Option<Entry> {
+        self.buckets.values().find_map(|b| {
+            b.entries
+                .iter()
+                .filter(|e| live(e))
+                .min_by_key(|e| (e.at, e.id))
+                .copied()
+        })
     }
 }
 
@@ -133,13 +144,14 @@ mod tests {
                 let now = t(probe);
                 let listed: Vec<(DateTime<Utc>, ClientId)> = index
                     .up_to(now)
+                    .into_iter()
                     .filter(|e| stamps[e.handle as usize] == e.stamp)
                     .map(|e| (e.at, e.id))
                     .collect();
                 let expected: Vec<_> = model.range(..=(now, ClientId(u64::MAX))).copied().collect();
                 prop_assert_eq!(listed, expected);
             }
-            let first = index.iter().find(|e| stamps[e.handle as usize] == e.stamp).map(|e| (e.at, e.id));
+            let first = index.first(|e| stamps[e.handle as usize] == e.stamp).map(|e| (e.at, e.id));
             prop_assert_eq!(first, model.first().copied());
         }
     }

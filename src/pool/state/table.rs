@@ -1,9 +1,11 @@
 //! The dense client table: clients in a `Vec` addressed by compact handles, an id → handle
-//! hash for lookups (never iterated), and the ids in ascending order for listings.
+//! hash for lookups (never iterated), and an ordered id → handle map for listings in id order
+//! (touched once per import, never by a lookup).
 
 use super::hash::IdMap;
 use crate::ids::ClientId;
 use crate::model::Client;
+use std::collections::BTreeMap;
 
 /// A client's place in the table: its index, fixed for the life of the state.
 pub(crate) type Handle = u32;
@@ -22,9 +24,8 @@ pub(crate) struct ClientTable {
     rows: Vec<Row>,
     /// Id → handle, for lookup only: its order is never observed.
     ids: IdMap<ClientId, Handle>,
-    /// Every id, ascending, with its handle. Imports usually arrive in ascending id order, so
-    /// an insert is usually a push.
-    order: Vec<(ClientId, Handle)>,
+    /// Every id, ascending, with its handle: the listings' order.
+    order: BTreeMap<ClientId, Handle>,
 }
 
 impl ClientTable {
@@ -63,21 +64,15 @@ impl ClientTable {
             due_stamp: 0,
         });
         self.ids.insert(id, handle);
-        match self.order.last() {
-            Some((last, _)) if *last > id => {
-                let at = self.order.partition_point(|(other, _)| *other < id);
-                self.order.insert(at, (id, handle));
-            }
-            _ => self.order.push((id, handle)),
-        }
+        self.order.insert(id, handle);
         handle
     }
 
     /// Every client, in id order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Client> + '_ {
         self.order
-            .iter()
-            .filter_map(|(_, h)| self.rows.get(*h as usize))
+            .values()
+            .filter_map(|h| self.rows.get(*h as usize))
             .map(|row| &row.client)
     }
 

@@ -16,8 +16,8 @@ use leadpool::rng::seeded;
 use naive::allocate::*;
 use std::hint::black_box;
 use workload::{
-    Loads, alloc_lead as lead, alloc_metrics, alloc_now as now, alloc_team as team, ranking_days,
-    strategy,
+    IndexedLoads, alloc_lead as lead, alloc_metrics, alloc_now as now, alloc_team as team,
+    ranking_days, strategy,
 };
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];
@@ -31,13 +31,14 @@ fn run_real(
     metrics: Option<&Metrics>,
 ) {
     let leads: Vec<Client> = (0..64).map(lead).collect();
+    let view = IndexedLoads::new(team);
     let mut state = AllocState::new();
     let mut rng = seeded(1);
     // Install rotations / standings once, as the first decision of a period does.
     for l in &leads {
         let mut req = Request::new(l, team, now())
             .with_state(&state)
-            .with_view(&Loads);
+            .with_view(&view);
         if let Some(m) = metrics {
             req = req.with_metrics(m);
         }
@@ -50,7 +51,7 @@ fn run_real(
             k = (k + 1) % leads.len();
             let mut req = Request::new(&leads[k], team, now())
                 .with_state(&state)
-                .with_view(&Loads);
+                .with_view(&view);
             if let Some(m) = metrics {
                 req = req.with_metrics(m);
             }

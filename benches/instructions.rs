@@ -169,13 +169,14 @@ fn alloc(name: &str, reps: usize, side: &str, skip: bool) {
     match side {
         "leadpool" => {
             let allocator = strategy(name, &team);
+            let view = IndexedLoads::new(&team);
             let mut state = AllocState::new();
             let mut rng = seeded(1);
             // Install rotations and standings, as the first decisions of a period do.
             for lead in &leads {
                 let request = Request::new(lead, &team, alloc_now())
                     .with_state(&state)
-                    .with_view(&Loads)
+                    .with_view(&view)
                     .with_metrics(&metrics);
                 let decision = allocator.allocate(&request, &mut rng);
                 state.apply(&decision);
@@ -185,7 +186,7 @@ fn alloc(name: &str, reps: usize, side: &str, skip: bool) {
                 for k in 0..count {
                     let request = Request::new(&leads[k % 64], &team, alloc_now())
                         .with_state(&state)
-                        .with_view(&Loads)
+                        .with_view(&view)
                         .with_metrics(&metrics);
                     let decision = allocator.allocate(&request, &mut rng);
                     state.apply(&decision);

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{
-    Allocator, LeadFactors, LeastLoaded, Ranking, RankingMode, RoundRobin, ScoreTier,
+    Allocator, LeadFactors, LeastLoaded, LoadRank, Ranking, RankingMode, RoundRobin, ScoreTier,
     ScoreWeighted, SkillMatch, Team, TeamView, Territory,
 };
 use leadpool::calendar::Window;
@@ -80,6 +80,49 @@ pub struct Loads;
 impl TeamView for Loads {
     fn open_load(&self, rep: RepId) -> u32 {
         loads(rep)
+    }
+}
+
+/// [`Loads`] with the reps kept in open-load order, as a CRM's database with an index on open
+/// load keeps them (built once, like that index): what least-loaded reads from the bottom.
+pub struct IndexedLoads {
+    order: std::collections::BTreeSet<LoadRank>,
+}
+
+impl IndexedLoads {
+    /// The index over `team`.
+    pub fn new(team: &Team) -> Self {
+        Self {
+            order: team
+                .reps()
+                .iter()
+                .map(|r| LoadRank {
+                    load: loads(r.id),
+                    last_assigned_at: None,
+                    rep: r.id,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TeamView for IndexedLoads {
+    fn open_load(&self, rep: RepId) -> u32 {
+        loads(rep)
+    }
+    fn indexes_open_load(&self) -> bool {
+        true
+    }
+    fn next_by_open_load(&self, after: Option<LoadRank>) -> Option<LoadRank> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        match after {
+            None => self.order.first().copied(),
+            Some(after) => self
+                .order
+                .range((Excluded(after), Unbounded))
+                .next()
+                .copied(),
+        }
     }
 }
 

@@ -341,12 +341,11 @@ fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
     &mut ledgers[i]
 }
 
+/// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
+/// client passing through the public pool does not free and reallocate the set's node.
 fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
-        if ids.is_empty() {
-            index.remove(key);
-        }
     }
 }
 

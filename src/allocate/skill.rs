@@ -319,8 +319,77 @@ fn level_mask(desired: impl Iterator<Item = u64> + Clone, level: usize, n: usize
 
 #[cfg(test)]
 mod tests {
-    use super::level_mask;
+    use super::{INDEXED_WORDS, SkillMatch, level_mask};
+    use crate::allocate::{Allocator, LoadRank, Request, Team, TeamView};
+    use crate::ids::{ClientId, RepId};
+    use crate::model::{Availability, Client, Rep, Source};
+    use crate::rng::seeded;
+    use chrono::{DateTime, Duration, TimeZone, Utc};
     use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
+    }
+
+    /// Loads by hand, with or without the open-load order.
+    struct View {
+        loads: Vec<u32>,
+        order: BTreeSet<LoadRank>,
+        indexed: bool,
+    }
+
+    impl TeamView for View {
+        fn open_load(&self, rep: RepId) -> u32 {
+            self.loads[rep.0 as usize - 1]
+        }
+        fn indexes_open_load(&self) -> bool {
+            self.indexed
+        }
+        fn next_by_open_load(&self, after: Option<LoadRank>) -> Option<LoadRank> {
+            use std::ops::Bound::{Excluded, Unbounded};
+            match after {
+                None => self.order.first().copied(),
+                Some(after) => self
+                    .order
+                    .range((Excluded(after), Unbounded))
+                    .next()
+                    .copied(),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// On a team large enough to walk the open-load order, the walk picks the rep the
+        /// level-by-level scan picks.
+        #[test]
+        fn the_open_load_order_picks_what_the_scan_picks(seed in any::<u64>(), tags in proptest::collection::vec(0u64..6, 1..4)) {
+            let n = INDEXED_WORDS * 64 + 10;
+            let mix = |i: u64, k: u64| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed).rotate_left(k as u32 * 7);
+            let team = Team::new((1..=n as u64).map(|i| {
+                let mut rep = Rep::new(RepId(i), "r")
+                    .with_skills([format!("t{}", mix(i, 1) % 6), format!("t{}", mix(i, 2) % 6)]);
+                if mix(i, 3) % 7 == 0 {
+                    rep.availability = Availability::OnLeave { until: now() + Duration::days(1) };
+                }
+                rep
+            }));
+            let loads: Vec<u32> = (1..=n as u64).map(|i| (mix(i, 4) % 9) as u32).collect();
+            let order = (1..=n as u64)
+                .map(|i| LoadRank { load: loads[i as usize - 1], last_assigned_at: None, rep: RepId(i) })
+                .collect();
+            let mut view = View { loads, order, indexed: false };
+            let client = Client::new(ClientId(1), "c", Source::Website, now())
+                .with_tags(tags.iter().map(|t| format!("t{t}")));
+            let strategy = SkillMatch::new(&team, [format!("t{}", tags[0])]);
+            let scanned = strategy.allocate(&Request::new(&client, &team, now()).with_view(&view), &mut seeded(0));
+            view.indexed = true;
+            let walked = strategy.allocate(&Request::new(&client, &team, now()).with_view(&view), &mut seeded(0));
+            prop_assert_eq!(walked.rep, scanned.rep);
+        }
+    }
 
     proptest! {
         /// The bit-plane count of each lane equals counting the lane's bits one by one.

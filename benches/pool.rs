@@ -2,92 +2,26 @@
 //!
 //! Run briefly: `cargo bench --bench pool -- --warm-up-time 1 --measurement-time 2`.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+#[path = "naive/mod.rs"]
+mod naive;
+#[path = "workload/mod.rs"]
+mod workload;
+
+use chrono::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
-use leadpool::model::{Client, ContactLevel, ReleaseReason, Rep, Source};
-use leadpool::pool::{Command, Config, Event, PoolPolicy, PoolState, decide, execute};
+use leadpool::model::ContactLevel;
+use leadpool::pool::{Command, PoolPolicy, decide, execute};
+use naive::sweep::naive_sweep;
 use std::hint::black_box;
-
-const REPS: u64 = 100;
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
-}
-
-fn policy() -> PoolPolicy {
-    PoolPolicy {
-        remind_after_days: Some(7),
-        release_after_reminder_days: 3,
-        ..PoolPolicy::default()
-    }
-}
-
-fn team() -> Team {
-    Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))))
-}
-
-/// `n` clients; client i is claimed `i % 100` hours after t0, so 1% fall due per hour.
-fn owned_state(n: u64, policy: PoolPolicy) -> PoolState {
-    let mut state = PoolState::new(Config::new(team(), policy).expect("a valid policy"));
-    for id in 1..=n {
-        let client = Client::new(ClientId(id), String::new(), Source::Website, t0());
-        let at = t0() + Duration::hours((id % 100) as i64);
-        let import = Command::Import {
-            client: Box::new(client),
-        };
-        execute(&mut state, import, at).expect("fresh ids import");
-        let claim = Command::Claim {
-            client: ClientId(id),
-            rep: RepId(id % REPS + 1),
-        };
-        execute(&mut state, claim, at).expect("no limits are set");
-    }
-    state
-}
-
-/// What a pool without a deadline index does: read every client and test its timers.
-fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -> Vec<Event> {
-    let mut events = Vec::new();
-    for client in state.clients() {
-        let (Some(owner), Some(deadline)) = (client.owner(), client.deadline()) else {
-            continue;
-        };
-        if deadline > now {
-            continue;
-        }
-        let timers = client.custody().timers();
-        let Some(release) = timers.release else {
-            continue;
-        };
-        if release.at <= now {
-            events.push(Event::Released {
-                client: client.id(),
-                from: owner,
-                at: now,
-                reason: ReleaseReason::Policy {
-                    cause: release.cause,
-                },
-                to_pool: policy.default_pool,
-            });
-        } else if timers.remind_at.is_some() {
-            events.push(Event::Reminded {
-                client: client.id(),
-                rep: owner,
-                at: now,
-                release_at: release.at,
-                cause: release.cause,
-            });
-        }
-    }
-    events
-}
+use workload::{
+    SWEEP_REPS as REPS, owned_state, sweep_now, sweep_policy as policy, sweep_t0 as t0,
+};
 
 fn sweep(c: &mut Criterion) {
     let policy = policy();
-    let now = t0() + Duration::days(7);
-    for n in [10_000u64, 1_000_000] {
+    let now = sweep_now();
+    for n in [100_000u64, 1_000_000] {
         let mut group = c.benchmark_group(format!("sweep_{n}_clients_1pct_due"));
         group.sample_size(10);
         let state = owned_state(n, policy.clone());

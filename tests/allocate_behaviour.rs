@@ -224,8 +224,8 @@ fn pool_refusals_exclude_reps_and_nobody_eligible_goes_to_the_visible_queue() {
     assert_eq!(d.rep, None);
     let mut queue = UnassignedQueue::new();
     assert!(queue.record(&d, now()));
-    let queued = queue.iter().next().unwrap();
-    assert_eq!(queued.client, lead.id());
+    let (at, queued) = queue.iter().next().unwrap();
+    assert_eq!((at, queued.client), (now(), lead.id()));
     let text = serde_json::to_string(&queue).unwrap();
     assert!(text.contains("cap_reached"), "{text}");
     let back: UnassignedQueue = serde_json::from_str(&text).unwrap();

@@ -91,7 +91,7 @@ pub use learned::{Learned, LearnedPolicy, Posterior, Prior, SegmentField};
 pub use least_loaded::LeastLoaded;
 pub use owner_first::OwnerFirst;
 pub use policy::{Policy, RankingPolicy, ScorePolicy, SkillPolicy, TerritoryPolicy};
-pub use queue::{UnassignedLead, UnassignedQueue};
+pub use queue::UnassignedQueue;
 pub(crate) use ranking::Standings;
 pub use ranking::{Ranking, RankingMode};
 pub(crate) use rotation::Rotation;
@@ -146,6 +146,9 @@ impl<A: Allocator + ?Sized> Allocator for Arc<A> {
 #[serde(into = "Vec<Rep>")]
 pub struct Team {
     reps: Vec<Rep>,
+    /// The largest capacity override of any rep (derived from `reps`).
+    #[serde(skip)]
+    max_cap_override: Option<u32>,
 }
 
 impl Team {
@@ -156,9 +159,21 @@ impl Team {
         for rep in reps {
             by_id.insert(rep.id, rep);
         }
+        Self::sorted(by_id.into_values().collect())
+    }
+
+    /// A team of reps already sorted by id, each once.
+    fn sorted(reps: Vec<Rep>) -> Self {
+        let max_cap_override = reps.iter().filter_map(|r| r.cap_override).max();
         Self {
-            reps: by_id.into_values().collect(),
+            reps,
+            max_cap_override,
         }
+    }
+
+    /// The largest capacity override of any rep.
+    pub(crate) fn max_cap_override(&self) -> Option<u32> {
+        self.max_cap_override
     }
 
     /// A team from its reps, refusing an id given twice.
@@ -173,9 +188,7 @@ impl Team {
                 ));
             }
         }
-        Ok(Self {
-            reps: by_id.into_values().collect(),
-        })
+        Ok(Self::sorted(by_id.into_values().collect()))
     }
 
     /// The reps, in id order.
@@ -232,6 +245,18 @@ pub struct PriorContact {
     pub since: DateTime<Utc>,
 }
 
+/// A rep's place in a view's open-load order: by open load, then longest since the last
+/// assignment (never assigned first), then id; the order least-loaded breaks ties in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LoadRank {
+    /// Open clients the rep holds.
+    pub load: u32,
+    /// When the rep last received a client.
+    pub last_assigned_at: Option<DateTime<Utc>>,
+    /// The rep.
+    pub rep: RepId,
+}
+
 /// What the caller (a pool, a simulation, a CRM) knows about the team's live state.
 ///
 /// Every method has a neutral default, so a view implements only what its strategies read.
@@ -272,6 +297,23 @@ pub trait TeamView {
         let _ = (rep, region);
         0
     }
+
+    /// Whether the view keeps its reps ordered by [`LoadRank`], so [`TeamView::next_by_open_load`]
+    /// answers (default `false`: [`LeastLoaded`] then reads every rep's load). A CRM whose
+    /// database has an index on open load says `true`, and least-loaded reads only the reps at
+    /// the bottom of it.
+    fn indexes_open_load(&self) -> bool {
+        false
+    }
+
+    /// The first rep after `after` in ascending [`LoadRank`] order; the first of all for
+    /// `None`. A view that [indexes open loads](TeamView::indexes_open_load) lists every rep of
+    /// the team exactly once, with what [`TeamView::open_load`] and
+    /// [`TeamView::last_assigned_at`] report.
+    fn next_by_open_load(&self, after: Option<LoadRank>) -> Option<LoadRank> {
+        let _ = after;
+        None
+    }
 }
 
 /// A view that knows nothing: every rep idle, nothing held, no history.
@@ -298,6 +340,12 @@ impl<V: TeamView + ?Sized> TeamView for &V {
     }
     fn held_in_region(&self, rep: RepId, region: &Region) -> u32 {
         (**self).held_in_region(rep, region)
+    }
+    fn indexes_open_load(&self) -> bool {
+        (**self).indexes_open_load()
+    }
+    fn next_by_open_load(&self, after: Option<LoadRank>) -> Option<LoadRank> {
+        (**self).next_by_open_load(after)
     }
 }
 

@@ -1,19 +1,17 @@
 //! The unassigned queue: leads nobody could take, kept visible with their reasons.
 
-use super::{Decision, Explanation};
+use super::Decision;
 use crate::ids::ClientId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A lead left unassigned, with the explanation of why.
+/// A lead left unassigned: when, and the decision that says why nobody got it. Stored flat
+/// (`{"at": …, "client": …, "rep": null, "explanation": …}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UnassignedLead {
-    /// The client.
-    pub client: ClientId,
-    /// When the decision was made.
-    pub at: DateTime<Utc>,
-    /// Why nobody got it.
-    pub explanation: Explanation,
+struct Entry {
+    at: DateTime<Utc>,
+    #[serde(flatten)]
+    decision: Decision,
 }
 
 /// Leads nobody could take, oldest first, never silently dropped. A client appears once (its
@@ -21,7 +19,7 @@ pub struct UnassignedLead {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnassignedQueue {
     #[serde(default)]
-    entries: Vec<UnassignedLead>,
+    entries: Vec<Entry>,
 }
 
 impl UnassignedQueue {
@@ -36,7 +34,7 @@ impl UnassignedQueue {
         let existing = self
             .entries
             .iter()
-            .position(|e| e.client == decision.client);
+            .position(|e| e.decision.client == decision.client);
         match (decision.rep, existing) {
             (Some(_), Some(i)) => {
                 self.entries.remove(i);
@@ -44,30 +42,37 @@ impl UnassignedQueue {
             }
             (Some(_), None) => false,
             (None, Some(i)) => {
-                self.entries[i].at = at;
-                self.entries[i].explanation = decision.explanation.clone();
+                self.entries[i] = Entry {
+                    at,
+                    decision: decision.clone(),
+                };
                 true
             }
             (None, None) => {
-                self.entries.push(UnassignedLead {
-                    client: decision.client,
+                self.entries.push(Entry {
                     at,
-                    explanation: decision.explanation.clone(),
+                    decision: decision.clone(),
                 });
                 true
             }
         }
     }
 
-    /// Removes a client (e.g. assigned by hand), returning its entry.
-    pub fn remove(&mut self, client: ClientId) -> Option<UnassignedLead> {
-        let i = self.entries.iter().position(|e| e.client == client)?;
-        Some(self.entries.remove(i))
+    /// Removes a client (e.g. assigned by hand), returning when it was queued and the
+    /// decision that left it unassigned.
+    pub fn remove(&mut self, client: ClientId) -> Option<(DateTime<Utc>, Decision)> {
+        let i = self
+            .entries
+            .iter()
+            .position(|e| e.decision.client == client)?;
+        let entry = self.entries.remove(i);
+        Some((entry.at, entry.decision))
     }
 
-    /// The queued leads, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &UnassignedLead> {
-        self.entries.iter()
+    /// The queued leads, oldest first: when each was decided, and the decision (its
+    /// explanation says why nobody got it).
+    pub fn iter(&self) -> impl Iterator<Item = (DateTime<Utc>, &Decision)> {
+        self.entries.iter().map(|e| (e.at, &e.decision))
     }
 
     /// How many leads wait.

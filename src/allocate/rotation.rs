@@ -9,15 +9,19 @@
 //! smoothly instead of in bursts. With equal weights, counts never differ by more than one.
 //!
 //! Eligibility and deadlines only change when a member is served, so the members sit in two
-//! ordered sets, `ready` (eligible, by deadline) and `waiting` (by eligible time). A turn is
-//! the first of `ready`; serving moves one member and promotes the `waiting` members that have
-//! become eligible, each promoted once per own turn: O(log n) amortised. All comparisons are
-//! exact integer cross-multiplications (no floating point, no rounding drift).
+//! indexed binary heaps, `ready` (eligible, by deadline) and `waiting` (by eligible time). A turn
+//! is the first of `ready`; serving moves one member and promotes the `waiting` members that
+//! have become eligible, each promoted once per own turn: O(log n) amortised, with no
+//! allocation and members found by position. All comparisons are exact integer
+//! cross-multiplications (no floating point, no rounding drift).
+
+mod heap;
 
 use crate::ids::RepId;
+use heap::{Heap, Keyed};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One rotation member's bookkeeping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,25 +64,42 @@ impl PartialEq for Frac {
 }
 impl Eq for Frac {}
 
-/// A member's place in one of the two ordered sets.
+/// A member's place in one of the two heaps (ordered by time, then longest since served, then
+/// id; `member` is its position in the member list and never decides).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Slot {
     at: Frac,
     last_seq: u64,
     rep: RepId,
+    member: u32,
+}
+
+impl Keyed for Slot {
+    fn member(&self) -> usize {
+        self.member as usize
+    }
 }
 
 /// A weighted rotation's state, kept in [`AllocState`](super::AllocState) under a strategy key.
-/// Serialised as its members and counters; the ordered sets are rebuilt on load.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialised as its members and counters; the heaps are rebuilt on load.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(from = "RotationData", into = "RotationData")]
 pub(crate) struct Rotation {
     data: RotationData,
     /// Sum of the members' weights (derived; members only change by `new`/`rebase`).
     total: u64,
-    ready: BTreeSet<Slot>,
-    waiting: BTreeSet<Slot>,
+    ready: Heap<Slot>,
+    waiting: Heap<Slot>,
 }
+
+/// Two rotations are equal when their members and counters are: the heaps follow from them.
+impl PartialEq for Rotation {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
+impl Eq for Rotation {}
 
 /// The serialised form of a [`Rotation`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,8 +112,9 @@ struct RotationData {
     fingerprint: u64,
     /// Serialised as a list of `[rep, member]` pairs: map keys that are numbers do not survive
     /// the buffering of internally tagged enums ([`StateUpdate`](super::StateUpdate)) in JSON.
+    /// Sorted by rep id.
     #[serde(with = "member_list")]
-    members: BTreeMap<RepId, Member>,
+    members: Vec<(RepId, Member)>,
 }
 
 mod member_list {
@@ -101,19 +123,20 @@ mod member_list {
     use std::collections::BTreeMap;
 
     pub(super) fn serialize<S: Serializer>(
-        members: &BTreeMap<RepId, Member>,
+        members: &[(RepId, Member)],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let list: Vec<(RepId, Member)> = members.iter().map(|(k, v)| (*k, *v)).collect();
-        list.serialize(serializer)
+        members.serialize(serializer)
     }
 
+    /// A list naming a rep twice keeps its last entry; the list is sorted by rep.
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<BTreeMap<RepId, Member>, D::Error> {
-        Ok(Vec::<(RepId, Member)>::deserialize(deserializer)?
+    ) -> Result<Vec<(RepId, Member)>, D::Error> {
+        let by_rep: BTreeMap<RepId, Member> = Vec::<(RepId, Member)>::deserialize(deserializer)?
             .into_iter()
-            .collect())
+            .collect();
+        Ok(by_rep.into_iter().collect())
     }
 }
 
@@ -121,17 +144,17 @@ impl From<RotationData> for Rotation {
     fn from(data: RotationData) -> Self {
         let total = data
             .members
-            .values()
-            .fold(0u64, |sum, m| sum.saturating_add(u64::from(m.weight)));
+            .iter()
+            .fold(0u64, |sum, (_, m)| sum.saturating_add(u64::from(m.weight)));
+        let n = data.members.len();
         let mut rotation = Rotation {
             data,
             total,
-            ready: BTreeSet::new(),
-            waiting: BTreeSet::new(),
+            ready: Heap::with_members(n),
+            waiting: Heap::with_members(n),
         };
-        let ids: Vec<RepId> = rotation.data.members.keys().copied().collect();
-        for rep in ids {
-            rotation.place(rep);
+        for index in 0..n {
+            rotation.place(index);
         }
         rotation
     }
@@ -172,6 +195,8 @@ impl Rotation {
                     };
                     (rep, member)
                 })
+                .collect::<BTreeMap<_, _>>()
+                .into_iter()
                 .collect(),
         };
         data.into()
@@ -186,10 +211,11 @@ impl Rotation {
             turns: 0,
             seq: self.data.seq,
             fingerprint: fingerprint(members),
-            members: BTreeMap::new(),
+            members: Vec::with_capacity(members.len()),
         };
+        let mut by_rep: BTreeMap<RepId, Member> = BTreeMap::new();
         for &(rep, weight) in members {
-            let (served, last_seq) = match self.data.members.get(&rep) {
+            let (served, last_seq) = match self.member(rep) {
                 Some(m) if old_total > 0 => {
                     // ahead = served - t w / W, in turns; rounded to the nearest whole turn.
                     // Saturating: a stored rotation with absurd counters must not panic.
@@ -205,7 +231,7 @@ impl Rotation {
                 Some(m) => (0, m.last_seq),
                 None => (0, 0),
             };
-            data.members.insert(
+            by_rep.insert(
                 rep,
                 Member {
                     weight: weight.max(1),
@@ -214,6 +240,7 @@ impl Rotation {
                 },
             );
         }
+        data.members = by_rep.into_iter().collect();
         data.into()
     }
 
@@ -231,27 +258,61 @@ impl Rotation {
         self.total
     }
 
+    /// The position of `rep` in the member list.
+    fn index(&self, rep: RepId) -> Option<usize> {
+        self.data
+            .members
+            .binary_search_by_key(&rep, |(id, _)| *id)
+            .ok()
+    }
+
+    /// The member `rep`, if it is one.
+    fn member(&self, rep: RepId) -> Option<&Member> {
+        self.index(rep).map(|i| &self.data.members[i].1)
+    }
+
     /// The members in the order the rotation would serve them now: the eligible ones by
-    /// deadline, then the others by when they become eligible. The first is the next turn.
-    pub(crate) fn order(&self) -> impl Iterator<Item = RepId> + '_ {
-        self.ready.iter().chain(self.waiting.iter()).map(|s| s.rep)
+    /// deadline, then the others by when they become eligible. The first is the next turn and
+    /// costs nothing; the rest are sorted only if the caller reads past it.
+    pub(crate) fn order(&self) -> Order<'_> {
+        Order {
+            rotation: self,
+            first_done: false,
+            rest: None,
+        }
+    }
+
+    /// The next turn.
+    fn first(&self) -> Option<RepId> {
+        self.ready
+            .peek()
+            .or_else(|| self.waiting.peek())
+            .map(|s| s.rep)
+    }
+
+    /// Every member in serving order.
+    fn sorted(&self) -> Vec<RepId> {
+        let mut ready = self.ready.items().to_vec();
+        ready.sort_unstable();
+        let mut waiting = self.waiting.items().to_vec();
+        waiting.sort_unstable();
+        ready.into_iter().chain(waiting).map(|s| s.rep).collect()
     }
 
     /// Gives `rep` one turn. Unknown reps are ignored.
     pub(crate) fn serve(&mut self, rep: RepId) {
-        if !self.data.members.contains_key(&rep) {
+        let Some(index) = self.index(rep) else {
             return;
-        }
-        self.unplace(rep);
+        };
+        self.unplace(index);
         // Saturating: a rotation served u64::MAX times stops counting rather than wrapping.
         self.data.turns = self.data.turns.saturating_add(1);
         self.data.seq = self.data.seq.saturating_add(1);
         let seq = self.data.seq;
-        if let Some(m) = self.data.members.get_mut(&rep) {
-            m.served = m.served.saturating_add(1);
-            m.last_seq = seq;
-        }
-        self.place(rep);
+        let m = &mut self.data.members[index].1;
+        m.served = m.served.saturating_add(1);
+        m.last_seq = seq;
+        self.place(index);
         self.promote();
     }
 
@@ -260,9 +321,10 @@ impl Rotation {
     /// been served. Others keep their places; the rep is due (not owed) when it returns, so it
     /// neither floods nor starves. A rep already ahead is left where it is.
     pub(crate) fn calibrate(&mut self, rep: RepId) {
-        let Some(m) = self.data.members.get(&rep).copied() else {
+        let Some(index) = self.index(rep) else {
             return;
         };
+        let m = self.data.members[index].1;
         let others = self.total.saturating_sub(u64::from(m.weight));
         if others == 0 {
             return;
@@ -275,15 +337,13 @@ impl Rotation {
         if credit <= 0 {
             return;
         }
-        self.unplace(rep);
-        if let Some(member) = self.data.members.get_mut(&rep) {
-            member.served = i64::try_from(level).unwrap_or(i64::MAX);
-        }
+        self.unplace(index);
+        self.data.members[index].1.served = i64::try_from(level).unwrap_or(i64::MAX);
         self.data.turns = self
             .data
             .turns
             .saturating_add(u64::try_from(credit).unwrap_or(0));
-        self.place(rep);
+        self.place(index);
         self.promote();
     }
 
@@ -292,62 +352,74 @@ impl Rotation {
             <= i128::from(self.data.turns) * i128::from(m.weight)
     }
 
-    fn slots(&self, rep: RepId, m: &Member) -> (Slot, Slot) {
-        let deadline = Slot {
+    /// The member's slot by deadline (in `ready`) or by eligible time (in `waiting`).
+    fn slot(&self, index: usize, deadline: bool) -> Slot {
+        let (rep, m) = self.data.members[index];
+        Slot {
             at: Frac {
-                num: m.served.saturating_add(1),
+                num: if deadline {
+                    m.served.saturating_add(1)
+                } else {
+                    m.served
+                },
                 den: m.weight,
             },
             last_seq: m.last_seq,
             rep,
-        };
-        let start = Slot {
-            at: Frac {
-                num: m.served,
-                den: m.weight,
-            },
-            last_seq: m.last_seq,
-            rep,
-        };
-        (deadline, start)
-    }
-
-    fn place(&mut self, rep: RepId) {
-        let Some(m) = self.data.members.get(&rep).copied() else {
-            return;
-        };
-        let (deadline, start) = self.slots(rep, &m);
-        if self.eligible(&m) {
-            self.ready.insert(deadline);
-        } else {
-            self.waiting.insert(start);
+            member: index as u32,
         }
     }
 
-    fn unplace(&mut self, rep: RepId) {
-        let Some(m) = self.data.members.get(&rep).copied() else {
-            return;
-        };
-        let (deadline, start) = self.slots(rep, &m);
-        // A member sits in exactly one set: no second search once it is found.
-        if !self.ready.remove(&deadline) {
-            self.waiting.remove(&start);
+    fn place(&mut self, index: usize) {
+        let m = self.data.members[index].1;
+        if self.eligible(&m) {
+            let slot = self.slot(index, true);
+            self.ready.push(slot);
+        } else {
+            let slot = self.slot(index, false);
+            self.waiting.push(slot);
+        }
+    }
+
+    fn unplace(&mut self, index: usize) {
+        // A member sits in exactly one heap.
+        if self.ready.remove(index).is_none() {
+            self.waiting.remove(index);
         }
     }
 
     fn promote(&mut self) {
-        while let Some(first) = self.waiting.first().copied() {
-            let Some(m) = self.data.members.get(&first.rep).copied() else {
-                self.waiting.pop_first();
-                continue;
-            };
+        while let Some(first) = self.waiting.peek().copied() {
+            let m = self.data.members[first.member as usize].1;
             if !self.eligible(&m) {
                 break;
             }
-            self.waiting.pop_first();
-            let (deadline, _) = self.slots(first.rep, &m);
-            self.ready.insert(deadline);
+            self.waiting.pop();
+            let slot = self.slot(first.member as usize, true);
+            self.ready.push(slot);
         }
+    }
+}
+
+/// The members in serving order (see [`Rotation::order`]).
+pub(crate) struct Order<'a> {
+    rotation: &'a Rotation,
+    first_done: bool,
+    rest: Option<std::iter::Skip<std::vec::IntoIter<RepId>>>,
+}
+
+impl Iterator for Order<'_> {
+    type Item = RepId;
+
+    fn next(&mut self) -> Option<RepId> {
+        if !self.first_done {
+            self.first_done = true;
+            return self.rotation.first();
+        }
+        let rotation = self.rotation;
+        self.rest
+            .get_or_insert_with(|| rotation.sorted().into_iter().skip(1))
+            .next()
     }
 }
 

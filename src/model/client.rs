@@ -387,9 +387,9 @@ impl Client {
         &mut self.card_mut().keys
     }
 
-    /// The client as an import admits it: public, in its pool, keeping only the flags a CRM
-    /// sets on entry and its history.
-    pub(crate) fn admitted(mut self, at: DateTime<Utc>) -> Self {
+    /// Makes the client what an import admits: public, in its pool, keeping only the flags a
+    /// CRM sets on entry and its history (in place: an import keeps the client's box).
+    pub(crate) fn admit(&mut self, at: DateTime<Utc>) {
         let incoming = std::mem::take(&mut self.custody);
         self.owner = None;
         self.custody = Custody {
@@ -399,7 +399,6 @@ impl Client {
             level: incoming.level,
             ..Custody::default()
         };
-        self
     }
 }
 

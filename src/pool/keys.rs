@@ -1,77 +1,155 @@
-//! The pool's dedupe-key index.
+//! The pool's dedupe-key index, interned: each key is a 64-bit hash of its kind and text
+//! mapping to the handles of the clients that carry it. No key text is copied or stored: the
+//! text lives once, in the client's card, and a lookup compares against it to rule out hash
+//! collisions.
 
-use super::state::remove_from;
+use super::state::hash::{IdMap, key_hash};
+use super::state::table::{ClientTable, Handle};
 use crate::ids::ClientId;
 use crate::model::{DedupeKey, DedupeKeys};
-use std::collections::{BTreeMap, BTreeSet};
 
-/// Clients by dedupe key, one map per kind of key so a lookup borrows the key's text
-/// instead of building a [`DedupeKey`] (a String copy) per lookup.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct KeyIndex {
-    company: KeyMap,
-    phone: KeyMap,
-    email: KeyMap,
+/// The three kinds of key, in [`DedupeKeys::iter`] order.
+const KINDS: [u8; 3] = [0, 1, 2];
+
+/// The text of one kind of key of `keys`.
+fn text(keys: &DedupeKeys, kind: u8) -> Option<&str> {
+    match kind {
+        0 => keys.company.as_deref(),
+        1 => keys.phone.as_deref(),
+        _ => keys.email.as_deref(),
+    }
 }
 
-/// Clients by the text of one kind of key.
-type KeyMap = BTreeMap<String, BTreeSet<ClientId>>;
+/// The key of `kind` with `text`, as the public type.
+fn key(kind: u8, text: &str) -> DedupeKey {
+    match kind {
+        0 => DedupeKey::Company(text.to_owned()),
+        1 => DedupeKey::Phone(text.to_owned()),
+        _ => DedupeKey::Email(text.to_owned()),
+    }
+}
+
+/// The kind and text of a public key.
+fn parts(key: &DedupeKey) -> (u8, &str) {
+    match key {
+        DedupeKey::Company(text) => (0, text),
+        DedupeKey::Phone(text) => (1, text),
+        DedupeKey::Email(text) => (2, text),
+    }
+}
+
+/// The clients whose key hashes to one value, ascending by client id: almost always one.
+#[derive(Clone, Debug)]
+enum Holders {
+    One([(ClientId, Handle); 1]),
+    Many(Vec<(ClientId, Handle)>),
+}
+
+impl Holders {
+    fn as_slice(&self) -> &[(ClientId, Handle)] {
+        match self {
+            Holders::One(one) => one,
+            Holders::Many(list) => list,
+        }
+    }
+}
+
+/// Clients by dedupe key; see the module docs.
+#[derive(Clone, Debug, Default)]
+pub(super) struct KeyIndex {
+    map: IdMap<u64, Holders>,
+}
 
 impl KeyIndex {
-    /// The client's keys with the map each belongs in, in [`DedupeKeys::iter`] order.
-    fn slots<'a>(&'a self, keys: &'a DedupeKeys) -> [(Option<&'a String>, &'a KeyMap); 3] {
-        [
-            (keys.company.as_ref(), &self.company),
-            (keys.phone.as_ref(), &self.phone),
-            (keys.email.as_ref(), &self.email),
-        ]
+    /// The clients carrying the key of `kind` with `text`, ascending.
+    fn holders<'a>(
+        &'a self,
+        table: &'a ClientTable,
+        kind: u8,
+        text: &'a str,
+    ) -> impl Iterator<Item = ClientId> + 'a {
+        let holders = self
+            .map
+            .get(&key_hash(kind, text))
+            .map_or(&[][..], Holders::as_slice);
+        holders
+            .iter()
+            .filter(move |(_, h)| carries(table, *h, kind, text))
+            .map(|(id, _)| *id)
+    }
+
+    /// Clients carrying `key`, ascending.
+    pub(super) fn get<'a>(
+        &'a self,
+        table: &'a ClientTable,
+        key: &'a DedupeKey,
+    ) -> impl Iterator<Item = ClientId> + 'a {
+        let (kind, text) = parts(key);
+        self.holders(table, kind, text)
     }
 
     /// The first of `keys` (company, phone, e-mail) a known client carries, with the lowest
-    /// such client.
-    pub(super) fn first_known(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
-        let kinds: [fn(String) -> DedupeKey; 3] =
-            [DedupeKey::Company, DedupeKey::Phone, DedupeKey::Email];
-        self.slots(keys)
-            .into_iter()
-            .zip(kinds)
-            .find_map(|((text, map), kind)| {
-                let text = text?;
-                let first = map.get(text)?.first()?;
-                Some((kind(text.clone()), *first))
-            })
+    /// such client. Copies the key's text only when one matches.
+    pub(super) fn first_known(
+        &self,
+        table: &ClientTable,
+        keys: &DedupeKeys,
+    ) -> Option<(DedupeKey, ClientId)> {
+        KINDS.into_iter().find_map(|kind| {
+            let text = text(keys, kind)?;
+            let first = self.holders(table, kind, text).next()?;
+            Some((key(kind, text), first))
+        })
     }
 
-    pub(super) fn get(&self, key: &DedupeKey) -> Option<&BTreeSet<ClientId>> {
-        match key {
-            DedupeKey::Company(text) => self.company.get(text),
-            DedupeKey::Phone(text) => self.phone.get(text),
-            DedupeKey::Email(text) => self.email.get(text),
-        }
-    }
-
-    pub(super) fn insert(&mut self, keys: &DedupeKeys, id: ClientId) {
-        for (text, map) in self.maps_for(keys) {
-            if let Some(text) = text {
-                map.entry(text.clone()).or_default().insert(id);
+    /// Indexes the keys of the client `id` at `handle`.
+    pub(super) fn insert(&mut self, keys: &DedupeKeys, id: ClientId, handle: Handle) {
+        for kind in KINDS {
+            let Some(text) = text(keys, kind) else {
+                continue;
+            };
+            match self.map.entry(key_hash(kind, text)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(Holders::One([(id, handle)]));
+                }
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    let mut list = slot.get().as_slice().to_vec();
+                    let at = list.partition_point(|(other, _)| *other < id);
+                    if list.get(at).is_none_or(|(other, _)| *other != id) {
+                        list.insert(at, (id, handle));
+                    }
+                    slot.insert(Holders::Many(list));
+                }
             }
         }
     }
 
+    /// Forgets the keys of the client `id`.
     pub(super) fn remove(&mut self, keys: &DedupeKeys, id: ClientId) {
-        for (text, map) in self.maps_for(keys) {
-            if let Some(text) = text {
-                remove_from(map, text, &id);
+        for kind in KINDS {
+            let Some(text) = text(keys, kind) else {
+                continue;
+            };
+            let hash = key_hash(kind, text);
+            let Some(holders) = self.map.get_mut(&hash) else {
+                continue;
+            };
+            let mut list = holders.as_slice().to_vec();
+            list.retain(|(other, _)| *other != id);
+            match list.as_slice() {
+                [] => {
+                    self.map.remove(&hash);
+                }
+                [one] => *holders = Holders::One([*one]),
+                _ => *holders = Holders::Many(list),
             }
         }
     }
+}
 
-    /// Each of a client's keys beside the map of its kind.
-    fn maps_for<'k>(&mut self, keys: &'k DedupeKeys) -> [(&'k Option<String>, &mut KeyMap); 3] {
-        [
-            (&keys.company, &mut self.company),
-            (&keys.phone, &mut self.phone),
-            (&keys.email, &mut self.email),
-        ]
-    }
+/// Whether the client at `handle` carries the key of `kind` with `text`.
+fn carries(table: &ClientTable, handle: Handle, kind: u8, wanted: &str) -> bool {
+    table
+        .row(handle)
+        .is_some_and(|row| text(row.client.keys(), kind) == Some(wanted))
 }

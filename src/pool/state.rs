@@ -1,6 +1,10 @@
 //! The pool state and `evolve`, which applies an event and never checks a rule or reads a
 //! clock.
 
+mod due;
+pub(super) mod hash;
+pub(super) mod table;
+
 use super::config::Config;
 use super::event::{Event, Via};
 use super::keys::KeyIndex;
@@ -9,24 +13,42 @@ use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, Rep, RepLedger, Timers};
 use chrono::{DateTime, Utc};
+use due::{DueIndex, Entry};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use table::{ClientTable, Handle};
 
 /// Every client and rep ledger of a team, with the team and policy in force, indexed so each
 /// command costs in proportion to the clients it touches: by owner, by public pool, by
 /// deadline, by dedupe key.
 ///
+/// Flat: clients sit in a dense table addressed by compact handles (an id maps to its handle
+/// once per command), deadlines in hour buckets a sweep reads without touching the rest,
+/// ledgers in a vector by rep id, dedupe keys interned as hashes that point into the table.
+///
 /// Used whole in memory (a simulation, an embedded CRM), or partially by the
 /// [`super::Pool`] facade, which loads only the clients and ledgers a command involves.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct PoolState {
     config: Arc<Config>,
-    clients: BTreeMap<ClientId, Client>,
-    ledgers: BTreeMap<RepId, RepLedger>,
+    clients: ClientTable,
+    /// Sorted by rep id.
+    ledgers: Vec<RepLedger>,
     owned: BTreeMap<RepId, BTreeSet<ClientId>>,
     public: BTreeMap<PoolId, BTreeSet<ClientId>>,
-    due: BTreeSet<(DateTime<Utc>, ClientId)>,
+    due: DueIndex,
     keys: KeyIndex,
+}
+
+impl PartialEq for PoolState {
+    /// Two states are equal when their team, policy, clients and ledgers are: the indexes
+    /// follow from the clients.
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config
+            && self.clients.len() == other.clients.len()
+            && self.clients().eq(other.clients())
+            && self.ledgers == other.ledgers
+    }
 }
 
 impl PoolState {
@@ -68,13 +90,14 @@ impl PoolState {
     }
 
     /// The client with this id.
+    #[inline]
     pub fn client(&self, id: ClientId) -> Option<&Client> {
-        self.clients.get(&id)
+        self.clients.get(id)
     }
 
     /// Every client, in id order.
     pub fn clients(&self) -> impl Iterator<Item = &Client> + '_ {
-        self.clients.values()
+        self.clients.iter()
     }
 
     /// How many clients.
@@ -84,25 +107,29 @@ impl PoolState {
 
     /// True when no client is known.
     pub fn is_empty(&self) -> bool {
-        self.clients.is_empty()
+        self.clients.len() == 0
+    }
+
+    fn ledger_position(&self, rep: RepId) -> Result<usize, usize> {
+        self.ledgers.binary_search_by_key(&rep, RepLedger::rep)
     }
 
     /// The rep's ledger (an empty one if the rep never held anything).
     pub fn ledger(&self, rep: RepId) -> RepLedger {
-        self.ledgers
-            .get(&rep)
+        self.ledger_ref(rep)
             .cloned()
             .unwrap_or_else(|| RepLedger::new(rep))
     }
 
     /// The rep's ledger by reference, if it exists.
+    #[inline]
     pub fn ledger_ref(&self, rep: RepId) -> Option<&RepLedger> {
-        self.ledgers.get(&rep)
+        self.ledger_position(rep).ok().map(|i| &self.ledgers[i])
     }
 
     /// Every ledger, in rep order.
     pub fn ledgers(&self) -> impl Iterator<Item = &RepLedger> + '_ {
-        self.ledgers.values()
+        self.ledgers.iter()
     }
 
     /// Clients the rep owns, ascending (only those loaded, in a partial state).
@@ -115,47 +142,99 @@ impl PoolState {
         self.public.get(&pool).into_iter().flatten().copied()
     }
 
+    /// The live deadline entries at or before `instant`, in (deadline, id) order, with their
+    /// clients.
+    fn due_entries(&self, instant: DateTime<Utc>) -> impl Iterator<Item = &Client> + '_ {
+        self.due
+            .up_to(instant)
+            .into_iter()
+            .filter_map(|entry| self.live(&entry))
+    }
+
+    /// The client of a deadline entry, if the entry is still its live one.
+    fn live(&self, entry: &Entry) -> Option<&Client> {
+        self.clients
+            .row(entry.handle)
+            .filter(|row| row.due_stamp == entry.stamp)
+            .map(|row| &row.client)
+    }
+
     /// Clients whose deadline is at or before `instant`, in (deadline, id) order.
     pub fn due_by(&self, instant: DateTime<Utc>) -> impl Iterator<Item = ClientId> + '_ {
-        self.due
-            .range(..=(instant, ClientId(u64::MAX)))
-            .map(|(_, id)| *id)
+        self.due_entries(instant).map(Client::id)
+    }
+
+    /// Clients whose deadline is at or before `instant`, in (deadline, id) order: what
+    /// [`PoolState::due_by`] lists, without looking each id up again.
+    pub(crate) fn due_clients(&self, instant: DateTime<Utc>) -> impl Iterator<Item = &Client> + '_ {
+        self.due_entries(instant)
     }
 
     /// The earliest pending deadline, if any: when the next sweep has work.
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.due.first().map(|(at, _)| *at)
+        self.due
+            .first(|entry| self.live(entry).is_some())
+            .map(|entry| entry.at)
     }
 
     /// Clients carrying `key`, ascending.
-    pub fn find_by_key(&self, key: &DedupeKey) -> impl Iterator<Item = ClientId> + '_ {
-        self.keys.get(key).into_iter().flatten().copied()
+    pub fn find_by_key<'a>(&'a self, key: &'a DedupeKey) -> impl Iterator<Item = ClientId> + 'a {
+        self.keys.get(&self.clients, key)
     }
 
     /// The first of `keys` (in [`DedupeKeys::iter`] order) that a known client carries, and
     /// the lowest such client: what an import reports as a duplicate. Copies no key text
     /// unless one matches.
     pub fn first_known_key(&self, keys: &DedupeKeys) -> Option<(DedupeKey, ClientId)> {
-        self.keys.first_known(keys)
+        self.keys.first_known(&self.clients, keys)
     }
 
     /// Adds a client read from a store, with every index (for partial states).
     pub(crate) fn load_client(&mut self, client: Client) {
-        if let Some(old) = self.clients.remove(&client.id()) {
-            self.unindex_slot(&Slot::of(&old));
-            self.keys.remove(old.keys(), old.id());
+        match self.clients.handle(client.id()) {
+            Some(handle) => {
+                let Some(row) = self.clients.row_mut(handle) else {
+                    return;
+                };
+                let old = std::mem::replace(&mut row.client, client);
+                let before = Slot::of(&old);
+                self.keys.remove(old.keys(), old.id());
+                let new = &self.clients.row(handle).map(|r| &r.client);
+                if let Some(new) = new {
+                    let after = Slot::of(new);
+                    let keys = new.keys().clone();
+                    self.keys.insert(&keys, after.id, handle);
+                    self.reindex(handle, before, after, true);
+                }
+            }
+            None => {
+                let id = client.id();
+                let slot = Slot::of(&client);
+                let handle = self.clients.push(client);
+                if let Some(row) = self.clients.row(handle) {
+                    self.keys.insert(row.client.keys(), id, handle);
+                }
+                self.index_new(handle, slot);
+            }
         }
-        self.index_slot(&Slot::of(&client));
-        self.keys.insert(client.keys(), client.id());
-        self.clients.insert(client.id(), client);
     }
 
     /// Adds a ledger read from a store (for partial states).
     pub(crate) fn load_ledger(&mut self, ledger: RepLedger) {
-        self.ledgers.insert(ledger.rep(), ledger);
+        match self.ledger_position(ledger.rep()) {
+            Ok(i) => self.ledgers[i] = ledger,
+            Err(i) => self.ledgers.insert(i, ledger),
+        }
     }
 
-    fn index_slot(&mut self, slot: &Slot) {
+    fn index_new(&mut self, handle: Handle, slot: Slot) {
+        self.index_place(slot);
+        if let Some(at) = slot.deadline {
+            self.add_deadline(handle, slot.id, at);
+        }
+    }
+
+    fn index_place(&mut self, slot: Slot) {
         match slot.owner {
             Some(owner) => {
                 self.owned.entry(owner).or_default().insert(slot.id);
@@ -164,39 +243,70 @@ impl PoolState {
                 self.public.entry(slot.pool).or_default().insert(slot.id);
             }
         }
-        if let Some(deadline) = slot.deadline {
-            self.due.insert((deadline, slot.id));
-        }
     }
 
-    fn unindex_slot(&mut self, slot: &Slot) {
+    fn unindex_place(&mut self, slot: Slot) {
         match slot.owner {
             Some(owner) => remove_from(&mut self.owned, &owner, &slot.id),
             None => remove_from(&mut self.public, &slot.pool, &slot.id),
         }
-        if let Some(deadline) = slot.deadline {
-            self.due.remove(&(deadline, slot.id));
+    }
+
+    fn add_deadline(&mut self, handle: Handle, id: ClientId, at: DateTime<Utc>) {
+        let stamp = self.clients.row(handle).map_or(0, |r| r.due_stamp);
+        self.due.insert(Entry {
+            at,
+            id,
+            handle,
+            stamp,
+        });
+    }
+
+    /// Moves a client between the indexes, from where `before` put it to where `after` does.
+    /// `force_deadline` re-enters the deadline even if it did not change (a reloaded row).
+    fn reindex(&mut self, handle: Handle, before: Slot, after: Slot, force_deadline: bool) {
+        if (before.owner, before.pool) != (after.owner, after.pool) || before.id != after.id {
+            self.unindex_place(before);
+            self.index_place(after);
+        }
+        if before.deadline != after.deadline || force_deadline {
+            if let Some(row) = self.clients.row_mut(handle) {
+                row.due_stamp = row.due_stamp.wrapping_add(1);
+            }
+            if let Some(old) = before.deadline {
+                let clients = &self.clients;
+                self.due.forget(old, |e| {
+                    clients
+                        .row(e.handle)
+                        .is_some_and(|r| r.due_stamp == e.stamp)
+                });
+            }
+            if let Some(at) = after.deadline {
+                self.add_deadline(handle, after.id, at);
+            }
         }
     }
 
     /// Applies `change` to a client's custody and moves it in the indexes; unknown ids are
     /// ignored (a partial state holds only what a command involves).
     fn modify(&mut self, id: ClientId, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
-        let Some(client) = self.clients.get_mut(&id) else {
+        let Some(handle) = self.clients.handle(id) else {
             return;
         };
-        let before = Slot::of(client);
-        change(client.custody_mut());
-        let after = Slot::of(client);
+        self.modify_at(handle, change);
+    }
+
+    fn modify_at(&mut self, handle: Handle, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
+        let Some(row) = self.clients.row_mut(handle) else {
+            return;
+        };
+        let before = Slot::of(&row.client);
+        change(row.client.custody_mut());
+        let after = Slot::of(&row.client);
         if before != after {
-            self.unindex_slot(&before);
-            self.index_slot(&after);
+            self.reindex(handle, before, after, false);
         }
     }
-}
-
-fn ledger_entry(ledgers: &mut BTreeMap<RepId, RepLedger>, rep: RepId) -> &mut RepLedger {
-    ledgers.entry(rep).or_insert_with(|| RepLedger::new(rep))
 }
 
 /// Where a client sits in the indexes that custody changes move it between.
@@ -219,16 +329,23 @@ impl Slot {
     }
 }
 
-pub(super) fn remove_from<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
-    index: &mut BTreeMap<K, BTreeSet<ClientId>>,
-    key: &Q,
-    id: &ClientId,
-) {
+/// The rep's ledger in `ledgers` (sorted by rep), created empty if it is not there yet.
+fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
+    let i = match ledgers.binary_search_by_key(&rep, RepLedger::rep) {
+        Ok(i) => i,
+        Err(i) => {
+            ledgers.insert(i, RepLedger::new(rep));
+            i
+        }
+    };
+    &mut ledgers[i]
+}
+
+/// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
+/// client passing through the public pool does not free and reallocate the set's node.
+fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
-        if ids.is_empty() {
-            index.remove(key);
-        }
     }
 }
 
@@ -239,7 +356,7 @@ pub(super) fn remove_from<K: Ord + std::borrow::Borrow<Q>, Q: Ord + ?Sized>(
 pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
         Event::Imported { client } => {
-            if !state.clients.contains_key(&client.id()) {
+            if state.clients.handle(client.id()).is_none() {
                 state.load_client(Client::clone(client));
             }
         }
@@ -256,17 +373,20 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
                 Via::Claim { claims } | Via::Deal { claims } => Some(*claims),
                 _ => None,
             };
+            let Some(handle) = state.clients.handle(*client) else {
+                return;
+            };
             let PoolState {
                 clients, ledgers, ..
             } = &mut *state;
-            if let Some(c) = clients.get(client) {
+            if let Some(c) = clients.row(handle).map(|r| &r.client) {
                 let won = c.custody().deal.is_some();
                 if let Some(from) = c.owner() {
                     ledger_entry(ledgers, from).leave(c.region(), won);
                 }
                 ledger_entry(ledgers, *to).take(c.region(), won, *at, *day, claims);
             }
-            state.modify(*client, |c| {
+            state.modify_at(handle, |c| {
                 *c.owner = Some(*to);
                 c.custody.owned_since = Some(*at);
                 c.custody.pooled_at = None;
@@ -294,13 +414,16 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             reason,
             to_pool,
         } => {
+            let Some(handle) = state.clients.handle(*client) else {
+                return;
+            };
             let PoolState {
                 clients, ledgers, ..
             } = &mut *state;
-            if let Some(c) = clients.get(client) {
+            if let Some(c) = clients.row(handle).map(|r| &r.client) {
                 ledger_entry(ledgers, *from).leave(c.region(), c.custody().deal.is_some());
             }
-            state.modify(*client, |c| {
+            state.modify_at(handle, |c| {
                 *c.owner = None;
                 *c.pool = *to_pool;
                 c.custody.owned_since = None;
@@ -320,7 +443,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             contact,
             timers,
         } => {
-            if state.clients.contains_key(client) {
+            if state.clients.handle(*client).is_some() {
                 ledger_entry(&mut state.ledgers, *credited_to).won();
             }
             state.modify(*client, |c| {

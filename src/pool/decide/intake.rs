@@ -36,7 +36,8 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>,
     if !ctx.policy.has_pool(incoming.pool()) {
         return Err(PoolError::UnknownPool(incoming.pool()));
     }
-    let client = Box::new(incoming.admitted(ctx.now));
+    let mut client = incoming;
+    client.admit(ctx.now);
     Ok(vec![Event::Imported { client }])
 }
 

@@ -81,8 +81,7 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
 /// cost follows what is due, not the size of the pool.
 pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
     ctx.state
-        .due_by(ctx.now)
-        .filter_map(|id| ctx.state.client(id))
+        .due_clients(ctx.now)
         .filter_map(|client| due(ctx, client))
         .collect()
 }

@@ -24,7 +24,7 @@ fn team() -> Team {
 }
 
 /// A CRM's own rule that always names `rep`, ignoring every rule.
-fn always(rep: u64) -> impl Allocator {
+fn always(rep: u64) -> impl Allocator + std::fmt::Debug {
     from_fn(move |request: &Request<'_>, _rng: &mut dyn Rng| {
         let step = Step::Custom {
             rule: Label::new("always"),
@@ -182,4 +182,69 @@ fn a_fallback_moves_on_when_a_strategy_returns_an_excluded_rep() {
         ),
         "{steps:?}"
     );
+}
+
+#[test]
+fn a_rep_on_leave_is_excluded_until_the_day_they_return() {
+    let back = now() + chrono::Duration::days(3);
+    let team = Team::new([
+        Rep::new(RepId(1), "on leave").with_availability(Availability::OnLeave { until: back }),
+        Rep::new(RepId(2), "gone").with_availability(Availability::Inactive),
+    ]);
+    let lead = client(1, Source::Website);
+    let request = Request::new(&lead, &team, now());
+    assert_eq!(
+        request.check(team.get(RepId(1)).unwrap()),
+        Some(ExclusionReason::Refused(Refusal::Unavailable {
+            until: Some(back)
+        })),
+        "the refusal says when the rep returns"
+    );
+    assert_eq!(
+        request.check(team.get(RepId(2)).unwrap()),
+        Some(ExclusionReason::Refused(Refusal::Unavailable {
+            until: None
+        }))
+    );
+    let on_return = Request::new(&lead, &team, back);
+    assert_eq!(on_return.check(team.get(RepId(1)).unwrap()), None);
+}
+
+#[test]
+fn eligibility_rules_ask_the_pool_unless_told_not_to() {
+    let rules: EligibilityRules = serde_json::from_str("{}").unwrap();
+    assert!(rules.pool_rules, "the pool's rules apply by default");
+    assert_eq!(rules, EligibilityRules::default());
+    let off: EligibilityRules = serde_json::from_str(r#"{"pool_rules": false}"#).unwrap();
+    assert!(!off.pool_rules);
+}
+
+#[test]
+fn a_fallback_built_step_by_step_tries_each_strategy_in_turn() {
+    let team = team();
+    let view = view_with_rep_2_at_cap();
+    let lead = client(1, Source::Website);
+    let request = Request::new(&lead, &team, now()).with_view(&view);
+    let chain = Fallback::new(vec![Box::new(always(1))]).then(Box::new(always(3)));
+    let decision =
+        Filter::new(chain, EligibilityRules::default()).allocate(&request, &mut seeded(0));
+    assert_eq!(decision.rep, Some(RepId(3)), "{}", decision.explanation);
+}
+
+#[test]
+fn wrappers_describe_themselves_for_debugging() {
+    let team = team();
+    let router = Router::new()
+        .route(SourceKind::Website, Box::new(RoundRobin::new(&team)))
+        .otherwise(Box::new(always(3)));
+    let text = format!("{router:?}");
+    assert!(
+        text.starts_with("Router") && text.contains("default: true"),
+        "{text}"
+    );
+    let fallback = Fallback::new(vec![Box::new(always(3))]);
+    assert!(format!("{fallback:?}").starts_with("Fallback"));
+    let filter = Filter::new(always(3), EligibilityRules::default());
+    assert!(format!("{filter:?}").starts_with("Filter"));
+    assert!(format!("{:?}", always(3)).contains("FnAllocator"));
 }

@@ -103,7 +103,7 @@ fn slot(kind: SourceKind) -> usize {
     SourceKind::ALL
         .iter()
         .position(|k| *k == kind)
-        .unwrap_or(SourceKind::ALL.len() - 1)
+        .unwrap_or_default()
 }
 
 impl Router {

@@ -205,7 +205,10 @@ mod tests {
         let horizon = day
             .checked_sub_days(chrono::Days::new(u64::from(RepLedger::RECEIPT_DAYS - 1)))
             .unwrap_or(NaiveDate::MIN);
-        while received.first_key_value().is_some_and(|(d, _)| *d < horizon) {
+        while received
+            .first_key_value()
+            .is_some_and(|(d, _)| *d < horizon)
+        {
             received.pop_first();
         }
     }

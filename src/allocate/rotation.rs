@@ -16,6 +16,7 @@
 //! cross-multiplications (no floating point, no rounding drift).
 
 mod heap;
+mod linear;
 
 use crate::ids::RepId;
 use heap::{Heap, Keyed};
@@ -90,6 +91,9 @@ pub(crate) struct Rotation {
     total: u64,
     ready: Heap<Slot>,
     waiting: Heap<Slot>,
+    /// A small rotation keeps no heaps: its turns are found by a scan over the members
+    /// (see [`linear`]), which costs less than keeping heaps up to date at that size.
+    linear: bool,
 }
 
 /// Two rotations are equal when their members and counters are: the heaps follow from them.
@@ -142,6 +146,14 @@ mod member_list {
 
 impl From<RotationData> for Rotation {
     fn from(data: RotationData) -> Self {
+        let linear = data.members.len() <= linear::LINEAR_MAX;
+        Rotation::laid_out(data, linear)
+    }
+}
+
+impl Rotation {
+    /// The rotation of `data`, scanned (`linear`) or kept in heaps.
+    fn laid_out(data: RotationData, linear: bool) -> Self {
         let total = data
             .members
             .iter()
@@ -150,9 +162,15 @@ impl From<RotationData> for Rotation {
         let mut rotation = Rotation {
             data,
             total,
-            ready: Heap::with_members(n),
-            waiting: Heap::with_members(n),
+            ready: Heap::default(),
+            waiting: Heap::default(),
+            linear,
         };
+        if linear {
+            return rotation;
+        }
+        rotation.ready = Heap::with_members(n);
+        rotation.waiting = Heap::with_members(n);
         for index in 0..n {
             rotation.place(index);
         }
@@ -284,6 +302,9 @@ impl Rotation {
 
     /// The next turn.
     fn first(&self) -> Option<RepId> {
+        if self.linear {
+            return self.linear_first();
+        }
         self.ready
             .peek()
             .or_else(|| self.waiting.peek())
@@ -292,6 +313,9 @@ impl Rotation {
 
     /// Every member in serving order.
     fn sorted(&self) -> Vec<RepId> {
+        if self.linear {
+            return self.linear_sorted();
+        }
         let mut ready = self.ready.items().to_vec();
         ready.sort_unstable();
         let mut waiting = self.waiting.items().to_vec();
@@ -371,6 +395,9 @@ impl Rotation {
     }
 
     fn place(&mut self, index: usize) {
+        if self.linear {
+            return;
+        }
         let m = self.data.members[index].1;
         if self.eligible(&m) {
             let slot = self.slot(index, true);
@@ -382,6 +409,9 @@ impl Rotation {
     }
 
     fn unplace(&mut self, index: usize) {
+        if self.linear {
+            return;
+        }
         // A member sits in exactly one heap.
         if self.ready.remove(index).is_none() {
             self.waiting.remove(index);
@@ -389,6 +419,9 @@ impl Rotation {
     }
 
     fn promote(&mut self) {
+        if self.linear {
+            return;
+        }
         while let Some(first) = self.waiting.peek().copied() {
             let m = self.data.members[first.member as usize].1;
             if !self.eligible(&m) {
@@ -424,69 +457,4 @@ impl Iterator for Order<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn take(rotation: &mut Rotation, turns: usize) -> Vec<u64> {
-        (0..turns)
-            .map(|_| {
-                let next = rotation.order().next().map_or(0, |r| r.0);
-                rotation.serve(RepId(next));
-                next
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_heavy_member_is_interleaved_not_served_in_a_burst() {
-        let mut rotation = Rotation::new(&[(RepId(1), 3), (RepId(2), 1)]);
-        assert_eq!(take(&mut rotation, 8), [1, 2, 1, 1, 1, 2, 1, 1]);
-    }
-
-    #[test]
-    fn many_light_members_do_not_starve_behind_a_heavy_one() {
-        let members: Vec<(RepId, u32)> = std::iter::once((RepId(0), 10))
-            .chain((1..=10).map(|i| (RepId(i), 1)))
-            .collect();
-        let mut rotation = Rotation::new(&members);
-        let picks = take(&mut rotation, 20);
-        let heavy = picks.iter().filter(|p| **p == 0).count();
-        assert_eq!(heavy, 10, "{picks:?}");
-        assert!(picks.windows(3).all(|w| w != [0, 0, 0]), "{picks:?}");
-    }
-
-    #[test]
-    fn serialised_state_rebuilds_the_same_order() {
-        let mut rotation = Rotation::new(&[(RepId(1), 2), (RepId(2), 3), (RepId(3), 1)]);
-        take(&mut rotation, 5);
-        let data: RotationData = rotation.clone().into();
-        let back = Rotation::from(data);
-        assert_eq!(back, rotation);
-        assert_eq!(
-            back.order().collect::<Vec<_>>(),
-            rotation.order().collect::<Vec<_>>()
-        );
-    }
-
-    #[test]
-    fn rebase_keeps_places_and_admits_newcomers_at_the_current_level() {
-        let mut rotation = Rotation::new(&[(RepId(1), 1), (RepId(2), 1), (RepId(3), 1)]);
-        assert_eq!(take(&mut rotation, 2), [1, 2]);
-        let mut bigger =
-            rotation.rebase(&[(RepId(1), 1), (RepId(2), 1), (RepId(3), 1), (RepId(4), 1)]);
-        let next = take(&mut bigger, 4);
-        assert_eq!(next[0], 3, "rep 3 was due: {next:?}");
-        assert_eq!(next.iter().filter(|r| **r == 4).count(), 1, "{next:?}");
-    }
-
-    #[test]
-    fn calibrating_a_member_that_is_ahead_changes_nothing() {
-        let mut rotation = Rotation::new(&[(RepId(1), 1), (RepId(2), 1)]);
-        take(&mut rotation, 1);
-        let before = rotation.clone();
-        rotation.calibrate(RepId(1));
-        assert_eq!(rotation, before);
-        rotation.calibrate(RepId(99));
-        assert_eq!(rotation, before);
-    }
-}
+mod tests;

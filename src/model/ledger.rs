@@ -2,7 +2,7 @@
 
 use super::Region;
 use crate::ids::RepId;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -122,16 +122,23 @@ impl RepLedger {
         if let Some(n) = claims {
             self.claims = Some((day, n));
         }
-        let slot = self.received.entry(day).or_insert(0);
-        *slot = slot.saturating_add(1);
-        let horizon = day
-            .checked_sub_days(chrono::Days::new(u64::from(Self::RECEIPT_DAYS - 1)))
-            .unwrap_or(NaiveDate::MIN);
-        while self
-            .received
-            .first_key_value()
-            .is_some_and(|(d, _)| *d < horizon)
-        {
+        // Most receipts fall on the latest day the ledger knows: count them without a search.
+        match self.received.last_entry() {
+            Some(mut last) if *last.key() == day => {
+                let slot = last.get_mut();
+                *slot = slot.saturating_add(1);
+            }
+            _ => {
+                let slot = self.received.entry(day).or_insert(0);
+                *slot = slot.saturating_add(1);
+            }
+        }
+        // Forget the days before the window (`day` minus RECEIPT_DAYS - 1), compared as day
+        // numbers: a day more than RECEIPT_DAYS - 1 days before `day` is before the horizon.
+        let today = day.num_days_from_ce();
+        while self.received.first_key_value().is_some_and(|(d, _)| {
+            i64::from(today) - i64::from(d.num_days_from_ce()) > i64::from(Self::RECEIPT_DAYS - 1)
+        }) {
             self.received.pop_first();
         }
     }
@@ -188,6 +195,43 @@ mod tests {
         assert_eq!(ledger.received_in(day(70)..day(100)), 30);
         assert_eq!(ledger.received_in(day(0)..day(60)), 0, "forgotten");
         assert_eq!(ledger.holding(), 100);
+    }
+
+    /// The receipt window as it was kept before the fast path: an entry per take, then every
+    /// day before `day - (RECEIPT_DAYS - 1)` forgotten.
+    fn reference_take(received: &mut BTreeMap<NaiveDate, u32>, day: NaiveDate) {
+        let slot = received.entry(day).or_insert(0);
+        *slot = slot.saturating_add(1);
+        let horizon = day
+            .checked_sub_days(chrono::Days::new(u64::from(RepLedger::RECEIPT_DAYS - 1)))
+            .unwrap_or(NaiveDate::MIN);
+        while received
+            .first_key_value()
+            .is_some_and(|(d, _)| *d < horizon)
+        {
+            received.pop_first();
+        }
+    }
+
+    proptest::proptest! {
+        /// Receipts kept by the fast path (same-day increment, day-number horizon) are the
+        /// ones the plain map kept, for days in any order, near chrono's first date too.
+        #[test]
+        fn the_receipt_window_matches_the_plain_map(
+            early in proptest::bool::ANY,
+            days in proptest::collection::vec(0u32..90, 0..80),
+        ) {
+            let base = if early { NaiveDate::MIN } else { day(0) };
+            let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+            let mut ledger = RepLedger::new(RepId(1));
+            let mut reference = BTreeMap::new();
+            for n in days {
+                let d = base + chrono::Days::new(u64::from(n));
+                ledger.take(&Region::world(), false, at, d, None);
+                reference_take(&mut reference, d);
+                proptest::prop_assert_eq!(&ledger.received, &reference);
+            }
+        }
     }
 
     #[test]

@@ -54,12 +54,14 @@ pub use admission::Route;
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 pub use decide::decide;
+pub(crate) use decide::decided;
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};
 #[cfg(feature = "async")]
 pub use facade::AsyncPool;
 pub use facade::{Pool, SweepReport};
 pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleRule};
+pub(crate) use state::evolve_owned;
 pub use state::{PoolState, evolve};
 pub use view::PoolView;
 

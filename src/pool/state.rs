@@ -349,6 +349,19 @@ fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id:
     }
 }
 
+/// [`evolve`] for a caller that does not keep the event: an imported client moves into the
+/// table instead of being copied.
+pub(crate) fn evolve_owned(state: &mut PoolState, event: Event) {
+    match event {
+        Event::Imported { client } => {
+            if state.clients.handle(client.id()).is_none() {
+                state.load_client(*client);
+            }
+        }
+        other => evolve(state, &other),
+    }
+}
+
 /// Applies one event to the state. Never checks a rule and never reads a clock: every
 /// instant, day, count and timer is in the event, so folding the log rebuilds the state
 /// exactly. Events about clients the state does not hold (a partial state) change only the

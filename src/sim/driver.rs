@@ -11,7 +11,8 @@ use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decide, evolve,
+    Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decided, evolve,
+    evolve_owned,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
@@ -246,7 +247,7 @@ impl Run<'_> {
     /// nothing and are returned for the caller to count.
     fn execute(&mut self, command: Command) -> Result<(), PoolError> {
         let now = self.clock.now();
-        let events = decide(&self.state, command, now)?;
+        let events = decided(&self.state, command, now)?;
         for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
             // (most events) cost no extra lookup.
@@ -263,9 +264,11 @@ impl Run<'_> {
             // The tally reads only the event, so it may count before the pool changes.
             self.tally.observe(&event, &ctx);
             let moved = OpenMove::of(&event, owner_before);
-            evolve(&mut self.state, &event);
             if self.keep_events {
+                evolve(&mut self.state, &event);
                 self.events.push(event);
+            } else {
+                evolve_owned(&mut self.state, event);
             }
             self.open.apply(moved, &self.state);
         }

@@ -2,7 +2,7 @@
 //! Every owner change passes the admission rules for its route and goes through
 //! [`owner_changed`], which always sets the timers.
 
-use super::Ctx;
+use super::{Ctx, Decided};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason};
 use crate::pool::admission::Route;
@@ -44,11 +44,16 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 }
 
 /// A rep takes a public client, under every claim rule.
-pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Vec<Event>, PoolError> {
+pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Decided, PoolError> {
     let client = public(ctx, id)?;
     ctx.admit(Route::Claim, rep, &[client])?;
     let claims = ctx.claims_with_this_one(rep);
-    Ok(vec![owner_changed(ctx, client, rep, Via::Claim { claims })])
+    Ok(Decided::One(owner_changed(
+        ctx,
+        client,
+        rep,
+        Via::Claim { claims },
+    )))
 }
 
 /// A manager or a rule gives a public client to a rep.
@@ -57,14 +62,19 @@ pub(super) fn assign(
     id: ClientId,
     rep: RepId,
     by: Assigner,
-) -> Result<Vec<Event>, PoolError> {
+) -> Result<Decided, PoolError> {
     let client = public(ctx, id)?;
     let route = match by {
         Assigner::Rule { .. } => Route::RuleAssignment,
         Assigner::Manager { .. } => Route::ManagerAssignment,
     };
     ctx.admit(route, rep, &[client])?;
-    Ok(vec![owner_changed(ctx, client, rep, Via::Assign { by })])
+    Ok(Decided::One(owner_changed(
+        ctx,
+        client,
+        rep,
+        Via::Assign { by },
+    )))
 }
 
 /// Moves one, some or all of a rep's clients to another rep, all or none.
@@ -73,7 +83,7 @@ pub(super) fn transfer(
     from: RepId,
     to: RepId,
     scope: &TransferScope,
-) -> Result<Vec<Event>, PoolError> {
+) -> Result<Decided, PoolError> {
     ctx.rep(from)?;
     ctx.rep(to)?;
     let ids: Vec<ClientId> = match scope {
@@ -97,17 +107,19 @@ pub(super) fn transfer(
         clients.push(client);
     }
     if clients.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Decided::none());
     }
     ctx.admit(Route::Transfer, to, &clients)?;
-    Ok(clients
-        .into_iter()
-        .map(|c| owner_changed(ctx, c, to, Via::Transfer { from }))
-        .collect())
+    Ok(Decided::Many(
+        clients
+            .into_iter()
+            .map(|c| owner_changed(ctx, c, to, Via::Transfer { from }))
+            .collect(),
+    ))
 }
 
 /// Hands a client its owner has held too long without a deal to another rep, with its history.
-pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Event>, PoolError> {
+pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(to)?;
     let Some(from) = client.owner() else {
@@ -146,12 +158,12 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Vec<Eve
         .filter(|c| c.level >= ContactLevel::Visit)
         .cloned()
         .collect();
-    Ok(vec![owner_changed(
+    Ok(Decided::One(owner_changed(
         ctx,
         client,
         to,
         Via::Handover { from, history },
-    )])
+    )))
 }
 
 /// The owner gives a client back, with a reason everyone sees.
@@ -160,7 +172,7 @@ pub(super) fn release(
     id: ClientId,
     rep: RepId,
     note: String,
-) -> Result<Vec<Event>, PoolError> {
+) -> Result<Decided, PoolError> {
     owned_by(ctx, id, rep)?;
     let trimmed = note.trim();
     if trimmed.is_empty() {
@@ -171,13 +183,13 @@ pub(super) fn release(
     } else {
         trimmed.to_owned()
     };
-    Ok(vec![Event::Released {
+    Ok(Decided::One(Event::Released {
         client: id,
         from: rep,
         at: ctx.now,
         reason: ReleaseReason::Owner { note },
         to_pool: ctx.policy.default_pool,
-    }])
+    }))
 }
 
 /// A deal, credited to the owner. On a public client the closer claims it first, under every
@@ -186,7 +198,7 @@ pub(super) fn mark_deal(
     ctx: &Ctx<'_>,
     id: ClientId,
     closed_by: RepId,
-) -> Result<Vec<Event>, PoolError> {
+) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(closed_by)?;
     if let Some(credited_to) = client.deal_owner() {
@@ -219,5 +231,5 @@ pub(super) fn mark_deal(
         },
         timers: ctx.policy.timers(&basis),
     });
-    Ok(events)
+    Ok(Decided::Many(events))
 }

@@ -1,6 +1,6 @@
 //! Clients entering the pools (import with dedupe), moving between pools, and team changes.
 
-use super::Ctx;
+use super::{Ctx, Decided};
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId};
 use crate::model::Client;
@@ -10,7 +10,7 @@ use crate::pool::event::Event;
 
 /// Imports a client into its public pool, or reports the known client its keys match. Its
 /// history is checked first: a contact dated after the import is refused.
-pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>, PoolError> {
+pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, PoolError> {
     let id = incoming.id();
     if ctx.state.client(id).is_some() {
         return Err(PoolError::DuplicateId(id));
@@ -25,24 +25,24 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Vec<Event>,
     }
     if let Some((key, existing)) = ctx.state.first_known_key(incoming.keys()) {
         let owner = ctx.state.client(existing).and_then(Client::owner);
-        return Ok(vec![Event::DuplicateReported {
+        return Ok(Decided::One(Event::DuplicateReported {
             incoming: id,
             existing,
             key,
             owner,
             at: ctx.now,
-        }]);
+        }));
     }
     if !ctx.policy.has_pool(incoming.pool()) {
         return Err(PoolError::UnknownPool(incoming.pool()));
     }
     let mut client = incoming;
     client.admit(ctx.now);
-    Ok(vec![Event::Imported { client }])
+    Ok(Decided::One(Event::Imported { client }))
 }
 
 /// Moves a client to another pool; its owner, if any, must be a member there.
-pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Vec<Event>, PoolError> {
+pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     if !ctx.policy.has_pool(to) {
         return Err(PoolError::UnknownPool(to));
@@ -57,19 +57,19 @@ pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Vec<E
         }
     }
     if client.pool() == to {
-        return Ok(Vec::new());
+        return Ok(Decided::none());
     }
-    Ok(vec![Event::PoolChanged {
+    Ok(Decided::One(Event::PoolChanged {
         client: id,
         from: client.pool(),
         to,
         at: ctx.now,
-    }])
+    }))
 }
 
 /// Replaces the team: it must agree with the policy, and a rep may leave only when it holds
 /// nothing.
-pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Vec<Event>, PoolError> {
+pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Decided, PoolError> {
     ctx.state.config().with_team(Team::clone(&team))?;
     for rep in ctx.state.team().reps() {
         if team.get(rep.id).is_none() {
@@ -82,5 +82,5 @@ pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Vec<Event>, 
             }
         }
     }
-    Ok(vec![Event::TeamChanged { team, at: ctx.now }])
+    Ok(Decided::One(Event::TeamChanged { team, at: ctx.now }))
 }

@@ -25,6 +25,16 @@ pub fn decide(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, PoolError> {
+    decided(state, command, now).map(Decided::into_vec)
+}
+
+/// [`decide`], with the events as a [`Decided`]: the one event of most commands stays out of
+/// the heap, for callers that apply the events at once (the simulation driver).
+pub(crate) fn decided(
+    state: &PoolState,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<Decided, PoolError> {
     let ctx = Ctx {
         state,
         now,
@@ -42,7 +52,7 @@ pub fn decide(
             note,
         } => timing::follow_up(&ctx, client, rep, level, note),
         Command::Release { client, rep, note } => custody::release(&ctx, client, rep, note),
-        Command::Sweep => Ok(timing::sweep(&ctx)),
+        Command::Sweep => Ok(Decided::Many(timing::sweep(&ctx))),
         Command::SweepClient { client } => timing::sweep_client(&ctx, client),
         Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, client, closed_by),
         Command::Handover { client, to } => custody::handover(&ctx, client, to),
@@ -50,6 +60,59 @@ pub fn decide(
         Command::MovePool { client, to } => intake::move_pool(&ctx, client, to),
         Command::ChangePolicy { policy } => timing::change_policy(&ctx, policy),
         Command::ChangeTeam { team } => intake::change_team(&ctx, team),
+    }
+}
+
+/// The events a command produced: most commands produce exactly one, kept inline.
+#[derive(Debug)]
+pub(crate) enum Decided {
+    /// One event.
+    One(Event),
+    /// Any number of events.
+    Many(Vec<Event>),
+}
+
+impl Decided {
+    /// No events (allocates nothing).
+    fn none() -> Self {
+        Decided::Many(Vec::new())
+    }
+
+    /// The events as a vector.
+    pub(crate) fn into_vec(self) -> Vec<Event> {
+        match self {
+            Decided::One(event) => vec![event],
+            Decided::Many(events) => events,
+        }
+    }
+}
+
+impl IntoIterator for Decided {
+    type Item = Event;
+    type IntoIter = DecidedIter;
+
+    fn into_iter(self) -> DecidedIter {
+        match self {
+            Decided::One(event) => DecidedIter::One(Some(event)),
+            Decided::Many(events) => DecidedIter::Many(events.into_iter()),
+        }
+    }
+}
+
+/// The events of a [`Decided`], in order.
+pub(crate) enum DecidedIter {
+    One(Option<Event>),
+    Many(std::vec::IntoIter<Event>),
+}
+
+impl Iterator for DecidedIter {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        match self {
+            DecidedIter::One(event) => event.take(),
+            DecidedIter::Many(events) => events.next(),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Follow-ups, the sweep, custody flags and policy changes: everything that moves timers
 //! without changing the owner.
 
-use super::Ctx;
+use super::{Ctx, Decided};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
 use crate::pool::admission::protection;
@@ -19,7 +19,7 @@ pub(super) fn follow_up(
     rep: RepId,
     level: ContactLevel,
     note: String,
-) -> Result<Vec<Event>, PoolError> {
+) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
     let follow_up = if client.owner() == Some(rep) {
@@ -44,11 +44,11 @@ pub(super) fn follow_up(
         at: ctx.now,
         note,
     };
-    Ok(vec![Event::ContactLogged {
+    Ok(Decided::One(Event::ContactLogged {
         client: id,
         contact,
         follow_up,
-    }])
+    }))
 }
 
 /// The reminder or release due on `client` at the decision instant, if any.
@@ -87,9 +87,9 @@ pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
 }
 
 /// The reminder or release due on one client (none when nothing is due).
-pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Vec<Event>, PoolError> {
+pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
-    Ok(due(ctx, client).into_iter().collect())
+    Ok(due(ctx, client).map_or_else(Decided::none, Decided::One))
 }
 
 fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) -> Timers {
@@ -101,7 +101,7 @@ fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) ->
 }
 
 /// Sets a custody flag and recomputes the owner's timers with it.
-pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Vec<Event>, PoolError> {
+pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
     let mut basis = TimerBasis::of(client, owned_since);
@@ -111,16 +111,16 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Vec<Ev
         Flag::Level(level) => basis.level = level.as_deref(),
     }
     let timers = owned_timers(ctx.policy, client, &basis);
-    Ok(vec![Event::FlagSet {
+    Ok(Decided::One(Event::FlagSet {
         client: id,
         flag,
         timers,
-    }])
+    }))
 }
 
 /// Replaces the policy, checked against the team, and recomputes every owned client's timers
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
-pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Vec<Event>, PoolError> {
+pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Decided, PoolError> {
     ctx.state.config().with_policy(PoolPolicy::clone(&next))?;
     let mut retimed = Vec::new();
     for client in ctx.state.clients().filter(|c| c.owner().is_some()) {
@@ -138,9 +138,9 @@ pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Vec<
             });
         }
     }
-    Ok(vec![Event::PolicyChanged {
+    Ok(Decided::One(Event::PolicyChanged {
         policy: next,
         at: ctx.now,
         retimed,
-    }])
+    }))
 }

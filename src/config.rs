@@ -31,7 +31,7 @@ pub struct ConfigError {
 #[non_exhaustive]
 pub enum ConfigRule {
     /// A pool is named but not defined in `pools`.
-    #[error("pool {pool} is not defined in `pools`")]
+    #[error("{pool} is not defined in `pools`")]
     UndefinedPool {
         /// The pool named.
         pool: PoolId,

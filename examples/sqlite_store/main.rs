@@ -157,8 +157,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             None,
             &mut seeded(7),
         )?;
-        println!("   rule said: {}", decision.explanation);
         committed += print_events("A", "assign the trade-show card by rule", &events);
+        println!("   rule said: {}", decision.explanation);
         clock.set(day(1));
         let visit = b.follow_up(huaqiang, wang, ContactLevel::Visit, "showroom")?;
         committed += print_events("B", "Wang visits", &visit);

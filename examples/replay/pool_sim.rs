@@ -117,6 +117,39 @@ pub fn recorded_performance(data: &Dataset) -> Metrics {
 /// The policies compared, each with the allocator built for `team`.
 type Named<'h> = Vec<(&'static str, Box<dyn Allocator + 'h>)>;
 
+/// The score-weighted policy both replays use: bands cut near the score quantiles of this data
+/// set (35%, 60%, 80%), so each tier's share of leads is close to its share of reps (see
+/// [`tiered`]).
+pub fn score_policy() -> Policy {
+    let band = |min_score, tiers: &[u8]| ScoreTier {
+        min_score,
+        rep_tiers: tiers.iter().map(|t| Tier(*t)).collect(),
+    };
+    Policy::Score(ScorePolicy {
+        factors: LeadFactors::default(),
+        tiers: vec![
+            band(0, &[0]),
+            band(36, &[1]),
+            band(44, &[2]),
+            band(50, &[3]),
+        ],
+    })
+}
+
+/// The performance ranking both replays use: last week's recorded engagements and wins (see
+/// [`recorded_performance`]), the top five sharing in proportion.
+pub fn ranking_policy() -> Policy {
+    Policy::Ranking(RankingPolicy {
+        key: Some("performance".into()),
+        window: Window::PreviousWeek,
+        weights: BTreeMap::from([
+            (Metric::from("recorded_engagements"), 1.0),
+            (Metric::from("recorded_wins"), 3.0),
+        ]),
+        mode: RankingMode::TopK { k: 5 },
+    })
+}
+
 fn policies<'h>(
     team: &Team,
     history: &'h BTreeMap<ClientId, Historical>,
@@ -139,30 +172,8 @@ fn policies<'h>(
         rejoin: Default::default(),
     };
     let territory = Policy::Territory(TerritoryPolicy::default());
-    let band = |min_score, tiers: &[u8]| ScoreTier {
-        min_score,
-        rep_tiers: tiers.iter().map(|t| Tier(*t)).collect(),
-    };
-    let score = Policy::Score(ScorePolicy {
-        factors: LeadFactors::default(),
-        // Bands cut near the score quantiles of this data set (35%, 60%, 80%), so each tier's
-        // share of leads is close to its share of reps.
-        tiers: vec![
-            band(0, &[0]),
-            band(36, &[1]),
-            band(44, &[2]),
-            band(50, &[3]),
-        ],
-    });
-    let ranking = Policy::Ranking(RankingPolicy {
-        key: Some("performance".into()),
-        window: Window::PreviousWeek,
-        weights: BTreeMap::from([
-            (Metric::from("recorded_engagements"), 1.0),
-            (Metric::from("recorded_wins"), 3.0),
-        ]),
-        mode: RankingMode::TopK { k: 5 },
-    });
+    let score = score_policy();
+    let ranking = ranking_policy();
     Ok(vec![
         ("historical", Box::new(historical)),
         ("round-robin", round_robin.build(team)?),

@@ -11,19 +11,17 @@ use crate::dataset::{Dataset, Stage};
 use crate::model::{
     CloseDelays, Fitted, Observation, STRENGTH_GRID, SegmentValues, Selection, Shape, WinModel,
 };
-use crate::pool_sim::{recorded_performance, tiered};
+use crate::pool_sim::{ranking_policy, recorded_performance, score_policy, tiered};
 use chrono::NaiveDate;
 use leadpool::allocate::{
-    Allocator, Decision, Explanation, LeadFactors, LearnedPolicy, Policy, RankingMode,
-    RankingPolicy, ScorePolicy, ScoreTier, SegmentField, Team, TerritoryPolicy, from_fn,
+    Allocator, Decision, Explanation, LearnedPolicy, Policy, SegmentField, Team, TerritoryPolicy,
+    from_fn,
 };
-use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::label::Label;
-use leadpool::model::{Metric, Metrics, Tier};
+use leadpool::model::Metrics;
 use leadpool::reason::Step;
 use leadpool::sim::{Fixed, Lead, Learner};
-use std::collections::BTreeMap;
 
 /// Cross-validation folds for the shrinkage strengths.
 pub const FOLDS: usize = 5;
@@ -273,30 +271,8 @@ pub fn policies(
             }
         })))
     });
-    let band = |min_score, tiers: &[u8]| ScoreTier {
-        min_score,
-        rep_tiers: tiers.iter().map(|t| Tier(*t)).collect(),
-    };
-    let score = Policy::Score(ScorePolicy {
-        factors: LeadFactors::default(),
-        // Bands cut near the score quantiles of this data set (35%, 60%, 80%), so each tier's
-        // share of leads is close to its share of reps.
-        tiers: vec![
-            band(0, &[0]),
-            band(36, &[1]),
-            band(44, &[2]),
-            band(50, &[3]),
-        ],
-    });
-    let ranking = Policy::Ranking(RankingPolicy {
-        key: Some("performance".into()),
-        window: Window::PreviousWeek,
-        weights: BTreeMap::from([
-            (Metric::from("recorded_engagements"), 1.0),
-            (Metric::from("recorded_wins"), 3.0),
-        ]),
-        mode: RankingMode::TopK { k: 5 },
-    });
+    let score = score_policy();
+    let ranking = ranking_policy();
     let team = &world.team;
     Ok(vec![
         ("historical".to_owned(), historical),

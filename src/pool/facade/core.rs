@@ -8,13 +8,12 @@ use super::super::event::Event;
 use super::super::rule::assign_command;
 use super::super::view::PoolView;
 use super::SweepReport;
-use crate::allocate::{AllocState, Allocator, Decision, Eligibility, Request};
+use crate::allocate::{AllocState, Allocator, Decision, EligibilityRules, IntakeQuota, Request};
 use crate::clock::Clock;
 use crate::conflict::{ContactVerdict, may_contact};
 use crate::error::StoreError;
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Metrics};
-use crate::reason::ExclusionReason;
 use crate::rng::{LeadRng, Rng, seeded};
 use crate::store::{Recorded, Versioned};
 use crate::txn::{Footprint, Plan, Retry, Snapshot};
@@ -45,18 +44,15 @@ pub(super) trait Backend {
     fn pause(&self, delay: Duration) -> impl Future<Output = ()>;
 }
 
-/// The pool's admission rules as an eligibility rule: whatever strategy a caller passes, it
-/// never picks a rep the commit would refuse (a filter it carries applies on top).
-struct PoolRules;
-
-impl Eligibility for PoolRules {
-    fn exclude(&self, request: &Request<'_>, rep: &crate::model::Rep) -> Option<ExclusionReason> {
-        request
-            .view()
-            .pool_refusal(rep.id, request.client())
-            .map(ExclusionReason::Refused)
-    }
-}
+/// The pool's admission rules as eligibility (what `EligibilityRules::default()` holds).
+static POOL_RULES: EligibilityRules = EligibilityRules {
+    pool_rules: true,
+    quota: IntakeQuota {
+        per_day: None,
+        per_week: None,
+        per_rolling_30_days: None,
+    },
+};
 
 /// A generator as the allocators take it: the sync pool's `dyn Rng`, the async pool's
 /// `dyn Rng + Send` (which keeps its futures `Send`).
@@ -208,7 +204,10 @@ impl<B: Backend, C: Clock> Core<B, C> {
                     let view = PoolView::new(&state, now);
                     let mut request = Request::new(lead, state.team(), now)
                         .with_view(&view)
-                        .with_eligibility(&PoolRules)
+                        // The standard rules (the pool's admission rules, no quota) apply to
+                        // whatever strategy the caller passes: it never picks a rep the
+                        // commit would refuse; a filter it carries applies on top.
+                        .with_eligibility(&POOL_RULES)
                         .with_state(alloc_state)
                         .with_zone(state.policy().zone);
                     if let Some(metrics) = metrics {
@@ -272,5 +271,16 @@ impl<B: Backend, C: Clock> Core<B, C> {
             .events(after, limit)
             .await
             .map_err(PoolError::Store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::POOL_RULES;
+    use crate::allocate::EligibilityRules;
+
+    #[test]
+    fn rule_assignments_apply_the_standard_rules_and_nothing_else() {
+        assert_eq!(POOL_RULES, EligibilityRules::default());
     }
 }

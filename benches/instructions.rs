@@ -21,6 +21,7 @@ mod workload;
 
 use leadpool::allocate::{AllocState, Request, RoundRobin};
 use leadpool::model::ContactLevel;
+use leadpool::pool::Actor;
 use leadpool::pool::{Assigner, Command, Config, PoolState, PoolView, decide, evolve};
 use leadpool::rng::seeded;
 use leadpool::sim::{SeededBehaviour, Simulation};
@@ -113,7 +114,7 @@ fn lead(reps: u64, leads: u32, skip: bool) {
             let import = Command::Import {
                 client: Box::new(arrival.client.clone()),
             };
-            for event in decide(&state, import, now).expect("fresh ids import") {
+            for event in decide(&state, Actor::System, import, now).expect("fresh ids import") {
                 evolve(&mut state, &event);
             }
             let Some(client) = state.client(id) else {
@@ -136,7 +137,9 @@ fn lead(reps: u64, leads: u32, skip: bool) {
                     explanation: Box::new(decision.explanation),
                 },
             };
-            for event in decide(&state, assign, now).expect("the rule's pick is admitted") {
+            for event in
+                decide(&state, Actor::System, assign, now).expect("the rule's pick is admitted")
+            {
                 evolve(&mut state, &event);
             }
 
@@ -146,7 +149,9 @@ fn lead(reps: u64, leads: u32, skip: bool) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            for event in decide(&state, follow_up, now).expect("the owner follows up") {
+            for event in
+                decide(&state, Actor::Rep(rep), follow_up, now).expect("the owner follows up")
+            {
                 evolve(&mut state, &event);
             }
             assigned += 1;
@@ -233,7 +238,8 @@ fn sweep(clients: u64, side: &str, skip: bool) {
     println!("units={}", clients / 100);
     match side {
         "leadpool" => measure(skip, || {
-            let events = decide(&state, Command::Sweep, now).expect("sweeps are accepted");
+            let events =
+                decide(&state, Actor::System, Command::Sweep, now).expect("sweeps are accepted");
             assert_eq!(events.len() as u64, clients / 100);
             events
         }),

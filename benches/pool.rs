@@ -11,6 +11,7 @@ use chrono::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::ContactLevel;
+use leadpool::pool::Actor;
 use leadpool::pool::{Command, PoolPolicy, decide, execute};
 use naive::sweep::naive_sweep;
 use std::hint::black_box;
@@ -25,11 +26,11 @@ fn sweep(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("sweep_{n}_clients_1pct_due"));
         group.sample_size(10);
         let state = owned_state(n, policy.clone());
-        let due = decide(&state, Command::Sweep, now).expect("sweeps are accepted");
+        let due = decide(&state, Actor::System, Command::Sweep, now).expect("sweeps are accepted");
         assert_eq!(due.len() as u64, n / 100);
         assert_eq!(naive_sweep(&state, now, &policy), due);
         group.bench_function(BenchmarkId::new("indexed", n), |b| {
-            b.iter(|| decide(black_box(&state), Command::Sweep, now))
+            b.iter(|| decide(black_box(&state), Actor::System, Command::Sweep, now))
         });
         group.bench_function(BenchmarkId::new("naive_full_scan", n), |b| {
             b.iter(|| naive_sweep(black_box(&state), now, &policy))
@@ -59,7 +60,10 @@ fn claim_and_follow_up(c: &mut Criterion) {
         })
         .collect();
     for command in &release_all {
-        execute(&mut state, command.clone(), now).expect("the owner releases");
+        let Command::Release { rep, .. } = command else {
+            unreachable!("releases only")
+        };
+        execute(&mut state, Actor::Rep(*rep), command.clone(), now).expect("the owner releases");
     }
     group.bench_function("indexed_ledger", |b| {
         b.iter(|| {
@@ -69,13 +73,13 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 client: ClientId(i),
                 rep,
             };
-            execute(&mut state, claim, now).expect("public and under the cap");
+            execute(&mut state, Actor::Rep(rep), claim, now).expect("public and under the cap");
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
                 note: String::from("bench"),
             };
-            execute(&mut state, release, now).expect("the owner releases")
+            execute(&mut state, Actor::Rep(rep), release, now).expect("the owner releases")
         })
     });
     // The naive cap check counts the rep's clients by scanning every client first.
@@ -89,13 +93,13 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 client: ClientId(i),
                 rep,
             };
-            execute(&mut state, claim, now).expect("public and under the cap");
+            execute(&mut state, Actor::Rep(rep), claim, now).expect("public and under the cap");
             let release = Command::Release {
                 client: ClientId(i),
                 rep,
                 note: String::from("bench"),
             };
-            execute(&mut state, release, now).expect("the owner releases")
+            execute(&mut state, Actor::Rep(rep), release, now).expect("the owner releases")
         })
     });
     group.finish();
@@ -112,7 +116,8 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            execute(&mut state, command, now).expect("the owner follows up")
+            execute(&mut state, Actor::Rep(RepId(j % REPS + 1)), command, now)
+                .expect("the owner follows up")
         })
     });
     // Without a deadline index a scheduler rescans every client for the next due timer.
@@ -125,7 +130,8 @@ fn claim_and_follow_up(c: &mut Criterion) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            let events = execute(&mut state, command, now).expect("the owner follows up");
+            let events = execute(&mut state, Actor::Rep(RepId(j % REPS + 1)), command, now)
+                .expect("the owner follows up");
             let next = state.clients().filter_map(|c| c.deadline()).min();
             (events, next)
         })

@@ -18,6 +18,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
 use leadpool::store::{Store, Versioned};
 use leadpool::txn::{Footprint, Plan};
@@ -80,14 +81,20 @@ fn fixture(config: &Config) -> PoolState {
         let import = Command::Import {
             client: Box::new(client(id)),
         };
-        execute(&mut state, import, base() - Duration::days(10)).expect("import");
+        execute(
+            &mut state,
+            Actor::System,
+            import,
+            base() - Duration::days(10),
+        )
+        .expect("import");
         if id % 3 != 0 {
             let claim = Command::Claim {
                 client: ClientId(id),
                 rep: RepId(id % REPS + 1),
             };
             let at = base() - Duration::days(10) + Duration::days((id % 100) as i64);
-            execute(&mut state, claim, at).expect("claim");
+            execute(&mut state, Actor::Rep(RepId(id % REPS + 1)), claim, at).expect("claim");
         }
     }
     state

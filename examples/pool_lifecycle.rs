@@ -1,6 +1,7 @@
 //! One client through the pool: import, claim, reminder, automatic release, the former
-//! owner's cooldown, and the reclaim by another rep. Prints every event as JSON (what a CRM
-//! stores) and, for refusals and releases, the reason in words.
+//! owner's cooldown, and the reclaim by another rep. Each command is asked by an actor (the
+//! system imports and sweeps, reps claim for themselves). Prints every event as JSON (what a
+//! CRM stores, with its actor) and, for refusals and releases, the reason in words.
 //!
 //! `cargo run --example pool_lifecycle` (English) or
 //! `cargo run --example pool_lifecycle -- --lang zh-CN` (简体中文).
@@ -10,7 +11,7 @@ use leadpool::allocate::Team;
 use leadpool::i18n::{Lang, Locale, Render};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, DedupeKeys, Rep, Source};
-use leadpool::pool::{Command, Config, Event, PoolPolicy, PoolState, execute};
+use leadpool::pool::{Actor, Command, Config, Event, PoolPolicy, PoolState, execute};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lang = lang_from_args()?;
@@ -35,10 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let keys = DedupeKeys::from_raw(Some("ACME Trading Co., Ltd."), None, None, None);
     let client = Client::new(acme, "ACME Trading", Source::Website, start).with_keys(keys);
 
-    let script: Vec<(DateTime<Utc>, &str, Command)> = vec![
+    let script: Vec<(DateTime<Utc>, &str, Actor, Command)> = vec![
         (
             day(0),
             "import",
+            Actor::System,
             Command::Import {
                 client: Box::new(client),
             },
@@ -46,33 +48,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             day(0),
             "Li claims",
+            Actor::Rep(li),
             Command::Claim {
                 client: acme,
                 rep: li,
             },
         ),
-        (day(7), "sweep on day 7", Command::Sweep),
-        (day(10), "sweep on day 10", Command::Sweep),
+        (day(7), "sweep on day 7", Actor::System, Command::Sweep),
+        (day(10), "sweep on day 10", Actor::System, Command::Sweep),
         (
             day(12),
             "Li tries to reclaim",
+            Actor::Rep(li),
             Command::Claim {
                 client: acme,
                 rep: li,
+            },
+        ),
+        (
+            day(12),
+            "Li tries to claim it for Wang",
+            Actor::Rep(li),
+            Command::Claim {
+                client: acme,
+                rep: wang,
             },
         ),
         (
             day(12),
             "Wang claims",
+            Actor::Rep(wang),
             Command::Claim {
                 client: acme,
                 rep: wang,
             },
         ),
     ];
-    for (at, label, command) in script {
+    for (at, label, actor, command) in script {
         println!("== {label} ({at})");
-        match execute(&mut state, command, at) {
+        match execute(&mut state, actor, command, at) {
             Ok(events) => {
                 for event in &events {
                     println!("   {}", serde_json::to_string(event)?);

@@ -7,7 +7,7 @@
 //! deserialisation; [`Config::new`](crate::pool::Config::new) checks the policy against the
 //! team (pool members and cap overrides must be reps of the team).
 
-use crate::ids::{PoolId, RepId};
+use crate::ids::{DeptId, PoolId, RepId};
 use std::fmt;
 use thiserror::Error;
 
@@ -67,6 +67,18 @@ pub enum ConfigRule {
     /// A list or name that must not be empty is.
     #[error("must not be empty")]
     Empty,
+    /// A department is named but not defined in `departments`.
+    #[error("{dept} is not defined in `departments`")]
+    UndefinedDept {
+        /// The department named.
+        dept: DeptId,
+    },
+    /// A department is its own ancestor.
+    #[error("{dept} is its own ancestor")]
+    Cycle {
+        /// A department on the cycle.
+        dept: DeptId,
+    },
     /// A name is used twice where names must be unique.
     #[error("{name:?} is used more than once")]
     Duplicate {

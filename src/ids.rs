@@ -46,3 +46,9 @@ impl PoolId {
     /// The pool that clients enter when no other pool is named.
     pub const DEFAULT: PoolId = PoolId(0);
 }
+id_type!(
+    /// Identifies a department (部门) of the team's organisation: the unit pool membership
+    /// and management are granted by (see [`crate::pool::Department`]).
+    DeptId,
+    "dept#"
+);

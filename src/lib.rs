@@ -34,7 +34,7 @@
 //! use leadpool::allocate::{AllocState, Policy, Team};
 //! use leadpool::i18n::{Lang, Render};
 //! use leadpool::model::{Client, DedupeKeys, Rep, Source};
-//! use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
+//! use leadpool::pool::{Actor, Config, Event, Pool, PoolError, PoolPolicy};
 //! use leadpool::reason::Refusal;
 //! use leadpool::{ClientId, Clock, ManualClock, MemoryStore, RepId, seeded};
 //!
@@ -56,7 +56,7 @@
 //! let now = clock.now();
 //! let card = Client::new(ClientId(1), "ACME", Source::TradeShow { received_by: wang }, now)
 //!     .with_keys(keys);
-//! pool.import(card)?;
+//! pool.import(Actor::Rep(wang), card)?;
 //! let router = Policy::seed_default().build(&team)?;
 //! let (decision, _events) =
 //!     pool.assign_by_rule(ClientId(1), router.as_ref(), &AllocState::new(), None, &mut seeded(7))?;
@@ -64,8 +64,8 @@
 //! println!("why: {}", decision.explanation.render(Lang::ZhCn));
 //!
 //! // Li claims a website inquiry; a second claim passes his cap of 1 and is refused.
-//! pool.import(Client::new(ClientId(2), "Globex", Source::Website, now))?;
-//! pool.import(Client::new(ClientId(3), "Initech", Source::Website, now))?;
+//! pool.import(Actor::System, Client::new(ClientId(2), "Globex", Source::Website, now))?;
+//! pool.import(Actor::System, Client::new(ClientId(3), "Initech", Source::Website, now))?;
 //! pool.claim(ClientId(2), li)?;
 //! let refused = pool.claim(ClientId(3), li).unwrap_err();
 //! assert!(matches!(refused, PoolError::Refused { reason: Refusal::CapReached { .. }, .. }));

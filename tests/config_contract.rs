@@ -116,6 +116,7 @@ fn the_policy_and_the_team_must_name_the_same_reps() {
         PoolDef {
             name: "main".into(),
             members: [RepId(1), RepId(9)].into(),
+            ..PoolDef::default()
         },
     );
     let err = Config::new(team3(), policy).unwrap_err();

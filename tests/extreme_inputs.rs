@@ -2,6 +2,8 @@
 //! instants across chrono's whole range, and allocation at the ends of time. Results may be
 //! refusals; they must never be panics.
 
+mod pool_support;
+
 use chrono::{DateTime, TimeZone, Utc};
 use leadpool::allocate::{
     AllocState, Allocator, EligibilityRules, IntakeQuota, Policy, Rejoin, Request, Team,
@@ -78,6 +80,7 @@ proptest! {
     ) {
         let (a, b) = (RepId(1), RepId(2));
         let team = Team::new([Rep::new(a, "a"), Rep::new(b, "b")]);
+        let policy = pool_support::administered(policy);
         let config = match Config::new(team, policy.clone()) {
             Ok(config) => config,
             Err(err) => {
@@ -91,7 +94,7 @@ proptest! {
         let mut state = PoolState::new(config);
         let id = ClientId(1);
         let client = Client::new(id, "c", Source::Website, instants[0]);
-        let manager = || leadpool::pool::Assigner::Manager { name: "m".into() };
+        let manager = || leadpool::pool::Assigner::Manager;
         let script = [
             Command::Import { client: Box::new(client) },
             Command::Claim { client: id, rep: a },
@@ -112,7 +115,7 @@ proptest! {
         ];
         for (command, at) in script.iter().zip(&instants) {
             let before = state.clone();
-            if execute(&mut state, command.clone(), *at).is_err() {
+            if execute(&mut state, pool_support::actor_for(command), command.clone(), *at).is_err() {
                 prop_assert!(state == before, "a refused {:?} changed the state", command);
             }
             if let Some(c) = state.client(id) {

@@ -1,6 +1,8 @@
 //! Property: every public model type survives a JSON round trip unchanged (a CRM stores them
 //! as they are), and the configuration-facing ones survive TOML too.
 
+mod pool_support;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{AllocState, Decision, Explanation, Team};
 use leadpool::calendar::TeamZone;
@@ -131,14 +133,15 @@ fn lived(client: Client, at: DateTime<Utc>, life: &[(u8, u64, i64)]) -> Client {
     use leadpool::pool::{Command, Config, Flag, PoolPolicy, PoolState, execute};
     let id = client.id();
     let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
-    let policy = PoolPolicy {
+    let policy = pool_support::administered(PoolPolicy {
         remind_after_days: Some(3),
         release_after_reminder_days: 2,
         ..PoolPolicy::default()
-    };
+    });
     let mut state = PoolState::new(Config::new(team, policy).unwrap());
     if execute(
         &mut state,
+        leadpool::pool::Actor::System,
         Command::Import {
             client: Box::new(client.clone()),
         },
@@ -174,7 +177,8 @@ fn lived(client: Client, at: DateTime<Utc>, life: &[(u8, u64, i64)]) -> Client {
             },
             _ => Command::Sweep,
         };
-        let _ = execute(&mut state, command, now);
+        let actor = pool_support::actor_for(&command);
+        let _ = execute(&mut state, actor, command, now);
     }
     state.client(id).cloned().unwrap_or(client)
 }
@@ -320,12 +324,18 @@ fn lived_ledger(rep: RepId, days: u32) -> RepLedger {
         let client = Client::new(id, "c", Source::Website, at);
         let _ = execute(
             &mut state,
+            leadpool::pool::Actor::System,
             Command::Import {
                 client: Box::new(client),
             },
             at,
         );
-        let _ = execute(&mut state, Command::Claim { client: id, rep }, at);
+        let _ = execute(
+            &mut state,
+            leadpool::pool::Actor::Rep(rep),
+            Command::Claim { client: id, rep },
+            at,
+        );
     }
     state.ledger(rep)
 }

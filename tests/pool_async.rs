@@ -7,7 +7,7 @@ use leadpool::allocate::{AllocState, RoundRobin, Team};
 use leadpool::clock::ManualClock;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, Rep, Source};
-use leadpool::pool::{AsyncPool, Config, Event, PoolError, PoolPolicy, PoolState};
+use leadpool::pool::{Actor, AsyncPool, Config, Event, PoolError, PoolPolicy, PoolState};
 use leadpool::store::MemoryStore;
 use leadpool::txn::Retry;
 use std::sync::Arc;
@@ -20,6 +20,7 @@ fn t0() -> DateTime<Utc> {
 fn config(cap: u32) -> Config {
     let team = Team::new((1..=4).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
     let policy = PoolPolicy {
+        admins: [RepId(900)].into(),
         private_cap: Some(cap),
         ..PoolPolicy::default()
     };
@@ -53,7 +54,7 @@ async fn handlers_on_several_threads_claim_without_spawn_blocking_and_keep_every
     );
     for id in 1..=20 {
         let client = Client::new(ClientId(id), format!("client {id}"), Source::Website, t0());
-        pool.import(client).await.unwrap();
+        pool.import(Actor::System, client).await.unwrap();
     }
     let mut tasks = Vec::new();
     for rep in 1..=4 {
@@ -103,7 +104,7 @@ async fn rule_assignment_and_policy_changes_from_async_code() {
     pool.install(config(1)).await.unwrap();
     for id in 1..=5 {
         let client = Client::new(ClientId(id), format!("client {id}"), Source::Website, t0());
-        pool.import(client).await.unwrap();
+        pool.import(Actor::System, client).await.unwrap();
     }
     let team = pool.config().await.unwrap().value.team().clone();
     let allocator = RoundRobin::new(&team);
@@ -130,9 +131,12 @@ async fn rule_assignment_and_policy_changes_from_async_code() {
     let mut raised = pool.config().await.unwrap().value.policy().clone();
     raised.private_cap = Some(2);
     let policy = Box::new(raised);
-    pool.execute(leadpool::pool::Command::ChangePolicy { policy })
-        .await
-        .unwrap();
+    pool.execute(
+        Actor::Admin(RepId(900)),
+        leadpool::pool::Command::ChangePolicy { policy },
+    )
+    .await
+    .unwrap();
     assert_eq!(pool.config().await.unwrap().version, 2);
     let (decision, _) = pool
         .assign_by_rule(ClientId(5), &allocator, &state, None, &mut rng)

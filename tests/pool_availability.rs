@@ -44,9 +44,7 @@ fn a_rep_on_leave_cannot_claim_until_back() {
 fn an_inactive_rep_receives_nothing_by_assignment_transfer_or_handover() {
     let mut w = world_with(Availability::Inactive);
     w.import([1, 2]);
-    let manager = Assigner::Manager {
-        name: "boss".into(),
-    };
+    let manager = Assigner::Manager;
     let refused = w.run(
         Command::Assign {
             client: ClientId(1),

@@ -10,6 +10,7 @@ use leadpool::clock::Clock;
 use leadpool::error::{Conflict, StoreError};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::DedupeKeys;
+use leadpool::pool::Actor;
 use leadpool::pool::{Config, Event, Pool, PoolError, PoolPolicy};
 use leadpool::reason::Refusal;
 use leadpool::store::{MemoryStore, Recorded, Store, Write};
@@ -32,7 +33,7 @@ fn concurrent_claims_give_each_client_at_most_one_owner_and_respect_caps() {
     };
     let pool = pool(REPS, policy);
     for id in 1..=CLIENTS {
-        pool.import(client(id)).unwrap();
+        pool.import(Actor::System, client(id)).unwrap();
     }
     check(&pool, &race(&pool), 3);
     // The next day the daily limit resets and the cap of 4 binds instead.
@@ -151,7 +152,7 @@ fn concurrent_claims_by_one_rep_cannot_both_pass_the_cap_or_the_daily_limit() {
     ] {
         let pool = pool(1, policy);
         for id in 1..=16 {
-            pool.import(client(id)).unwrap();
+            pool.import(Actor::System, client(id)).unwrap();
         }
         let barrier = Barrier::new(16);
         let wins: usize = thread::scope(|s| {
@@ -197,7 +198,8 @@ fn of_two_concurrent_imports_of_one_company_exactly_one_is_stored() {
                     s.spawn(move || {
                         let keys = DedupeKeys::from_raw(Some(company), None, None, None);
                         barrier.wait();
-                        pool.import(client(id).with_keys(keys)).unwrap()
+                        pool.import(Actor::System, client(id).with_keys(keys))
+                            .unwrap()
                     })
                 })
                 .into_iter()
@@ -286,13 +288,13 @@ fn a_sweep_releases_every_due_client_under_ordinary_write_load() {
     };
     let pool = Pool::bootstrap(store, config, ManualClock::new(t0())).unwrap();
     for id in 1..=200 {
-        pool.import(client(id)).unwrap();
+        pool.import(Actor::System, client(id)).unwrap();
     }
     for id in 1..=200 {
         pool.claim(ClientId(id), RepId(id % 2 + 1)).unwrap();
     }
     pool.clock().advance(chrono::Duration::days(3));
-    let whole_batch = pool.execute(leadpool::pool::Command::Sweep);
+    let whole_batch = pool.execute(Actor::System, leadpool::pool::Command::Sweep);
     assert!(
         matches!(whole_batch, Err(PoolError::Contention { .. })),
         "the one-batch sweep should not get through this load: {whole_batch:?}"

@@ -7,7 +7,7 @@ use leadpool::ids::{ClientId, RepId};
 use leadpool::model::ContactLevel;
 use leadpool::model::{RecycleCause, RecycleKind};
 use leadpool::pool::{
-    Assigner, Command, Event, Flag, PoolError, PoolPolicy, PoolState, TransferScope, Via,
+    Actor, Assigner, Command, Event, Flag, PoolError, PoolPolicy, PoolState, TransferScope, Via,
 };
 use leadpool::reason::Refusal;
 use pool_support::*;
@@ -259,9 +259,7 @@ fn every_owner_change_path_sets_the_timers() {
     );
     w.import(1..=4);
     w.claim(1, A, t0()).unwrap();
-    let by = Assigner::Manager {
-        name: "Wang".into(),
-    };
+    let by = Assigner::Manager;
     w.run(
         Command::Assign {
             client: ClientId(2),
@@ -320,16 +318,17 @@ fn policy_change_recomputes_every_deadline_deterministically() {
     w.import(1..=3);
     w.claim(1, A, t0()).unwrap();
     w.claim(2, B, day(1)).unwrap();
-    let next = PoolPolicy {
+    let next = administered(PoolPolicy {
         remind_after_days: Some(14),
         release_after_reminder_days: 7,
         ..seed_policy()
-    };
+    });
     let command = Command::ChangePolicy {
         policy: Box::new(next.clone()),
     };
-    let first = leadpool::pool::decide(&w.state, command.clone(), day(2)).unwrap();
-    let second = leadpool::pool::decide(&w.state, command.clone(), day(2)).unwrap();
+    let admin = Actor::Admin(ADMIN);
+    let first = leadpool::pool::decide(&w.state, admin, command.clone(), day(2)).unwrap();
+    let second = leadpool::pool::decide(&w.state, admin, command.clone(), day(2)).unwrap();
     assert_eq!(first, second);
     w.run(command, day(2)).unwrap();
     let c1 = w.state.client(ClientId(1)).unwrap();

@@ -10,6 +10,7 @@ use leadpool::ids::PoolId;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::label::Label;
 use leadpool::model::{ContactLevel, DedupeKeys, Region};
+use leadpool::pool::Actor;
 use leadpool::pool::{
     Assigner, Config, Event, Pool, PoolError, PoolPolicy, PoolView, TransferScope, Via,
 };
@@ -71,10 +72,10 @@ fn seed_pool(clients: u64) -> Timed {
         ..seed_policy()
     };
     let clock = ManualClock::new(t0());
-    let config = Config::new(team(3), policy).unwrap();
+    let config = Config::new(team(3), administered(policy)).unwrap();
     let pool = Pool::bootstrap(MemoryStore::new(), config, clock.clone()).unwrap();
     for id in 1..=clients {
-        pool.import(client(id)).unwrap();
+        pool.import(Actor::System, client(id)).unwrap();
     }
     Timed { pool, clock }
 }
@@ -118,7 +119,7 @@ fn facade_runs_the_life_cycle_against_the_store() {
     let before = versions(store);
     let full = pool
         .at(day(12))
-        .transfer(A, C, TransferScope::All)
+        .transfer(Actor::Admin(ADMIN), A, C, TransferScope::All)
         .unwrap_err();
     assert_eq!(
         full,
@@ -130,11 +131,15 @@ fn facade_runs_the_life_cycle_against_the_store() {
     );
     assert_eq!(versions(store), before, "a refused command writes nothing");
     pool.at(day(12))
-        .release(ClientId(2), C, "moved abroad")
+        .release(Actor::Rep(C), ClientId(2), C, "moved abroad")
         .unwrap();
-    pool.at(day(12)).transfer(A, C, TransferScope::All).unwrap();
+    pool.at(day(12))
+        .transfer(Actor::Admin(ADMIN), A, C, TransferScope::All)
+        .unwrap();
     assert_eq!(store.owned_by(C).unwrap(), [ClientId(1), ClientId(3)]);
-    pool.at(day(13)).mark_deal(ClientId(1), B).unwrap();
+    pool.at(day(13))
+        .mark_deal(Actor::Rep(B), ClientId(1), B)
+        .unwrap();
     assert_eq!(
         read::client(store, ClientId(1)).unwrap().value.deal_owner(),
         Some(C)
@@ -146,17 +151,20 @@ fn facade_runs_the_life_cycle_against_the_store() {
 fn facade_import_reports_duplicates_found_through_the_store() {
     let pool = &seed_pool(0).pool;
     let keys = |name| DedupeKeys::from_raw(Some(name), None, None, None);
-    pool.import(client(1).with_keys(keys("Shenzhen Widget Co., Ltd.")))
-        .unwrap();
+    pool.import(
+        Actor::System,
+        client(1).with_keys(keys("Shenzhen Widget Co., Ltd.")),
+    )
+    .unwrap();
     let events = pool
-        .import(client(2).with_keys(keys("shenzhen widget")))
+        .import(Actor::System, client(2).with_keys(keys("shenzhen widget")))
         .unwrap();
     assert!(
         matches!(&events[..], [Event::DuplicateReported { existing, .. }] if *existing == ClientId(1))
     );
     assert_eq!(pool.store().len(), 1);
     assert_eq!(
-        pool.import(client(1)).unwrap_err(),
+        pool.import(Actor::System, client(1)).unwrap_err(),
         PoolError::DuplicateId(ClientId(1))
     );
 }
@@ -208,9 +216,11 @@ fn assign_by_rule_publishes_the_allocators_explanation() {
 #[test]
 fn manager_assignment_names_the_rep_and_respects_the_cap() {
     let pool = &seed_pool(3).pool;
-    pool.assign_by_manager(ClientId(1), B, "Wang").unwrap();
-    pool.assign_by_manager(ClientId(2), B, "Wang").unwrap();
-    let err = pool.assign_by_manager(ClientId(3), B, "Wang").unwrap_err();
+    pool.assign(Actor::Admin(ADMIN), ClientId(1), B).unwrap();
+    pool.assign(Actor::Admin(ADMIN), ClientId(2), B).unwrap();
+    let err = pool
+        .assign(Actor::Admin(ADMIN), ClientId(3), B)
+        .unwrap_err();
     assert_eq!(
         err,
         PoolError::Refused {
@@ -229,7 +239,9 @@ fn facade_policy_change_retimes_stored_clients() {
         remind_after_days: Some(20),
         ..pool.pool.config().unwrap().value.policy().clone()
     };
-    pool.at(day(1)).change_policy(next.clone()).unwrap();
+    pool.at(day(1))
+        .change_policy(Actor::Admin(ADMIN), next.clone())
+        .unwrap();
     assert_eq!(pool.pool.config().unwrap().value.policy(), &next);
     let c = read::client(pool.pool.store(), ClientId(1)).unwrap().value;
     let timers = c.custody().timers();
@@ -355,7 +367,7 @@ fn facade_gives_up_after_bounded_retries_with_a_typed_error_and_writes_nothing()
     )
     .unwrap()
     .with_retry(Retry::immediate(3));
-    pool.import(client(1)).unwrap();
+    pool.import(Actor::System, client(1)).unwrap();
     let err = pool.claim(ClientId(1), A).unwrap_err();
     assert!(matches!(
         err,
@@ -381,10 +393,10 @@ fn assign_by_rule_skips_reps_the_pool_would_refuse_and_a_refusal_writes_nothing(
         private_cap: Some(1),
         ..seed_policy()
     };
-    let config = Config::new(team(3), policy).unwrap();
+    let config = Config::new(team(3), administered(policy)).unwrap();
     let pool = Pool::bootstrap(MemoryStore::new(), config, ManualClock::new(t0())).unwrap();
     for id in 1..=4 {
-        pool.import(client(id)).unwrap();
+        pool.import(Actor::System, client(id)).unwrap();
     }
     pool.claim(ClientId(1), A).unwrap();
     let mut alloc = AllocState::new();
@@ -417,10 +429,16 @@ fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store()
     let pool = seed_pool(0);
     let region = |path: &str| path.parse::<Region>().unwrap();
     pool.at(t0())
-        .import(client(1).with_region(region("CN/Guangdong/Shenzhen")))
+        .import(
+            Actor::System,
+            client(1).with_region(region("CN/Guangdong/Shenzhen")),
+        )
         .unwrap();
     pool.at(t0())
-        .import(client(2).with_region(region("CN/Zhejiang/Hangzhou")))
+        .import(
+            Actor::System,
+            client(2).with_region(region("CN/Zhejiang/Hangzhou")),
+        )
         .unwrap();
     pool.at(t0()).claim(ClientId(1), A).unwrap();
     pool.at(day(1)).claim(ClientId(2), A).unwrap();
@@ -431,7 +449,7 @@ fn ledgers_count_clients_held_per_region_and_recent_receipts_through_the_store()
     let days = |from: i64, to: i64| day(from).date_naive()..day(to).date_naive();
     assert_eq!(ledger.received_in(days(1, 2)), 1);
     pool.at(day(2))
-        .release(ClientId(1), A, "duplicate of a key account")
+        .release(Actor::Rep(A), ClientId(1), A, "duplicate of a key account")
         .unwrap();
     let ledger = read::ledger(pool.pool.store(), A).value;
     assert_eq!(ledger.held_in_region(&region("CN/Guangdong")), 0);

@@ -5,6 +5,8 @@
 //! command must get the verdict the model predicts (accepted, or refused by the same rule),
 //! refused commands change nothing, the state must match the model after every step, the
 //! allocators' view must agree with `decide`, and the log must replay to the same state.
+//! Every command is asked by an actor: mostly the one who would naturally ask, otherwise any
+//! rep, manager, admin or the system, and the model says independently who may.
 
 mod pool_support;
 mod reference;
@@ -15,13 +17,13 @@ use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::label::Label;
 use leadpool::model::{Availability, Client, Contact, ContactLevel, DedupeKeys, Rep};
 use leadpool::pool::{
-    Assigner, Command, Config, CooldownScope, Event, Flag, PoolDef, PoolError, PoolPolicy,
-    PoolState, PoolView, TransferScope, decide, execute,
+    Actor, Assigner, Command, Config, CooldownScope, Department, Event, Flag, PoolDef, PoolError,
+    PoolPolicy, PoolState, PoolView, TransferScope, decide, execute,
 };
 use leadpool::reason::{Refusal, Step};
 use pool_support::{client, t0};
 use proptest::prelude::*;
-use reference::{RClient, RRep, Reference, Verdict, Way};
+use reference::{EXPORT_ADMIN, MANAGERS, POLICY_ADMIN, RClient, RRep, Reference, Verdict, Way};
 use std::collections::BTreeMap;
 
 const CLIENTS: u64 = 10;
@@ -84,6 +86,8 @@ fn pools() -> BTreeMap<PoolId, PoolDef> {
     let export = PoolDef {
         name: "export".into(),
         members: [RepId(1), RepId(2)].into(),
+        admins: [RepId(EXPORT_ADMIN)].into(),
+        ..PoolDef::default()
     };
     [(PoolId::DEFAULT, PoolDef::default()), (EXPORT, export)].into()
 }
@@ -91,7 +95,24 @@ fn pools() -> BTreeMap<PoolId, PoolDef> {
 /// Four policies the run switches between: the seed's numbers, a slow one with an embargo and
 /// everyone's cooldown, one that freezes claims with limits of 0, and one of extremes.
 fn policy(which: u8) -> PoolPolicy {
+    let sales = Department {
+        managers: [RepId(10)].into(),
+        reps: [RepId(1), RepId(2), RepId(3)].into(),
+        ..Department::default()
+    };
+    let below = Department {
+        parent: Some(leadpool::ids::DeptId(1)),
+        managers: [RepId(11)].into(),
+        reps: [RepId(4)].into(),
+        ..Department::default()
+    };
     let base = PoolPolicy {
+        admins: [RepId(POLICY_ADMIN)].into(),
+        departments: [
+            (leadpool::ids::DeptId(1), sales),
+            (leadpool::ids::DeptId(2), below),
+        ]
+        .into(),
         pools: pools(),
         private_cap: Some(3),
         remind_after_days: Some(2),
@@ -114,6 +135,7 @@ fn policy(which: u8) -> PoolPolicy {
             cap_overrides: [(RepId(1), 1)].into(),
             protection_days: 8,
             handover_after_days: 10,
+            reps_transfer_own: true,
             ..base
         },
         2 => PoolPolicy {
@@ -185,6 +207,7 @@ fn kind(result: &Result<Vec<Event>, PoolError>) -> Verdict {
         PoolError::SameRep { .. } => "same_rep",
         PoolError::AlreadyWon { .. } => "already_won",
         PoolError::FutureHistory { .. } => "future_history",
+        PoolError::Forbidden(_) => "forbidden",
         PoolError::Refused { reason, .. } => match reason {
             Refusal::NotOnTeam => "unknown_rep",
             Refusal::Unavailable { .. } => "unavailable",
@@ -229,7 +252,7 @@ fn step(op: &Op, model: &Reference, now: DateTime<Utc>) -> Option<(Command, Verd
                     let explanation = rule_explanation();
                     (Assigner::Rule { explanation }, Way::Rule)
                 }
-                _ => (Assigner::Manager { name: "m".into() }, Way::Manager),
+                _ => (Assigner::Manager, Way::Manager),
             };
             let command = Command::Assign {
                 client: cid(*c),
@@ -505,6 +528,95 @@ fn same_state(state: &PoolState, model: &Reference) -> Result<(), TestCaseError>
     Ok(())
 }
 
+/// Who asks for `op`: half the time whoever naturally would, otherwise anyone.
+fn actor(op: &Op, pick: usize) -> Actor {
+    let anyone = [
+        Actor::Rep(RepId(1)),
+        Actor::Rep(RepId(2)),
+        Actor::Rep(RepId(3)),
+        Actor::Rep(RepId(4)),
+        Actor::Rep(RepId(5)),
+        Actor::Manager(RepId(MANAGERS[0])),
+        Actor::Manager(RepId(MANAGERS[1])),
+        Actor::Admin(RepId(POLICY_ADMIN)),
+        Actor::Admin(RepId(EXPORT_ADMIN)),
+        Actor::System,
+    ];
+    if let Some(actor) = pick.checked_sub(10).and_then(|i| anyone.get(i)) {
+        return *actor;
+    }
+    match op {
+        Op::Claim(_, r) | Op::Release(_, r, _) | Op::FollowUp(_, r, _) | Op::Deal(_, r) => {
+            Actor::Rep(RepId(*r))
+        }
+        Op::AssignRule(..) | Op::Import(..) | Op::Sweep => Actor::System,
+        _ => Actor::Admin(RepId(POLICY_ADMIN)),
+    }
+}
+
+/// The model's verdict with the actor's authority: refusals the pool finds before it asks who
+/// is asking (an unknown client or rep, a transfer of someone else's clients) stand; otherwise
+/// an actor without the authority is forbidden.
+fn with_authority(op: &Op, actor: Actor, model: &Reference, verdict: Verdict) -> Verdict {
+    let (cid, rid) = (ClientId, RepId);
+    let first: &[&str] = match op {
+        Op::Claim(..) | Op::AssignManager(..) | Op::AssignRule(..) | Op::Release(..) => {
+            &["unknown_client"]
+        }
+        Op::Lock(..) | Op::MovePool(..) => &["unknown_client"],
+        Op::FollowUp(..) | Op::Deal(..) => &["unknown_client", "unknown_rep"],
+        Op::Handover(..) => &["unknown_client", "unknown_rep", "not_owner"],
+        Op::Transfer(..) | Op::TransferAll(..) => {
+            &["unknown_client", "unknown_rep", "not_owner", "same_rep"]
+        }
+        _ => &[],
+    };
+    if let Verdict::Refused(rule) = verdict {
+        if first.contains(&rule) {
+            return verdict;
+        }
+    }
+    let may = match op {
+        Op::Claim(_, r) | Op::FollowUp(_, r, _) => {
+            Reference::may_act_for_themselves(actor, rid(*r))
+        }
+        Op::AssignManager(c, r) => model.may_assign(actor, cid(*c), rid(*r), false, EXPORT),
+        Op::AssignRule(c, r) => model.may_assign(actor, cid(*c), rid(*r), true, EXPORT),
+        Op::Release(c, r, _) => model.may_release(actor, cid(*c), rid(*r), EXPORT),
+        Op::Deal(c, r) => model.may_mark_deal(actor, cid(*c), rid(*r), EXPORT),
+        Op::Transfer(a, b, cs) => {
+            let mut ids: Vec<ClientId> = cs.iter().copied().map(cid).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            model.may_move(actor, rid(*a), rid(*b), &ids, EXPORT)
+        }
+        Op::TransferAll(a, b) => {
+            let ids: Vec<ClientId> = model
+                .clients
+                .iter()
+                .filter(|(_, c)| c.owner == Some(rid(*a)))
+                .map(|(id, _)| *id)
+                .collect();
+            model.may_move(actor, rid(*a), rid(*b), &ids, EXPORT)
+        }
+        Op::Handover(c, r) => model.may_hand_over(actor, cid(*c), rid(*r), EXPORT),
+        Op::Lock(c, _) => model.may_flag(actor, cid(*c), EXPORT),
+        Op::Import(..) => Reference::may_import(actor),
+        Op::MovePool(c, export) => {
+            let to = if *export { EXPORT } else { PoolId::DEFAULT };
+            model.may_move_pool(actor, cid(*c), to, EXPORT)
+        }
+        Op::ChangePolicy(_) => Reference::may_change_policy(actor),
+        Op::Sweep => actor == Actor::System,
+        Op::Advance(_) | Op::JumpToTheEnd => true,
+    };
+    if may {
+        verdict
+    } else {
+        Verdict::Refused("forbidden")
+    }
+}
+
 /// The allocators' view refuses a public client to a rep exactly when `decide` refuses a rule
 /// assignment of it, for the same reason.
 fn view_agrees_with_decide(state: &PoolState, now: DateTime<Utc>) -> Result<(), TestCaseError> {
@@ -519,7 +631,7 @@ fn view_agrees_with_decide(state: &PoolState, now: DateTime<Utc>) -> Result<(), 
                 rep,
                 by,
             };
-            let decided = match decide(state, command, now) {
+            let decided = match decide(state, Actor::System, command, now) {
                 Ok(_) => None,
                 Err(PoolError::Refused { reason, .. }) => Some(reason),
                 Err(PoolError::UnknownRep(_)) => Some(Refusal::NotOnTeam),
@@ -539,14 +651,16 @@ fn view_agrees_with_decide(state: &PoolState, now: DateTime<Utc>) -> Result<(), 
 
 proptest! {
     #[test]
-    fn every_command_gets_the_reference_models_verdict(ops in prop::collection::vec(op(), 1..300)) {
+    fn every_command_gets_the_reference_models_verdict(
+        ops in prop::collection::vec((op(), 0..20usize), 1..300)
+    ) {
         let start = Config::new(team(), policy(0)).unwrap();
         let mut state = PoolState::new(start.clone());
         let mut model = reference();
         let mut log = Vec::new();
         let mut now = t0();
-        let imports = (1..=CLIENTS).map(|id| Op::Import(id, id as u8, None));
-        for (i, op) in imports.chain(ops).enumerate() {
+        let imports = (1..=CLIENTS).map(|id| (Op::Import(id, id as u8, None), 0));
+        for (i, (op, pick)) in imports.chain(ops).enumerate() {
             match op {
                 Op::Advance(hours) => {
                     now = now.checked_add_signed(Duration::hours(hours)).unwrap_or(now);
@@ -559,8 +673,10 @@ proptest! {
                 _ => {}
             }
             let Some((command, expected)) = step(&op, &model, now) else { continue };
+            let actor = actor(&op, pick);
+            let expected = with_authority(&op, actor, &model, expected);
             let before = state.clone();
-            let result = execute(&mut state, command, now);
+            let result = execute(&mut state, actor, command, now);
             prop_assert_eq!(kind(&result), expected.clone(), "{:?} at {}: {:?}", op, now, result);
             match result {
                 Ok(events) => {

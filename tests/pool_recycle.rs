@@ -152,6 +152,7 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
         PoolDef {
             name: "general".into(),
             members: BTreeSet::new(),
+            ..PoolDef::default()
         },
     );
     policy.pools.insert(
@@ -159,6 +160,7 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
         PoolDef {
             name: "export".into(),
             members: [A].into(),
+            ..PoolDef::default()
         },
     );
     let mut w = World::new(2, policy);

@@ -208,8 +208,9 @@ fn policy_reads_per_rep_caps_and_pools_from_toml() {
     let policy: PoolPolicy = toml::from_str(text).unwrap();
     assert_eq!(policy.cap_for(B, None), Some(80));
     assert_eq!(policy.cap_for(A, None), Some(50));
-    assert!(policy.is_member(C, leadpool::ids::PoolId(7)));
-    assert!(!policy.is_member(B, leadpool::ids::PoolId(7)));
+    let config = leadpool::pool::Config::new(team(3), policy.clone()).unwrap();
+    assert!(config.is_member(C, leadpool::ids::PoolId(7)));
+    assert!(!config.is_member(B, leadpool::ids::PoolId(7)));
     let json = serde_json::to_string(&policy).unwrap();
     assert_eq!(serde_json::from_str::<PoolPolicy>(&json).unwrap(), policy);
 }

@@ -3,9 +3,12 @@
 //! index use, typed errors for bad data and a busy lock, two instances sharing a policy, and
 //! durability across closing, reopening and a killed process.
 
+mod pool_support;
 #[path = "../examples/sqlite_store/store.rs"]
 #[allow(dead_code)] // The tests use most of the adapter, not every item.
 mod store;
+
+use pool_support::{ADMIN, administered};
 
 use chrono::{DateTime, TimeZone, Utc};
 use leadpool::ManualClock;
@@ -14,6 +17,7 @@ use leadpool::conformance::{self, Contract};
 use leadpool::error::StoreError;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, DedupeKeys, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{Config, Pool, PoolError, PoolPolicy};
 use leadpool::store::{Recorded, Store};
 use leadpool::txn::{Footprint, Plan, Snapshot};
@@ -77,7 +81,7 @@ fn config(cap: u32) -> Config {
         release_after_reminder_days: 3,
         ..PoolPolicy::default()
     };
-    Config::new(team, policy).expect("a valid configuration")
+    Config::new(team, administered(policy)).expect("a valid configuration")
 }
 
 fn company(id: u64, name: &str) -> Client {
@@ -261,8 +265,11 @@ fn a_deadline_beyond_the_nanosecond_range_is_refused_and_nothing_is_written() {
     let start = Utc.with_ymd_and_hms(2262, 4, 6, 0, 0, 0).unwrap();
     let pool = Pool::bootstrap(open(&dir.db("range")), config(5), ManualClock::new(start))
         .expect("install");
-    pool.import(Client::new(ClientId(1), "late", Source::Website, start))
-        .expect("import");
+    pool.import(
+        Actor::System,
+        Client::new(ClientId(1), "late", Source::Website, start),
+    )
+    .expect("import");
     let log = pool.events(0, 100).expect("events").len();
     let refused = pool.claim(ClientId(1), RepId(1));
     let final_error = matches!(&refused, Err(PoolError::Store(e)) if is_final_backend_error(e));
@@ -279,7 +286,7 @@ fn corrupt_rows_are_typed_errors() {
     let path = dir.db("corrupt");
     let pool = Pool::bootstrap(open(&path), config(5), ManualClock::new(at())).expect("install");
     for id in 1..=3 {
-        pool.import(company(id, &format!("company {id}")))
+        pool.import(Actor::System, company(id, &format!("company {id}")))
             .expect("import");
     }
     let conn = rusqlite::Connection::open(&path).expect("open");
@@ -331,18 +338,23 @@ fn a_busy_database_is_a_retryable_backend_error() {
             .store()
             .load(&Footprint::of(&import))
             .expect("reads go on");
-        Plan::decide(&snapshot, import, at()).expect("a plan")
+        Plan::decide(&snapshot, Actor::System, import, at()).expect("a plan")
     };
     let busy = pool.store().commit(&plan).unwrap_err();
     let retryable = matches!(busy, StoreError::Backend { .. }) && busy.is_retryable();
     assert!(retryable, "{busy:?}");
-    let contended = pool.import(company(1, "acme"));
+    let contended = pool.import(Actor::System, company(1, "acme"));
     assert!(
         matches!(contended, Err(PoolError::Contention { ref last, .. }) if last.is_retryable()),
         "{contended:?}"
     );
     drop(lock);
-    assert_eq!(pool.import(company(1, "acme")).expect("import").len(), 1);
+    assert_eq!(
+        pool.import(Actor::System, company(1, "acme"))
+            .expect("import")
+            .len(),
+        1
+    );
 }
 
 /// Two instances over one file: the second finds the first's configuration (its own install
@@ -357,11 +369,12 @@ fn two_instances_share_the_configuration_and_its_changes() {
     assert_eq!(b.install(config(9)), Ok(false), "B keeps A's configuration");
     assert_eq!(b.config().expect("config").value, config(5));
     for id in 1..=3 {
-        a.import(company(id, &format!("company {id}")))
+        a.import(Actor::System, company(id, &format!("company {id}")))
             .expect("import");
     }
     b.claim(ClientId(1), RepId(1)).expect("claim under cap 5");
-    a.change_policy(config(1).policy().clone()).expect("cap 1");
+    a.change_policy(Actor::Admin(ADMIN), config(1).policy().clone())
+        .expect("cap 1");
     assert_eq!(b.config().expect("config").version, 2);
     let refused = b.claim(ClientId(2), RepId(1));
     assert!(
@@ -381,9 +394,10 @@ fn configuration_events_and_rows_survive_closing_and_reopening() {
     let (log, client) = {
         let pool =
             Pool::bootstrap(open(&path), config(5), ManualClock::new(at())).expect("install");
-        pool.import(company(5, "acme")).expect("import");
+        pool.import(Actor::System, company(5, "acme"))
+            .expect("import");
         pool.claim(ClientId(5), RepId(1)).expect("claim");
-        pool.change_policy(config(3).policy().clone())
+        pool.change_policy(Actor::Admin(ADMIN), config(3).policy().clone())
             .expect("policy");
         let log = pool.events(0, 100).expect("events");
         (log, pool.client(ClientId(5)).expect("client"))
@@ -492,7 +506,7 @@ fn run_acknowledge_and_abort(path: &Path) -> ! {
     writeln!(out).expect("stdout");
     for id in 1..=KILLED_CLIENTS {
         logged += pool
-            .import(company(id, &format!("client {id}")))
+            .import(Actor::System, company(id, &format!("client {id}")))
             .expect("import")
             .len();
         writeln!(out, "ack {id} 0 {logged}").expect("stdout");

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leadpool::model::ReleaseReason;
+use leadpool::pool::Actor;
 use leadpool::pool::{Event, PoolPolicy, PoolState};
 
 /// The reminders and releases due at `now`, found by a full scan.
@@ -29,6 +30,7 @@ pub fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -
                     cause: release.cause,
                 },
                 to_pool: policy.default_pool,
+                actor: Actor::System,
             });
         } else if timers.remind_at.is_some() {
             events.push(Event::Reminded {
@@ -37,6 +39,7 @@ pub fn naive_sweep(state: &PoolState, now: DateTime<Utc>, policy: &PoolPolicy) -
                 at: now,
                 release_at: release.at,
                 cause: release.cause,
+                actor: Actor::System,
             });
         }
     }

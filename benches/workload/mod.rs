@@ -10,6 +10,7 @@ use leadpool::allocate::{
 use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, LeadInputs, Metric, Metrics, Region, Rep, Source, Tier};
+use leadpool::pool::Actor;
 use leadpool::pool::{Command, Config, Event, PoolPolicy, PoolState, Via, decide, evolve};
 use leadpool::sim::{LeadStream, StreamConfig};
 use std::collections::BTreeMap;
@@ -263,22 +264,24 @@ pub fn owned_state(n: u64, policy: PoolPolicy) -> PoolState {
         let at = sweep_t0() + Duration::hours((id % 100) as i64);
         apply(
             &mut state,
+            Actor::System,
             Command::Import {
                 client: Box::new(client),
             },
             at,
         );
+        let rep = RepId(id % SWEEP_REPS + 1);
         let claim = Command::Claim {
             client: ClientId(id),
-            rep: RepId(id % SWEEP_REPS + 1),
+            rep,
         };
-        apply(&mut state, claim, at);
+        apply(&mut state, Actor::Rep(rep), claim, at);
     }
     state
 }
 
-fn apply(state: &mut PoolState, command: Command, at: DateTime<Utc>) {
-    for event in decide(state, command, at).expect("accepted") {
+fn apply(state: &mut PoolState, actor: Actor, command: Command, at: DateTime<Utc>) {
+    for event in decide(state, actor, command, at).expect("accepted") {
         evolve(state, &event);
     }
 }

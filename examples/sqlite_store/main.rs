@@ -26,7 +26,7 @@ use leadpool::ManualClock;
 use leadpool::allocate::{AllocState, Policy, Team};
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
-use leadpool::pool::{Config, Event, Pool, PoolPolicy};
+use leadpool::pool::{Actor, Config, Event, Pool, PoolPolicy};
 use leadpool::rng::seeded;
 use leadpool::store::Store;
 use leadpool::txn::Footprint;
@@ -86,7 +86,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let team = Team::new([Rep::new(li, "Li Lei"), Rep::new(wang, "Wang Fang")]);
     // Seed 001: remind after 7 days without a follow-up, release 3 days later, and the former
     // owner may not claim the client back for 5 days.
+    // Zhou, the sales director, administers the pools and the policy (she takes no clients).
+    let zhou = RepId(90);
     let policy = PoolPolicy {
+        admins: [zhou].into(),
         private_cap: Some(50),
         remind_after_days: Some(7),
         release_after_reminder_days: 3,
@@ -144,7 +147,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         ] {
             let keys = DedupeKeys::from_raw(Some(name), Some(phone), None, Some("86"));
             let client = Client::new(id, name, source, day(0)).with_keys(keys);
-            committed += print_events("A", &format!("import {id}"), &a.import(client)?);
+            committed += print_events(
+                "A",
+                &format!("import {id}"),
+                &a.import(Actor::System, client)?,
+            );
         }
         committed += print_events("B", "Li claims ACME", &b.claim(acme, li)?);
 
@@ -181,7 +188,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             private_cap: Some(2),
             ..policy.clone()
         };
-        committed += print_events("A", "policy change: cap 2", &a.change_policy(lower)?);
+        committed += print_events(
+            "A",
+            "Zhou lowers the cap to 2",
+            &a.change_policy(Actor::Admin(zhou), lower)?,
+        );
         let seen = b.config()?;
         println!(
             "== [B] now runs under version {} (cap {:?})",

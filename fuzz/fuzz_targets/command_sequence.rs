@@ -83,7 +83,7 @@ fn command(op: &Op, now: DateTime<Utc>) -> Option<Command> {
         Op::Assign(x, y) => Command::Assign {
             client: c(x),
             rep: r(y),
-            by: leadpool::pool::Assigner::Manager { name: "m".into() },
+            by: leadpool::pool::Assigner::Manager,
         },
         Op::Release(x, y, blank) => Command::Release {
             client: c(x),

@@ -21,6 +21,7 @@ use leadpool::allocate::{AllocState, LeastLoaded, Team};
 use leadpool::clock::Clock;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{AsyncPool, Config, PoolError, PoolPolicy};
 use leadpool::store::{AsyncStore, Recorded};
 use leadpool::txn::{Footprint, Plan, Retry, Snapshot};
@@ -326,7 +327,7 @@ async fn prepare(url: &str) {
                         Source::Website,
                         now0(),
                     );
-                    pool.import(client).await.expect("import");
+                    pool.import(Actor::System, client).await.expect("import");
                 }
             })
         })

@@ -18,6 +18,7 @@ use leadpool::allocate::{AllocState, LeastLoaded, Team};
 use leadpool::clock::Clock;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{AsyncPool, Config, Event, PoolError, PoolPolicy};
 use leadpool::store::AsyncStore;
 use leadpool_postgres::PgStore;
@@ -130,7 +131,7 @@ async fn handler(
                     None,
                     None,
                 ));
-                pool.import(client).await
+                pool.import(Actor::System, client).await
             }
             2 => match pool.store().public_pool(PoolId::DEFAULT).await {
                 Ok(public) => match public.get((n as usize) % public.len().max(1)) {
@@ -159,7 +160,7 @@ async fn handler(
                             level,
                             note,
                         };
-                        pool.execute(follow_up).await
+                        pool.execute(Actor::Rep(rep), follow_up).await
                     }
                     None => Ok(Vec::new()),
                 },

@@ -12,6 +12,7 @@ use leadpool::allocate::Team;
 use leadpool::clock::ManualClock;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{AsyncPool, Command, Config, PoolError, PoolPolicy};
 use leadpool::store::AsyncStore;
 use leadpool::txn::{Footprint, Plan, Retry};
@@ -174,9 +175,12 @@ fn a_commit_aborted_by_the_server_is_retryable_and_the_pool_retries_it() {
         let pool =
             AsyncPool::new(store.clone(), ManualClock::new(now)).with_retry(Retry::immediate(5));
         assert!(pool.install(install_config()).await.expect("install"));
-        pool.import(Client::new(ClientId(1), "ACME", Source::Website, now))
-            .await
-            .expect("import");
+        pool.import(
+            Actor::System,
+            Client::new(ClientId(1), "ACME", Source::Website, now),
+        )
+        .await
+        .expect("import");
         // The server aborts the next commits that write a ledger: twice with a serialization
         // failure, then once with a deadlock, as a busy PostgreSQL would.
         let admin = connect(&url, &schema).await;
@@ -205,7 +209,7 @@ fn a_commit_aborted_by_the_server_is_retryable_and_the_pool_retries_it() {
             rep: RepId(1),
         };
         let snapshot = store.load(&Footprint::of(&claim)).await.expect("load");
-        let plan = Plan::decide(&snapshot, claim, now).expect("a plan");
+        let plan = Plan::decide(&snapshot, Actor::Rep(RepId(1)), claim, now).expect("a plan");
         let error = store.commit(&plan).await.expect_err("an injected abort");
         assert!(
             matches!(
@@ -257,7 +261,7 @@ fn a_commit_aborted_by_the_server_is_retryable_and_the_pool_retries_it() {
             rep: RepId(1),
             note: "wrong region".into(),
         };
-        match impatient.execute(release).await {
+        match impatient.execute(Actor::Rep(RepId(1)), release).await {
             Err(PoolError::Contention { attempts: 2, last }) => assert!(last.is_retryable()),
             other => panic!("expected contention, got {other:?}"),
         }

@@ -9,6 +9,7 @@ use leadpool::allocate::Team;
 use leadpool::clock::ManualClock;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::{AsyncPool, Config, PoolPolicy};
 use leadpool::store::AsyncStore;
 use leadpool_postgres::PgStore;
@@ -41,12 +42,10 @@ fn instances_split_the_due_clients_and_leases_expire() {
             .await
             .expect("install");
         for id in 1..=6 {
-            pool.import(Client::new(
-                ClientId(id),
-                format!("c{id}"),
-                Source::Website,
-                now,
-            ))
+            pool.import(
+                Actor::System,
+                Client::new(ClientId(id), format!("c{id}"), Source::Website, now),
+            )
             .await
             .expect("import");
             pool.claim(ClientId(id), RepId(1)).await.expect("claim");

@@ -171,7 +171,7 @@ pub(crate) fn ledger_holding(rep: RepId, holding: u32, won: u32) -> RepLedger {
 pub(crate) fn through_the_pool(client: Client) -> Client {
     use crate::allocate::Team;
     use crate::model::Rep;
-    use crate::pool::{Command, Config, PoolPolicy, PoolState, execute};
+    use crate::pool::{Actor, Command, Config, PoolPolicy, PoolState, execute};
     let id = client.id();
     let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
     let policy = PoolPolicy {
@@ -199,7 +199,11 @@ pub(crate) fn through_the_pool(client: Client) -> Client {
         },
     ];
     for command in steps {
-        if execute(&mut state, command, t).is_err() {
+        let actor = match &command {
+            Command::Claim { rep, .. } | Command::Release { rep, .. } => Actor::Rep(*rep),
+            _ => Actor::System,
+        };
+        if execute(&mut state, actor, command, t).is_err() {
             return client;
         }
     }
@@ -216,7 +220,8 @@ pub(crate) fn through_the_pool(client: Client) -> Client {
         },
     ];
     for command in later {
-        if execute(&mut state, command, base() + ns(123_456_789)).is_err() {
+        let actor = Actor::Rep(RepId(2));
+        if execute(&mut state, actor, command, base() + ns(123_456_789)).is_err() {
             return client;
         }
     }

@@ -8,7 +8,9 @@ use crate::error::{Conflict, StoreError};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{DedupeKey, DedupeKeys, Rep};
 use crate::pool::admission::{Route, admit};
-use crate::pool::{Command, Config, Event, Pool, PoolError, PoolPolicy, PoolState, Via, evolve};
+use crate::pool::{
+    Actor, Command, Config, Event, Pool, PoolError, PoolPolicy, PoolState, Via, evolve,
+};
 use crate::store::{Recorded, Store, Versioned, Write};
 use crate::txn::{Footprint, Plan};
 use chrono::Duration;
@@ -24,8 +26,12 @@ fn config(reps: u64, policy: PoolPolicy) -> Config {
     }
 }
 
+/// The policy admin of the fixtures (not a rep).
+const ADMIN: Actor = Actor::Admin(RepId(900));
+
 fn capped(cap: u32) -> PoolPolicy {
     PoolPolicy {
+        admins: [RepId(900)].into(),
         private_cap: Some(cap),
         remind_after_days: Some(7),
         release_after_reminder_days: 3,
@@ -126,14 +132,16 @@ pub(crate) fn config_versions<S: Store + ?Sized>(store: &S) {
         })),
         "a second install"
     );
-    let decide = |snapshot: &crate::txn::Snapshot, command: Command| match Plan::decide(
-        snapshot,
-        command,
-        base(),
-    ) {
-        Ok(plan) => plan,
-        Err(error) => panic!("conformance fixture: {error}"),
-    };
+    let decide =
+        |snapshot: &crate::txn::Snapshot, actor: Actor, command: Command| match Plan::decide(
+            snapshot,
+            actor,
+            command,
+            base(),
+        ) {
+            Ok(plan) => plan,
+            Err(error) => panic!("conformance fixture: {error}"),
+        };
     let import = Command::Import {
         client: Box::new(client(1)),
     };
@@ -141,14 +149,14 @@ pub(crate) fn config_versions<S: Store + ?Sized>(store: &S) {
     ok(
         C,
         "commit(import)",
-        store.commit(&decide(&snapshot, import)),
+        store.commit(&decide(&snapshot, Actor::System, import)),
     );
     let claim = Command::Claim {
         client: ClientId(1),
         rep: RepId(1),
     };
     let before_change = ok(C, "load", store.load(&Footprint::of(&claim)));
-    let stale_claim = decide(&before_change, claim);
+    let stale_claim = decide(&before_change, Actor::Rep(RepId(1)), claim);
     let change = Command::ChangePolicy {
         policy: Box::new(capped(1)),
     };
@@ -156,7 +164,7 @@ pub(crate) fn config_versions<S: Store + ?Sized>(store: &S) {
     ok(
         C,
         "commit(change)",
-        store.commit(&decide(&snapshot, change)),
+        store.commit(&decide(&snapshot, ADMIN, change)),
     );
     let read = ok(C, "load", store.load(&Footprint::client(ClientId(1))));
     ensure_eq!(C, read.config_version(), 2, "version after a policy change");
@@ -215,7 +223,10 @@ pub(crate) fn event_log<S: Store + ?Sized>(store: &S) {
             company: Some(format!("company {id}")),
             ..DedupeKeys::default()
         };
-        appended.extend(expect("import", pool.import(client(id).with_keys(keys))));
+        appended.extend(expect(
+            "import",
+            pool.import(Actor::System, client(id).with_keys(keys)),
+        ));
     }
     appended.extend(expect("claim", pool.claim(ClientId(1), RepId(1))));
     appended.extend(expect("claim", pool.claim(ClientId(2), RepId(1))));
@@ -227,7 +238,10 @@ pub(crate) fn event_log<S: Store + ?Sized>(store: &S) {
         company: Some("company 2".into()),
         ..DedupeKeys::default()
     });
-    appended.extend(expect("duplicate import", pool.import(duplicate)));
+    appended.extend(expect(
+        "duplicate import",
+        pool.import(Actor::System, duplicate),
+    ));
     appended.extend(expect(
         "follow-up",
         pool.follow_up(
@@ -239,7 +253,7 @@ pub(crate) fn event_log<S: Store + ?Sized>(store: &S) {
     ));
     appended.extend(expect(
         "release",
-        pool.release(ClientId(2), RepId(1), "wrong region"),
+        pool.release(Actor::Rep(RepId(1)), ClientId(2), RepId(1), "wrong region"),
     ));
     appended.extend(expect("claim", pool.claim(ClientId(2), RepId(2))));
     clock.advance(Duration::days(8));
@@ -247,7 +261,10 @@ pub(crate) fn event_log<S: Store + ?Sized>(store: &S) {
         Ok(report) if report.skipped.is_empty() => appended.extend(report.events),
         other => panic!("store contract `{C}` failed: sweep: {other:?}"),
     }
-    appended.extend(expect("policy change", pool.change_policy(capped(3))));
+    appended.extend(expect(
+        "policy change",
+        pool.change_policy(ADMIN, capped(3)),
+    ));
     let log = whole_log(store, C);
     ensure_eq!(
         C,
@@ -457,7 +474,7 @@ pub(crate) fn concurrent_pool<S: Store + Sync + ?Sized>(store: &S) {
                     // Every thread imports every company, under an id of its own.
                     for n in 0..CLIENTS {
                         let id = ClientId(100 * (t + 1) + n);
-                        keep(pool.import(client(id.0).with_keys(company(n))));
+                        keep(pool.import(Actor::System, client(id.0).with_keys(company(n))));
                     }
                     let rep = RepId(t + 1);
                     for round in 0..3 {
@@ -468,7 +485,12 @@ pub(crate) fn concurrent_pool<S: Store + Sync + ?Sized>(store: &S) {
                             }
                         }
                         if t == 0 {
-                            keep(pool.change_policy(capped(if round % 2 == 0 { 2 } else { 5 })));
+                            keep(
+                                pool.change_policy(
+                                    ADMIN,
+                                    capped(if round % 2 == 0 { 2 } else { 5 }),
+                                ),
+                            );
                         }
                         keep(pool.sweep().map(|report| report.events));
                     }

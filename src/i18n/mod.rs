@@ -29,7 +29,7 @@ use crate::config::ConfigError;
 use crate::conflict::ContactVerdict;
 use crate::error::ModelError;
 use crate::model::{ContactLevel, RecycleCause, ReleaseReason, SourceKind};
-use crate::pool::{PoolError, Route};
+use crate::pool::{Action, Actor, ActorKind, Forbidden, Grant, Need, PoolError, Route};
 use crate::reason::{ExclusionReason, QuotaPeriod, Refusal, Step, TerritoryPick};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -197,6 +197,12 @@ tables! {
     TerritoryPick => pick,
     ContactVerdict => verdict,
     PoolError => pool_error,
+    Actor => actor,
+    ActorKind => kind,
+    Action => action,
+    Grant => grant,
+    Need => need,
+    Forbidden => forbidden,
     ConfigError => config_error,
 }
 
@@ -211,6 +217,12 @@ macro_rules! english_display {
 }
 
 english_display!(
+    Actor,
+    ActorKind,
+    Action,
+    Grant,
+    Need,
+    Forbidden,
     Refusal,
     ExclusionReason,
     Step,

@@ -8,10 +8,10 @@ use crate::allocate::Explanation;
 use crate::calendar::Window;
 use crate::config::{ConfigError, ConfigRule};
 use crate::conflict::{ContactVerdict, Protection};
-use crate::ids::{ClientId, PoolId, RepId};
+use crate::ids::{ClientId, DeptId, PoolId, RepId};
 use crate::label::Label;
 use crate::model::{ContactLevel, RecycleCause, RecycleKind, ReleaseReason, SourceKind};
-use crate::pool::{PoolError, Route};
+use crate::pool::{Action, Actor, ActorKind, Forbidden, Grant, Need, PoolError, Route};
 use crate::reason::{ExclusionReason, QuotaPeriod, Refusal, Step, TerritoryPick};
 use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -257,9 +257,78 @@ pub(crate) fn releases() -> Vec<ReleaseReason> {
     all
 }
 
+/// One refusal for every authority an actor can lack.
+pub(crate) fn forbiddens() -> Vec<Forbidden> {
+    let needs = [
+        Need::AnotherRole,
+        Need::Themselves { rep: RepId(2) },
+        Need::OwnTransfersAllowed,
+        Need::MemberOf { pool: PoolId(7) },
+        Need::AdminOf { pool: PoolId(7) },
+        Need::ManagerOf { rep: RepId(2) },
+        Need::PolicyAdmin,
+        Need::NotTheOwner { owner: RepId(4) },
+    ];
+    for n in &needs {
+        match n {
+            Need::AnotherRole
+            | Need::Themselves { .. }
+            | Need::OwnTransfersAllowed
+            | Need::MemberOf { .. }
+            | Need::AdminOf { .. }
+            | Need::ManagerOf { .. }
+            | Need::PolicyAdmin
+            | Need::NotTheOwner { .. } => {}
+        }
+    }
+    let actors = [
+        Actor::Rep(RepId(1)),
+        Actor::Manager(RepId(3)),
+        Actor::Admin(RepId(4)),
+        Actor::System,
+    ];
+    needs
+        .into_iter()
+        .zip(actors.into_iter().cycle())
+        .zip(Action::ALL.into_iter().cycle())
+        .map(|((needs, actor), action)| Forbidden {
+            actor,
+            action,
+            needs,
+        })
+        .collect()
+}
+
+/// Every grant, from the matrix (which uses each of them).
+fn grants() -> Vec<Grant> {
+    let mut all: Vec<Grant> = Action::ALL
+        .into_iter()
+        .flat_map(|a| ActorKind::ALL.map(|k| a.grant(k)))
+        .collect();
+    all.dedup();
+    for g in &all {
+        match g {
+            Grant::Never
+            | Grant::Always
+            | Grant::Themselves
+            | Grant::TheirOwnIfAllowed
+            | Grant::MemberOfPool
+            | Grant::AdminOfPool
+            | Grant::AdminOfBothPools
+            | Grant::AdminNotOwner
+            | Grant::ManagerOfRep
+            | Grant::ManagerOfOwner
+            | Grant::ManagerOfBoth
+            | Grant::PolicyAdmin => {}
+        }
+    }
+    all
+}
+
 fn pool_errors() -> Vec<PoolError> {
     let (client, rep) = (ClientId(1), RepId(2));
     let all = vec![
+        PoolError::Forbidden(forbiddens().remove(0)),
         PoolError::UnknownClient(client),
         PoolError::UnknownRep(rep),
         PoolError::UnknownPool(PoolId(7)),
@@ -316,6 +385,7 @@ fn pool_errors() -> Vec<PoolError> {
     for e in &all {
         match e {
             PoolError::UnknownClient(_)
+            | PoolError::Forbidden(_)
             | PoolError::UnknownRep(_)
             | PoolError::UnknownPool(_)
             | PoolError::DuplicateId(_)
@@ -352,6 +422,8 @@ fn config_errors() -> Vec<ConfigError> {
             max: 1e6,
         },
         ConfigRule::Empty,
+        ConfigRule::UndefinedDept { dept: DeptId(4) },
+        ConfigRule::Cycle { dept: DeptId(2) },
         ConfigRule::Duplicate {
             name: "website".into(),
         },
@@ -364,6 +436,8 @@ fn config_errors() -> Vec<ConfigError> {
             | ConfigRule::NotFinite { .. }
             | ConfigRule::OutOfRange { .. }
             | ConfigRule::Empty
+            | ConfigRule::UndefinedDept { .. }
+            | ConfigRule::Cycle { .. }
             | ConfigRule::Duplicate { .. } => {}
         }
     }
@@ -415,7 +489,10 @@ fn both<T: Render + std::fmt::Debug>(value: &T) {
     assert_ne!(en, zh, "{value:?} is not translated");
     let cjk = zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     assert!(cjk, "{value:?}: {zh:?} is not Chinese");
-    assert!(en.is_ascii() || en.contains('撞'), "{value:?}: {en:?}");
+    assert!(
+        en.is_ascii() || en.contains('撞') || en == "—",
+        "{value:?}: {en:?}"
+    );
 }
 
 #[test]
@@ -427,6 +504,24 @@ fn every_reason_has_text_in_english_and_chinese() {
     pool_errors().iter().for_each(both);
     config_errors().iter().for_each(both);
     verdicts().iter().for_each(both);
+    forbiddens().iter().for_each(both);
+    grants().iter().for_each(both);
+    let used: std::collections::BTreeSet<String> =
+        grants().iter().map(|g| format!("{g:?}")).collect();
+    assert_eq!(
+        used.len(),
+        12,
+        "every grant is used by the matrix: {used:?}"
+    );
+    for action in Action::ALL {
+        both(&action);
+    }
+    for kind in ActorKind::ALL {
+        both(&kind);
+    }
+    for actor in [Actor::Rep(RepId(1)), Actor::Admin(RepId(1)), Actor::System] {
+        both(&actor);
+    }
     for level in ContactLevel::ALL {
         both(&level);
     }

@@ -1,4 +1,5 @@
-//! Commands: what a rep, a manager, an allocator or the scheduler asks the pool to do.
+//! Commands: what a rep, a manager, an admin, an allocator or the scheduler asks the pool to do.
+//! A command says what it concerns; who asks is the [`Actor`](super::Actor) it is decided for.
 
 use super::policy::PoolPolicy;
 use crate::allocate::{Explanation, Team};
@@ -16,16 +17,14 @@ pub enum TransferScope {
     Only(Vec<ClientId>),
 }
 
-/// Who assigned a client, as the audit record shows it.
+/// How an assignment was chosen, as the audit record shows it (who asked is the command's
+/// [`Actor`](super::Actor), recorded in its event).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Assigner {
-    /// A manager, by name.
-    Manager {
-        /// The manager's name.
-        name: String,
-    },
+    /// A person chose the rep: a manager of the rep or an admin of the pool (领导分配).
+    Manager,
     /// An allocation rule, with its published explanation.
     Rule {
         /// Why the rule chose the rep.
@@ -58,14 +57,15 @@ pub enum Command {
         /// The client.
         client: Box<Client>,
     },
-    /// A rep takes a public client.
+    /// A rep takes a public client (asked by the rep, for themselves: 领取).
     Claim {
         /// The client.
         client: ClientId,
         /// The rep.
         rep: RepId,
     },
-    /// A public client is given to a rep, by a manager or a rule.
+    /// A public client is given to a rep, by a manager or admin ([`Assigner::Manager`]) or a
+    /// rule.
     Assign {
         /// The client.
         client: ClientId,

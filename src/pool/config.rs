@@ -1,18 +1,24 @@
 //! [`Config`]: a team and its pool policy, validated against each other.
 
+use super::authority::Org;
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
 use crate::config::{ConfigError, ConfigRule};
+use crate::ids::{PoolId, RepId};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A team and its pool policy, checked against each other: the policy is valid on its own
 /// ([`PoolPolicy::validate`]) and every rep it names (pool members, cap overrides) is on the
 /// team. The pool state holds one; it changes only by the pool's `ChangePolicy` and
-/// `ChangeTeam` commands, which check the new one the same way.
+/// `ChangeTeam` commands, which check the new one the same way. Who belongs to and who
+/// manages whom is resolved once here, not per command.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Config {
     team: Team,
     policy: PoolPolicy,
+    /// Derived from `policy` (so equal whenever the policies are).
+    #[serde(skip)]
+    org: Org,
 }
 
 impl Config {
@@ -27,6 +33,14 @@ impl Config {
                 ));
             }
         }
+        for (dept, def) in &policy.departments {
+            if let Some(rep) = def.reps.iter().find(|r| team.get(**r).is_none()) {
+                return Err(ConfigError::new(
+                    format!("departments.{}.reps", dept.0),
+                    ConfigRule::UnknownRep { rep: *rep },
+                ));
+            }
+        }
         if let Some(rep) = policy
             .cap_overrides
             .keys()
@@ -37,7 +51,7 @@ impl Config {
                 ConfigRule::UnknownRep { rep: *rep },
             ));
         }
-        Ok(Self { team, policy })
+        Ok(Self::unchecked(team, policy))
     }
 
     /// The team.
@@ -62,7 +76,19 @@ impl Config {
 
     /// `team` and `policy` as they are, for `evolve` applying an event `decide` checked.
     pub(crate) fn unchecked(team: Team, policy: PoolPolicy) -> Self {
-        Self { team, policy }
+        let org = Org::new(&policy);
+        Self { team, policy, org }
+    }
+
+    /// True when `rep` may work clients of `pool`: the pool names no member and no
+    /// department, or names the rep, or one of the rep's departments (or one above them).
+    pub fn is_member(&self, rep: RepId, pool: PoolId) -> bool {
+        self.org.is_member(&self.policy, rep, pool)
+    }
+
+    /// The organisation index the permission rules read.
+    pub(crate) fn org(&self) -> &Org {
+        &self.org
     }
 
     /// Both parts, taken apart.

@@ -4,6 +4,7 @@ use crate::allocate::Explanation;
 use crate::config::ConfigError;
 use crate::error::StoreError;
 use crate::ids::{ClientId, PoolId, RepId};
+use crate::pool::Forbidden;
 use crate::reason::Refusal;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
@@ -25,6 +26,10 @@ pub enum PoolError {
     /// A client with this id already exists.
     #[error("{0} already exists")]
     DuplicateId(ClientId),
+    /// The actor lacks the authority for the command (see
+    /// [`crate::pool::admission`]'s permission matrix).
+    #[error("{0}")]
+    Forbidden(#[from] Forbidden),
     /// The admission rules do not let the rep take the client now (see
     /// [`crate::pool::admission`]).
     #[error("{client} may not go to {rep}: {reason}")]

@@ -2,6 +2,7 @@
 //! so folding the log rebuilds the state exactly: the log is the audit trail of who got which
 //! client and why.
 
+use super::actor::Actor;
 use super::command::{Assigner, Flag};
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
@@ -62,6 +63,8 @@ pub enum Event {
     Imported {
         /// The client as stored (public, pooled now).
         client: Box<Client>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// An import matched a known client and was not duplicated.
     DuplicateReported {
@@ -75,6 +78,8 @@ pub enum Event {
         owner: Option<RepId>,
         /// When.
         at: DateTime<Utc>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A client got a new owner; its timers restart.
     OwnerChanged {
@@ -90,6 +95,8 @@ pub enum Event {
         day: NaiveDate,
         /// Its timers from now.
         timers: Timers,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A contact was logged.
     ContactLogged {
@@ -100,6 +107,8 @@ pub enum Event {
         /// The owner's contact: a follow-up, with the restarted timers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         follow_up: Option<Timers>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// The owner was reminded that the client will be released.
     Reminded {
@@ -113,6 +122,8 @@ pub enum Event {
         release_at: DateTime<Utc>,
         /// The rule it will be released under.
         cause: RecycleCause,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A client returned to a public pool; a deal in force on it ends.
     Released {
@@ -126,6 +137,8 @@ pub enum Event {
         reason: ReleaseReason,
         /// The pool it returns to.
         to_pool: PoolId,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A deal was marked, credited to the owner.
     DealMarked {
@@ -137,6 +150,8 @@ pub enum Event {
         contact: Contact,
         /// The owner's timers with the deal in force.
         timers: Timers,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A custody flag changed.
     FlagSet {
@@ -146,6 +161,8 @@ pub enum Event {
         flag: Flag,
         /// The owner's timers after the change (none for a public client).
         timers: Timers,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// A client moved between pools.
     PoolChanged {
@@ -157,6 +174,8 @@ pub enum Event {
         to: PoolId,
         /// When.
         at: DateTime<Utc>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// The policy changed; timers that differ under it were recomputed.
     PolicyChanged {
@@ -166,6 +185,8 @@ pub enum Event {
         at: DateTime<Utc>,
         /// The clients whose timers changed, ascending.
         retimed: Vec<Retimed>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
     /// The team changed.
     TeamChanged {
@@ -173,6 +194,8 @@ pub enum Event {
         team: Box<Team>,
         /// When.
         at: DateTime<Utc>,
+        /// Who asked: the system for sweeps and rule assignments.
+        actor: Actor,
     },
 }
 
@@ -180,7 +203,7 @@ impl Event {
     /// The client the event is about, if it is about one.
     pub fn client(&self) -> Option<ClientId> {
         match self {
-            Event::Imported { client } => Some(client.id()),
+            Event::Imported { client, .. } => Some(client.id()),
             Event::DuplicateReported { existing, .. } => Some(*existing),
             Event::OwnerChanged { client, .. }
             | Event::ContactLogged { client, .. }
@@ -190,6 +213,23 @@ impl Event {
             | Event::FlagSet { client, .. }
             | Event::PoolChanged { client, .. } => Some(*client),
             Event::PolicyChanged { .. } | Event::TeamChanged { .. } => None,
+        }
+    }
+
+    /// Who asked for the command that produced the event.
+    pub fn actor(&self) -> Actor {
+        match self {
+            Event::Imported { actor, .. }
+            | Event::DuplicateReported { actor, .. }
+            | Event::OwnerChanged { actor, .. }
+            | Event::ContactLogged { actor, .. }
+            | Event::Reminded { actor, .. }
+            | Event::Released { actor, .. }
+            | Event::DealMarked { actor, .. }
+            | Event::FlagSet { actor, .. }
+            | Event::PoolChanged { actor, .. }
+            | Event::PolicyChanged { actor, .. }
+            | Event::TeamChanged { actor, .. } => *actor,
         }
     }
 }

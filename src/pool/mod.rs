@@ -18,16 +18,16 @@
 //! use leadpool::allocate::Team;
 //! use leadpool::ids::{ClientId, RepId};
 //! use leadpool::model::{Client, RecycleKind, ReleaseReason, Rep, Source};
-//! use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
+//! use leadpool::pool::{Actor, Command, Config, PoolPolicy, PoolState, execute};
 //!
 //! let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
 //! let policy = PoolPolicy { remind_after_days: Some(7), release_after_reminder_days: 3, ..PoolPolicy::default() };
 //! let config = Config::new(Team::new([Rep::new(RepId(1), "Li")]), policy)?;
 //! let mut state = PoolState::new(config);
 //! let client = Client::new(ClientId(1), "ACME", Source::Website, t0);
-//! execute(&mut state, Command::Import { client: Box::new(client) }, t0)?;
-//! execute(&mut state, Command::Claim { client: ClientId(1), rep: RepId(1) }, t0)?;
-//! execute(&mut state, Command::Sweep, t0 + Duration::days(10))?;
+//! execute(&mut state, Actor::System, Command::Import { client: Box::new(client) }, t0)?;
+//! execute(&mut state, Actor::Rep(RepId(1)), Command::Claim { client: ClientId(1), rep: RepId(1) }, t0)?;
+//! execute(&mut state, Actor::System, Command::Sweep, t0 + Duration::days(10))?;
 //! let released = state.client(ClientId(1)).unwrap();
 //! assert!(released.is_public());
 //! let reason = &released.custody().last_release().unwrap().reason;
@@ -35,7 +35,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod actor;
 pub mod admission;
+mod authority;
 mod command;
 mod config;
 mod decide;
@@ -50,7 +52,9 @@ mod state;
 mod timers;
 mod view;
 
-pub use admission::Route;
+pub use actor::{Actor, ActorKind};
+pub use admission::{Action, Forbidden, Grant, Need, Route};
+pub use authority::Department;
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 pub use decide::decide;
@@ -65,14 +69,15 @@ pub(crate) use state::evolve_owned;
 pub use state::{PoolState, evolve};
 pub use view::PoolView;
 
-/// Decides `command` and, if accepted, applies its events to `state`; returns the events.
-/// On refusal `state` is untouched.
+/// Decides `command` asked by `actor` and, if accepted, applies its events to `state`;
+/// returns the events. On refusal `state` is untouched.
 pub fn execute(
     state: &mut PoolState,
+    actor: Actor,
     command: Command,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Event>, PoolError> {
-    let events = decide(state, command, now)?;
+    let events = decide(state, actor, command, now)?;
     for event in &events {
         evolve(state, event);
     }

@@ -1,9 +1,10 @@
 //! The pool policy (seed 001): every limit and timer a team configures, validated when it is
 //! loaded or built.
 
+use super::authority::{self, Department};
 use crate::calendar::{TeamZone, after_days};
 use crate::config::{ConfigError, ConfigRule};
-use crate::ids::{PoolId, RepId};
+use crate::ids::{DeptId, PoolId, RepId};
 use crate::model::{Client, ContactLevel, RecycleKind, Rep};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -70,9 +71,17 @@ pub struct PoolDef {
     /// Display name.
     #[serde(default)]
     pub name: String,
-    /// Reps who may claim from it and be given its clients; empty means every rep.
+    /// Reps who may claim from it and be given its clients. With `departments`, empty in both
+    /// means every rep.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub members: BTreeSet<RepId>,
+    /// Departments whose reps (and those of the departments below) are members.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub departments: BTreeSet<DeptId>,
+    /// The pool's admins (管理员): they assign, transfer, release and flag its clients, and
+    /// move clients between pools they administer. They need not be on the team.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub admins: BTreeSet<RepId>,
 }
 
 /// A team's pool policy (seed 001), all configurable; JSON/TOML friendly. Unknown fields are
@@ -120,6 +129,14 @@ pub struct PoolPolicy {
     /// The pool released clients return to; it must be one of `pools` when `pools` is not
     /// empty, and [`PoolId::DEFAULT`] when it is.
     pub default_pool: PoolId,
+    /// Admins of every pool and of the policy itself: only they may change it (and a change
+    /// must leave at least one). Default none: name one to be able to change the policy.
+    pub admins: BTreeSet<RepId>,
+    /// The organisation: departments, their reps and managers (see [`Department`]).
+    pub departments: BTreeMap<DeptId, Department>,
+    /// Reps may transfer and hand over their own clients (to reps the admission rules admit).
+    /// Default false: only managers and admins move clients.
+    pub reps_transfer_own: bool,
 }
 
 impl Default for PoolPolicy {
@@ -143,6 +160,9 @@ impl Default for PoolPolicy {
             handover_after_days: 90,
             pools: BTreeMap::new(),
             default_pool: PoolId::DEFAULT,
+            admins: BTreeSet::new(),
+            departments: BTreeMap::new(),
+            reps_transfer_own: false,
         }
     }
 }
@@ -165,8 +185,9 @@ impl<'de> Deserialize<'de> for PoolPolicy {
 
 impl PoolPolicy {
     /// Checks what the policy can check on its own: the default pool is defined, recycle rules
-    /// name levels and remind no earlier than they release. (The pool members and cap
-    /// overrides are checked against the team by [`Config::new`](super::Config::new).)
+    /// name levels and remind no earlier than they release, departments form a tree and pools
+    /// name defined ones. (Pool members, department reps and cap overrides are checked against
+    /// the team by [`Config::new`](super::Config::new).)
     pub fn validate(&self) -> Result<(), ConfigError> {
         let defined = if self.pools.is_empty() {
             self.default_pool == PoolId::DEFAULT
@@ -208,7 +229,7 @@ impl PoolPolicy {
                 ));
             }
         }
-        Ok(())
+        authority::validate(self)
     }
 
     /// The cap that applies to `rep`: the policy's override, the rep's own, the team's.
@@ -223,13 +244,6 @@ impl PoolPolicy {
     /// True when `pool` exists under this policy.
     pub fn has_pool(&self, pool: PoolId) -> bool {
         pool == self.default_pool || self.pools.contains_key(&pool)
-    }
-
-    /// True when `rep` may work clients of `pool`.
-    pub fn is_member(&self, rep: RepId, pool: PoolId) -> bool {
-        self.pools
-            .get(&pool)
-            .is_none_or(|def| def.members.is_empty() || def.members.contains(&rep))
     }
 
     /// The built-in no-follow-up rule from `remind_after_days` and

@@ -353,7 +353,7 @@ fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id:
 /// table instead of being copied.
 pub(crate) fn evolve_owned(state: &mut PoolState, event: Event) {
     match event {
-        Event::Imported { client } => {
+        Event::Imported { client, .. } => {
             if state.clients.handle(client.id()).is_none() {
                 state.load_client(*client);
             }
@@ -368,7 +368,7 @@ pub(crate) fn evolve_owned(state: &mut PoolState, event: Event) {
 /// ledgers they name.
 pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
-        Event::Imported { client } => {
+        Event::Imported { client, .. } => {
             if state.clients.handle(client.id()).is_none() {
                 state.load_client(Client::clone(client));
             }
@@ -381,6 +381,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             at,
             day,
             timers,
+            ..
         } => {
             let claims = match via {
                 Via::Claim { claims } | Via::Deal { claims } => Some(*claims),
@@ -410,6 +411,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             client,
             contact,
             follow_up,
+            ..
         } => state.modify(*client, |c| {
             if let Some(timers) = follow_up {
                 c.custody.last_follow_up = Some(contact.at);
@@ -426,6 +428,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             at,
             reason,
             to_pool,
+            ..
         } => {
             let Some(handle) = state.clients.handle(*client) else {
                 return;
@@ -455,6 +458,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             credited_to,
             contact,
             timers,
+            ..
         } => {
             if state.clients.handle(*client).is_some() {
                 ledger_entry(&mut state.ledgers, *credited_to).won();
@@ -473,6 +477,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             client,
             flag,
             timers,
+            ..
         } => state.modify(*client, |c| {
             match flag {
                 super::Flag::Locked(on) => c.custody.locked = *on,

@@ -4,13 +4,13 @@
 //! say so in the CHANGELOG.
 
 use crate::allocate::{Explanation, Team};
-use crate::i18n::tests::{exclusions, refusals, releases, steps};
+use crate::i18n::tests::{exclusions, forbiddens, refusals, releases, steps};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{
     Client, Contact, ContactLevel, DedupeKey, RecycleCause, RecycleKind, Rep, ScheduledRelease,
     Source, Timers,
 };
-use crate::pool::{Assigner, Command, Event, Flag, PoolPolicy, Retimed, TransferScope, Via};
+use crate::pool::{Actor, Assigner, Command, Event, Flag, PoolPolicy, Retimed, TransferScope, Via};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
@@ -52,6 +52,7 @@ fn events() -> Vec<Event> {
     let mut all = vec![
         Event::Imported {
             client: Box::new(Client::new(client, "ACME", Source::Website, at())),
+            actor: Actor::System,
         },
         Event::DuplicateReported {
             incoming: ClientId(9),
@@ -59,11 +60,13 @@ fn events() -> Vec<Event> {
             key: DedupeKey::Company("acme".into()),
             owner: Some(rep),
             at: at(),
+            actor: Actor::System,
         },
         Event::ContactLogged {
             client,
             contact: contact(),
             follow_up: Some(timers()),
+            actor: Actor::Rep(rep),
         },
         Event::Reminded {
             client,
@@ -74,23 +77,27 @@ fn events() -> Vec<Event> {
                 rule: RecycleKind::NoDeal,
                 days: 90,
             },
+            actor: Actor::System,
         },
         Event::DealMarked {
             client,
             credited_to: rep,
             contact: contact(),
             timers: Timers::default(),
+            actor: Actor::Manager(RepId(3)),
         },
         Event::FlagSet {
             client,
             flag: Flag::Level(Some("A".into())),
             timers: timers(),
+            actor: Actor::Admin(RepId(4)),
         },
         Event::PoolChanged {
             client,
             from: PoolId(0),
             to: PoolId(7),
             at: at(),
+            actor: Actor::Admin(RepId(4)),
         },
         Event::PolicyChanged {
             policy: Box::new(PoolPolicy::default()),
@@ -99,10 +106,12 @@ fn events() -> Vec<Event> {
                 client,
                 timers: timers(),
             }],
+            actor: Actor::Admin(RepId(4)),
         },
         Event::TeamChanged {
             team: Box::new(Team::new([Rep::new(rep, "Wang")])),
             at: at(),
+            actor: Actor::System,
         },
     ];
     for reason in releases() {
@@ -112,14 +121,13 @@ fn events() -> Vec<Event> {
             at: at(),
             reason,
             to_pool: PoolId(0),
+            actor: Actor::Rep(rep),
         });
     }
     let vias = [
         Via::Claim { claims: 2 },
         Via::Assign {
-            by: Assigner::Manager {
-                name: "Zhou".into(),
-            },
+            by: Assigner::Manager,
         },
         Via::Assign {
             by: Assigner::Rule {
@@ -141,6 +149,7 @@ fn events() -> Vec<Event> {
             at: at(),
             day,
             timers: timers(),
+            actor: Actor::Manager(RepId(3)),
         });
     }
     all
@@ -156,9 +165,7 @@ fn commands() -> Vec<Command> {
         Command::Assign {
             client,
             rep,
-            by: Assigner::Manager {
-                name: "Zhou".into(),
-            },
+            by: Assigner::Manager,
         },
         Command::Transfer {
             from: RepId(1),
@@ -223,6 +230,7 @@ fn serde_tags_and_fields_are_pinned() {
     lines("release", &releases(), &mut now);
     lines("event", &events(), &mut now);
     lines("command", &commands(), &mut now);
+    lines("forbidden", &forbiddens(), &mut now);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/serde.jsonl");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &now).expect("the snapshot is writable");
@@ -247,6 +255,14 @@ fn every_pinned_value_reads_back() {
     for c in commands() {
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), c, "{json}");
+    }
+    for f in forbiddens() {
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(
+            serde_json::from_str::<crate::pool::Forbidden>(&json).unwrap(),
+            f,
+            "{json}"
+        );
     }
     for s in steps() {
         let json = serde_json::to_string(&s).unwrap();

@@ -11,8 +11,8 @@ use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decided, evolve,
-    evolve_owned,
+    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decided,
+    evolve, evolve_owned,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
@@ -240,14 +240,14 @@ impl Run<'_> {
         self.claims(day);
         self.clock.set(at_minute(opens, SWEEP_AT));
         // A sweep is never refused: it only reads what is due.
-        let _ = self.execute(Command::Sweep);
+        let _ = self.execute(Actor::System, Command::Sweep);
     }
 
-    /// Runs one command now; on acceptance applies and counts its events. Refusals change
-    /// nothing and are returned for the caller to count.
-    fn execute(&mut self, command: Command) -> Result<(), PoolError> {
+    /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
+    /// Refusals change nothing and are returned for the caller to count.
+    fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
         let now = self.clock.now();
-        let events = decided(&self.state, command, now)?;
+        let events = decided(&self.state, actor, command, now)?;
         for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
             // (most events) cost no extra lookup.
@@ -300,9 +300,12 @@ impl Run<'_> {
             self.metrics.record(rep, day, Metric::Inquiries, 1.0);
         }
         self.book.insert(id, value, source.kind());
-        let imported = self.execute(Command::Import {
-            client: Box::new(client),
-        });
+        let imported = self.execute(
+            Actor::System,
+            Command::Import {
+                client: Box::new(client),
+            },
+        );
         // Refused, or reported as a duplicate of a known client: nothing new to place.
         let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
             return;
@@ -327,7 +330,7 @@ impl Run<'_> {
                 explanation: Box::new(decision.explanation),
             },
         };
-        match self.execute(assign) {
+        match self.execute(Actor::System, assign) {
             Ok(()) => updates.iter().for_each(|u| self.alloc.apply_update(u)),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
@@ -359,26 +362,35 @@ impl Run<'_> {
                 let close = self
                     .behaviour
                     .close(&today, rep, client, value, &mut self.rng);
-                let logged = self.execute(Command::FollowUp {
-                    client: id,
-                    rep: rep.id,
-                    level,
-                    note: String::new(),
-                });
+                let logged = self.execute(
+                    Actor::Rep(rep.id),
+                    Command::FollowUp {
+                        client: id,
+                        rep: rep.id,
+                        level,
+                        note: String::new(),
+                    },
+                );
                 if logged.is_err() {
                     continue;
                 }
                 follow_ups += 1.0;
                 let closed = match close {
-                    Some(Close::Won { .. }) => self.execute(Command::MarkDeal {
-                        client: id,
-                        closed_by: rep.id,
-                    }),
-                    Some(Close::Lost) => self.execute(Command::Release {
-                        client: id,
-                        rep: rep.id,
-                        note: LOST_REASON.to_owned(),
-                    }),
+                    Some(Close::Won { .. }) => self.execute(
+                        Actor::Rep(rep.id),
+                        Command::MarkDeal {
+                            client: id,
+                            closed_by: rep.id,
+                        },
+                    ),
+                    Some(Close::Lost) => self.execute(
+                        Actor::Rep(rep.id),
+                        Command::Release {
+                            client: id,
+                            rep: rep.id,
+                            note: LOST_REASON.to_owned(),
+                        },
+                    ),
                     None => continue,
                 };
                 if closed.is_ok() && matches!(close, Some(Close::Won { .. })) {
@@ -444,10 +456,13 @@ impl Run<'_> {
                 if !self.behaviour.wants(&today, rep, client, &mut self.rng) {
                     continue;
                 }
-                match self.execute(Command::Claim {
-                    client: id,
-                    rep: rep.id,
-                }) {
+                match self.execute(
+                    Actor::Rep(rep.id),
+                    Command::Claim {
+                        client: id,
+                        rep: rep.id,
+                    },
+                ) {
                     Ok(()) => got += 1,
                     Err(PoolError::Refused {
                         reason: Refusal::DailyLimit { .. } | Refusal::CapReached { .. },

@@ -18,7 +18,7 @@
 //! use leadpool::allocate::Team;
 //! use leadpool::ids::{ClientId, RepId};
 //! use leadpool::model::{Client, DedupeKeys, Rep, Source};
-//! use leadpool::pool::{Command, Config, PoolPolicy};
+//! use leadpool::pool::{Actor, Command, Config, PoolPolicy};
 //! use leadpool::store::{MemoryStore, Store};
 //! use leadpool::txn::{Footprint, Plan};
 //!
@@ -31,13 +31,13 @@
 //!     .with_keys(DedupeKeys::from_raw(Some("ACME Co., Ltd."), None, None, None));
 //! let import = Command::Import { client: Box::new(acme) };
 //! let snapshot = store.load(&Footprint::of(&import))?;
-//! let plan = Plan::decide(&snapshot, import, now)?;
+//! let plan = Plan::decide(&snapshot, Actor::System, import, now)?;
 //! assert_eq!(plan.claimed_keys().count(), 1); // the company name
 //! store.commit(&plan)?;
 //!
 //! let claim = Command::Claim { client: ClientId(1), rep: RepId(1) };
 //! let snapshot = store.load(&Footprint::of(&claim))?;
-//! let plan = Plan::decide(&snapshot, claim, now)?;
+//! let plan = Plan::decide(&snapshot, Actor::Rep(RepId(1)), claim, now)?;
 //! store.commit(&plan)?;
 //! // Committing the same plan again is stale: the client moved on to version 2.
 //! assert!(store.commit(&plan).unwrap_err().is_conflict());

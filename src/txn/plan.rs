@@ -3,7 +3,7 @@
 use super::snapshot::Snapshot;
 use crate::ids::ClientId;
 use crate::model::{DedupeKey, RepLedger};
-use crate::pool::{Command, Config, Event, PoolError, PoolState, decide, evolve};
+use crate::pool::{Actor, Command, Config, Event, PoolError, PoolState, decide, evolve};
 use crate::store::{Version, Write};
 use chrono::{DateTime, Utc};
 
@@ -24,25 +24,27 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Decides `command` on `snapshot` at `now`: the plan that commits it, or why it is
-    /// refused.
+    /// Decides `command`, asked by `actor`, on `snapshot` at `now`: the plan that commits it,
+    /// or why it is refused.
     pub fn decide(
         snapshot: &Snapshot,
+        actor: Actor,
         command: Command,
         now: DateTime<Utc>,
     ) -> Result<Self, PoolError> {
         let mut state = snapshot.state()?;
-        Self::decide_on(snapshot, &mut state, command, now)
+        Self::decide_on(snapshot, &mut state, actor, command, now)
     }
 
     /// [`Plan::decide`] on the state already built from `snapshot` (an allocator read it).
     pub(crate) fn decide_on(
         snapshot: &Snapshot,
         state: &mut PoolState,
+        actor: Actor,
         command: Command,
         now: DateTime<Utc>,
     ) -> Result<Self, PoolError> {
-        let events = decide(state, command, now)?;
+        let events = decide(state, actor, command, now)?;
         for event in &events {
             evolve(state, event);
         }
@@ -72,7 +74,9 @@ impl Plan {
     }
 
     /// The first configuration of an empty store: recorded as the team and the policy it
-    /// starts with, so that folding the log from [`Config::default`] rebuilds everything.
+    /// starts with, so that folding the log from [`Config::default`] rebuilds everything. The
+    /// events record [`Actor::System`]: installing is the operator's deployment, not a user's
+    /// command.
     /// Refused with [`PoolError::AlreadyConfigured`] when `snapshot` holds one.
     pub fn install(
         snapshot: &Snapshot,
@@ -93,11 +97,13 @@ impl Plan {
                 Event::TeamChanged {
                     team: Box::new(team),
                     at: now,
+                    actor: Actor::System,
                 },
                 Event::PolicyChanged {
                     policy: Box::new(policy),
                     at: now,
                     retimed: Vec::new(),
+                    actor: Actor::System,
                 },
             ],
         })

@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::Team;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
-use leadpool::pool::{Command, Config, Event, PoolError, PoolPolicy, PoolState, execute};
+use leadpool::pool::{
+    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, execute,
+};
 
 /// Monday 2 November 2026, 09:00 UTC.
 pub fn t0() -> DateTime<Utc> {
@@ -32,6 +34,37 @@ pub const A: RepId = RepId(1);
 pub const B: RepId = RepId(2);
 pub const C: RepId = RepId(3);
 
+/// The fixtures' policy admin (not a rep): every `World` policy names them, so the rule tests
+/// can act as whoever may ask. The permission tests (`tests/permissions.rs`) check who may.
+pub const ADMIN: RepId = RepId(900);
+
+/// Who naturally asks for `command`: the rep for their own claims, follow-ups, releases and
+/// deals; the system for imports, sweeps, rule assignments and team changes; the policy admin
+/// for everything else.
+pub fn actor_for(command: &Command) -> Actor {
+    match command {
+        Command::Claim { rep, .. }
+        | Command::FollowUp { rep, .. }
+        | Command::Release { rep, .. }
+        | Command::MarkDeal { closed_by: rep, .. } => Actor::Rep(*rep),
+        Command::Import { .. }
+        | Command::Sweep
+        | Command::SweepClient { .. }
+        | Command::ChangeTeam { .. }
+        | Command::Assign {
+            by: Assigner::Rule { .. },
+            ..
+        } => Actor::System,
+        _ => Actor::Admin(ADMIN),
+    }
+}
+
+/// `policy` with [`ADMIN`] among its admins.
+pub fn administered(mut policy: PoolPolicy) -> PoolPolicy {
+    policy.admins.insert(ADMIN);
+    policy
+}
+
 /// A pool state (with its team and policy) and the log of every accepted event.
 pub struct World {
     pub state: PoolState,
@@ -45,7 +78,7 @@ impl World {
     }
 
     pub fn with_team(team: Team, policy: PoolPolicy) -> Self {
-        let start = Config::new(team, policy).expect("a valid test configuration");
+        let start = Config::new(team, administered(policy)).expect("a valid test configuration");
         Self {
             state: PoolState::new(start.clone()),
             start,
@@ -57,8 +90,20 @@ impl World {
         self.state.policy()
     }
 
+    /// Runs `command` asked by whoever naturally asks for it ([`actor_for`]).
     pub fn run(&mut self, command: Command, at: DateTime<Utc>) -> Result<Vec<Event>, PoolError> {
-        let events = execute(&mut self.state, command, at)?;
+        let actor = actor_for(&command);
+        self.run_as(actor, command, at)
+    }
+
+    /// Runs `command` asked by `actor`.
+    pub fn run_as(
+        &mut self,
+        actor: Actor,
+        command: Command,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Event>, PoolError> {
+        let events = execute(&mut self.state, actor, command, at)?;
         self.log.extend(events.iter().cloned());
         Ok(events)
     }

@@ -10,6 +10,9 @@ use leadpool::model::{Availability, ContactLevel};
 use leadpool::pool::PoolPolicy;
 use std::collections::BTreeMap;
 
+mod authority;
+pub use authority::*;
+
 /// The verdict the model expects: accepted, or refused by a named rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {

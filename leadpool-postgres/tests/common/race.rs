@@ -5,6 +5,7 @@ use leadpool::allocate::{AllocState, LeastLoaded, Team};
 use leadpool::clock::Clock;
 use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKey, DedupeKeys, Rep, Source};
+use leadpool::pool::Actor;
 use leadpool::pool::admission::{Route, admit};
 use leadpool::pool::{
     Assigner, AsyncPool, Command, Config, Event, PoolError, PoolPolicy, PoolState, Via, evolve,
@@ -32,6 +33,7 @@ pub fn base() -> DateTime<Utc> {
 
 pub fn policy(cap: u32) -> PoolPolicy {
     PoolPolicy {
+        admins: [RepId(900)].into(),
         private_cap: Some(cap),
         remind_after_days: Some(1),
         release_after_reminder_days: 1,
@@ -134,7 +136,7 @@ pub async fn race_task<S: AsyncStore + 'static>(
         let id = id_of(t, n);
         let client = Client::new(id, format!("company {n} by {t}"), Source::Website, base())
             .with_keys(company(n));
-        keep(&mut tally, pool.import(client).await);
+        keep(&mut tally, pool.import(Actor::System, client).await);
     }
     let rep = RepId(t % REPS + 1);
     let allocator = LeastLoaded::default();
@@ -155,11 +157,14 @@ pub async fn race_task<S: AsyncStore + 'static>(
                         .map(|(_, events)| events),
                     4 => {
                         let note = "not a fit".into();
-                        pool.execute(Command::Release {
-                            client: id,
-                            rep,
-                            note,
-                        })
+                        pool.execute(
+                            Actor::Rep(rep),
+                            Command::Release {
+                                client: id,
+                                rep,
+                                note,
+                            },
+                        )
                         .await
                     }
                     _ => {
@@ -170,7 +175,7 @@ pub async fn race_task<S: AsyncStore + 'static>(
                             level,
                             note,
                         };
-                        pool.execute(follow_up).await
+                        pool.execute(Actor::Rep(rep), follow_up).await
                     }
                 };
                 keep(&mut tally, outcome);
@@ -181,7 +186,8 @@ pub async fn race_task<S: AsyncStore + 'static>(
             let policy = Box::new(policy(cap));
             keep(
                 &mut tally,
-                pool.execute(Command::ChangePolicy { policy }).await,
+                pool.execute(Actor::Admin(RepId(900)), Command::ChangePolicy { policy })
+                    .await,
             );
         }
         match pool.sweep().await {
@@ -281,7 +287,7 @@ pub async fn verify(store: &PgStore, told: Vec<Event>, exact: bool) -> usize {
                     by: Assigner::Rule { .. },
                 } => Some(Route::RuleAssignment),
                 Via::Assign {
-                    by: Assigner::Manager { .. },
+                    by: Assigner::Manager,
                 } => Some(Route::ManagerAssignment),
                 _ => None,
             };

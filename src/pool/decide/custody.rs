@@ -6,6 +6,7 @@ use super::{Ctx, Decided};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason};
 use crate::pool::admission::Route;
+use crate::pool::admission::Subject;
 use crate::pool::command::{Assigner, TransferScope};
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Via};
@@ -19,11 +20,14 @@ fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
         at: ctx.now,
         day: ctx.today(),
         timers: ctx.policy.timers(&TimerBasis::of(client, ctx.now)),
+        actor: ctx.actor,
     }
 }
 
-fn public<'a>(ctx: &Ctx<'a>, id: ClientId) -> Result<&'a Client, PoolError> {
+/// The public client `rep` is to take, once the actor may give it to them.
+fn public<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, PoolError> {
     let client = ctx.client(id)?;
+    ctx.permit(Ctx::subject(client, Some(rep)))?;
     match client.owner() {
         Some(owner) => Err(PoolError::AlreadyOwned { client: id, owner }),
         None => Ok(client),
@@ -45,7 +49,7 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 
 /// A rep takes a public client, under every claim rule.
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Decided, PoolError> {
-    let client = public(ctx, id)?;
+    let client = public(ctx, id, rep)?;
     ctx.admit(Route::Claim, rep, &[client])?;
     let claims = ctx.claims_with_this_one(rep);
     Ok(Decided::One(owner_changed(
@@ -63,10 +67,10 @@ pub(super) fn assign(
     rep: RepId,
     by: Assigner,
 ) -> Result<Decided, PoolError> {
-    let client = public(ctx, id)?;
+    let client = public(ctx, id, rep)?;
     let route = match by {
         Assigner::Rule { .. } => Route::RuleAssignment,
-        Assigner::Manager { .. } => Route::ManagerAssignment,
+        Assigner::Manager => Route::ManagerAssignment,
     };
     ctx.admit(route, rep, &[client])?;
     Ok(Decided::One(owner_changed(
@@ -106,8 +110,23 @@ pub(super) fn transfer(
         }
         clients.push(client);
     }
+    // The actor needs authority over every client moved (an admin, over each one's pool);
+    // moving nothing, over the policy.
+    let subject = Subject {
+        rep: Some(to),
+        owner: Some(from),
+        pool: None,
+        to_pool: None,
+    };
     if clients.is_empty() {
+        ctx.permit(subject)?;
         return Ok(Decided::none());
+    }
+    for client in &clients {
+        ctx.permit(Subject {
+            pool: Some(client.pool()),
+            ..subject
+        })?;
     }
     ctx.admit(Route::Transfer, to, &clients)?;
     Ok(Decided::Many(
@@ -129,6 +148,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
             owner: None,
         });
     };
+    ctx.permit(Ctx::subject(client, Some(to)))?;
     if from == to {
         return Err(PoolError::SameRep {
             client: id,
@@ -173,6 +193,7 @@ pub(super) fn release(
     rep: RepId,
     note: String,
 ) -> Result<Decided, PoolError> {
+    ctx.permit(Ctx::subject(ctx.client(id)?, Some(rep)))?;
     owned_by(ctx, id, rep)?;
     let trimmed = note.trim();
     if trimmed.is_empty() {
@@ -189,6 +210,7 @@ pub(super) fn release(
         at: ctx.now,
         reason: ReleaseReason::Owner { note },
         to_pool: ctx.policy.default_pool,
+        actor: ctx.actor,
     }))
 }
 
@@ -201,6 +223,7 @@ pub(super) fn mark_deal(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(closed_by)?;
+    ctx.permit(Ctx::subject(client, Some(closed_by)))?;
     if let Some(credited_to) = client.deal_owner() {
         return Err(PoolError::AlreadyWon {
             client: id,
@@ -230,6 +253,7 @@ pub(super) fn mark_deal(
             note: String::new(),
         },
         timers: ctx.policy.timers(&basis),
+        actor: ctx.actor,
     });
     Ok(Decided::Many(events))
 }

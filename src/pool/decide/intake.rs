@@ -4,6 +4,7 @@ use super::{Ctx, Decided};
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId};
 use crate::model::Client;
+use crate::pool::admission::Subject;
 use crate::pool::admission::check_import;
 use crate::pool::error::PoolError;
 use crate::pool::event::Event;
@@ -12,6 +13,7 @@ use crate::pool::event::Event;
 /// history is checked first: a contact dated after the import is refused.
 pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, PoolError> {
     let id = incoming.id();
+    ctx.permit(Ctx::subject(&incoming, None))?;
     if ctx.state.client(id).is_some() {
         return Err(PoolError::DuplicateId(id));
     }
@@ -31,6 +33,7 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
             key,
             owner,
             at: ctx.now,
+            actor: ctx.actor,
         }));
     }
     if !ctx.policy.has_pool(incoming.pool()) {
@@ -38,7 +41,10 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
     }
     let mut client = incoming;
     client.admit(ctx.now);
-    Ok(Decided::One(Event::Imported { client }))
+    Ok(Decided::One(Event::Imported {
+        client,
+        actor: ctx.actor,
+    }))
 }
 
 /// Moves a client to another pool; its owner, if any, must be a member there.
@@ -47,8 +53,12 @@ pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Decid
     if !ctx.policy.has_pool(to) {
         return Err(PoolError::UnknownPool(to));
     }
+    ctx.permit(Subject {
+        to_pool: Some(to),
+        ..Ctx::subject(client, None)
+    })?;
     if let Some(owner) = client.owner() {
-        if !ctx.policy.is_member(owner, to) {
+        if !ctx.state.config().is_member(owner, to) {
             return Err(PoolError::Refused {
                 client: id,
                 rep: owner,
@@ -64,12 +74,14 @@ pub(super) fn move_pool(ctx: &Ctx<'_>, id: ClientId, to: PoolId) -> Result<Decid
         from: client.pool(),
         to,
         at: ctx.now,
+        actor: ctx.actor,
     }))
 }
 
 /// Replaces the team: it must agree with the policy, and a rep may leave only when it holds
 /// nothing.
 pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Decided, PoolError> {
+    ctx.permit(Subject::default())?;
     ctx.state.config().with_team(Team::clone(&team))?;
     for rep in ctx.state.team().reps() {
         if team.get(rep.id).is_none() {
@@ -82,5 +94,9 @@ pub(super) fn change_team(ctx: &Ctx<'_>, team: Box<Team>) -> Result<Decided, Poo
             }
         }
     }
-    Ok(Decided::One(Event::TeamChanged { team, at: ctx.now }))
+    Ok(Decided::One(Event::TeamChanged {
+        team,
+        at: ctx.now,
+        actor: ctx.actor,
+    }))
 }

@@ -6,7 +6,8 @@ mod custody;
 mod intake;
 mod timing;
 
-use super::admission::{Route, admit_at};
+use super::actor::Actor;
+use super::admission::{Action, Route, Subject, admit_at, permit};
 use super::command::Command;
 use super::error::PoolError;
 use super::event::Event;
@@ -16,22 +17,25 @@ use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Rep};
 use chrono::{DateTime, Utc};
 
-/// Decides `command` against `state` at `now`, under the team and policy the state holds: the
-/// events it produces, or why it is refused. Refusal leaves nothing to undo: `decide` never
-/// mutates. The command is consumed: an imported client or an assignment's explanation moves
-/// into its event.
+/// Decides `command`, asked by `actor`, against `state` at `now`, under the team and policy
+/// the state holds: the events it produces (each recording the actor), or why it is refused.
+/// The actor's authority is checked first ([`admission::permit`](super::admission)), then every
+/// other rule. Refusal leaves nothing to undo: `decide` never mutates. The command is
+/// consumed: an imported client or an assignment's explanation moves into its event.
 pub fn decide(
     state: &PoolState,
+    actor: Actor,
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, PoolError> {
-    decided(state, command, now).map(Decided::into_vec)
+    decided(state, actor, command, now).map(Decided::into_vec)
 }
 
 /// [`decide`], with the events as a [`Decided`]: the one event of most commands stays out of
 /// the heap, for callers that apply the events at once (the simulation driver).
 pub(crate) fn decided(
     state: &PoolState,
+    actor: Actor,
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<Decided, PoolError> {
@@ -39,6 +43,8 @@ pub(crate) fn decided(
         state,
         now,
         policy: state.policy(),
+        actor,
+        action: Action::of(&command),
     };
     match command {
         Command::Import { client } => intake::import(&ctx, client),
@@ -52,7 +58,10 @@ pub(crate) fn decided(
             note,
         } => timing::follow_up(&ctx, client, rep, level, note),
         Command::Release { client, rep, note } => custody::release(&ctx, client, rep, note),
-        Command::Sweep => Ok(Decided::Many(timing::sweep(&ctx))),
+        Command::Sweep => {
+            ctx.permit(Subject::default())?;
+            Ok(Decided::Many(timing::sweep(&ctx)))
+        }
         Command::SweepClient { client } => timing::sweep_client(&ctx, client),
         Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, client, closed_by),
         Command::Handover { client, to } => custody::handover(&ctx, client, to),
@@ -121,6 +130,10 @@ struct Ctx<'a> {
     state: &'a PoolState,
     now: DateTime<Utc>,
     policy: &'a PoolPolicy,
+    /// Who asked.
+    actor: Actor,
+    /// What they asked, as the permission matrix names it.
+    action: Action,
 }
 
 impl<'a> Ctx<'a> {
@@ -130,6 +143,21 @@ impl<'a> Ctx<'a> {
 
     fn rep(&self, id: RepId) -> Result<&'a Rep, PoolError> {
         self.state.rep(id).ok_or(PoolError::UnknownRep(id))
+    }
+
+    /// The permission matrix for the actor doing the command's action on `subject`.
+    fn permit(&self, subject: Subject) -> Result<(), PoolError> {
+        permit(self.state.config(), self.actor, self.action, &subject).map_err(PoolError::from)
+    }
+
+    /// The permission subject of one client: its pool and owner, and the rep the command names.
+    fn subject(client: &Client, rep: Option<RepId>) -> Subject {
+        Subject {
+            rep,
+            owner: client.owner(),
+            pool: Some(client.pool()),
+            to_pool: None,
+        }
     }
 
     /// The admission rules for `rep` taking `clients` by `route`, as a command refusal naming

@@ -2,8 +2,10 @@
 //! without changing the owner.
 
 use super::{Ctx, Decided};
+use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
+use crate::pool::admission::Subject;
 use crate::pool::admission::protection;
 use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
@@ -22,6 +24,7 @@ pub(super) fn follow_up(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
+    ctx.permit(Ctx::subject(client, Some(rep)))?;
     let follow_up = if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);
@@ -48,6 +51,7 @@ pub(super) fn follow_up(
         client: id,
         contact,
         follow_up,
+        actor: ctx.actor,
     }))
 }
 
@@ -65,6 +69,7 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
                 cause: release.cause,
             },
             to_pool: ctx.policy.default_pool,
+            actor: ctx.actor,
         });
     }
     let remind_at = timers.remind_at?;
@@ -74,6 +79,7 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
         at: ctx.now,
         release_at: release.at,
         cause: release.cause,
+        actor: ctx.actor,
     })
 }
 
@@ -89,6 +95,7 @@ pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
 /// The reminder or release due on one client (none when nothing is due).
 pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
+    ctx.permit(Ctx::subject(client, None))?;
     Ok(due(ctx, client).map_or_else(Decided::none, Decided::One))
 }
 
@@ -103,6 +110,7 @@ fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) ->
 /// Sets a custody flag and recomputes the owner's timers with it.
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
+    ctx.permit(Ctx::subject(client, None))?;
     let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
     let mut basis = TimerBasis::of(client, owned_since);
     match &flag {
@@ -115,13 +123,19 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
         client: id,
         flag,
         timers,
+        actor: ctx.actor,
     }))
 }
 
 /// Replaces the policy, checked against the team, and recomputes every owned client's timers
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
 pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Decided, PoolError> {
+    ctx.permit(Subject::default())?;
     ctx.state.config().with_policy(PoolPolicy::clone(&next))?;
+    // A policy without admins could never be changed again.
+    if next.admins.is_empty() {
+        return Err(ConfigError::new("admins", ConfigRule::Empty).into());
+    }
     let mut retimed = Vec::new();
     for client in ctx.state.clients().filter(|c| c.owner().is_some()) {
         let current = client.custody().timers;
@@ -142,5 +156,6 @@ pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Deci
         policy: next,
         at: ctx.now,
         retimed,
+        actor: ctx.actor,
     }))
 }

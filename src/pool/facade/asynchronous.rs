@@ -8,7 +8,7 @@ use crate::conflict::ContactVerdict;
 use crate::error::StoreError;
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Metrics};
-use crate::pool::{Command, Config, Event, PoolError};
+use crate::pool::{Actor, Command, Config, Event, PoolError};
 use crate::rng::Rng;
 use crate::store::{AsyncStore, Recorded, Versioned};
 use crate::txn::{Footprint, Plan, Retry, Snapshot};
@@ -94,24 +94,28 @@ impl<S: AsyncStore, C: Clock> AsyncPool<S, C> {
         self.core.client(id).await
     }
 
-    /// Runs one command at the clock's instant: the events committed, or why it was refused.
-    pub async fn execute(&self, command: Command) -> Result<Vec<Event>, PoolError> {
-        self.core.execute(command).await
+    /// Runs one command asked by `actor` at the clock's instant: the events committed, or why
+    /// it was refused (a [`Forbidden`](crate::pool::Forbidden) when the actor lacks the
+    /// authority).
+    pub async fn execute(&self, actor: Actor, command: Command) -> Result<Vec<Event>, PoolError> {
+        self.core.execute(actor, command).await
     }
 
-    /// Imports a client into its public pool (or reports the known client it matches).
-    pub async fn import(&self, client: Client) -> Result<Vec<Event>, PoolError> {
+    /// `actor` imports a client into its public pool (or reports the known client it
+    /// matches).
+    pub async fn import(&self, actor: Actor, client: Client) -> Result<Vec<Event>, PoolError> {
         let client = Box::new(client);
-        self.execute(Command::Import { client }).await
+        self.execute(actor, Command::Import { client }).await
     }
 
-    /// A rep claims a public client.
+    /// A rep claims a public client for themselves (the actor is the rep).
     pub async fn claim(&self, client: ClientId, rep: RepId) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Claim { client, rep }).await
+        self.execute(Actor::Rep(rep), Command::Claim { client, rep })
+            .await
     }
 
     /// Runs `allocator` over what the store holds and assigns the client to the rep it
-    /// chooses (see [`Pool::assign_by_rule`](super::Pool::assign_by_rule)).
+    /// chooses, as the system (see [`Pool::assign_by_rule`](super::Pool::assign_by_rule)).
     pub async fn assign_by_rule(
         &self,
         client: ClientId,
@@ -125,7 +129,8 @@ impl<S: AsyncStore, C: Clock> AsyncPool<S, C> {
             .await
     }
 
-    /// Sends the reminders due and releases what expired, one client per commit.
+    /// Sends the reminders due and releases what expired, one client per commit, as the
+    /// system.
     pub async fn sweep(&self) -> Result<SweepReport, PoolError> {
         self.core.sweep().await
     }

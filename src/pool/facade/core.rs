@@ -1,6 +1,7 @@
 //! The one transaction loop both facades run: load the footprint, decide, commit, and on a
 //! retryable error read and decide again, within the [`Retry`] bounds.
 
+use super::super::actor::Actor;
 use super::super::command::Command;
 use super::super::config::Config;
 use super::super::error::PoolError;
@@ -174,12 +175,16 @@ impl<B: Backend, C: Clock> Core<B, C> {
             .ok_or(PoolError::UnknownClient(id))
     }
 
-    pub(super) async fn execute(&self, command: Command) -> Result<Vec<Event>, PoolError> {
+    pub(super) async fn execute(
+        &self,
+        actor: Actor,
+        command: Command,
+    ) -> Result<Vec<Event>, PoolError> {
         let now = self.clock.now();
         let footprint = Footprint::of(&command);
         let (plan, ()) = self
             .transact(&footprint, |snapshot| {
-                Ok((Plan::decide(snapshot, command.clone(), now)?, ()))
+                Ok((Plan::decide(snapshot, actor, command.clone(), now)?, ()))
             })
             .await?;
         Ok(plan.into_events())
@@ -216,7 +221,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
                     allocator.allocate(&request, rng.dyn_rng())
                 };
                 let command = assign_command(client, &decision)?;
-                let plan = Plan::decide_on(snapshot, &mut state, command, now)?;
+                let plan = Plan::decide_on(snapshot, &mut state, Actor::System, command, now)?;
                 Ok((plan, decision))
             })
             .await?;
@@ -238,7 +243,10 @@ impl<B: Backend, C: Clock> Core<B, C> {
                 return Ok(report);
             }
             for client in fresh {
-                match self.execute(Command::SweepClient { client }).await {
+                match self
+                    .execute(Actor::System, Command::SweepClient { client })
+                    .await
+                {
                     Ok(events) => report.events.extend(events),
                     Err(PoolError::UnknownClient(_)) => {}
                     Err(error) => report.skipped.push((client, error)),

@@ -21,7 +21,8 @@ mod core;
 pub use asynchronous::AsyncPool;
 
 use self::core::{Backend, Core};
-use super::command::{Assigner, Command, TransferScope};
+use super::actor::Actor;
+use super::command::{Assigner, Command, Flag, TransferScope};
 use super::config::Config;
 use super::error::PoolError;
 use super::event::Event;
@@ -63,14 +64,14 @@ pub struct SweepReport {
 /// use leadpool::clock::ManualClock;
 /// use leadpool::ids::{ClientId, RepId};
 /// use leadpool::model::{Client, Rep, Source};
-/// use leadpool::pool::{Config, Pool, PoolPolicy};
+/// use leadpool::pool::{Actor, Config, Pool, PoolPolicy};
 /// use leadpool::store::MemoryStore;
 ///
 /// let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap());
 /// let config = Config::new(Team::new([Rep::new(RepId(1), "Li")]), PoolPolicy::default())?;
 /// let pool = Pool::new(MemoryStore::new(), clock.clone());
 /// pool.install(config)?; // once per store; later instances find it there
-/// pool.import(Client::new(ClientId(1), "ACME", Source::Website, clock.now()))?;
+/// pool.import(Actor::System, Client::new(ClientId(1), "ACME", Source::Website, clock.now()))?;
 /// pool.claim(ClientId(1), RepId(1))?;
 /// assert_eq!(pool.client(ClientId(1))?.value.owner(), Some(RepId(1)));
 /// # use leadpool::clock::Clock;
@@ -136,41 +137,41 @@ impl<S: Store, C: Clock> Pool<S, C> {
         block_on(self.core.client(id))
     }
 
-    /// Runs one command at the clock's instant: the events committed, or why it was refused
-    /// (nothing written).
-    pub fn execute(&self, command: Command) -> Result<Vec<Event>, PoolError> {
-        block_on(self.core.execute(command))
+    /// Runs one command asked by `actor` at the clock's instant: the events committed, or why
+    /// it was refused (nothing written; a [`Forbidden`](crate::pool::Forbidden) when the actor
+    /// lacks the authority).
+    pub fn execute(&self, actor: Actor, command: Command) -> Result<Vec<Event>, PoolError> {
+        block_on(self.core.execute(actor, command))
     }
 
-    /// Imports a client into its public pool (or reports the known client it matches).
-    pub fn import(&self, client: Client) -> Result<Vec<Event>, PoolError> {
+    /// `actor` imports a client into its public pool (or reports the known client it
+    /// matches): a member or an admin of the pool, or the system.
+    pub fn import(&self, actor: Actor, client: Client) -> Result<Vec<Event>, PoolError> {
         let client = Box::new(client);
-        self.execute(Command::Import { client })
+        self.execute(actor, Command::Import { client })
     }
 
-    /// A rep claims a public client.
+    /// A rep claims a public client for themselves (the actor is the rep).
     pub fn claim(&self, client: ClientId, rep: RepId) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Claim { client, rep })
+        self.execute(Actor::Rep(rep), Command::Claim { client, rep })
     }
 
-    /// A manager assigns a public client to the rep they name.
-    pub fn assign_by_manager(
+    /// A manager of `rep` or an admin of the client's pool (`actor`) gives a public client to
+    /// `rep` (领导分配).
+    pub fn assign(
         &self,
+        actor: Actor,
         client: ClientId,
         rep: RepId,
-        manager: &str,
     ) -> Result<Vec<Event>, PoolError> {
-        let name = manager.to_owned();
-        self.execute(Command::Assign {
-            client,
-            rep,
-            by: Assigner::Manager { name },
-        })
+        let by = Assigner::Manager;
+        self.execute(actor, Command::Assign { client, rep, by })
     }
 
     /// Runs `allocator` over what the store holds (the client, the clients sharing its keys,
     /// every rep's ledger: one batched read) and assigns the client to the rep it chooses,
-    /// carrying the decision's explanation as the published audit record. On a conflict the
+    /// carrying the decision's explanation as the published audit record; the actor is the
+    /// system (a rule assignment is the CRM's own work). On a conflict the
     /// allocator runs again on the fresh read. Returns the decision (apply its updates to
     /// `alloc_state` if you keep one) and the events.
     pub fn assign_by_rule(
@@ -187,17 +188,18 @@ impl<S: Store, C: Clock> Pool<S, C> {
         )
     }
 
-    /// Moves some or all of `from`'s clients to `to` in one command.
+    /// `actor` moves some or all of `from`'s clients to `to` in one command.
     pub fn transfer(
         &self,
+        actor: Actor,
         from: RepId,
         to: RepId,
         scope: TransferScope,
     ) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Transfer { from, to, scope })
+        self.execute(actor, Command::Transfer { from, to, scope })
     }
 
-    /// Logs a contact; the owner's is a follow-up.
+    /// A rep logs a contact (the actor is the rep); the owner's is a follow-up.
     pub fn follow_up(
         &self,
         client: ClientId,
@@ -206,23 +208,26 @@ impl<S: Store, C: Clock> Pool<S, C> {
         note: &str,
     ) -> Result<Vec<Event>, PoolError> {
         let note = note.to_owned();
-        self.execute(Command::FollowUp {
+        let command = Command::FollowUp {
             client,
             rep,
             level,
             note,
-        })
+        };
+        self.execute(Actor::Rep(rep), command)
     }
 
-    /// The owner releases a client, saying why.
+    /// `actor` (the owner `rep`, their manager or an admin of the pool) releases `rep`'s
+    /// client, saying why.
     pub fn release(
         &self,
+        actor: Actor,
         client: ClientId,
         rep: RepId,
         note: &str,
     ) -> Result<Vec<Event>, PoolError> {
         let note = note.to_owned();
-        self.execute(Command::Release { client, rep, note })
+        self.execute(actor, Command::Release { client, rep, note })
     }
 
     /// Sends the reminders due and releases what expired, one client per commit (each with its
@@ -233,27 +238,49 @@ impl<S: Store, C: Clock> Pool<S, C> {
         block_on(self.core.sweep())
     }
 
-    /// Marks a deal, credited to the owner (on a public client, a claim and a deal in one).
-    pub fn mark_deal(&self, client: ClientId, closed_by: RepId) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::MarkDeal { client, closed_by })
+    /// `actor` marks a deal closed by `closed_by`, credited to the owner (on a public client,
+    /// a claim and a deal in one).
+    pub fn mark_deal(
+        &self,
+        actor: Actor,
+        client: ClientId,
+        closed_by: RepId,
+    ) -> Result<Vec<Event>, PoolError> {
+        self.execute(actor, Command::MarkDeal { client, closed_by })
     }
 
-    /// Hands a long-unclosed client to another rep.
-    pub fn handover(&self, client: ClientId, to: RepId) -> Result<Vec<Event>, PoolError> {
-        self.execute(Command::Handover { client, to })
+    /// `actor` hands a long-unclosed client to another rep.
+    pub fn handover(
+        &self,
+        actor: Actor,
+        client: ClientId,
+        to: RepId,
+    ) -> Result<Vec<Event>, PoolError> {
+        self.execute(actor, Command::Handover { client, to })
     }
 
-    /// Replaces the policy, recomputing every owned client's timers; every instance decides
-    /// its next command under it.
-    pub fn change_policy(&self, policy: PoolPolicy) -> Result<Vec<Event>, PoolError> {
+    /// `actor` (an admin or a manager, never the owner) sets a custody flag, e.g. locks a
+    /// client against recycling.
+    pub fn set_flag(
+        &self,
+        actor: Actor,
+        client: ClientId,
+        flag: Flag,
+    ) -> Result<Vec<Event>, PoolError> {
+        self.execute(actor, Command::SetFlag { client, flag })
+    }
+
+    /// A policy admin replaces the policy, recomputing every owned client's timers; every
+    /// instance decides its next command under it.
+    pub fn change_policy(&self, actor: Actor, policy: PoolPolicy) -> Result<Vec<Event>, PoolError> {
         let policy = Box::new(policy);
-        self.execute(Command::ChangePolicy { policy })
+        self.execute(actor, Command::ChangePolicy { policy })
     }
 
-    /// Replaces the team.
-    pub fn change_team(&self, team: Team) -> Result<Vec<Event>, PoolError> {
+    /// A policy admin (or the system's directory sync) replaces the team.
+    pub fn change_team(&self, actor: Actor, team: Team) -> Result<Vec<Event>, PoolError> {
         let team = Box::new(team);
-        self.execute(Command::ChangeTeam { team })
+        self.execute(actor, Command::ChangeTeam { team })
     }
 
     /// The 撞单 check: may `rep` contact `client` now?

@@ -1,5 +1,9 @@
 //! 简体中文消息表（Simplified Chinese message table）, in the seed documents' vocabulary.
 
+mod permission;
+
+pub(super) use permission::{action, actor, forbidden, grant, kind, need};
+
 use super::{Locale, Render, day};
 use crate::allocate::{Exclusion, Explanation};
 use crate::calendar::Window;
@@ -346,6 +350,7 @@ pub(super) fn pool_error(e: &PoolError, l: &Locale, f: &mut Formatter<'_>) -> Re
         PoolError::UnknownRep(r) => write!(f, "业务员 {r} 不存在"),
         PoolError::UnknownPool(p) => write!(f, "公海 {p} 不存在"),
         PoolError::DuplicateId(c) => write!(f, "客户 {c} 已存在"),
+        PoolError::Forbidden(x) => write!(f, "{}", x.render(*l)),
         PoolError::Refused {
             client,
             rep,
@@ -414,6 +419,8 @@ pub(super) fn config_error(e: &ConfigError, _: &Locale, f: &mut Formatter<'_>) -
             write!(f, "必须在 {min} 到 {max} 之间，实际为 {value}")
         }
         ConfigRule::Empty => f.write_str("不能为空"),
+        ConfigRule::UndefinedDept { dept } => write!(f, "{dept} 未在 `departments` 中定义"),
+        ConfigRule::Cycle { dept } => write!(f, "{dept} 的上级部门链回到了它自己"),
         ConfigRule::Duplicate { name } => write!(f, "“{name}”重复使用"),
     }
 }

@@ -1,5 +1,9 @@
 //! The English message table.
 
+mod permission;
+
+pub(super) use permission::{action, actor, forbidden, grant, kind, need};
+
 use super::{Locale, Render, day};
 use crate::allocate::{Exclusion, Explanation};
 use crate::calendar::Window;

@@ -1,4 +1,8 @@
-//! The admission rules: may this rep take these clients now, by this route, and if not, why.
+//! The admission rules: may this actor ask for this ([`permit`](permission), the permission
+//! matrix), and may this rep take these clients now, by this route ([`admit`]), and if not, why.
+//!
+//! Permissions are rules too and are decided here, once, for every command: see the
+//! [permission module](permission) for the matrix of actions × actors.
 //!
 //! One function, [`admit`], answers for every route a client can take to a rep. `decide`
 //! calls it for claims, assignments, transfers, handovers and deals; the allocators' team view
@@ -22,6 +26,11 @@
 //! history: the protection and cooldown of the clients they move are the owner's, not the
 //! receiver's business. A deal on a public client is a claim and a deal in one command. An
 //! import is refused only for its own data (history in the future) and a duplicate key.
+
+pub mod permission;
+
+pub use permission::{Action, Forbidden, Grant, Need};
+pub(crate) use permission::{Subject, permit};
 
 use super::state::PoolState;
 use crate::conflict::{ContactVerdict, Protection, may_contact};
@@ -115,7 +124,7 @@ pub(crate) fn admit_at(
         return Err((0, Refusal::Unavailable { until }));
     }
     for (i, client) in clients.iter().enumerate() {
-        if !policy.is_member(rep, client.pool()) {
+        if !state.config().is_member(rep, client.pool()) {
             let pool = client.pool();
             return Err((i, Refusal::NotMember { pool }));
         }

@@ -1,0 +1,355 @@
+//! Who may do what: the permission matrix, one table decided in one function.
+//!
+//! Every command is an [`Action`] asked by an [`Actor`]. The matrix gives, for each action and
+//! each [`ActorKind`], the [`Grant`] the actor must hold for what the command touches; `decide`
+//! checks it with [`permit`] before any other rule, and refuses with a [`Forbidden`] naming the
+//! actor, the action and the authority they lack ([`Need`]). A refused command changes nothing.
+//!
+//! | action | rep | manager | admin | system |
+//! |---|---|---|---|---|
+//! | import | a member of the pool | — | an admin of the pool | always |
+//! | claim | for themselves | — | — | — |
+//! | assign (by a person) | — | manages the rep | an admin of the pool | — |
+//! | assign by rule | — | manages the rep | an admin of the pool | always |
+//! | transfer | their own clients, if the policy allows | manages both reps | an admin of the pool | — |
+//! | hand over | their own clients, if the policy allows | manages both reps | an admin of the pool | — |
+//! | follow up | for themselves | — | — | — |
+//! | release | for themselves | manages the rep | an admin of the pool | — |
+//! | mark a deal | for themselves | manages the rep | an admin of the pool | always |
+//! | set a custody flag | — | manages the owner | an admin of the pool, not the owner | always |
+//! | move between pools | — | — | an admin of both pools | — |
+//! | change the policy | — | — | a policy admin | — |
+//! | change the team | — | — | a policy admin | always |
+//! | sweep | — | — | — | always |
+//!
+//! "The rep" is the one the command names: the claimant, the receiver of an assignment, the
+//! owner releasing, the rep who closed the deal; a transfer's and a handover's "both reps" are
+//! the owner and the receiver. A manager never manages themselves, so no manager assigns to,
+//! transfers to or flags the clients of themselves. The table is [`Action::grant`]; README's copy
+//! is generated from it and a test keeps them equal.
+
+use super::super::actor::{Actor, ActorKind};
+use super::super::authority::Org;
+use super::super::command::{Assigner, Command};
+use super::super::config::Config;
+use crate::ids::{PoolId, RepId};
+use serde::{Deserialize, Serialize};
+
+/// What an actor asks to do: the rows of the permission matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Action {
+    /// Put a client into a public pool.
+    Import,
+    /// Take a public client for oneself.
+    Claim,
+    /// Give a public client to a rep, by a person's choice.
+    Assign,
+    /// Give a public client to the rep an allocation rule chose.
+    AssignByRule,
+    /// Move clients from their owner to another rep.
+    Transfer,
+    /// Give a long-unclosed client to another rep.
+    Handover,
+    /// Log a contact.
+    FollowUp,
+    /// Give a client back to the public pool.
+    Release,
+    /// Mark a deal.
+    MarkDeal,
+    /// Lock a client, or set another custody flag.
+    SetFlag,
+    /// Move a client to another pool.
+    MovePool,
+    /// Replace the policy.
+    ChangePolicy,
+    /// Replace the team.
+    ChangeTeam,
+    /// Send reminders and release what expired.
+    Sweep,
+}
+
+/// The authority an actor of one kind needs for one action: a cell of the permission matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Grant {
+    /// Nobody of this kind.
+    Never,
+    /// Always (the system's own work).
+    Always,
+    /// The rep the command names, and only for themselves.
+    Themselves,
+    /// The owner, for their own clients, when the policy lets reps move them
+    /// ([`PoolPolicy::reps_transfer_own`](crate::pool::PoolPolicy::reps_transfer_own)).
+    TheirOwnIfAllowed,
+    /// A member of the client's pool.
+    MemberOfPool,
+    /// An admin of the client's pool (or of the policy).
+    AdminOfPool,
+    /// An admin of the pool the client leaves and of the one it joins.
+    AdminOfBothPools,
+    /// An admin of the client's pool who does not own it.
+    AdminNotOwner,
+    /// A manager of the rep the command names.
+    ManagerOfRep,
+    /// A manager of the client's owner.
+    ManagerOfOwner,
+    /// A manager of both the owner and the receiver.
+    ManagerOfBoth,
+    /// An admin of the policy.
+    PolicyAdmin,
+}
+
+use Grant::{
+    AdminNotOwner, AdminOfBothPools, AdminOfPool, Always, ManagerOfBoth, ManagerOfOwner,
+    ManagerOfRep, MemberOfPool, Never, PolicyAdmin, TheirOwnIfAllowed, Themselves,
+};
+
+/// The matrix, by action (rows in [`Action::ALL`] order) and kind (columns in
+/// [`ActorKind::ALL`] order: rep, manager, admin, system).
+const MATRIX: [[Grant; 4]; 14] = [
+    [MemberOfPool, Never, AdminOfPool, Always], // import
+    [Themselves, Never, Never, Never],          // claim
+    [Never, ManagerOfRep, AdminOfPool, Never],  // assign
+    [Never, ManagerOfRep, AdminOfPool, Always], // assign by rule
+    [TheirOwnIfAllowed, ManagerOfBoth, AdminOfPool, Never], // transfer
+    [TheirOwnIfAllowed, ManagerOfBoth, AdminOfPool, Never], // handover
+    [Themselves, Never, Never, Never],          // follow-up
+    [Themselves, ManagerOfRep, AdminOfPool, Never], // release
+    [Themselves, ManagerOfRep, AdminOfPool, Always], // mark a deal
+    [Never, ManagerOfOwner, AdminNotOwner, Always], // set a flag
+    [Never, Never, AdminOfBothPools, Never],    // move between pools
+    [Never, Never, PolicyAdmin, Never],         // change the policy
+    [Never, Never, PolicyAdmin, Always],        // change the team
+    [Never, Never, Never, Always],              // sweep
+];
+
+impl Action {
+    /// Every action, in the matrix's row order.
+    pub const ALL: [Action; 14] = [
+        Action::Import,
+        Action::Claim,
+        Action::Assign,
+        Action::AssignByRule,
+        Action::Transfer,
+        Action::Handover,
+        Action::FollowUp,
+        Action::Release,
+        Action::MarkDeal,
+        Action::SetFlag,
+        Action::MovePool,
+        Action::ChangePolicy,
+        Action::ChangeTeam,
+        Action::Sweep,
+    ];
+
+    /// What an actor of `kind` needs to do this: the matrix's cell.
+    pub fn grant(self, kind: ActorKind) -> Grant {
+        let row = Action::ALL.iter().position(|a| *a == self).unwrap_or(0);
+        MATRIX[row][kind.index()]
+    }
+
+    /// The action a command asks for.
+    pub fn of(command: &Command) -> Action {
+        match command {
+            Command::Import { .. } => Action::Import,
+            Command::Claim { .. } => Action::Claim,
+            Command::Assign {
+                by: Assigner::Rule { .. },
+                ..
+            } => Action::AssignByRule,
+            Command::Assign { .. } => Action::Assign,
+            Command::Transfer { .. } => Action::Transfer,
+            Command::Handover { .. } => Action::Handover,
+            Command::FollowUp { .. } => Action::FollowUp,
+            Command::Release { .. } => Action::Release,
+            Command::MarkDeal { .. } => Action::MarkDeal,
+            Command::SetFlag { .. } => Action::SetFlag,
+            Command::MovePool { .. } => Action::MovePool,
+            Command::ChangePolicy { .. } => Action::ChangePolicy,
+            Command::ChangeTeam { .. } => Action::ChangeTeam,
+            Command::Sweep | Command::SweepClient { .. } => Action::Sweep,
+        }
+    }
+}
+
+/// Why an actor may not do what it asked: the command changed nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Forbidden {
+    /// Who asked.
+    pub actor: Actor,
+    /// What they asked to do.
+    pub action: Action,
+    /// The authority they lack.
+    pub needs: Need,
+}
+
+impl std::error::Error for Forbidden {}
+
+/// The authority an actor lacks, naming the rep or pool it is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "authority", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Need {
+    /// No actor of this kind may do this at all.
+    AnotherRole,
+    /// Only this rep, for themselves.
+    Themselves {
+        /// The rep the command names.
+        rep: RepId,
+    },
+    /// The policy does not let reps move their own clients.
+    OwnTransfersAllowed,
+    /// To be a member of the pool.
+    MemberOf {
+        /// The pool.
+        pool: PoolId,
+    },
+    /// To be an admin of the pool.
+    AdminOf {
+        /// The pool.
+        pool: PoolId,
+    },
+    /// To manage the rep.
+    ManagerOf {
+        /// The rep.
+        rep: RepId,
+    },
+    /// To be an admin of the policy.
+    PolicyAdmin,
+    /// Not to be the owner: nobody sets a custody flag on their own client.
+    NotTheOwner {
+        /// The owner (the actor).
+        owner: RepId,
+    },
+}
+
+/// What a command touches, as the permission rules read it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Subject {
+    /// The rep the command names: claimant, receiver, releasing owner, closer of a deal.
+    pub(crate) rep: Option<RepId>,
+    /// The client's owner (the rep a transfer or handover moves clients away from).
+    pub(crate) owner: Option<RepId>,
+    /// The client's pool; `None` when the command is about no client (then only a policy
+    /// admin administers it).
+    pub(crate) pool: Option<PoolId>,
+    /// The pool a client moves to.
+    pub(crate) to_pool: Option<PoolId>,
+}
+
+/// May `actor` do `action` on `subject` under `config`? The one place the permission matrix is
+/// decided.
+pub(crate) fn permit(
+    config: &Config,
+    actor: Actor,
+    action: Action,
+    subject: &Subject,
+) -> Result<(), Forbidden> {
+    let refuse = |needs: Need| Forbidden {
+        actor,
+        action,
+        needs,
+    };
+    let grant = action.grant(actor.kind());
+    let person = match (grant, actor.person()) {
+        (Grant::Always, _) => return Ok(()),
+        (Grant::Never, _) | (_, None) => return Err(refuse(Need::AnotherRole)),
+        (_, Some(person)) => person,
+    };
+    let policy = config.policy();
+    let org: &Org = config.org();
+    let admin_of = |pool: Option<PoolId>| match pool {
+        Some(pool) => Org::is_admin(policy, person, pool),
+        None => policy.admins.contains(&person),
+    };
+    let admin_need = |pool: Option<PoolId>| match pool {
+        Some(pool) => Need::AdminOf { pool },
+        None => Need::PolicyAdmin,
+    };
+    let manages = |rep: Option<RepId>| -> Result<(), Need> {
+        match rep {
+            Some(rep) if org.manages(person, rep) => Ok(()),
+            Some(rep) => Err(Need::ManagerOf { rep }),
+            // Nobody to manage (a public client): only an admin may.
+            None => Err(admin_need(subject.pool)),
+        }
+    };
+    let checked = match grant {
+        Grant::Never | Grant::Always => Ok(()),
+        Grant::Themselves => match subject.rep {
+            Some(rep) if rep == person => Ok(()),
+            Some(rep) => Err(Need::Themselves { rep }),
+            None => Err(Need::AnotherRole),
+        },
+        Grant::TheirOwnIfAllowed => match subject.owner {
+            _ if !policy.reps_transfer_own => Err(Need::OwnTransfersAllowed),
+            Some(owner) if owner == person => Ok(()),
+            Some(owner) => Err(Need::Themselves { rep: owner }),
+            None => Err(Need::AnotherRole),
+        },
+        Grant::MemberOfPool => {
+            let pool = subject.pool.unwrap_or(policy.default_pool);
+            if config.is_member(person, pool) {
+                Ok(())
+            } else {
+                Err(Need::MemberOf { pool })
+            }
+        }
+        Grant::AdminOfPool => admin_of(subject.pool)
+            .then_some(())
+            .ok_or(admin_need(subject.pool)),
+        Grant::AdminOfBothPools => [subject.pool, subject.to_pool]
+            .into_iter()
+            .find(|pool| !admin_of(*pool))
+            .map_or(Ok(()), |pool| Err(admin_need(pool))),
+        Grant::AdminNotOwner => match subject.owner {
+            _ if !admin_of(subject.pool) => Err(admin_need(subject.pool)),
+            Some(owner) if owner == person => Err(Need::NotTheOwner { owner }),
+            _ => Ok(()),
+        },
+        Grant::ManagerOfRep => manages(subject.rep),
+        Grant::ManagerOfOwner => manages(subject.owner),
+        Grant::ManagerOfBoth => manages(subject.owner).and_then(|()| manages(subject.rep)),
+        Grant::PolicyAdmin => policy
+            .admins
+            .contains(&person)
+            .then_some(())
+            .ok_or(Need::PolicyAdmin),
+    };
+    checked.map_err(refuse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_row_and_only_the_system_sweeps() {
+        for (row, action) in Action::ALL.iter().enumerate() {
+            for kind in ActorKind::ALL {
+                assert_eq!(action.grant(kind), MATRIX[row][kind.index()]);
+            }
+        }
+        for kind in ActorKind::ALL {
+            let expected = if kind == ActorKind::System {
+                Grant::Always
+            } else {
+                Grant::Never
+            };
+            assert_eq!(Action::Sweep.grant(kind), expected);
+        }
+    }
+
+    #[test]
+    fn no_person_acts_for_another_in_claims_and_follow_ups() {
+        for action in [Action::Claim, Action::FollowUp] {
+            assert_eq!(action.grant(ActorKind::Rep), Grant::Themselves);
+            for kind in [ActorKind::Manager, ActorKind::Admin, ActorKind::System] {
+                assert_eq!(action.grant(kind), Grant::Never, "{action:?} by {kind:?}");
+            }
+        }
+    }
+}

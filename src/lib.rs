@@ -15,7 +15,8 @@
 //! - [`txn`]: a command's reads, decision and writes as values (footprint, snapshot, plan),
 //!   and the retry policy: the sans-IO transaction every facade and adapter drives.
 //! - [`allocate`]: allocation strategies and their composition.
-//! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers).
+//! - [`pool`]: the public/private pool life cycle as a decider (commands, events, timers),
+//!   with the actor who asks each command and the permission matrix that decides who may.
 //! - [`conflict`]: the 撞单 check, may a rep contact a client now.
 //! - [`rng`]: the portable seeded generator.
 //! - `sim` (cargo feature `sim`, on by default): the fairness simulation harness, the outcome

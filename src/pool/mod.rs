@@ -1,7 +1,7 @@
 //! The pool life cycle (seed 001): clients move between the public pool (公海) and reps'
 //! private pools (私海) by commands, decided by one pure function and recorded as events.
 //!
-//! - [`decide`] holds every rule: `(state, command, now) -> events | PoolError`, under the team
+//! - [`decide`] holds every rule: `(state, actor, command, now) -> events | PoolError`, under the team
 //!   and policy the state holds ([`Config`]). Which rules apply to which route is
 //!   [`admission`]'s one table.
 //! - [`evolve`] only applies an event: every instant, day, count and timer is in it, so

@@ -2,7 +2,7 @@
 //!
 //! Every command is an [`Action`] asked by an [`Actor`]. The matrix gives, for each action and
 //! each [`ActorKind`], the [`Grant`] the actor must hold for what the command touches; `decide`
-//! checks it with [`permit`] before any other rule, and refuses with a [`Forbidden`] naming the
+//! checks it with one crate-internal function, `permit`, before any other rule, and refuses with a [`Forbidden`] naming the
 //! actor, the action and the authority they lack ([`Need`]). A refused command changes nothing.
 //!
 //! | action | rep | manager | admin | system |

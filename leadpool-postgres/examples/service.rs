@@ -20,7 +20,7 @@ use leadpool::ids::{ClientId, PoolId, RepId};
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
 use leadpool::pool::{AsyncPool, Config, Event, PoolError, PoolPolicy};
 use leadpool::store::AsyncStore;
-use leadpool_postgres::PgStore;
+use leadpool_postgres::{PgStore, TenantId};
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -172,7 +172,8 @@ async fn handler(
 }
 
 async fn run_instance(k: u64, start: u128) -> Result<(), String> {
-    let store = PgStore::connect_config(url_in_schema()?, 8).map_err(|e| e.to_string())?;
+    let store = PgStore::connect_config(url_in_schema()?, 8, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
     // Every instance migrates at start-up: the first one does the work, the others find it done.
     store.migrate().await.map_err(|e| e.to_string())?;
     let pool = Arc::new(
@@ -242,7 +243,8 @@ async fn prepare(instances: u64) -> Result<u128, String> {
         ))
         .await
         .map_err(|e| e.to_string())?;
-    let store = PgStore::connect_config(url_in_schema()?, 2).map_err(|e| e.to_string())?;
+    let store = PgStore::connect_config(url_in_schema()?, 2, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
     let migrated = store.migrate().await.map_err(|e| e.to_string())?;
     let start = wall_nanos();
     let pool = AsyncPool::new(store, DemoClock { start });
@@ -263,7 +265,8 @@ async fn prepare(instances: u64) -> Result<u128, String> {
 }
 
 async fn summary() -> Result<(), String> {
-    let store = PgStore::connect_config(url_in_schema()?, 2).map_err(|e| e.to_string())?;
+    let store = PgStore::connect_config(url_in_schema()?, 2, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
     let log = store
         .events(0, usize::MAX)
         .await

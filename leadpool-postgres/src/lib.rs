@@ -85,9 +85,11 @@ mod codec;
 mod error;
 mod migrate;
 mod store;
+mod tenant;
 
 pub use deadpool_postgres;
 pub use error::{PgError, store_error};
 pub use migrate::{MIGRATIONS, Migrated, Migration, migrate};
 pub use store::{DEFAULT_POOL_SIZE, DEFAULT_SWEEP_LEASE, PgStore};
+pub use tenant::TenantId;
 pub use tokio_postgres;

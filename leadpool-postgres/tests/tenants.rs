@@ -779,3 +779,94 @@ fn a_database_of_version_1_moves_to_the_default_tenant_and_keeps_working() {
         assert!(refused.is_err(), "deleting from the log is refused");
     });
 }
+
+#[test]
+fn the_example_row_level_security_policy_shows_a_reporting_role_one_tenant() {
+    let Some(url) = database_url("tenant_rls") else {
+        return;
+    };
+    runtime().block_on(async {
+        let (store, schema) = fresh_store(&url, "rls", 2).await;
+        history(&store.for_tenant(A), "A", false).await;
+        history(&store.for_tenant(B), "B", true).await;
+        let admin = admin_client(&url, &schema).await;
+        let mut counts = Vec::new();
+        for table in TABLES {
+            counts.push((table, count_rows(&admin, table, A).await));
+        }
+        let role = format!("lp_reporting_{}_{}", std::process::id(), schema.len());
+        admin
+            .batch_execute(&format!(
+                "CREATE ROLE {role} NOLOGIN; \
+                 GRANT USAGE ON SCHEMA {schema} TO {role}; \
+                 GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role};"
+            ))
+            .await
+            .expect("a reporting role");
+        let policies =
+            include_str!("../examples/row_level_security.sql").replace("leadpool_reporting", &role);
+        admin
+            .batch_execute(&policies)
+            .await
+            .expect("the example policies");
+
+        // The reporting role, its session naming tenant A: A's rows, in every table.
+        admin
+            .batch_execute(&format!("SET ROLE {role}; SET leadpool.tenant = '{}'", A.0))
+            .await
+            .expect("a reporting session");
+        let count = |sql: String| {
+            let admin = &admin;
+            async move {
+                admin
+                    .query_one(&sql, &[])
+                    .await
+                    .expect("a count")
+                    .get::<_, i64>(0)
+            }
+        };
+        for (table, in_a) in &counts {
+            assert!(*in_a > 0, "{table}");
+            assert_eq!(
+                count(format!("SELECT count(*) FROM {table}")).await,
+                *in_a,
+                "{table}"
+            );
+            let in_b = count(format!(
+                "SELECT count(*) FROM {table} WHERE tenant = {}",
+                B.0
+            ))
+            .await;
+            assert_eq!(in_b, 0, "{table}: the reporting role sees tenant B");
+        }
+        // Without the setting, nothing.
+        admin
+            .batch_execute("RESET leadpool.tenant")
+            .await
+            .expect("reset");
+        for table in TABLES {
+            assert_eq!(
+                count(format!("SELECT count(*) FROM {table}")).await,
+                0,
+                "{table}"
+            );
+        }
+        admin.batch_execute("RESET ROLE").await.expect("reset role");
+
+        // The store (the tables' owner here, as the example asks) is not affected.
+        let pool = AsyncPool::new(store.for_tenant(A), ManualClock::new(t0()));
+        pool.claim(ClientId(4), RepId(3)).await.expect("a claim");
+        assert_eq!(
+            store
+                .for_tenant(B)
+                .public_pool(PoolId::DEFAULT)
+                .await
+                .expect("public"),
+            vec![ClientId(4), ClientId(5), ClientId(6)]
+        );
+        admin
+            .batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role};"))
+            .await
+            .expect("drop the role");
+    });
+}

@@ -169,7 +169,8 @@ impl PgStore {
     }
 
     /// Applies the shipped migrations with a connection of the pool (see
-    /// [`migrate`](crate::migrate())).
+    /// [`migrate`](crate::migrate())). The schema serves every tenant: this migrates the
+    /// database, once, whichever tenant the store is bound to.
     ///
     /// # Errors
     ///

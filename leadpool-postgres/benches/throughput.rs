@@ -26,7 +26,7 @@ use leadpool::pool::{AsyncPool, Config, PoolError, PoolPolicy};
 use leadpool::store::{AsyncStore, Recorded};
 use leadpool::txn::{Footprint, Plan, Retry, Snapshot};
 use leadpool::{LeadRng, StoreError, seeded};
-use leadpool_postgres::PgStore;
+use leadpool_postgres::{PgStore, TenantId};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -136,7 +136,8 @@ fn first_id(scenario: Scenario, instances: u64) -> u64 {
 
 /// One instance's run; prints `RESULT ops refused commits retried seconds`.
 async fn instance(url: String, scenario: Scenario, instances: u64, k: u64, start_at: u128) {
-    let store = PgStore::connect_config(config_for(&url), TASKS as usize).expect("a pool");
+    let store = PgStore::connect_config(config_for(&url), TASKS as usize, TenantId::DEFAULT)
+        .expect("a pool");
     let counting = Counting {
         inner: store.clone(),
         commits: AtomicU64::new(0),
@@ -302,7 +303,7 @@ async fn prepare(url: &str) {
         ))
         .await
         .expect("the bench schema");
-    let store = PgStore::connect_config(config_for(url), 8).expect("a pool");
+    let store = PgStore::connect_config(config_for(url), 8, TenantId::DEFAULT).expect("a pool");
     store.migrate().await.expect("migrate");
     let pool = Arc::new(AsyncPool::new(store.clone(), FixedClock(now0())));
     let team = Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))));

@@ -1,17 +1,19 @@
-//! A CRM back end in miniature: N instances (OS processes) of an async service sharing one
-//! PostgreSQL, each an `AsyncPool` over a `PgStore` on a tokio runtime, handling a stream of
-//! requests (lead imports, claims, rule assignments, follow-ups) on concurrent tasks, with a
-//! background sweeper, as request handlers of an axum or actix service would. No
-//! `spawn_blocking` anywhere.
+//! A SaaS CRM back end in miniature: N instances (OS processes) of an async service sharing
+//! one PostgreSQL and serving T tenants (companies) from the same tables. Each instance holds
+//! one `PgStore` (one connection pool) and handles a stream of requests (lead imports,
+//! claims, rule assignments, follow-ups) on concurrent tasks, with a background sweeper, as
+//! request handlers of an axum or actix service would. Every request carries its tenant, as
+//! an `X-Tenant` header set by an authenticating gateway would; the handler parses it into a
+//! `TenantId` and works on `store.for_tenant(tenant)`. No `spawn_blocking` anywhere.
 //!
 //! ```text
-//! scripts/with-postgres.sh cargo run -p leadpool-postgres --example service -- --instances 3
+//! scripts/with-postgres.sh cargo run -p leadpool-postgres --example service -- --instances 3 --tenants 2
 //! ```
 //!
-//! The parent migrates, installs the team and the policy, starts the instances
-//! (`--instance k`), waits for them, and prints what each did and what the database holds.
-//! The demo's calendar runs one day per wall-clock second, so the sweepers find reminders and
-//! releases due within the run.
+//! The parent migrates (once for every tenant), installs each tenant's team and policy,
+//! starts the instances (`--instance k`), waits for them, and prints what each did and what
+//! the database holds for each tenant. The demo's calendar runs one day per wall-clock
+//! second, so the sweepers find reminders and releases due within the run.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadpool::allocate::{AllocState, LeastLoaded, Team};
@@ -21,7 +23,8 @@ use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
 use leadpool::pool::Actor;
 use leadpool::pool::{AsyncPool, Config, Event, PoolError, PoolPolicy};
 use leadpool::store::AsyncStore;
-use leadpool_postgres::PgStore;
+use leadpool_postgres::{PgStore, TenantId};
+use std::collections::BTreeMap;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -100,19 +103,61 @@ impl Tally {
     }
 }
 
-/// One request handler: what an axum handler would do per request, in a loop.
+/// The tenant a request is for, from its `X-Tenant` header (which a gateway sets after
+/// authenticating the caller: never trust a tenant the caller picks).
+fn tenant_of(headers: &BTreeMap<&str, String>) -> Result<TenantId, String> {
+    let value = headers.get("x-tenant").ok_or("400: no X-Tenant header")?;
+    value
+        .parse()
+        .map_err(|_| format!("400: X-Tenant {value:?} is not a tenant id"))
+}
+
+/// The pool of one request's tenant: the instance's store bound to the tenant (a clone over
+/// the same connections), under an `AsyncPool` (cheap to build).
+fn leads(
+    store: &PgStore,
+    tenant: TenantId,
+    clock: DemoClock,
+    seed: u64,
+) -> AsyncPool<PgStore, DemoClock> {
+    AsyncPool::new(store.for_tenant(tenant), clock)
+        .with_jitter_seed(seed)
+        .with_sleep(|d| Box::pin(tokio::time::sleep(d)))
+}
+
+/// The tenants of the demo: 1 to `count`.
+fn tenants(count: u64) -> impl Iterator<Item = TenantId> {
+    (1..=count).map(|t| TenantId(t as i64))
+}
+
+/// One request handler: what an axum handler would do per request, in a loop, for requests
+/// of every tenant in turn.
 async fn handler(
-    pool: Arc<AsyncPool<PgStore, DemoClock>>,
+    store: PgStore,
     tally: Arc<Tally>,
     instance: u64,
     handler: u64,
     clock: DemoClock,
+    tenant_count: u64,
 ) -> Result<(), PoolError> {
     let allocator = LeastLoaded::new(50);
     let alloc_state = AllocState::default();
     let mut rng = leadpool::seeded(instance * 100 + handler);
     for n in 0..REQUESTS_PER_HANDLER {
         let started = Instant::now();
+        // The request's headers, as the web framework hands them over.
+        let headers = BTreeMap::from([(
+            "x-tenant",
+            (1 + (n + handler + instance) % tenant_count).to_string(),
+        )]);
+        let tenant = match tenant_of(&headers) {
+            Ok(tenant) => tenant,
+            Err(response) => {
+                eprintln!("{response}");
+                continue;
+            }
+        };
+        let pool = leads(&store, tenant, clock, instance * 100 + handler);
         // Leads arrive at every instance; the same company often reaches several of them.
         let lead = ClientId(1 + (instance * HANDLERS + handler) * 10_000 + n);
         let company = (n * 7 + handler) % 120;
@@ -172,26 +217,27 @@ async fn handler(
     Ok(())
 }
 
-async fn run_instance(k: u64, start: u128) -> Result<(), String> {
-    let store = PgStore::connect_config(url_in_schema()?, 8).map_err(|e| e.to_string())?;
+async fn run_instance(k: u64, start: u128, tenant_count: u64) -> Result<(), String> {
+    // One store, one connection pool, for every tenant; requests choose theirs.
+    let store = PgStore::connect_config(url_in_schema()?, 8, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
     // Every instance migrates at start-up: the first one does the work, the others find it done.
     store.migrate().await.map_err(|e| e.to_string())?;
-    let pool = Arc::new(
-        AsyncPool::new(store, DemoClock { start })
-            .with_jitter_seed(k)
-            .with_sleep(|d| Box::pin(tokio::time::sleep(d))),
-    );
+    let clock = DemoClock { start };
     let tally = Arc::new(Tally::default());
     let started = Instant::now();
     let serving = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sweeper = {
-        let (pool, serving) = (pool.clone(), serving.clone());
+        let (store, serving) = (store.clone(), serving.clone());
         tokio::spawn(async move {
             let mut swept = 0usize;
             while serving.load(Ordering::Relaxed) {
                 tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-                if let Ok(report) = pool.sweep().await {
-                    swept += report.events.len();
+                // Each tenant's due clients, with its own policy.
+                for tenant in tenants(tenant_count) {
+                    if let Ok(report) = leads(&store, tenant, clock, k).sweep().await {
+                        swept += report.events.len();
+                    }
                 }
             }
             swept
@@ -200,11 +246,12 @@ async fn run_instance(k: u64, start: u128) -> Result<(), String> {
     let handlers: Vec<_> = (0..HANDLERS)
         .map(|h| {
             tokio::spawn(handler(
-                pool.clone(),
+                store.clone(),
                 tally.clone(),
                 k,
                 h,
-                DemoClock { start },
+                clock,
+                tenant_count,
             ))
         })
         .collect();
@@ -230,7 +277,7 @@ async fn run_instance(k: u64, start: u128) -> Result<(), String> {
     Ok(())
 }
 
-async fn prepare(instances: u64) -> Result<u128, String> {
+async fn prepare(instances: u64, tenant_count: u64) -> Result<u128, String> {
     let url = std::env::var("DATABASE_URL")
         .map_err(|_| "DATABASE_URL is not set: run me under scripts/with-postgres.sh".to_owned())?;
     let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
@@ -243,28 +290,45 @@ async fn prepare(instances: u64) -> Result<u128, String> {
         ))
         .await
         .map_err(|e| e.to_string())?;
-    let store = PgStore::connect_config(url_in_schema()?, 2).map_err(|e| e.to_string())?;
+    let store = PgStore::connect_config(url_in_schema()?, 2, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
+    // Once for the database, whatever the number of tenants.
     let migrated = store.migrate().await.map_err(|e| e.to_string())?;
     let start = wall_nanos();
-    let pool = AsyncPool::new(store, DemoClock { start });
-    let team = Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
-    let policy = PoolPolicy {
-        private_cap: Some(25),
-        remind_after_days: Some(2),
-        release_after_reminder_days: 1,
-        ..PoolPolicy::default()
-    };
-    let config = Config::new(team, policy).map_err(|e| e.to_string())?;
-    pool.install(config).await.map_err(|e| e.to_string())?;
+    for tenant in tenants(tenant_count) {
+        // Each tenant its own team and policy: a different cap per tenant.
+        let store = store.for_tenant(tenant);
+        store.create_tenant().await.map_err(|e| e.to_string())?;
+        let pool = AsyncPool::new(store, DemoClock { start });
+        let team = Team::new((1..=REPS).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+        let policy = PoolPolicy {
+            private_cap: Some(15 + 10 * tenant.0 as u32),
+            remind_after_days: Some(2),
+            release_after_reminder_days: 1,
+            ..PoolPolicy::default()
+        };
+        let config = Config::new(team, policy).map_err(|e| e.to_string())?;
+        pool.install(config).await.map_err(|e| e.to_string())?;
+    }
     println!(
-        "schema {SCHEMA} at migration {}; team of {REPS} installed; starting {instances} instances",
+        "schema {SCHEMA} at migration {}; {tenant_count} tenants, each with a team of {REPS} \
+         installed; starting {instances} instances",
         migrated.version
     );
     Ok(start)
 }
 
-async fn summary() -> Result<(), String> {
-    let store = PgStore::connect_config(url_in_schema()?, 2).map_err(|e| e.to_string())?;
+async fn summary(tenant_count: u64) -> Result<(), String> {
+    let store = PgStore::connect_config(url_in_schema()?, 2, TenantId::DEFAULT)
+        .map_err(|e| e.to_string())?;
+    for tenant in tenants(tenant_count) {
+        tenant_summary(&store.for_tenant(tenant)).await?;
+    }
+    Ok(())
+}
+
+async fn tenant_summary(store: &PgStore) -> Result<(), String> {
+    let tenant = store.tenant();
     let log = store
         .events(0, usize::MAX)
         .await
@@ -279,7 +343,11 @@ async fn summary() -> Result<(), String> {
             .to_owned();
         *kinds.entry(name).or_default() += 1;
     }
-    println!("the log holds {} events: {kinds:?}", log.len());
+    println!(
+        "{tenant}: the log holds {} events, positions 1 to {}: {kinds:?}",
+        log.len(),
+        log.last().map_or(0, |r| r.seq)
+    );
     for rep in 1..=REPS {
         let owned = store
             .owned_by(RepId(rep))
@@ -291,7 +359,7 @@ async fn summary() -> Result<(), String> {
         .public_pool(PoolId::DEFAULT)
         .await
         .map_err(|e| e.to_string())?;
-    println!("\npublic pool: {} clients", public.len());
+    println!("\n{tenant}: public pool: {} clients", public.len());
     Ok(())
 }
 
@@ -313,17 +381,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tenant_count = value("--tenants").unwrap_or(2).clamp(1, 100) as u64;
     let outcome = if let (Some(k), Some(start)) = (value("--instance"), value("--start")) {
-        rt.block_on(run_instance(k as u64, start))
+        rt.block_on(run_instance(k as u64, start, tenant_count))
     } else {
         let instances = value("--instances").unwrap_or(3).clamp(1, 16) as u64;
         rt.block_on(async {
-            let start = prepare(instances).await?;
+            let start = prepare(instances, tenant_count).await?;
             let exe = std::env::current_exe().map_err(|e| e.to_string())?;
             let mut children = Vec::new();
             for k in 0..instances {
                 let child = Command::new(&exe)
-                    .args(["--instance", &k.to_string(), "--start", &start.to_string()])
+                    .args([
+                        "--instance",
+                        &k.to_string(),
+                        "--start",
+                        &start.to_string(),
+                        "--tenants",
+                        &tenant_count.to_string(),
+                    ])
                     .spawn()
                     .map_err(|e| e.to_string())?;
                 children.push(child);
@@ -334,7 +410,7 @@ fn main() -> ExitCode {
                     failed += 1;
                 }
             }
-            summary().await?;
+            summary(tenant_count).await?;
             if failed > 0 {
                 return Err(format!("{failed} instances failed"));
             }

@@ -14,11 +14,27 @@ pub struct Migration {
 }
 
 /// Every migration this build ships, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_initial.sql",
-    sql: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_initial.sql",
+        sql: include_str!("../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_tenants.sql",
+        sql: include_str!("../migrations/0002_tenants.sql"),
+    },
+];
+
+impl Migration {
+    /// The checksum [`migrate`] records for this migration in `leadpool_migrations` (and
+    /// compares on every start): 16 hex digits. If you apply the SQL files with a tool of your
+    /// own and later switch to [`migrate`], record each applied one with this checksum.
+    pub fn checksum(&self) -> String {
+        checksum(self.sql)
+    }
+}
 
 /// What [`migrate`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,8 +52,9 @@ const LOCK: i64 = 0x6c65_6164_706f_6f6c; // "leadpool"
 /// Applies the migrations the database lacks, each recorded in `leadpool_migrations` with a
 /// checksum of its SQL, all in one transaction under a transaction-level advisory lock: when
 /// several instances start at once, one migrates and the others wait for it and then find
-/// nothing to do. Idempotent. Tables go where the connection's `search_path` points (its first
-/// schema).
+/// nothing to do. Idempotent. It is database-wide: one set of tables serves every tenant, so it
+/// runs once per database (not per tenant), whichever tenant the calling store is bound to.
+/// Tables go where the connection's `search_path` points (its first schema).
 ///
 /// Call it at start-up, before serving; [`PgStore::migrate`](crate::PgStore::migrate) does it
 /// with a connection of the store's pool.
@@ -92,7 +109,7 @@ async fn apply(client: &tokio_postgres::Client) -> Result<Migrated, PgError> {
         version: recorded.iter().map(|(v, _)| *v).max().unwrap_or(0),
     };
     for migration in MIGRATIONS {
-        let shipped = checksum(migration.sql);
+        let shipped = migration.checksum();
         match recorded.iter().find(|(v, _)| *v == migration.version) {
             Some((_, applied)) if *applied == shipped => continue,
             Some((_, applied)) => {

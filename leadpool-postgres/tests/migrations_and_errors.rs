@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{TimeZone, Utc};
-use common::{config_in, create_schema, database_url, fresh_store, runtime, schema_name};
+use common::{TENANT, config_in, create_schema, database_url, fresh_store, runtime, schema_name};
 use leadpool::StoreError;
 use leadpool::allocate::Team;
 use leadpool::clock::ManualClock;
@@ -36,12 +36,13 @@ fn migrations_apply_once_whether_run_twice_or_by_many_instances_at_once() {
     runtime().block_on(async {
         let schema = schema_name("mig");
         create_schema(&url, &schema).await;
-        let store = PgStore::connect_config(config_in(&url, &schema), 2).expect("a pool");
+        let store = PgStore::connect_config(config_in(&url, &schema), 2, TENANT).expect("a pool");
         let first = store.migrate().await.expect("first migration");
-        assert_eq!(first.applied, vec![1]);
+        assert_eq!(first.applied, vec![1, 2]);
+        assert_eq!(first.version, 2);
         let again = store.migrate().await.expect("second migration");
         assert!(again.applied.is_empty());
-        assert_eq!(again.version, 1);
+        assert_eq!(again.version, 2);
 
         // Eight instances starting at once on an empty schema: one migrates, the others wait
         // on the advisory lock and find nothing to do.
@@ -51,7 +52,7 @@ fn migrations_apply_once_whether_run_twice_or_by_many_instances_at_once() {
             .map(|_| {
                 let config = config_in(&url, &schema);
                 tokio::spawn(async move {
-                    let store = PgStore::connect_config(config, 1).expect("a pool");
+                    let store = PgStore::connect_config(config, 1, TENANT).expect("a pool");
                     store.migrate().await
                 })
             })
@@ -66,8 +67,8 @@ fn migrations_apply_once_whether_run_twice_or_by_many_instances_at_once() {
         }
         assert_eq!(
             applied,
-            vec![1],
-            "exactly one instance applied the migration"
+            vec![1, 2],
+            "exactly one instance applied the migrations"
         );
         let client = connect(&url, &schema).await;
         let rows = client
@@ -77,14 +78,14 @@ fn migrations_apply_once_whether_run_twice_or_by_many_instances_at_once() {
             )
             .await
             .expect("the migrations table");
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2);
 
         // An edited migration is noticed, not silently skipped.
         client
             .execute("UPDATE leadpool_migrations SET checksum = 'edited'", &[])
             .await
             .expect("tamper");
-        let store = PgStore::connect_config(config_in(&url, &schema), 1).expect("a pool");
+        let store = PgStore::connect_config(config_in(&url, &schema), 1, TENANT).expect("a pool");
         match store.migrate().await {
             Err(PgError::MigrationChanged { version: 1, .. }) => {}
             other => panic!("expected MigrationChanged, got {other:?}"),
@@ -275,7 +276,8 @@ fn an_unreachable_server_is_unavailable_and_a_corrupt_row_is_a_typed_error() {
     };
     runtime().block_on(async {
         // Port 1 on the loopback: nobody listens there.
-        let dead = PgStore::connect("postgres://postgres@127.0.0.1:1/postgres").expect("a pool");
+        let dead =
+            PgStore::connect("postgres://postgres@127.0.0.1:1/postgres", TENANT).expect("a pool");
         match dead.load(&Footprint::config()).await {
             Err(error @ StoreError::Unavailable { .. }) => assert!(error.is_retryable()),
             other => panic!("expected Unavailable, got {other:?}"),
@@ -285,8 +287,8 @@ fn an_unreachable_server_is_unavailable_and_a_corrupt_row_is_a_typed_error() {
         let admin = connect(&url, &schema).await;
         admin
             .batch_execute(
-                "INSERT INTO leadpool_clients (id, version, pool, dedupe, doc)
-                 VALUES (7, 1, 0, '{}', '{\"not\": \"a client\"}')",
+                "INSERT INTO leadpool_clients (tenant, id, version, pool, dedupe, doc)
+                 VALUES (42, 7, 1, 0, '{}', '{\"not\": \"a client\"}')",
             )
             .await
             .expect("a corrupt row");
@@ -314,7 +316,8 @@ fn an_unreachable_server_is_unavailable_and_a_corrupt_row_is_a_typed_error() {
         // The log is append-only.
         let refused = admin
             .batch_execute(
-                "INSERT INTO leadpool_events VALUES (1, '{}'); DELETE FROM leadpool_events",
+                "INSERT INTO leadpool_events (tenant, seq, event) VALUES (42, 1, '{}');
+                 DELETE FROM leadpool_events",
             )
             .await;
         assert!(refused.is_err(), "deleting from the log is refused");

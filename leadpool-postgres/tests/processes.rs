@@ -8,7 +8,7 @@ mod common;
 #[path = "common/race.rs"]
 mod race;
 
-use common::{config_in, database_url, fresh_store, runtime};
+use common::{TENANT, config_in, database_url, fresh_store, runtime};
 use leadpool::pool::AsyncPool;
 use leadpool_postgres::PgStore;
 use race::{SharedClock, acknowledged, race_task, racing_pool, verify};
@@ -42,7 +42,7 @@ fn child_process_entry() {
         .build()
         .expect("a runtime");
     rt.block_on(async move {
-        let store = PgStore::connect_config(config_in(&url, &schema), 4).expect("a pool");
+        let store = PgStore::connect_config(config_in(&url, &schema), 4, TENANT).expect("a pool");
         // Every instance migrates at start-up; all but the first find nothing to do.
         store.migrate().await.expect("migrate");
         let pool = Arc::new(racing_pool(store, SharedClock { start }, t));

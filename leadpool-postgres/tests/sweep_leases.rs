@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{config_in, database_url, fresh_store, runtime};
+use common::{TENANT, config_in, database_url, fresh_store, runtime};
 use leadpool::allocate::Team;
 use leadpool::clock::ManualClock;
 use leadpool::ids::{ClientId, RepId};
@@ -23,7 +23,7 @@ fn instances_split_the_due_clients_and_leases_expire() {
     runtime().block_on(async {
         let (first, schema) = fresh_store(&url, "lease", 2).await;
         let first = first.with_sweep_lease(std::time::Duration::from_secs(60));
-        let second = PgStore::connect_config(config_in(&url, &schema), 2)
+        let second = PgStore::connect_config(config_in(&url, &schema), 2, TENANT)
             .expect("a pool")
             .with_sweep_lease(std::time::Duration::from_secs(60));
         let now = Utc

@@ -6,7 +6,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use leadpool::allocate::Team;
 use leadpool::model::{Client, Rep, Source};
-use leadpool::pool::{Command, Config, PoolPolicy, PoolState, execute};
+use leadpool::pool::{Actor, Command, Config, PoolPolicy, PoolState, execute};
 use leadpool::{ClientId, RepId};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,6 +19,7 @@ fn pool() -> (Config, PoolState, Vec<leadpool::pool::Event>) {
         cooldown_days: 2,
         daily_claim_limit: Some(2),
         protection_days: 3,
+        admins: [RepId(9)].into(),
         ..PoolPolicy::default()
     };
     let config = Config::new(team, policy).expect("a valid policy");
@@ -27,20 +28,21 @@ fn pool() -> (Config, PoolState, Vec<leadpool::pool::Event>) {
     let mut log = Vec::new();
     for id in 1..=4 {
         let client = Client::new(ClientId(id), "c", Source::Website, t0);
-        log.extend(execute(&mut state, Command::Import { client: Box::new(client) }, t0).unwrap());
+        log.extend(execute(&mut state, Actor::System, Command::Import { client: Box::new(client) }, t0).unwrap());
     }
-    log.extend(execute(&mut state, Command::Claim { client: ClientId(1), rep: RepId(1) }, t0).unwrap());
+    log.extend(execute(&mut state, Actor::Rep(RepId(1)), Command::Claim { client: ClientId(1), rep: RepId(1) }, t0).unwrap());
     (config, state, log)
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(command) = serde_json::from_slice::<Command>(data) else {
+    // `[actor, command]`: any actor, any command.
+    let Ok((actor, command)) = serde_json::from_slice::<(Actor, Command)>(data) else {
         return;
     };
     let (config, mut state, mut log) = pool();
     let before = state.clone();
     let now = Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap() + Duration::hours(1);
-    match execute(&mut state, command, now) {
+    match execute(&mut state, actor, command, now) {
         Ok(events) => {
             log.extend(events);
             assert_eq!(PoolState::replay(config, &log), state, "the log rebuilds the state");

@@ -8,7 +8,9 @@ use arbitrary::Arbitrary;
 use chrono::{DateTime, TimeZone, Utc};
 use leadpool::allocate::Team;
 use leadpool::model::{Client, ContactLevel, DedupeKeys, Rep, Source};
-use leadpool::pool::{Command, Config, Flag, PoolPolicy, PoolState, TransferScope, execute};
+use leadpool::pool::{
+    Actor, Command, Config, Department, Flag, PoolPolicy, PoolState, TransferScope, execute,
+};
 use leadpool::{ClientId, PoolId, RepId};
 use libfuzzer_sys::fuzz_target;
 
@@ -44,6 +46,31 @@ enum Op {
     Advance(i64),
 }
 
+/// Admin 9 administers everything; manager 10 manages reps 1 and 2.
+fn base_policy() -> PoolPolicy {
+    let sales = Department {
+        managers: [RepId(10)].into(),
+        reps: [RepId(1), RepId(2)].into(),
+        ..Department::default()
+    };
+    PoolPolicy {
+        admins: [RepId(9)].into(),
+        departments: [(leadpool::ids::DeptId(1), sales)].into(),
+        ..PoolPolicy::default()
+    }
+}
+
+/// Any actor: reps 1 to 4, manager 10 (or 1, who manages nobody), admin 9 (or 1), the system.
+fn actor(n: u8) -> Actor {
+    match n % 8 {
+        0..=3 => Actor::Rep(RepId(u64::from(n % 8) + 1)),
+        4 => Actor::Manager(RepId(10)),
+        5 => Actor::Manager(RepId(1)),
+        6 => Actor::Admin(RepId(if n & 0x80 == 0 { 9 } else { 1 })),
+        _ => Actor::System,
+    }
+}
+
 fn policy(n: &Numbers) -> PoolPolicy {
     PoolPolicy {
         private_cap: n.cap.map(u32::from),
@@ -55,7 +82,7 @@ fn policy(n: &Numbers) -> PoolPolicy {
         embargo_days: n.embargo,
         handover_after_days: n.handover,
         zone: leadpool::TeamZone::east_minutes(i32::from(n.zone_minutes) % 1440).unwrap_or_default(),
-        ..PoolPolicy::default()
+        ..base_policy()
     }
 }
 
@@ -131,21 +158,21 @@ fn check(state: &PoolState) {
     }
 }
 
-fuzz_target!(|input: (Vec<Op>, i64)| {
+fuzz_target!(|input: (Vec<(Op, u8)>, i64)| {
     let (ops, start) = input;
     let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), "r")));
-    let config = Config::new(team, PoolPolicy::default()).expect("the default policy is valid");
+    let config = Config::new(team, base_policy()).expect("the base policy is valid");
     let mut state = PoolState::new(config.clone());
     let mut log = Vec::new();
     let mut now = Utc.timestamp_opt(start % 253_402_300_799, 0).single().unwrap_or_default();
-    for op in ops.iter().take(200) {
+    for (op, who) in ops.iter().take(200) {
         if let Op::Advance(seconds) = op {
             now = now.checked_add_signed(chrono::Duration::seconds(*seconds % 10_000_000_000)).unwrap_or(now);
             continue;
         }
         let Some(command) = command(op, now) else { continue };
         let before = state.clone();
-        match execute(&mut state, command, now) {
+        match execute(&mut state, actor(*who), command, now) {
             Ok(events) => log.extend(events),
             Err(_) => assert_eq!(state, before, "a refused command changed the state"),
         }

@@ -11,9 +11,10 @@ use leadpool::allocate::Team;
 use leadpool::i18n::{Lang, Render};
 use leadpool::ids::{ClientId, DeptId, PoolId, RepId};
 use leadpool::model::{Client, Rep, Source};
+use leadpool::pool::admission::PermissionMatrix;
 use leadpool::pool::{
-    Action, Actor, ActorKind, Assigner, Command, Config, Department, Flag, PoolDef, PoolPolicy,
-    PoolState, TransferScope, execute,
+    Actor, Assigner, Command, Config, Department, Flag, PoolDef, PoolPolicy, PoolState,
+    TransferScope, execute,
 };
 use std::collections::BTreeMap;
 
@@ -49,7 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..PoolPolicy::default()
     };
 
-    println!("{}", matrix(lang));
+    // The matrix the pool decides, as README shows it.
+    println!("{}", PermissionMatrix.render(lang));
 
     let mut state = PoolState::new(Config::new(team, policy.clone())?);
     let start = Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap();
@@ -156,27 +158,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
-}
-
-/// The permission matrix as a Markdown table in `lang` (README shows the English one).
-fn matrix(lang: Lang) -> String {
-    let head = match lang {
-        Lang::ZhCn => "操作",
-        _ => "action",
-    };
-    let mut out = format!("| {head} |");
-    for kind in ActorKind::ALL {
-        out.push_str(&format!(" {} |", kind.render(lang)));
-    }
-    out.push_str("\n|---|---|---|---|---|\n");
-    for action in Action::ALL {
-        out.push_str(&format!("| {} |", action.render(lang)));
-        for kind in ActorKind::ALL {
-            out.push_str(&format!(" {} |", action.grant(kind).render(lang)));
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// `--lang en` (the default) or `--lang zh-CN`.

@@ -9,6 +9,7 @@ use leadpool::ManualClock;
 use leadpool::i18n::{Lang, Render};
 use leadpool::ids::{ClientId, DeptId, PoolId, RepId};
 use leadpool::model::{ContactLevel, Rep};
+use leadpool::pool::admission::PermissionMatrix;
 use leadpool::pool::{
     Action, Actor, ActorKind, Assigner, Command, Department, Event, Flag, Forbidden, Grant, Need,
     PoolDef, PoolError, PoolPolicy, TransferScope,
@@ -451,31 +452,9 @@ fn events_record_the_actor_and_replay_to_the_same_state() {
     assert_eq!(w.replayed(), w.state);
 }
 
-/// The permission matrix as README and the admission module show it, made from
-/// `Action::grant`.
-fn matrix_markdown(lang: Lang) -> String {
-    let head = match lang {
-        Lang::ZhCn => "操作",
-        _ => "action",
-    };
-    let mut out = format!("| {head} |");
-    for kind in ActorKind::ALL {
-        out.push_str(&format!(" {} |", kind.render(lang)));
-    }
-    out.push_str("\n|---|---|---|---|---|\n");
-    for action in Action::ALL {
-        out.push_str(&format!("| {} |", action.render(lang)));
-        for kind in ActorKind::ALL {
-            out.push_str(&format!(" {} |", action.grant(kind).render(lang)));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn readme_and_the_module_docs_show_the_matrix_the_code_decides() {
-    let table = matrix_markdown(Lang::En);
+    let table = PermissionMatrix.render(Lang::En).to_string();
     let readme = include_str!("../README.md");
     assert!(
         readme.contains(&table),
@@ -488,7 +467,7 @@ fn readme_and_the_module_docs_show_the_matrix_the_code_decides() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_eq!(docs, table, "the admission module's matrix differs");
-    let zh = matrix_markdown(Lang::ZhCn);
+    let zh = PermissionMatrix.render(Lang::ZhCn).to_string();
     assert!(
         readme.contains(&zh),
         "README's Chinese matrix differs; it should read:\n{zh}"

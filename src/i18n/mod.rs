@@ -29,6 +29,7 @@ use crate::config::ConfigError;
 use crate::conflict::ContactVerdict;
 use crate::error::ModelError;
 use crate::model::{ContactLevel, RecycleCause, ReleaseReason, SourceKind};
+use crate::pool::admission::PermissionMatrix;
 use crate::pool::{Action, Actor, ActorKind, Forbidden, Grant, Need, PoolError, Route};
 use crate::reason::{ExclusionReason, QuotaPeriod, Refusal, Step, TerritoryPick};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -203,6 +204,7 @@ tables! {
     Grant => grant,
     Need => need,
     Forbidden => forbidden,
+    PermissionMatrix => matrix,
     ConfigError => config_error,
 }
 
@@ -232,6 +234,24 @@ english_display!(
     QuotaPeriod,
     Route,
 );
+
+/// The permission matrix as a Markdown table, headed by `action` (the first column's title in
+/// the locale's language): one row per action, one column per kind of actor.
+pub(crate) fn matrix_table(action: &str, l: &Locale, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "| {action} |")?;
+    for kind in ActorKind::ALL {
+        write!(f, " {} |", kind.render(*l))?;
+    }
+    writeln!(f, "\n|---|---|---|---|---|")?;
+    for action in Action::ALL {
+        write!(f, "| {} |", action.render(*l))?;
+        for kind in ActorKind::ALL {
+            write!(f, " {} |", action.grant(kind).render(*l))?;
+        }
+        writeln!(f)?;
+    }
+    Ok(())
+}
 
 /// A day as text.
 pub(crate) fn day(d: NaiveDate) -> impl fmt::Display {

@@ -1,6 +1,7 @@
 //! English: who may do what (actors, actions, the permission matrix, refusals).
 
-use crate::i18n::{Locale, Render};
+use crate::i18n::{Locale, Render, matrix_table};
+use crate::pool::admission::PermissionMatrix;
 use crate::pool::{Action, Actor, ActorKind, Forbidden, Grant, Need};
 use std::fmt::{Formatter, Result};
 
@@ -92,4 +93,8 @@ pub(in crate::i18n) fn forbidden(x: &Forbidden, l: &Locale, f: &mut Formatter<'_
         x.action.render(*l),
         x.needs.render(*l)
     )
+}
+
+pub(in crate::i18n) fn matrix(_: &PermissionMatrix, l: &Locale, f: &mut Formatter<'_>) -> Result {
+    matrix_table("action", l, f)
 }

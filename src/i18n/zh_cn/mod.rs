@@ -2,7 +2,7 @@
 
 mod permission;
 
-pub(super) use permission::{action, actor, forbidden, grant, kind, need};
+pub(super) use permission::{action, actor, forbidden, grant, kind, matrix, need};
 
 use super::{Locale, Render, day};
 use crate::allocate::{Exclusion, Explanation};

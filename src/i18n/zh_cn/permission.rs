@@ -1,6 +1,7 @@
 //! 简体中文：谁可以做什么（操作人、操作、权限矩阵、拒绝原因）。
 
-use crate::i18n::{Locale, Render};
+use crate::i18n::{Locale, Render, matrix_table};
+use crate::pool::admission::PermissionMatrix;
 use crate::pool::{Action, Actor, ActorKind, Forbidden, Grant, Need};
 use std::fmt::{Formatter, Result};
 
@@ -90,4 +91,8 @@ pub(in crate::i18n) fn forbidden(x: &Forbidden, l: &Locale, f: &mut Formatter<'_
         x.action.render(*l),
         x.needs.render(*l)
     )
+}
+
+pub(in crate::i18n) fn matrix(_: &PermissionMatrix, l: &Locale, f: &mut Formatter<'_>) -> Result {
+    matrix_table("操作", l, f)
 }

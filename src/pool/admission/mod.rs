@@ -29,7 +29,7 @@
 
 pub mod permission;
 
-pub use permission::{Action, Forbidden, Grant, Need};
+pub use permission::{Action, Forbidden, Grant, Need, PermissionMatrix};
 pub(crate) use permission::{Subject, permit};
 
 use super::state::PoolState;

@@ -147,8 +147,9 @@ impl Action {
 
     /// What an actor of `kind` needs to do this: the matrix's cell.
     pub fn grant(self, kind: ActorKind) -> Grant {
-        let row = Action::ALL.iter().position(|a| *a == self).unwrap_or(0);
-        MATRIX[row][kind.index()]
+        // The variants are declared in `ALL`'s order (a test checks it): the discriminant is
+        // the row.
+        MATRIX[self as usize][kind.index()]
     }
 
     /// The action a command asks for.
@@ -174,6 +175,18 @@ impl Action {
         }
     }
 }
+
+/// The whole permission matrix as a value to render: a Markdown table of [`Action::ALL`] ×
+/// [`ActorKind::ALL`] in the reader's language, for a CRM's admin screen or docs.
+///
+/// ```
+/// use leadpool::i18n::{Lang, Render};
+/// use leadpool::pool::admission::permission::PermissionMatrix;
+/// let table = PermissionMatrix.render(Lang::ZhCn).to_string();
+/// assert!(table.contains("| 领取客户 | 仅限本人 |"));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PermissionMatrix;
 
 /// Why an actor may not do what it asked: the command changed nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -329,6 +342,7 @@ mod tests {
     #[test]
     fn every_action_has_a_row_and_only_the_system_sweeps() {
         for (row, action) in Action::ALL.iter().enumerate() {
+            assert_eq!(*action as usize, row, "{action:?} is declared out of order");
             for kind in ActorKind::ALL {
                 assert_eq!(action.grant(kind), MATRIX[row][kind.index()]);
             }

@@ -5,14 +5,14 @@ use super::open::{OpenClients, OpenMove};
 use super::report::SimReport;
 use super::stream::LeadStream;
 use super::tally::{Context, Header, LeadBook, Tally};
-use crate::allocate::{AllocState, Allocator, Request, Team};
+use crate::allocate::{AllocState, Allocator, Explanation, Request, Team};
 use crate::clock::{Clock, ManualClock};
 use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, decided,
-    evolve, evolve_owned,
+    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, Via,
+    decided, evolve, evolve_owned,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
@@ -168,6 +168,7 @@ impl<'a> Simulation<'a> {
             keep_events: self.keep_events,
             scratch: Vec::new(),
             open: OpenClients::default(),
+            spare: None,
         };
         let zone = policy.zone;
         let first = zone.day_of(self.start);
@@ -216,6 +217,9 @@ struct Run<'r> {
     scratch: Vec<ClientId>,
     /// Each rep's owned clients without a deal: the ones it may follow up.
     open: OpenClients,
+    /// The box of the last applied rule assignment's explanation, reused by the next one
+    /// (when the events are not kept): a lead costs no allocation for its audit record.
+    spare: Option<Box<Explanation>>,
 }
 
 impl Run<'_> {
@@ -267,6 +271,24 @@ impl Run<'_> {
             if self.keep_events {
                 evolve(&mut self.state, &event);
                 self.events.push(event);
+            } else if let Event::OwnerChanged {
+                via: Via::Assign {
+                    by: Assigner::Rule { .. },
+                },
+                ..
+            } = &event
+            {
+                evolve(&mut self.state, &event);
+                self.spare = match event {
+                    Event::OwnerChanged {
+                        via:
+                            Via::Assign {
+                                by: Assigner::Rule { explanation },
+                            },
+                        ..
+                    } => Some(explanation),
+                    _ => None,
+                };
             } else {
                 evolve_owned(&mut self.state, event);
             }
@@ -327,7 +349,13 @@ impl Run<'_> {
             client: id,
             rep,
             by: Assigner::Rule {
-                explanation: Box::new(decision.explanation),
+                explanation: match self.spare.take() {
+                    Some(mut spare) => {
+                        *spare = decision.explanation;
+                        spare
+                    }
+                    None => Box::new(decision.explanation),
+                },
             },
         };
         match self.execute(Actor::System, assign) {

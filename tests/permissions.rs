@@ -81,6 +81,17 @@ fn command(action: Action) -> Command {
         Action::Import => Command::Import {
             client: Box::new(client(9).with_pool(EXPORT)),
         },
+        // A migrated client whose history says B visited it (which would protect it from A).
+        Action::ImportHistory => Command::Import {
+            client: Box::new(client(9).with_pool(EXPORT).with_history([
+                leadpool::model::Contact {
+                    rep: B,
+                    level: ContactLevel::Visit,
+                    at: t0(),
+                    note: "visited before the migration".into(),
+                },
+            ])),
+        },
         Action::Claim => Command::Claim {
             client: PUBLIC,
             rep: A,
@@ -153,7 +164,7 @@ fn command(action: Action) -> Command {
 /// The pool the command's client is in.
 fn pool_of(action: Action) -> PoolId {
     match action {
-        Action::Import => EXPORT,
+        Action::Import | Action::ImportHistory => EXPORT,
         _ => PoolId::DEFAULT,
     }
 }
@@ -165,7 +176,7 @@ fn holder(grant: Grant, action: Action) -> Option<Actor> {
         Grant::Always => Actor::System,
         Grant::Themselves | Grant::TheirOwnIfAllowed => Actor::Rep(A),
         Grant::MemberOfPool => Actor::Rep(C),
-        Grant::AdminOfPool if action == Action::Import => Actor::Admin(X),
+        Grant::AdminOfPool if pool_of(action) == EXPORT => Actor::Admin(X),
         Grant::AdminOfPool
         | Grant::AdminOfBothPools
         | Grant::AdminNotOwner
@@ -265,7 +276,7 @@ fn every_cell_of_the_matrix_admits_its_holder_and_forbids_the_rest() {
         .count();
     assert_eq!(
         checked,
-        14 * 4 + both,
+        15 * 4 + both,
         "every cell checked, both ways where it has two"
     );
 }

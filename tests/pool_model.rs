@@ -601,7 +601,7 @@ fn with_authority(op: &Op, actor: Actor, model: &Reference, verdict: Verdict) ->
         }
         Op::Handover(c, r) => model.may_hand_over(actor, cid(*c), rid(*r), EXPORT),
         Op::Lock(c, _) => model.may_flag(actor, cid(*c), EXPORT),
-        Op::Import(..) => Reference::may_import(actor),
+        Op::Import(_, _, history) => Reference::may_import(actor, history.is_some()),
         Op::MovePool(c, export) => {
             let to = if *export { EXPORT } else { PoolId::DEFAULT };
             model.may_move_pool(actor, cid(*c), to, EXPORT)

@@ -117,10 +117,12 @@ impl Reference {
         }
     }
 
-    /// Importing into the default pool (open to every rep): any rep, an admin of it, the system.
-    pub fn may_import(actor: Actor) -> bool {
+    /// Importing into the default pool (open to every rep): any rep, an admin of it, the system;
+    /// with contact history (which protects the client), only the admin or the system.
+    pub fn may_import(actor: Actor, history: bool) -> bool {
         match actor {
-            Actor::Rep(_) | Actor::System => true,
+            Actor::Rep(_) => !history,
+            Actor::System => true,
             Actor::Admin(a) => a.0 == POLICY_ADMIN,
             Actor::Manager(_) => false,
         }

@@ -26,6 +26,7 @@ pub(in crate::i18n) fn kind(k: &ActorKind, _: &Locale, f: &mut Formatter<'_>) ->
 pub(in crate::i18n) fn action(a: &Action, _: &Locale, f: &mut Formatter<'_>) -> Result {
     f.write_str(match a {
         Action::Import => "import",
+        Action::ImportHistory => "import with contact history",
         Action::Claim => "claim",
         Action::Assign => "assign (by a person)",
         Action::AssignByRule => "assign by rule",

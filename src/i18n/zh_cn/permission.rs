@@ -26,6 +26,7 @@ pub(in crate::i18n) fn kind(k: &ActorKind, _: &Locale, f: &mut Formatter<'_>) ->
 pub(in crate::i18n) fn action(a: &Action, _: &Locale, f: &mut Formatter<'_>) -> Result {
     f.write_str(match a {
         Action::Import => "导入客户",
+        Action::ImportHistory => "导入带联系记录的客户",
         Action::Claim => "领取客户",
         Action::Assign => "分配客户（领导分配）",
         Action::AssignByRule => "按规则分配客户",

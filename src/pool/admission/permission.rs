@@ -8,6 +8,7 @@
 //! | action | rep | manager | admin | system |
 //! |---|---|---|---|---|
 //! | import | a member of the pool | — | an admin of the pool | always |
+//! | import with contact history | — | — | an admin of the pool | always |
 //! | claim | for themselves | — | — | — |
 //! | assign (by a person) | — | manages the rep | an admin of the pool | — |
 //! | assign by rule | — | manages the rep | an admin of the pool | always |
@@ -42,6 +43,9 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     /// Put a client into a public pool.
     Import,
+    /// Put a client into a public pool with its contact history (a migration): contacts
+    /// protect a client from other reps (撞单), so a rep may not bring their own.
+    ImportHistory,
     /// Take a public client for oneself.
     Claim,
     /// Give a public client to a rep, by a person's choice.
@@ -109,8 +113,9 @@ use Grant::{
 
 /// The matrix, by action (rows in [`Action::ALL`] order) and kind (columns in
 /// [`ActorKind::ALL`] order: rep, manager, admin, system).
-const MATRIX: [[Grant; 4]; 14] = [
+const MATRIX: [[Grant; 4]; 15] = [
     [MemberOfPool, Never, AdminOfPool, Always], // import
+    [Never, Never, AdminOfPool, Always],        // import with contact history
     [Themselves, Never, Never, Never],          // claim
     [Never, ManagerOfRep, AdminOfPool, Never],  // assign
     [Never, ManagerOfRep, AdminOfPool, Always], // assign by rule
@@ -128,8 +133,9 @@ const MATRIX: [[Grant; 4]; 14] = [
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Import,
+        Action::ImportHistory,
         Action::Claim,
         Action::Assign,
         Action::AssignByRule,
@@ -155,6 +161,7 @@ impl Action {
     /// The action a command asks for.
     pub fn of(command: &Command) -> Action {
         match command {
+            Command::Import { client } if !client.contacts().is_empty() => Action::ImportHistory,
             Command::Import { .. } => Action::Import,
             Command::Claim { .. } => Action::Claim,
             Command::Assign {

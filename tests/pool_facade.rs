@@ -138,7 +138,7 @@ fn facade_runs_the_life_cycle_against_the_store() {
         .unwrap();
     assert_eq!(store.owned_by(C).unwrap(), [ClientId(1), ClientId(3)]);
     pool.at(day(13))
-        .mark_deal(Actor::Rep(B), ClientId(1), B)
+        .mark_deal(Actor::System, ClientId(1), B)
         .unwrap();
     assert_eq!(
         read::client(store, ClientId(1)).unwrap().value.deal_owner(),

@@ -208,6 +208,7 @@ fn kind(result: &Result<Vec<Event>, PoolError>) -> Verdict {
         PoolError::AlreadyWon { .. } => "already_won",
         PoolError::FutureHistory { .. } => "future_history",
         PoolError::Forbidden(_) => "forbidden",
+        PoolError::NotOwned { .. } => "not_owned",
         PoolError::Refused { reason, .. } => match reason {
             Refusal::NotOnTeam => "unknown_rep",
             Refusal::Unavailable { .. } => "unavailable",
@@ -325,9 +326,11 @@ fn step(op: &Op, model: &Reference, now: DateTime<Utc>) -> Option<(Command, Verd
                 client: cid(*c),
                 flag: Flag::Locked(*on),
             },
-            match model.clients.contains_key(&cid(*c)) {
-                true => Verdict::Accepted,
-                false => Verdict::Refused("unknown_client"),
+            match model.clients.get(&cid(*c)) {
+                None => Verdict::Refused("unknown_client"),
+                // Only an owned client can be locked.
+                Some(x) if *on && x.owner.is_none() => Verdict::Refused("not_owned"),
+                Some(_) => Verdict::Accepted,
             },
         ),
         Op::Import(c, key, history) => {
@@ -566,9 +569,12 @@ fn with_authority(op: &Op, actor: Actor, model: &Reference, verdict: Verdict) ->
         Op::Lock(..) | Op::MovePool(..) => &["unknown_client"],
         Op::FollowUp(..) | Op::Deal(..) => &["unknown_client", "unknown_rep"],
         Op::Handover(..) => &["unknown_client", "unknown_rep", "not_owner"],
-        Op::Transfer(..) | Op::TransferAll(..) => {
+        // An admin's authority depends on the pools of the clients moved, so theirs is asked
+        // once the clients are read; a rep's or a manager's before (it reveals nothing).
+        Op::Transfer(..) | Op::TransferAll(..) if matches!(actor, Actor::Admin(_)) => {
             &["unknown_client", "unknown_rep", "not_owner", "same_rep"]
         }
+        Op::Transfer(..) | Op::TransferAll(..) => &["unknown_rep"],
         _ => &[],
     };
     if let Verdict::Refused(rule) = verdict {

@@ -267,6 +267,7 @@ pub(crate) fn forbiddens() -> Vec<Forbidden> {
         Need::AdminOf { pool: PoolId(7) },
         Need::ManagerOf { rep: RepId(2) },
         Need::PolicyAdmin,
+        Need::NotToThemselves,
         Need::NotTheOwner { owner: RepId(4) },
     ];
     for n in &needs {
@@ -278,6 +279,7 @@ pub(crate) fn forbiddens() -> Vec<Forbidden> {
             | Need::AdminOf { .. }
             | Need::ManagerOf { .. }
             | Need::PolicyAdmin
+            | Need::NotToThemselves
             | Need::NotTheOwner { .. } => {}
         }
     }
@@ -345,6 +347,7 @@ fn pool_errors() -> Vec<PoolError> {
             owner: None,
         },
         PoolError::MissingReason(client),
+        PoolError::NotOwned { client },
         PoolError::HandoverTooEarly {
             client,
             eligible_at: at(),
@@ -393,6 +396,7 @@ fn pool_errors() -> Vec<PoolError> {
             | PoolError::AlreadyOwned { .. }
             | PoolError::NotOwner { .. }
             | PoolError::MissingReason(_)
+            | PoolError::NotOwned { .. }
             | PoolError::HandoverTooEarly { .. }
             | PoolError::SameRep { .. }
             | PoolError::AlreadyWon { .. }

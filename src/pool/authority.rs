@@ -2,8 +2,9 @@
 //! rules read, built once per configuration.
 //!
 //! A department (部门) lists its reps, its managers and the department above it. A manager
-//! manages every rep of their departments and of the departments below them, never
-//! themselves. Pools grant membership by rep and by department
+//! manages every rep of their departments and of the departments below them, never themselves
+//! and never someone who manages a department as high as theirs or higher (a head manager
+//! listed as a rep of a department below is not managed by that department's manager). Pools grant membership by rep and by department
 //! ([`PoolDef::departments`](super::PoolDef::departments)), and name their admins
 //! ([`PoolDef::admins`](super::PoolDef::admins)); the policy's own
 //! [`admins`](super::PoolPolicy::admins) administer every pool and the policy.
@@ -85,6 +86,27 @@ pub(crate) struct Org {
     managers: BTreeMap<RepId, Vec<RepId>>,
 }
 
+/// Each manager's rank: the depth (0 at the top) of the highest department they manage.
+fn ranks(policy: &PoolPolicy) -> BTreeMap<RepId, usize> {
+    let mut rank = BTreeMap::new();
+    for (id, dept) in &policy.departments {
+        let mut depth = 0;
+        let mut at = policy.departments.get(id).and_then(|d| d.parent);
+        while let Some(up) = at {
+            if depth >= policy.departments.len() {
+                break;
+            }
+            depth += 1;
+            at = policy.departments.get(&up).and_then(|d| d.parent);
+        }
+        for manager in &dept.managers {
+            let best = rank.entry(*manager).or_insert(depth);
+            *best = (*best).min(depth);
+        }
+    }
+    rank
+}
+
 impl Org {
     /// The index of `policy`'s departments (validated: parents defined, no cycle).
     pub(crate) fn new(policy: &PoolPolicy) -> Self {
@@ -113,6 +135,14 @@ impl Org {
         for list in org.managers.values_mut() {
             list.sort_unstable();
             list.dedup();
+        }
+        // Nobody is managed by someone of their own rank or below: a head manager listed as a
+        // rep of a department below is not managed by that department's manager.
+        let rank = ranks(policy);
+        for (rep, list) in org.managers.iter_mut() {
+            if let Some(own) = rank.get(rep) {
+                list.retain(|m| rank.get(m).is_some_and(|theirs| theirs < own));
+            }
         }
         org
     }
@@ -193,6 +223,20 @@ mod tests {
             "not the department above"
         );
         assert!(!org.manages(RepId(1), RepId(2)), "reps manage nobody");
+    }
+
+    #[test]
+    fn a_head_manager_listed_below_is_not_managed_by_their_subordinate() {
+        let mut policy = policy();
+        policy
+            .departments
+            .get_mut(&DeptId(2))
+            .unwrap()
+            .reps
+            .insert(RepId(100));
+        let org = Org::new(&policy);
+        assert!(!org.manages(RepId(10), RepId(100)), "10 is managed by 100");
+        assert!(org.manages(RepId(100), RepId(10)));
     }
 
     #[test]

@@ -59,6 +59,13 @@ pub enum PoolError {
         /// The actual owner, if any.
         owner: Option<RepId>,
     },
+    /// Only an owned client can be locked: a lock exempts one owner's custody from recycling,
+    /// and a public client has none (a lock set on it would go to whoever takes it next).
+    #[error("{client} is in the public pool: only an owned client can be locked")]
+    NotOwned {
+        /// The client.
+        client: ClientId,
+    },
     /// A release needs a reason everyone can read.
     #[error("releasing {0} needs a reason")]
     MissingReason(ClientId),

@@ -125,7 +125,8 @@ pub enum Event {
         /// Who asked: the system for sweeps and rule assignments.
         actor: Actor,
     },
-    /// A client returned to a public pool; a deal in force on it ends.
+    /// A client returned to a public pool; a deal in force on it and its lock end (a lock
+    /// belongs to one owner's custody).
     Released {
         /// The client.
         client: ClientId,

@@ -445,6 +445,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
                 c.custody.owned_since = None;
                 c.custody.pooled_at = Some(*at);
                 c.custody.deal = None;
+                c.custody.locked = false;
                 c.custody.last_release = Some(Release {
                     from: *from,
                     at: *at,

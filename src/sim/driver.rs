@@ -404,8 +404,9 @@ impl Run<'_> {
                 }
                 follow_ups += 1.0;
                 let closed = match close {
+                    // The order system marks the deal the rep closed.
                     Some(Close::Won { .. }) => self.execute(
-                        Actor::Rep(rep.id),
+                        Actor::System,
                         Command::MarkDeal {
                             client: id,
                             closed_by: rep.id,

@@ -38,16 +38,16 @@ pub const C: RepId = RepId(3);
 /// can act as whoever may ask. The permission tests (`tests/permissions.rs`) check who may.
 pub const ADMIN: RepId = RepId(900);
 
-/// Who naturally asks for `command`: the rep for their own claims, follow-ups, releases and
-/// deals; the system for imports, sweeps, rule assignments and team changes; the policy admin
-/// for everything else.
+/// Who naturally asks for `command`: the rep for their own claims, follow-ups and releases;
+/// the system for imports, sweeps, rule assignments, deals (the order system) and team changes;
+/// the policy admin for everything else.
 pub fn actor_for(command: &Command) -> Actor {
     match command {
         Command::Claim { rep, .. }
         | Command::FollowUp { rep, .. }
-        | Command::Release { rep, .. }
-        | Command::MarkDeal { closed_by: rep, .. } => Actor::Rep(*rep),
+        | Command::Release { rep, .. } => Actor::Rep(*rep),
         Command::Import { .. }
+        | Command::MarkDeal { .. }
         | Command::Sweep
         | Command::SweepClient { .. }
         | Command::ChangeTeam { .. }

@@ -50,6 +50,10 @@ impl Reference {
         rule: bool,
         export: PoolId,
     ) -> bool {
+        // Nobody gives a client to themselves.
+        if actor.person() == Some(rep) {
+            return false;
+        }
         match actor {
             Actor::Manager(m) => manages(m.0, rep),
             Actor::Admin(a) => administers(a.0, self.pool_of(id), export),
@@ -68,11 +72,14 @@ impl Reference {
         }
     }
 
-    /// A deal closed by `rep`: `rep`, their manager, an admin of the pool, the system.
+    /// A deal closed by `rep`: the order system, a manager of the owner (of `rep` on a public
+    /// client, which the deal gives to `rep`), an admin of the pool; never a rep.
     pub fn may_mark_deal(&self, actor: Actor, id: ClientId, rep: RepId, export: PoolId) -> bool {
         match actor {
             Actor::System => true,
-            other => self.may_release(other, id, rep, export),
+            Actor::Manager(m) => manages(m.0, self.owner_of(id).unwrap_or(rep)),
+            Actor::Admin(a) => administers(a.0, self.pool_of(id), export),
+            Actor::Rep(_) => false,
         }
     }
 
@@ -86,6 +93,10 @@ impl Reference {
         ids: &[ClientId],
         export: PoolId,
     ) -> bool {
+        // Nobody gives a client to themselves.
+        if actor.person() == Some(to) {
+            return false;
+        }
         match actor {
             Actor::Rep(r) => self.policy.reps_transfer_own && r == from,
             Actor::Manager(m) => manages(m.0, from) && manages(m.0, to),

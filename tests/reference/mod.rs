@@ -209,10 +209,15 @@ impl Reference {
         if !self.team.contains_key(&rep) {
             return Refused("unknown_rep");
         }
-        if c.owner == Some(rep) || !self.protected(c, rep, now) {
+        if c.owner == Some(rep) {
             Accepted
-        } else {
+        } else if !self.member(rep, c.pool) {
+            // An outsider's contact would protect the client from the pool's own members.
+            Refused("not_member")
+        } else if self.protected(c, rep, now) {
             Refused("protected")
+        } else {
+            Accepted
         }
     }
 
@@ -349,6 +354,8 @@ impl Reference {
             c.owned_since = None;
             c.pooled_at = Some(now);
             c.deal = false;
+            // A lock belongs to one owner's custody.
+            c.locked = false;
         }
     }
 

@@ -26,7 +26,7 @@ pub(in crate::i18n) fn kind(k: &ActorKind, _: &Locale, f: &mut Formatter<'_>) ->
 pub(in crate::i18n) fn action(a: &Action, _: &Locale, f: &mut Formatter<'_>) -> Result {
     f.write_str(match a {
         Action::Import => "import",
-        Action::ImportHistory => "import with contact history",
+        Action::ImportHistory => "import with history or flags",
         Action::Claim => "claim",
         Action::Assign => "assign (by a person)",
         Action::AssignByRule => "assign by rule",
@@ -71,6 +71,7 @@ pub(in crate::i18n) fn need(n: &Need, _: &Locale, f: &mut Formatter<'_>) -> Resu
         Need::AdminOf { pool } => write!(f, "needs to be an admin of {pool}"),
         Need::ManagerOf { rep } => write!(f, "needs to manage {rep}"),
         Need::PolicyAdmin => f.write_str("needs to be a policy admin"),
+        Need::NotToThemselves => f.write_str("nobody gives a client to themselves"),
         Need::NotTheOwner { owner } => {
             write!(f, "{owner} owns the client and may not flag it")
         }

@@ -26,7 +26,7 @@ pub(in crate::i18n) fn kind(k: &ActorKind, _: &Locale, f: &mut Formatter<'_>) ->
 pub(in crate::i18n) fn action(a: &Action, _: &Locale, f: &mut Formatter<'_>) -> Result {
     f.write_str(match a {
         Action::Import => "导入客户",
-        Action::ImportHistory => "导入带联系记录的客户",
+        Action::ImportHistory => "导入带联系记录或标记的客户",
         Action::Claim => "领取客户",
         Action::Assign => "分配客户（领导分配）",
         Action::AssignByRule => "按规则分配客户",
@@ -69,6 +69,7 @@ pub(in crate::i18n) fn need(n: &Need, _: &Locale, f: &mut Formatter<'_>) -> Resu
         Need::AdminOf { pool } => write!(f, "需要是 {pool} 的管理员"),
         Need::ManagerOf { rep } => write!(f, "需要是 {rep} 的主管"),
         Need::PolicyAdmin => f.write_str("需要是公海规则的管理员"),
+        Need::NotToThemselves => f.write_str("不能把客户分配或转移给自己"),
         Need::NotTheOwner { owner } => {
             write!(f, "{owner} 是该客户的所有者，不能给自己的客户设置标记")
         }

@@ -178,14 +178,26 @@ pub(crate) fn admit_at(
     Ok(())
 }
 
-/// The 撞单 rule as a refusal: another rep's contact or deal (or ownership) protects `client`
-/// from `rep`.
-pub(crate) fn protection(
+/// May `rep` log a contact on `client`, which it does not own, now? Only a member of the
+/// client's pool may (a contact protects the client from other reps, so an outsider's would
+/// block the pool's own members), and only where no other rep's contact, deal or ownership
+/// protects it (撞单).
+pub(crate) fn contact(
+    state: &PoolState,
     client: &Client,
     rep: RepId,
     now: DateTime<Utc>,
-    days: u32,
 ) -> Result<(), Refusal> {
+    let pool = client.pool();
+    if !state.config().is_member(rep, pool) {
+        return Err(Refusal::NotMember { pool });
+    }
+    protection(client, rep, now, state.policy().protection_days)
+}
+
+/// The 撞单 rule as a refusal: another rep's contact or deal (or ownership) protects `client`
+/// from `rep`.
+fn protection(client: &Client, rep: RepId, now: DateTime<Utc>, days: u32) -> Result<(), Refusal> {
     match may_contact(client, rep, now, days) {
         ContactVerdict::Refused {
             by,

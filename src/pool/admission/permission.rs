@@ -8,7 +8,7 @@
 //! | action | rep | manager | admin | system |
 //! |---|---|---|---|---|
 //! | import | a member of the pool | — | an admin of the pool | always |
-//! | import with contact history | — | — | an admin of the pool | always |
+//! | import with history or flags | — | — | an admin of the pool | always |
 //! | claim | for themselves | — | — | — |
 //! | assign (by a person) | — | manages the rep | an admin of the pool | — |
 //! | assign by rule | — | manages the rep | an admin of the pool | always |
@@ -16,7 +16,7 @@
 //! | hand over | their own clients, if the policy allows | manages both reps | an admin of the pool | — |
 //! | follow up | for themselves | — | — | — |
 //! | release | for themselves | manages the rep | an admin of the pool | — |
-//! | mark a deal | for themselves | manages the rep | an admin of the pool | always |
+//! | mark a deal | — | manages the owner | an admin of the pool | always |
 //! | set a custody flag | — | manages the owner | an admin of the pool, not the owner | always |
 //! | move between pools | — | — | an admin of both pools | — |
 //! | change the policy | — | — | a policy admin | — |
@@ -25,8 +25,10 @@
 //!
 //! "The rep" is the one the command names: the claimant, the receiver of an assignment, the
 //! owner releasing, the rep who closed the deal; a transfer's and a handover's "both reps" are
-//! the owner and the receiver. A manager never manages themselves, so no manager assigns to,
-//! transfers to or flags the clients of themselves. The table is [`Action::grant`]; README's copy
+//! the owner and the receiver; for a deal, "the owner" is the closer when the client is public
+//! (the deal claims it for them). Nobody gives a client to themselves (an admin who sells takes
+//! clients by claims, under the claim rules), and a manager never manages themselves, so no
+//! manager flags their own clients either. The table is [`Action::grant`]; README's copy
 //! is generated from it and a test keeps them equal.
 
 use super::super::actor::{Actor, ActorKind};
@@ -43,8 +45,9 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     /// Put a client into a public pool.
     Import,
-    /// Put a client into a public pool with its contact history (a migration): contacts
-    /// protect a client from other reps (撞单), so a rep may not bring their own.
+    /// Put a client into a public pool with a record: contact history or custody flags (a
+    /// migration). Contacts protect a client from other reps (撞单) and a lock exempts it from
+    /// recycling, so a rep may not bring their own.
     ImportHistory,
     /// Take a public client for oneself.
     Claim,
@@ -123,7 +126,7 @@ const MATRIX: [[Grant; 4]; 15] = [
     [TheirOwnIfAllowed, ManagerOfBoth, AdminOfPool, Never], // handover
     [Themselves, Never, Never, Never],          // follow-up
     [Themselves, ManagerOfRep, AdminOfPool, Never], // release
-    [Themselves, ManagerOfRep, AdminOfPool, Always], // mark a deal
+    [Never, ManagerOfOwner, AdminOfPool, Always], // mark a deal
     [Never, ManagerOfOwner, AdminNotOwner, Always], // set a flag
     [Never, Never, AdminOfBothPools, Never],    // move between pools
     [Never, Never, PolicyAdmin, Never],         // change the policy
@@ -161,7 +164,7 @@ impl Action {
     /// The action a command asks for.
     pub fn of(command: &Command) -> Action {
         match command {
-            Command::Import { client } if !client.contacts().is_empty() => Action::ImportHistory,
+            Command::Import { client } if carries_record(client) => Action::ImportHistory,
             Command::Import { .. } => Action::Import,
             Command::Claim { .. } => Action::Claim,
             Command::Assign {
@@ -194,6 +197,16 @@ impl Action {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PermissionMatrix;
+
+/// True when an imported client brings a record of its own: contacts (which protect it from
+/// other reps) or custody flags (a lock exempts it from recycling).
+fn carries_record(client: &crate::model::Client) -> bool {
+    let custody = client.custody();
+    !client.contacts().is_empty()
+        || custody.locked()
+        || custody.open_opportunity()
+        || custody.level().is_some()
+}
 
 /// Why an actor may not do what it asked: the command changed nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -239,6 +252,9 @@ pub enum Need {
     },
     /// To be an admin of the policy.
     PolicyAdmin,
+    /// Not to be the receiver: nobody gives a client to themselves (a person takes a client
+    /// only by a claim, under every claim rule).
+    NotToThemselves,
     /// Not to be the owner: nobody sets a custody flag on their own client.
     NotTheOwner {
         /// The owner (the actor).
@@ -279,6 +295,7 @@ pub(crate) fn permit(
         (Grant::Never, _) | (_, None) => return Err(refuse(Need::AnotherRole)),
         (_, Some(person)) => person,
     };
+
     let policy = config.policy();
     let org: &Org = config.org();
     let admin_of = |pool: Option<PoolId>| match pool {
@@ -339,7 +356,14 @@ pub(crate) fn permit(
             .then_some(())
             .ok_or(Need::PolicyAdmin),
     };
-    checked.map_err(refuse)
+    let gives = matches!(
+        action,
+        Action::Assign | Action::AssignByRule | Action::Transfer | Action::Handover
+    );
+    match checked {
+        Ok(()) if gives && subject.rep == Some(person) => Err(refuse(Need::NotToThemselves)),
+        checked => checked.map_err(refuse),
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::{Ctx, Decided};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason};
+use crate::pool::actor::ActorKind;
 use crate::pool::admission::Route;
 use crate::pool::admission::Subject;
 use crate::pool::command::{Assigner, TransferScope};
@@ -90,6 +91,17 @@ pub(super) fn transfer(
 ) -> Result<Decided, PoolError> {
     ctx.rep(from)?;
     ctx.rep(to)?;
+    // A rep's or a manager's authority does not depend on the clients' pools: asked before any
+    // client is read, so an actor who may move nothing learns nothing of whose they are.
+    let subject = Subject {
+        rep: Some(to),
+        owner: Some(from),
+        pool: None,
+        to_pool: None,
+    };
+    if ctx.actor.kind() != ActorKind::Admin {
+        ctx.permit(subject)?;
+    }
     let ids: Vec<ClientId> = match scope {
         TransferScope::All => ctx.state.owned_by(from).collect(),
         TransferScope::Only(ids) => {
@@ -110,14 +122,8 @@ pub(super) fn transfer(
         }
         clients.push(client);
     }
-    // The actor needs authority over every client moved (an admin, over each one's pool);
-    // moving nothing, over the policy.
-    let subject = Subject {
-        rep: Some(to),
-        owner: Some(from),
-        pool: None,
-        to_pool: None,
-    };
+    // An admin needs authority over every client moved (over each one's pool); moving
+    // nothing, over the policy.
     if clients.is_empty() {
         ctx.permit(subject)?;
         return Ok(Decided::none());
@@ -223,7 +229,11 @@ pub(super) fn mark_deal(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(closed_by)?;
-    ctx.permit(Ctx::subject(client, Some(closed_by)))?;
+    // On a public client the deal claims it for the closer, who is then "the owner".
+    ctx.permit(Subject {
+        owner: client.owner().or(Some(closed_by)),
+        ..Ctx::subject(client, Some(closed_by))
+    })?;
     if let Some(credited_to) = client.deal_owner() {
         return Err(PoolError::AlreadyWon {
             client: id,

@@ -13,6 +13,11 @@ use crate::pool::event::Event;
 /// history is checked first: a contact dated after the import is refused.
 pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, PoolError> {
     let id = incoming.id();
+    // The pool first: an undefined one is no pool anybody may import into (nor a way to ask
+    // the dedupe index about other pools' clients).
+    if !ctx.policy.has_pool(incoming.pool()) {
+        return Err(PoolError::UnknownPool(incoming.pool()));
+    }
     ctx.permit(Ctx::subject(&incoming, None))?;
     if ctx.state.client(id).is_some() {
         return Err(PoolError::DuplicateId(id));
@@ -35,9 +40,6 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
             at: ctx.now,
             actor: ctx.actor,
         }));
-    }
-    if !ctx.policy.has_pool(incoming.pool()) {
-        return Err(PoolError::UnknownPool(incoming.pool()));
     }
     let mut client = incoming;
     client.admit(ctx.now);

@@ -6,7 +6,7 @@ use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
 use crate::pool::admission::Subject;
-use crate::pool::admission::protection;
+use crate::pool::admission::contact;
 use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Retimed};
@@ -32,12 +32,10 @@ pub(super) fn follow_up(
         basis.top_contact = basis.top_contact.max(Some(level));
         Some(ctx.policy.timers(&basis))
     } else {
-        protection(client, rep, ctx.now, ctx.policy.protection_days).map_err(|reason| {
-            PoolError::Refused {
-                client: id,
-                rep,
-                reason,
-            }
+        contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
+            client: id,
+            rep,
+            reason,
         })?;
         None
     };
@@ -111,6 +109,9 @@ fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) ->
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.permit(Ctx::subject(client, None))?;
+    if flag == Flag::Locked(true) && client.owner().is_none() {
+        return Err(PoolError::NotOwned { client: id });
+    }
     let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
     let mut basis = TimerBasis::of(client, owned_since);
     match &flag {

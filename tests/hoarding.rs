@@ -1,0 +1,336 @@
+//! The routes around the permission matrix an adversarial review found, each closed: a rep
+//! may not lock, protect, win or move a client by a side door (an import's record, a deal, an
+//! outsider's contact), nobody gives a client to themselves, a lock belongs to one custody, and
+//! an actor who may not act learns nothing first.
+
+mod pool_support;
+
+use leadpool::allocate::Team;
+use leadpool::ids::{ClientId, DeptId, PoolId, RepId};
+use leadpool::model::{Contact, ContactLevel, Rep};
+use leadpool::pool::{
+    Action, Actor, Assigner, Command, Department, Event, Flag, Forbidden, Need, PoolDef, PoolError,
+    PoolPolicy, TransferScope,
+};
+use leadpool::reason::Refusal;
+use pool_support::{A, B, C, World, client, client_with_company, day, t0};
+use std::collections::BTreeMap;
+
+/// An admin of the policy who also sells.
+const P: RepId = RepId(20);
+const M: RepId = RepId(10);
+const N: RepId = RepId(11);
+const EXPORT: PoolId = PoolId(7);
+
+/// Ten days without a follow-up and the client goes back; contacts protect for 30 days.
+fn recycling() -> PoolPolicy {
+    PoolPolicy {
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        protection_days: 30,
+        ..PoolPolicy::default()
+    }
+}
+
+fn import(
+    w: &mut World,
+    actor: Actor,
+    c: leadpool::model::Client,
+) -> Result<Vec<Event>, PoolError> {
+    w.run_as(
+        actor,
+        Command::Import {
+            client: Box::new(c),
+        },
+        t0(),
+    )
+}
+
+fn forbidden(actor: Actor, action: Action, needs: Need) -> Result<Vec<Event>, PoolError> {
+    Err(PoolError::Forbidden(Forbidden {
+        actor,
+        action,
+        needs,
+    }))
+}
+
+fn with_selling_admin(policy: PoolPolicy) -> World {
+    let team = Team::new([Rep::new(A, "A"), Rep::new(B, "B"), Rep::new(P, "P")]);
+    World::with_team(
+        team,
+        PoolPolicy {
+            admins: [P].into(),
+            ..policy
+        },
+    )
+}
+
+#[test]
+fn a_rep_may_not_import_a_lock_or_a_history_that_protects_the_client() {
+    let mut w = World::new(3, recycling());
+    let locked = client(5).with_flags(true, false, Some("vip"));
+    assert_eq!(
+        import(&mut w, Actor::Rep(A), locked.clone()),
+        forbidden(Actor::Rep(A), Action::ImportHistory, Need::AnotherRole)
+    );
+    let visited = Contact {
+        rep: A,
+        level: ContactLevel::Cooperating,
+        at: t0(),
+        note: String::new(),
+    };
+    assert_eq!(
+        import(
+            &mut w,
+            Actor::Rep(A),
+            client(6).with_history([visited.clone()])
+        ),
+        forbidden(Actor::Rep(A), Action::ImportHistory, Need::AnotherRole)
+    );
+    assert!(w.state.is_empty(), "nothing imported");
+    // A migration by the system brings both.
+    import(&mut w, Actor::System, locked).unwrap();
+    import(&mut w, Actor::System, client(6).with_history([visited])).unwrap();
+    assert!(w.state.client(ClientId(5)).unwrap().custody().locked());
+}
+
+#[test]
+fn deals_come_from_the_order_system_a_manager_of_the_owner_or_an_admin_never_the_rep() {
+    let d1 = Department {
+        managers: [M].into(),
+        reps: [A].into(),
+        ..Department::default()
+    };
+    let d2 = Department {
+        managers: [N].into(),
+        reps: [B].into(),
+        ..Department::default()
+    };
+    let mut w = World::new(
+        3,
+        PoolPolicy {
+            departments: BTreeMap::from([(DeptId(1), d1), (DeptId(2), d2)]),
+            ..recycling()
+        },
+    );
+    w.import([5, 6]);
+    w.claim(5, A, t0()).unwrap();
+    w.claim(6, B, t0()).unwrap();
+    let deal = |client, closed_by| Command::MarkDeal {
+        client: ClientId(client),
+        closed_by,
+    };
+    // A won deal exempts the client from recycling for good: not the rep's to declare.
+    assert_eq!(
+        w.run_as(Actor::Rep(A), deal(5, A), day(1)),
+        forbidden(Actor::Rep(A), Action::MarkDeal, Need::AnotherRole)
+    );
+    // M manages A, not B: naming A as the closer does not make B's client M's to close.
+    assert_eq!(
+        w.run_as(Actor::Manager(M), deal(6, A), day(1)),
+        forbidden(
+            Actor::Manager(M),
+            Action::MarkDeal,
+            Need::ManagerOf { rep: B }
+        )
+    );
+    w.run_as(Actor::Manager(N), deal(6, A), day(1)).unwrap();
+    w.run_as(Actor::System, deal(5, A), day(1)).unwrap();
+    assert_eq!(w.state.client(ClientId(6)).unwrap().deal_owner(), Some(B));
+}
+
+#[test]
+fn only_a_member_of_the_pool_logs_a_contact_on_its_clients() {
+    let export = PoolDef {
+        members: [C].into(),
+        ..PoolDef::default()
+    };
+    let policy = PoolPolicy {
+        pools: BTreeMap::from([(PoolId::DEFAULT, PoolDef::default()), (EXPORT, export)]),
+        ..recycling()
+    };
+    let mut w = World::new(3, policy);
+    import(&mut w, Actor::System, client(5).with_pool(EXPORT)).unwrap();
+    // A's visit would protect the client from C, the pool's own member.
+    assert_eq!(
+        w.contact(5, A, ContactLevel::Visit, t0()),
+        Err(PoolError::Refused {
+            client: ClientId(5),
+            rep: A,
+            reason: Refusal::NotMember { pool: EXPORT },
+        })
+    );
+    w.claim(5, C, t0()).unwrap();
+}
+
+#[test]
+fn nobody_gives_a_client_to_themselves() {
+    let mut w = with_selling_admin(PoolPolicy {
+        daily_claim_limit: Some(1),
+        embargo_days: Some(3),
+        ..recycling()
+    });
+    w.import([5, 6]);
+    // P's claim waits for the embargo; assigning to themselves would skip it and the limit.
+    assert!(w.claim(5, P, t0()).is_err());
+    let to_p = Command::Assign {
+        client: ClientId(5),
+        rep: P,
+        by: Assigner::Manager,
+    };
+    assert_eq!(
+        w.run_as(Actor::Admin(P), to_p, t0()),
+        forbidden(Actor::Admin(P), Action::Assign, Need::NotToThemselves)
+    );
+    w.run_as(
+        Actor::Admin(P),
+        Command::Assign {
+            client: ClientId(6),
+            rep: A,
+            by: Assigner::Manager,
+        },
+        t0(),
+    )
+    .unwrap();
+    let to_p = Command::Transfer {
+        from: A,
+        to: P,
+        scope: TransferScope::All,
+    };
+    assert_eq!(
+        w.run_as(Actor::Admin(P), to_p, t0()),
+        forbidden(Actor::Admin(P), Action::Transfer, Need::NotToThemselves)
+    );
+}
+
+#[test]
+fn a_lock_belongs_to_one_custody() {
+    let mut w = with_selling_admin(recycling());
+    w.import([5]);
+    // Nothing to lock on a public client: a lock set now would go to whoever takes it next.
+    let lock = || Command::SetFlag {
+        client: ClientId(5),
+        flag: Flag::Locked(true),
+    };
+    assert_eq!(
+        w.run_as(Actor::Admin(P), lock(), t0()),
+        Err(PoolError::NotOwned {
+            client: ClientId(5)
+        })
+    );
+    w.claim(5, A, t0()).unwrap();
+    w.run_as(Actor::Admin(P), lock(), t0()).unwrap();
+    w.sweep(day(60));
+    assert_eq!(w.owner(5), Some(A), "locked: exempt from recycling");
+    w.run_as(
+        Actor::Rep(A),
+        Command::Release {
+            client: ClientId(5),
+            rep: A,
+            note: "moving on".into(),
+        },
+        day(61),
+    )
+    .unwrap();
+    assert!(!w.state.client(ClientId(5)).unwrap().custody().locked());
+    w.claim(5, P, day(61)).unwrap();
+    w.sweep(day(90));
+    assert_eq!(w.owner(5), None, "P's custody is not locked: recycled");
+    assert_eq!(w.replayed(), w.state);
+}
+
+#[test]
+fn an_import_names_a_defined_pool_before_anything_is_looked_up() {
+    let policy = PoolPolicy {
+        pools: BTreeMap::from([
+            (
+                PoolId::DEFAULT,
+                PoolDef {
+                    members: [B].into(),
+                    ..PoolDef::default()
+                },
+            ),
+            (
+                EXPORT,
+                PoolDef {
+                    members: [C].into(),
+                    ..PoolDef::default()
+                },
+            ),
+        ]),
+        ..recycling()
+    };
+    let mut w = World::new(3, policy);
+    import(
+        &mut w,
+        Actor::System,
+        client_with_company(5, "ACME").with_pool(EXPORT),
+    )
+    .unwrap();
+    // A, a member of no pool, may not probe the dedupe index through an undefined pool.
+    let probe = client_with_company(6, "ACME").with_pool(PoolId(999));
+    assert_eq!(
+        import(&mut w, Actor::Rep(A), probe),
+        Err(PoolError::UnknownPool(PoolId(999)))
+    );
+    let probe = client_with_company(6, "ACME").with_pool(EXPORT);
+    assert_eq!(
+        import(&mut w, Actor::Rep(A), probe),
+        forbidden(
+            Actor::Rep(A),
+            Action::Import,
+            Need::MemberOf { pool: EXPORT }
+        )
+    );
+}
+
+#[test]
+fn a_rep_who_may_move_nothing_learns_nothing_of_whose_a_client_is() {
+    let mut w = World::new(3, recycling());
+    w.import([5]);
+    w.claim(5, A, t0()).unwrap();
+    let mv = Command::Transfer {
+        from: B,
+        to: C,
+        scope: TransferScope::Only(vec![ClientId(5)]),
+    };
+    assert_eq!(
+        w.run_as(Actor::Rep(B), mv, t0()),
+        forbidden(Actor::Rep(B), Action::Transfer, Need::OwnTransfersAllowed)
+    );
+}
+
+#[test]
+fn a_head_manager_listed_in_a_department_below_is_not_managed_by_its_manager() {
+    let sales = Department {
+        managers: [M].into(),
+        reps: [A].into(),
+        ..Department::default()
+    };
+    let south = Department {
+        parent: Some(DeptId(1)),
+        managers: [N].into(),
+        reps: [B, M].into(),
+        ..Department::default()
+    };
+    let policy = PoolPolicy {
+        departments: BTreeMap::from([(DeptId(1), sales), (DeptId(2), south)]),
+        ..recycling()
+    };
+    let team = Team::new([Rep::new(A, "A"), Rep::new(B, "B"), Rep::new(M, "M")]);
+    let mut w = World::with_team(team, policy);
+    w.import([5]);
+    w.claim(5, M, t0()).unwrap();
+    let lock = Command::SetFlag {
+        client: ClientId(5),
+        flag: Flag::Locked(true),
+    };
+    assert_eq!(
+        w.run_as(Actor::Manager(N), lock, t0()),
+        forbidden(
+            Actor::Manager(N),
+            Action::SetFlag,
+            Need::ManagerOf { rep: M }
+        )
+    );
+}

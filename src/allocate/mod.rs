@@ -72,6 +72,7 @@ mod eligibility;
 mod explain;
 mod learned;
 mod least_loaded;
+mod lookup;
 mod owner_first;
 mod policy;
 mod queue;

@@ -90,35 +90,40 @@ impl RoundRobin {
         &self.members
     }
 
-    /// The rotation state as it stands for this membership, and the update that installs it
-    /// when the stored one is missing or was built for another membership.
+    /// The rotation state as it stands for this membership, the update that installs it when
+    /// the stored one is missing or was built for another membership, and the stored one's
+    /// turn count (0 when none is stored).
     pub(crate) fn current<'s>(
         &self,
         request: &'s Request<'_>,
         fresh: &'s mut Option<Rotation>,
-    ) -> (&'s Rotation, Option<StateUpdate>) {
+    ) -> (&'s Rotation, Option<StateUpdate>, u64) {
         match request.state.rotation(self.key.as_str()) {
-            Some(stored) if stored.fingerprint() == self.fingerprint => (stored, None),
+            Some(stored) if stored.fingerprint() == self.fingerprint => {
+                (stored, None, stored.turns())
+            }
             stored => {
+                let turns = stored.map_or(0, Rotation::turns);
                 let built = match stored {
                     Some(old) => old.rebase(&self.members),
                     None => Rotation::new(&self.members),
                 };
                 let update = StateUpdate::rotation(self.key.clone(), built.clone());
-                (fresh.insert(built), Some(update))
+                (fresh.insert(built), Some(update), turns)
             }
         }
     }
 
     /// Walks the rotation from its next turn and returns the first eligible member, with the
-    /// updates (install, calibrations, the turn) that acting on the decision applies.
+    /// updates (install, calibrations, the turn) that acting on the decision applies and the
+    /// stored rotation's turn count (see [`RoundRobin::current`]).
     pub(crate) fn pick(
         &self,
         request: &Request<'_>,
         examined: &mut Examined,
-    ) -> (Option<RepId>, Updates) {
+    ) -> (Option<RepId>, Updates, u64) {
         let mut fresh = None;
-        let (rotation, install) = self.current(request, &mut fresh);
+        let (rotation, install, turns) = self.current(request, &mut fresh);
         let mut updates: Updates = install.into_iter().collect();
         for rep_id in rotation.order() {
             let Some(rep) = request.team.get(rep_id) else {
@@ -128,7 +133,7 @@ impl RoundRobin {
             match check_rep(request, rep) {
                 None => {
                     updates.push(StateUpdate::served(self.key.clone(), rep_id));
-                    return (Some(rep_id), updates);
+                    return (Some(rep_id), updates, turns);
                 }
                 Some(reason) => {
                     examined.exclude(rep_id, reason);
@@ -138,31 +143,28 @@ impl RoundRobin {
                 }
             }
         }
-        (None, updates)
+        (None, updates, turns)
     }
 }
 
 impl Allocator for RoundRobin {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let mut examined = Examined::default();
-        let (rep, updates) = self.pick(request, &mut examined);
-        let client = request.client.id();
+        let (rep, updates, turn) = self.pick(request, &mut examined);
         let key = self.key.clone();
-        let mut decision = match rep {
+        // Built in place with its updates: a decision is large, every move copies it.
+        let explanation = match rep {
             Some(rep) => {
-                let turn = request
-                    .state
-                    .rotation(self.key.as_str())
-                    .map_or(0, Rotation::turns);
                 let step = Step::NextInRotation { key, rep, turn };
-                Decision::assigned(client, rep, examined.explain(step, Some(turn as f64)))
+                examined.explain(step, Some(turn as f64))
             }
-            None => {
-                let step = Step::RotationExhausted { key };
-                Decision::unassigned(client, examined.explain(step, None))
-            }
+            None => examined.explain(Step::RotationExhausted { key }, None),
         };
-        decision.updates = updates;
-        decision
+        Decision {
+            client: request.client.id(),
+            rep,
+            explanation,
+            updates,
+        }
     }
 }

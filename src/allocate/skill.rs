@@ -1,25 +1,31 @@
 //! Skill / need match: required tags filter, desired tags score.
 //!
-//! Each tag has a bitset over the team (bit `i` = the `i`-th rep in id order has the skill),
-//! built once per team. A decision ANDs the bitsets of the client's required tags word by word
-//! (64 reps per operation, no allocation), then scores the surviving reps by how many desired
-//! tags (the client's other tags and its industry) they carry. Best score wins; ties go to the
-//! lower open load, then longest since last assignment, then the lower id.
+//! A client tag listed in `required` must be among a rep's skills; the client's other tags and
+//! its industry are desired, and a rep's score is how many of them it carries. Best score wins;
+//! ties go to the lower open load, then longest since last assignment, then the lower id. Reps
+//! at the best level are examined one by one (their eligibility and load) in id order, or, on a
+//! large team whose view [indexes open loads](super::TeamView::indexes_open_load), in the view's
+//! open-load order until the first eligible one.
 //!
-//! The scores are counted in bit planes, 64 reps at a time, and read level by level from the
-//! best possible score down: only the reps at the first level that has an eligible one are
-//! examined one by one (their eligibility and load), so a decision over 100,000 reps reads a
-//! few words per rep and a handful of reps.
+//! Two layouts, chosen once per team, find the same reps in the same order:
+//!
+//! - **profiles** ([`profiles`]), when the reps carry at most 64 distinct skill sets (a team's
+//!   reps usually share a few profiles): a decision reads one bitset over the profiles per
+//!   client tag, scores the profiles (not the reps), and reads the member lists of the best
+//!   scoring profiles only, so a decision over 100,000 reps never scans the team;
+//! - **bit planes** ([`planes`]) otherwise: a bitset per tag over the whole team, counted 64
+//!   reps at a time.
 
-use super::eligibility::{check_rep, fairness_key};
-use super::explain::Examined;
-use super::round_robin::rotates;
+mod planes;
+mod profiles;
+#[cfg(test)]
+mod tests;
+
 use super::{Allocator, Decision, Request, Team};
 use crate::ids::RepId;
 use crate::label::Label;
-use crate::reason::Step;
 use crate::rng::Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Teams of at least this many words of 64 reps walk the view's open-load order (when it has
 /// one) instead of examining every rep at the best level.
@@ -33,376 +39,57 @@ const INLINE_TAGS: usize = 16;
 pub struct SkillMatch {
     required: BTreeSet<Label>,
     reps: Vec<RepId>,
-    words: usize,
-    rotating: Vec<u64>,
-    tags: BTreeMap<String, Vec<u64>>,
+    layout: Layout,
+}
+
+/// How the team's skills are indexed (see the module docs).
+#[derive(Clone, Debug)]
+enum Layout {
+    Profiles(profiles::Profiles),
+    Planes(planes::Planes),
 }
 
 impl SkillMatch {
-    /// Builds the bitsets for `team`. A client tag listed in `required` must be among a rep's
+    /// Builds the index for `team`. A client tag listed in `required` must be among a rep's
     /// skills; the client's other tags and its industry are desired.
     pub fn new<I, S>(team: &Team, required: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let reps: Vec<RepId> = team.reps().iter().map(|r| r.id).collect();
-        let words = reps.len().div_ceil(64);
-        let mut tags: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        let mut rotating = vec![0u64; words];
-        for (i, rep) in team.reps().iter().enumerate() {
-            if rotates(rep) {
-                rotating[i / 64] |= 1 << (i % 64);
-            }
-            for skill in &rep.skills {
-                let bits = tags.entry(skill.clone()).or_insert_with(|| vec![0; words]);
-                bits[i / 64] |= 1 << (i % 64);
-            }
-        }
-        Self {
-            required: required
-                .into_iter()
-                .map(|t| Label::new(t.as_ref()))
-                .collect(),
-            reps,
-            words,
-            rotating,
-            tags,
-        }
+        Self::laid_out(team, required, true)
     }
 
-    fn bits(&self, tag: &str) -> Option<&[u64]> {
-        self.tags.get(tag).map(Vec::as_slice)
+    /// [`SkillMatch::new`], with the profile layout when `profiles` and the team allows it.
+    fn laid_out<I, S>(team: &Team, required: I, profiles: bool) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let required: BTreeSet<Label> = required
+            .into_iter()
+            .map(|t| Label::new(t.as_ref()))
+            .collect();
+        let layout = profiles
+            .then(|| profiles::Profiles::new(team, &required))
+            .flatten()
+            .map_or_else(
+                || Layout::Planes(planes::Planes::new(team)),
+                Layout::Profiles,
+            );
+        Self {
+            required,
+            reps: team.reps().iter().map(|r| r.id).collect(),
+            layout,
+        }
     }
 }
 
 impl Allocator for SkillMatch {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let client = request.client;
-        let mut examined = Examined::default();
-        let empty: &[u64] = &[];
-        let mut inline_req = [empty; INLINE_TAGS];
-        let mut inline_des = [empty; INLINE_TAGS + 1];
-        let (mut n_req, mut n_des) = (0, 0);
-        let mut spill_req: Vec<&[u64]> = Vec::new();
-        let mut spill_des: Vec<&[u64]> = Vec::new();
-        let mut missing: Option<&Label> = None;
-        let desired_tags = client.tags().iter().map(String::as_str);
-        for tag in desired_tags.chain(client.industry()) {
-            let required = self.required.get(tag);
-            let bits = match self.bits(tag) {
-                Some(bits) => bits,
-                None if required.is_some() => {
-                    missing = required;
-                    break;
-                }
-                None => continue,
-            };
-            let is_required = required.is_some();
-            let (slots, n, spill) = if is_required {
-                (&mut inline_req[..], &mut n_req, &mut spill_req)
-            } else {
-                (&mut inline_des[..], &mut n_des, &mut spill_des)
-            };
-            if *n < slots.len() {
-                slots[*n] = bits;
-                *n += 1;
-            } else {
-                spill.push(bits);
-            }
-        }
-        if let Some(tag) = missing {
-            let step = Step::MissingSkill { tag: tag.clone() };
-            return Decision::unassigned(client.id(), examined.explain(step, None));
-        }
-        let required = || inline_req[..n_req].iter().chain(&spill_req);
-        let desired = || inline_des[..n_des].iter().chain(&spill_des);
-        let n_desired = n_des + spill_des.len();
-        let mut qualified = 0u32;
-        // (rep, score, load). Levels from the best score down: the first level with an
-        // eligible rep holds the winner, so lower levels are never read.
-        let mut best: Option<(RepId, u32, u32)> = None;
-        // The view's open-load order pays off on large teams only (measured: at 1,000 reps
-        // the bit-plane levels alone are faster).
-        let indexed = self.words >= INDEXED_WORDS
-            && request.view.indexes_open_load()
-            && spill_des.is_empty()
-            && spill_req.is_empty();
-        if indexed {
-            let req = &inline_req[..n_req];
-            let des = &inline_des[..n_des];
-            // One pass finds the best score any qualified rep has; the view's open-load order
-            // then yields that level's reps already in tie-break order.
-            let mut top: Option<usize> = None;
-            for word in 0..self.words {
-                let mut mask = self.rotating[word];
-                for bits in req {
-                    mask &= bits[word];
-                }
-                qualified = qualified.saturating_add(mask.count_ones());
-                if mask != 0 && top != Some(n_desired) {
-                    let level = max_level(des, word, mask);
-                    top = top.max(Some(level));
-                }
-            }
-            let mut level = top;
-            while let Some(at) = level {
-                let score = u32::try_from(at).unwrap_or(u32::MAX);
-                let mut cursor = None;
-                while let Some(rank) = request.view.next_by_open_load(cursor) {
-                    cursor = Some(rank);
-                    let Ok(index) = self.reps.binary_search(&rank.rep) else {
-                        continue;
-                    };
-                    let (word, bit) = (index / 64, 1u64 << (index % 64));
-                    let qualifies = self.rotating[word] & bit != 0
-                        && required().all(|bits| bits[word] & bit != 0)
-                        && desired().filter(|bits| bits[word] & bit != 0).count() == at;
-                    let Some(rep) = qualifies.then(|| request.team.get(rank.rep)).flatten() else {
-                        continue;
-                    };
-                    examined.consider();
-                    if let Some(reason) = check_rep(request, rep) {
-                        examined.exclude(rep.id, reason);
-                        continue;
-                    }
-                    best = Some((rep.id, score, rank.load));
-                    break;
-                }
-                if best.is_some() {
-                    break;
-                }
-                level = at.checked_sub(1);
-            }
-        }
-        for level in (0..=n_desired).rev().filter(|_| !indexed) {
-            let score = u32::try_from(level).unwrap_or(u32::MAX);
-            for word in 0..self.words {
-                let mut mask = self.rotating[word];
-                for bits in required() {
-                    mask &= bits[word];
-                }
-                if level == n_desired {
-                    qualified = qualified.saturating_add(mask.count_ones());
-                }
-                mask &= level_mask(desired().map(|bits| bits[word]), level, n_desired);
-                while mask != 0 {
-                    let bit = mask.trailing_zeros() as usize;
-                    mask &= mask - 1;
-                    let index = word * 64 + bit;
-                    let id = self.reps[index];
-                    // The request's team is normally the one indexed: use the position.
-                    let rep = match request.team.reps().get(index) {
-                        Some(rep) if rep.id == id => rep,
-                        _ => match request.team.get(id) {
-                            Some(rep) => rep,
-                            None => continue,
-                        },
-                    };
-                    examined.consider();
-                    if let Some(reason) = check_rep(request, rep) {
-                        examined.exclude(id, reason);
-                        continue;
-                    }
-                    let load = request.view.open_load(id);
-                    let better = match best {
-                        None => true,
-                        Some((b, _, l)) => {
-                            load < l
-                                || (load == l
-                                    && fairness_key(request, id) < fairness_key(request, b))
-                        }
-                    };
-                    if better {
-                        best = Some((id, score, load));
-                    }
-                }
-            }
-            if best.is_some() {
-                break;
-            }
-        }
-        match best {
-            Some((rep, score, load)) => {
-                let step = Step::SkillMatched {
-                    rep,
-                    desired: score,
-                    of: u32::try_from(n_desired).unwrap_or(u32::MAX),
-                    qualified,
-                    load,
-                };
-                let explanation = examined.explain(step, Some(f64::from(score)));
-                Decision::assigned(client.id(), rep, explanation)
-            }
-            None => {
-                let step = Step::NoQualifiedRep { qualified };
-                Decision::unassigned(client.id(), examined.explain(step, None))
-            }
-        }
-    }
-}
-
-/// The highest count of set bits across the `word`-th words of `desired` (at most
-/// [`INLINE_TAGS`] + 1 of them) among the lanes of `mask` (not empty).
-fn max_level(desired: &[&[u64]], word: usize, mask: u64) -> usize {
-    let width = (usize::BITS - desired.len().leading_zeros()) as usize;
-    let mut planes = [0u64; PLANES];
-    for bits in desired {
-        let mut carry = bits[word] & mask;
-        for plane in planes.iter_mut().take(width) {
-            let sum = *plane ^ carry;
-            carry &= *plane;
-            *plane = sum;
-            if carry == 0 {
-                break;
-            }
-        }
-    }
-    let mut lanes = mask;
-    let mut level = 0;
-    for (i, plane) in planes.iter().enumerate().take(width).rev() {
-        if lanes & plane != 0 {
-            lanes &= plane;
-            level |= 1 << i;
-        }
-    }
-    level
-}
-
-/// Bit planes counted in a word's lanes: counts up to 255 desired tags.
-const PLANES: usize = 8;
-
-/// The reps (bits) of one word whose count of set bits across `desired` is exactly `level`:
-/// the counts are added in bit planes (a ripple-carry adder over 64 lanes at once).
-fn level_mask(desired: impl Iterator<Item = u64> + Clone, level: usize, n: usize) -> u64 {
-    if level == n {
-        return desired.fold(u64::MAX, |mask, bits| mask & bits);
-    }
-    if level == 0 {
-        return !desired.fold(0, |mask, bits| mask | bits);
-    }
-    let width = (usize::BITS - n.leading_zeros()) as usize;
-    if width > PLANES {
-        // More than 255 desired tags: count lane by lane.
-        let mut mask = 0u64;
-        for lane in 0..64 {
-            if desired.clone().filter(|bits| bits >> lane & 1 == 1).count() == level {
-                mask |= 1 << lane;
-            }
-        }
-        return mask;
-    }
-    let mut planes = [0u64; PLANES];
-    for bits in desired {
-        let mut carry = bits;
-        for plane in planes.iter_mut().take(width) {
-            let sum = *plane ^ carry;
-            carry &= *plane;
-            *plane = sum;
-            if carry == 0 {
-                break;
-            }
-        }
-    }
-    planes
-        .iter()
-        .take(width)
-        .enumerate()
-        .fold(u64::MAX, |mask, (i, plane)| {
-            if level >> i & 1 == 1 {
-                mask & plane
-            } else {
-                mask & !plane
-            }
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{INDEXED_WORDS, SkillMatch, level_mask};
-    use crate::allocate::{Allocator, LoadRank, Request, Team, TeamView};
-    use crate::ids::{ClientId, RepId};
-    use crate::model::{Availability, Client, Rep, Source};
-    use crate::rng::seeded;
-    use chrono::{DateTime, Duration, TimeZone, Utc};
-    use proptest::prelude::*;
-    use std::collections::BTreeSet;
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
-    }
-
-    /// Loads by hand, with or without the open-load order.
-    struct View {
-        loads: Vec<u32>,
-        order: BTreeSet<LoadRank>,
-        indexed: bool,
-    }
-
-    impl TeamView for View {
-        fn open_load(&self, rep: RepId) -> u32 {
-            self.loads[rep.0 as usize - 1]
-        }
-        fn indexes_open_load(&self) -> bool {
-            self.indexed
-        }
-        fn next_by_open_load(&self, after: Option<LoadRank>) -> Option<LoadRank> {
-            use std::ops::Bound::{Excluded, Unbounded};
-            match after {
-                None => self.order.first().copied(),
-                Some(after) => self
-                    .order
-                    .range((Excluded(after), Unbounded))
-                    .next()
-                    .copied(),
-            }
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(12))]
-
-        /// On a team large enough to walk the open-load order, the walk picks the rep the
-        /// level-by-level scan picks.
-        #[test]
-        fn the_open_load_order_picks_what_the_scan_picks(seed in any::<u64>(), tags in proptest::collection::vec(0u64..6, 1..4)) {
-            let n = INDEXED_WORDS * 64 + 10;
-            let mix = |i: u64, k: u64| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed).rotate_left(k as u32 * 7);
-            let team = Team::new((1..=n as u64).map(|i| {
-                let mut rep = Rep::new(RepId(i), "r")
-                    .with_skills([format!("t{}", mix(i, 1) % 6), format!("t{}", mix(i, 2) % 6)]);
-                if mix(i, 3) % 7 == 0 {
-                    rep.availability = Availability::OnLeave { until: now() + Duration::days(1) };
-                }
-                rep
-            }));
-            let loads: Vec<u32> = (1..=n as u64).map(|i| (mix(i, 4) % 9) as u32).collect();
-            let order = (1..=n as u64)
-                .map(|i| LoadRank { load: loads[i as usize - 1], last_assigned_at: None, rep: RepId(i) })
-                .collect();
-            let mut view = View { loads, order, indexed: false };
-            let client = Client::new(ClientId(1), "c", Source::Website, now())
-                .with_tags(tags.iter().map(|t| format!("t{t}")));
-            let strategy = SkillMatch::new(&team, [format!("t{}", tags[0])]);
-            let scanned = strategy.allocate(&Request::new(&client, &team, now()).with_view(&view), &mut seeded(0));
-            view.indexed = true;
-            let walked = strategy.allocate(&Request::new(&client, &team, now()).with_view(&view), &mut seeded(0));
-            prop_assert_eq!(walked.rep, scanned.rep);
-        }
-    }
-
-    proptest! {
-        /// The bit-plane count of each lane equals counting the lane's bits one by one.
-        #[test]
-        fn level_masks_count_each_lane(words in proptest::collection::vec(any::<u64>(), 0..20)) {
-            let n = words.len();
-            for level in 0..=n {
-                let mask = level_mask(words.iter().copied(), level, n);
-                for lane in 0..64 {
-                    let count = words.iter().filter(|w| *w >> lane & 1 == 1).count();
-                    prop_assert_eq!(mask >> lane & 1 == 1, count == level, "lane {}", lane);
-                }
-            }
+        match &self.layout {
+            Layout::Profiles(profiles) => profiles.allocate(&self.reps, request),
+            Layout::Planes(planes) => planes.allocate(&self.reps, &self.required, request),
         }
     }
 }

@@ -1,14 +1,15 @@
 //! Territory: hierarchical regions, the most specific covering territory wins (seed rules 4, 5).
 //!
-//! Territories are indexed by their path (a `BTreeMap` keyed by segments), so a decision looks
-//! up the client's region and each ancestor, narrowest first: O(depth x log territories), no
-//! scan over reps. A territory whose reps are all ineligible falls back to its parent, then to
+//! Territories are indexed by a hash of their path, so a decision looks up the client's region
+//! and each ancestor, narrowest first: O(depth), comparing text only on a hit, no scan over
+//! reps. A territory whose reps are all ineligible falls back to its parent, then to
 //! the configured default strategy. Several reps in one territory are split by an inner
 //! strategy: a weighted rotation per territory (default), least-loaded, or, for purchased
 //! lists, the rep already holding the most clients in that region.
 
 use super::eligibility::{check_rep, fairness_key};
 use super::explain::{Examined, Explanation};
+use super::lookup::{HashSlots, SEED, fnv};
 use super::round_robin::rotates;
 use super::{Allocator, Decision, LeastLoaded, Request, RoundRobin, Team, Updates};
 use crate::ids::RepId;
@@ -44,7 +45,10 @@ struct Node {
 
 /// The territory strategy.
 pub struct Territory {
-    nodes: BTreeMap<Vec<String>, Node>,
+    /// In path order.
+    nodes: Vec<Node>,
+    /// Each node's path hash ([`path_hash`]), for the lookups of a decision.
+    lookup: HashSlots,
     inner: TerritoryInner,
     load: LeastLoaded,
     default: Option<Box<dyn Allocator>>,
@@ -73,7 +77,7 @@ impl Territory {
 
     /// Territories given explicitly: region to reps (unknown and inactive reps are dropped).
     pub fn from_map(team: &Team, map: BTreeMap<Region, Vec<RepId>>) -> Self {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = Vec::with_capacity(map.len());
         for (region, mut reps) in map {
             reps.retain(|id| team.get(*id).is_some_and(rotates));
             reps.sort();
@@ -86,17 +90,19 @@ impl Territory {
                 .filter_map(|id| team.get(*id).map(|r| (r.id, r.weight)));
             let rotation = RoundRobin::over(format!("territory:{region}"), weights);
             let label = Label::from(region.to_string());
-            nodes.insert(
-                region.segments().to_vec(),
-                Node {
-                    region,
-                    label,
-                    reps,
-                    rotation,
-                },
-            );
+            nodes.push(Node {
+                region,
+                label,
+                reps,
+                rotation,
+            });
         }
+        let hashes: Vec<u64> = nodes
+            .iter()
+            .map(|n| path_hash(n.region.segments()))
+            .collect();
         Self {
+            lookup: HashSlots::new(&hashes),
             nodes,
             inner: TerritoryInner::default(),
             load: LeastLoaded::default(),
@@ -118,10 +124,34 @@ impl Territory {
 
     /// The most specific territory covering `region`, if any.
     pub fn territory_of(&self, region: &Region) -> Option<&Region> {
-        region
-            .ancestry()
-            .find_map(|path| self.nodes.get(path))
-            .map(|n| &n.region)
+        self.covering(region).next().map(|n| &n.region)
+    }
+
+    /// The territories covering `region`, narrowest first: its path and each ancestor's,
+    /// looked up by hash (text is compared only on a hit).
+    fn covering<'a, 'r>(
+        &'a self,
+        region: &'r Region,
+    ) -> impl Iterator<Item = &'a Node> + use<'a, 'r> {
+        let segments = region.segments();
+        // Prefix hashes, world first; a region deeper than the array hashes the rest lazily.
+        let mut prefix = [0u64; PREFIXES];
+        let mut hash = SEED;
+        prefix[0] = hash;
+        for (k, segment) in segments.iter().enumerate().take(PREFIXES - 1) {
+            hash = extend(hash, segment);
+            prefix[k + 1] = hash;
+        }
+        (0..=segments.len()).rev().filter_map(move |len| {
+            let path = &segments[..len];
+            let hash = match prefix.get(len) {
+                Some(&hash) => hash,
+                None => path_hash(path),
+            };
+            self.lookup
+                .find(hash, |i| self.nodes[i].region.segments() == path)
+                .map(|i| &self.nodes[i])
+        })
     }
 
     fn most_held(
@@ -156,6 +186,21 @@ impl Territory {
     }
 }
 
+/// Prefix hashes a decision keeps on the stack (regions deeper than this still work).
+const PREFIXES: usize = 12;
+
+/// `hash` extended by one path segment (each segment ends with a byte UTF-8 never uses, so
+/// two different paths never feed the hash the same bytes).
+fn extend(hash: u64, segment: &str) -> u64 {
+    fnv(fnv(hash, segment.as_bytes()), &[0xff])
+}
+
+/// The hash of a territory path.
+fn path_hash(path: &[String]) -> u64 {
+    path.iter()
+        .fold(SEED, |hash, segment| extend(hash, segment))
+}
+
 impl Territory {
     /// The rep `node`'s inner strategy picks, with its updates and how it picked.
     fn pick_in(
@@ -166,7 +211,7 @@ impl Territory {
     ) -> Option<(RepId, Updates, TerritoryPick, Option<f64>)> {
         match self.inner {
             TerritoryInner::RoundRobin => {
-                let (rep, updates) = node.rotation.pick(request, examined);
+                let (rep, updates, _) = node.rotation.pick(request, examined);
                 rep.map(|r| (r, updates, TerritoryPick::Rotation, None))
             }
             TerritoryInner::LeastLoaded => {
@@ -194,10 +239,7 @@ impl Allocator for Territory {
         let client = request.client;
         let mut examined = Examined::default();
         let mut tried = 0u32;
-        for path in client.region().ancestry() {
-            let Some(node) = self.nodes.get(path) else {
-                continue;
-            };
+        for node in self.covering(client.region()) {
             tried += 1;
             if let Some((rep, updates, pick, figure)) = self.pick_in(request, node, &mut examined) {
                 let step = Step::Territory {
@@ -205,10 +247,13 @@ impl Allocator for Territory {
                     rep,
                     pick,
                 };
-                let mut decision =
-                    Decision::assigned(client.id(), rep, examined.explain(step, figure));
-                decision.updates = updates;
-                return decision;
+                // Built in place with its updates: a decision is large, every move copies it.
+                return Decision {
+                    client: client.id(),
+                    rep: Some(rep),
+                    explanation: examined.explain(step, figure),
+                    updates,
+                };
             }
         }
         let step = if tried == 0 {
@@ -226,6 +271,41 @@ impl Allocator for Territory {
                 decision
             }
             None => Decision::unassigned(client.id(), own),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rep;
+    use proptest::prelude::*;
+
+    fn region(path: &[u8]) -> Region {
+        Region::new(path.iter().map(|s| format!("s{s}"))).unwrap()
+    }
+
+    proptest! {
+        /// The hashed lookup finds the territories an ordered map of paths finds, narrowest
+        /// first, for regions of any depth (deeper than the prefixes kept on the stack too).
+        #[test]
+        fn the_hashed_lookup_finds_what_the_ordered_map_finds(
+            territories in proptest::collection::vec(proptest::collection::vec(0u8..3, 0..15), 0..12),
+            probes in proptest::collection::vec(proptest::collection::vec(0u8..3, 0..16), 1..12),
+        ) {
+            let team = Team::new([Rep::new(RepId(1), "r")]);
+            let map: BTreeMap<Region, Vec<RepId>> =
+                territories.iter().map(|t| (region(t), vec![RepId(1)])).collect();
+            let strategy = Territory::from_map(&team, map.clone());
+            let by_path: BTreeMap<Vec<String>, Region> =
+                map.keys().map(|r| (r.segments().to_vec(), r.clone())).collect();
+            for probe in probes.iter().chain(&territories) {
+                let probe = region(probe);
+                let found: Vec<&Region> = strategy.covering(&probe).map(|n| &n.region).collect();
+                let expected: Vec<&Region> =
+                    probe.ancestry().filter_map(|path| by_path.get(path)).collect();
+                prop_assert_eq!(found, expected);
+            }
         }
     }
 }

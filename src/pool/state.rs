@@ -147,7 +147,6 @@ impl PoolState {
     fn due_entries(&self, instant: DateTime<Utc>) -> impl Iterator<Item = &Client> + '_ {
         self.due
             .up_to(instant)
-            .into_iter()
             .filter_map(|entry| self.live(&entry))
     }
 

@@ -84,10 +84,11 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
 /// The reminders and releases due at the decision instant, read from the deadline index: the
 /// cost follows what is due, not the size of the pool.
 pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
-    ctx.state
-        .due_clients(ctx.now)
-        .filter_map(|client| due(ctx, client))
-        .collect()
+    let clients = ctx.state.due_clients(ctx.now);
+    // At most one event per listed client: reserved once instead of grown by doubling.
+    let mut events = Vec::with_capacity(clients.size_hint().1.unwrap_or(0));
+    events.extend(clients.filter_map(|client| due(ctx, client)));
+    events
 }
 
 /// The reminder or release due on one client (none when nothing is due).

@@ -72,18 +72,17 @@ impl DueIndex {
     }
 
     /// Entries at or before `instant`, in (deadline, id) order, stale ones included (the
-    /// caller filters them by stamp). Buckets whose entries arrived out of order are sorted
-    /// in the copy.
-    pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> Vec<Entry> {
-        let mut out = Vec::new();
-        for bucket in self.buckets.range(..=bucket_of(instant)).map(|(_, b)| b) {
-            let from = out.len();
-            out.extend(bucket.entries.iter().filter(|e| e.at <= instant).copied());
-            if bucket.unsorted {
-                out[from..].sort_unstable_by_key(|e: &Entry| (e.at, e.id));
-            }
+    /// caller filters them by stamp). Read in place, bucket by bucket, without copying or
+    /// allocating, except that a bucket whose entries arrived out of order is sorted in a copy.
+    /// Its size hint's upper bound counts the entries it can still yield, so a caller can
+    /// reserve once.
+    pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> UpTo<'_> {
+        UpTo {
+            buckets: self.buckets.range(..=bucket_of(instant)),
+            instant,
+            current: [].iter(),
+            sorted: Vec::new().into_iter(),
         }
-        out
     }
 
     /// The earliest entry `live` accepts.
@@ -96,6 +95,81 @@ impl DueIndex {
                 .copied()
         })
     }
+}
+
+/// The entries [`DueIndex::up_to`] lists, read bucket by bucket.
+#[derive(Clone)]
+pub(crate) struct UpTo<'a> {
+    buckets: std::collections::btree_map::Range<'a, i64, Bucket>,
+    instant: DateTime<Utc>,
+    /// The rest of the current bucket (up to the instant), when it is in order.
+    current: std::slice::Iter<'a, Entry>,
+    /// The rest of the current bucket's sorted copy, when it is not.
+    sorted: std::vec::IntoIter<Entry>,
+}
+
+impl<'a> UpTo<'a> {
+    /// The entries of `bucket` at or before the instant, when the bucket is in order: all of
+    /// them, except in the instant's own bucket, which is cut where the instant falls.
+    fn in_order(&self, key: i64, bucket: &'a Bucket) -> &'a [Entry] {
+        if key < bucket_of(self.instant) {
+            return &bucket.entries;
+        }
+        let instant = self.instant;
+        let end = bucket.entries.partition_point(|e| e.at <= instant);
+        &bucket.entries[..end]
+    }
+}
+
+impl Iterator for UpTo<'_> {
+    type Item = Entry;
+
+    #[inline]
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            if let Some(entry) = self.current.next() {
+                return Some(*entry);
+            }
+            if let Some(entry) = self.sorted.next() {
+                return Some(entry);
+            }
+            let (&key, bucket) = self.buckets.next()?;
+            if bucket.unsorted {
+                self.sorted = sorted_copy(bucket, self.instant);
+            } else {
+                self.current = self.in_order(key, bucket).iter();
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let rest: usize = self
+            .buckets
+            .clone()
+            .map(|(&key, bucket)| {
+                if bucket.unsorted {
+                    bucket.entries.len()
+                } else {
+                    self.in_order(key, bucket).len()
+                }
+            })
+            .sum();
+        (0, Some(self.current.len() + self.sorted.len() + rest))
+    }
+}
+
+/// The entries of a bucket that received some out of order, at or before `instant`, sorted
+/// (a copy: reading never changes the state). Kept out of line: most buckets are in order.
+#[inline(never)]
+fn sorted_copy(bucket: &Bucket, instant: DateTime<Utc>) -> std::vec::IntoIter<Entry> {
+    let mut copy: Vec<Entry> = bucket
+        .entries
+        .iter()
+        .filter(|e| e.at <= instant)
+        .copied()
+        .collect();
+    copy.sort_unstable_by_key(|e| (e.at, e.id));
+    copy.into_iter()
 }
 
 #[cfg(test)]
@@ -144,12 +218,21 @@ mod tests {
                 let now = t(probe);
                 let listed: Vec<(DateTime<Utc>, ClientId)> = index
                     .up_to(now)
-                    .into_iter()
                     .filter(|e| stamps[e.handle as usize] == e.stamp)
                     .map(|e| (e.at, e.id))
                     .collect();
                 let expected: Vec<_> = model.range(..=(now, ClientId(u64::MAX))).copied().collect();
                 prop_assert_eq!(listed, expected);
+                // The size hint bounds what is listed (a sweep reserves by it), at every step.
+                let mut entries = index.up_to(now);
+                loop {
+                    let upper = entries.size_hint().1.expect("an upper bound");
+                    let rest = entries.clone().count();
+                    prop_assert!(rest <= upper, "{} entries left, hint {}", rest, upper);
+                    if entries.next().is_none() {
+                        break;
+                    }
+                }
             }
             let first = index.first(|e| stamps[e.handle as usize] == e.stamp).map(|e| (e.at, e.id));
             prop_assert_eq!(first, model.first().copied());

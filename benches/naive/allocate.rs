@@ -27,8 +27,10 @@ pub fn explained(client: ClientId, rep: Option<RepId>, rule: &str) -> Decision {
 /// Smooth weighted round-robin by scanning every rep's credit.
 pub fn naive_rr(team: &Team, credit: &mut [i64]) -> Option<RepId> {
     let (mut best, mut total) = (None::<usize>, 0i64);
+    // The instant is read once, as a hand-written loop would.
+    let now = alloc_now();
     for (i, rep) in team.reps().iter().enumerate() {
-        if !rep.availability.is_available(alloc_now()) {
+        if !rep.availability.is_available(now) {
             continue;
         }
         credit[i] += i64::from(rep.weight);

@@ -9,11 +9,15 @@
 //! ([`PoolDef::admins`](super::PoolDef::admins)); the policy's own
 //! [`admins`](super::PoolPolicy::admins) administer every pool and the policy.
 
-use super::policy::PoolPolicy;
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{DeptId, PoolId, RepId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The departments of a policy, by id.
+pub(crate) type Departments = BTreeMap<DeptId, Department>;
+/// The pools of a policy, by id.
+pub(crate) type Pools = BTreeMap<PoolId, PoolDef>;
 
 /// A department (部门): its reps, its managers, the department above it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,12 +38,32 @@ pub struct Department {
     pub reps: BTreeSet<RepId>,
 }
 
-/// Checks the departments of `policy` on their own: parents and the pools' departments are
+/// A pool (公海) of a department or product line, and the reps who may work it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolDef {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Reps who may claim from it and be given its clients. With `departments`, empty in both
+    /// means every rep.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub members: BTreeSet<RepId>,
+    /// Departments whose reps (and those of the departments below) are members.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub departments: BTreeSet<DeptId>,
+    /// The pool's admins (管理员): they assign, transfer, release and flag its clients, and
+    /// move clients between pools they administer. They need not be on the team.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub admins: BTreeSet<RepId>,
+}
+
+/// Checks a policy's departments on their own: parents and the pools' departments are
 /// defined, and no department is its own ancestor.
-pub(super) fn validate(policy: &PoolPolicy) -> Result<(), ConfigError> {
-    for (id, dept) in &policy.departments {
+pub(super) fn validate(departments: &Departments, pools: &Pools) -> Result<(), ConfigError> {
+    for (id, dept) in departments {
         if let Some(parent) = dept.parent {
-            if !policy.departments.contains_key(&parent) {
+            if !departments.contains_key(&parent) {
                 return Err(ConfigError::new(
                     format!("departments.{}.parent", id.0),
                     ConfigRule::UndefinedDept { dept: parent },
@@ -48,7 +72,7 @@ pub(super) fn validate(policy: &PoolPolicy) -> Result<(), ConfigError> {
         }
         // A chain longer than the number of departments has gone round a cycle.
         let mut at = dept.parent;
-        for _ in 0..policy.departments.len() {
+        for _ in 0..departments.len() {
             match at {
                 Some(up) if up == *id => {
                     return Err(ConfigError::new(
@@ -56,16 +80,16 @@ pub(super) fn validate(policy: &PoolPolicy) -> Result<(), ConfigError> {
                         ConfigRule::Cycle { dept: *id },
                     ));
                 }
-                Some(up) => at = policy.departments.get(&up).and_then(|d| d.parent),
+                Some(up) => at = departments.get(&up).and_then(|d| d.parent),
                 None => break,
             }
         }
     }
-    for (pool, def) in &policy.pools {
+    for (pool, def) in pools {
         if let Some(dept) = def
             .departments
             .iter()
-            .find(|d| !policy.departments.contains_key(d))
+            .find(|d| !departments.contains_key(d))
         {
             return Err(ConfigError::new(
                 format!("pools.{}.departments", pool.0),
@@ -87,17 +111,17 @@ pub(crate) struct Org {
 }
 
 /// Each manager's rank: the depth (0 at the top) of the highest department they manage.
-fn ranks(policy: &PoolPolicy) -> BTreeMap<RepId, usize> {
+fn ranks(departments: &Departments) -> BTreeMap<RepId, usize> {
     let mut rank = BTreeMap::new();
-    for (id, dept) in &policy.departments {
+    for dept in departments.values() {
         let mut depth = 0;
-        let mut at = policy.departments.get(id).and_then(|d| d.parent);
+        let mut at = dept.parent;
         while let Some(up) = at {
-            if depth >= policy.departments.len() {
+            if depth >= departments.len() {
                 break;
             }
             depth += 1;
-            at = policy.departments.get(&up).and_then(|d| d.parent);
+            at = departments.get(&up).and_then(|d| d.parent);
         }
         for manager in &dept.managers {
             let best = rank.entry(*manager).or_insert(depth);
@@ -108,17 +132,16 @@ fn ranks(policy: &PoolPolicy) -> BTreeMap<RepId, usize> {
 }
 
 impl Org {
-    /// The index of `policy`'s departments (validated: parents defined, no cycle).
-    pub(crate) fn new(policy: &PoolPolicy) -> Self {
+    /// The index of a policy's departments (validated: parents defined, no cycle).
+    pub(crate) fn new(departments: &Departments) -> Self {
         let mut org = Org::default();
-        for (id, dept) in &policy.departments {
+        for (id, dept) in departments {
             for rep in &dept.reps {
                 let mut at = Some(*id);
                 // Bounded by the department count, so a cycle cannot loop (validation refuses
                 // one anyway).
-                for _ in 0..policy.departments.len() {
-                    let Some(unit) = at.and_then(|d| policy.departments.get(&d).map(|x| (d, x)))
-                    else {
+                for _ in 0..departments.len() {
+                    let Some(unit) = at.and_then(|d| departments.get(&d).map(|x| (d, x))) else {
                         break;
                     };
                     org.units.entry(*rep).or_default().push(unit.0);
@@ -138,7 +161,7 @@ impl Org {
         }
         // Nobody is managed by someone of their own rank or below: a head manager listed as a
         // rep of a department below is not managed by that department's manager.
-        let rank = ranks(policy);
+        let rank = ranks(departments);
         for (rep, list) in org.managers.iter_mut() {
             if let Some(own) = rank.get(rep) {
                 list.retain(|m| rank.get(m).is_some_and(|theirs| theirs < own));
@@ -156,8 +179,8 @@ impl Org {
 
     /// True when `rep` may work clients of `pool`: the pool is open to every rep, or names the
     /// rep, or one of the rep's departments (or one above them).
-    pub(crate) fn is_member(&self, policy: &PoolPolicy, rep: RepId, pool: PoolId) -> bool {
-        let Some(def) = policy.pools.get(&pool) else {
+    pub(crate) fn is_member(&self, pools: &Pools, rep: RepId, pool: PoolId) -> bool {
+        let Some(def) = pools.get(&pool) else {
             return true;
         };
         if def.members.is_empty() && def.departments.is_empty() {
@@ -170,11 +193,15 @@ impl Org {
                 .is_some_and(|units| units.iter().any(|d| def.departments.contains(d)))
     }
 
-    /// True when `person` administers `pool`: an admin of the policy, or of the pool.
-    pub(crate) fn is_admin(policy: &PoolPolicy, person: RepId, pool: PoolId) -> bool {
-        policy.admins.contains(&person)
-            || policy
-                .pools
+    /// True when `person` administers `pool`: one of the policy's `admins`, or of the pool's.
+    pub(crate) fn is_admin(
+        admins: &BTreeSet<RepId>,
+        pools: &Pools,
+        person: RepId,
+        pool: PoolId,
+    ) -> bool {
+        admins.contains(&person)
+            || pools
                 .get(&pool)
                 .is_some_and(|def| def.admins.contains(&person))
     }
@@ -183,7 +210,6 @@ impl Org {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pool::PoolDef;
 
     fn dept(parent: Option<u64>, managers: &[u64], reps: &[u64]) -> Department {
         Department {
@@ -194,20 +220,25 @@ mod tests {
         }
     }
 
-    /// Sales (managed by 100) has East (managed by 10, reps 1 and 2, and 10 itself) below it.
-    fn policy() -> PoolPolicy {
-        PoolPolicy {
-            departments: BTreeMap::from([
-                (DeptId(1), dept(None, &[100], &[3])),
-                (DeptId(2), dept(Some(1), &[10], &[1, 2, 10])),
-            ]),
-            ..PoolPolicy::default()
+    /// Sales (managed by 100, rep 3) has East (managed by 10; reps 1, 2 and 10 itself) below.
+    fn departments() -> Departments {
+        BTreeMap::from([
+            (DeptId(1), dept(None, &[100], &[3])),
+            (DeptId(2), dept(Some(1), &[10], &[1, 2, 10])),
+        ])
+    }
+
+    fn pool(departments: &[u64], members: &[u64]) -> PoolDef {
+        PoolDef {
+            departments: departments.iter().copied().map(DeptId).collect(),
+            members: members.iter().copied().map(RepId).collect(),
+            ..PoolDef::default()
         }
     }
 
     #[test]
     fn a_manager_manages_their_departments_and_those_below_but_not_themselves() {
-        let org = Org::new(&policy());
+        let org = Org::new(&departments());
         assert!(org.manages(RepId(10), RepId(1)));
         assert!(
             org.manages(RepId(100), RepId(1)),
@@ -227,85 +258,64 @@ mod tests {
 
     #[test]
     fn a_head_manager_listed_below_is_not_managed_by_their_subordinate() {
-        let mut policy = policy();
-        policy
-            .departments
+        let mut departments = departments();
+        departments
             .get_mut(&DeptId(2))
             .unwrap()
             .reps
             .insert(RepId(100));
-        let org = Org::new(&policy);
+        let org = Org::new(&departments);
         assert!(!org.manages(RepId(10), RepId(100)), "10 is managed by 100");
         assert!(org.manages(RepId(100), RepId(10)));
     }
 
     #[test]
     fn pool_membership_by_department_includes_the_departments_below() {
-        let mut policy = policy();
-        policy.pools.insert(
-            PoolId(5),
-            PoolDef {
-                departments: BTreeSet::from([DeptId(1)]),
-                ..PoolDef::default()
-            },
-        );
-        policy.pools.insert(
-            PoolId(6),
-            PoolDef {
-                departments: BTreeSet::from([DeptId(2)]),
-                members: BTreeSet::from([RepId(7)]),
-                ..PoolDef::default()
-            },
-        );
-        let org = Org::new(&policy);
-        assert!(org.is_member(&policy, RepId(1), PoolId(5)));
-        assert!(org.is_member(&policy, RepId(3), PoolId(5)));
-        assert!(!org.is_member(&policy, RepId(3), PoolId(6)));
-        assert!(org.is_member(&policy, RepId(7), PoolId(6)), "by name");
-        assert!(!org.is_member(&policy, RepId(8), PoolId(5)));
+        let pools = Pools::from([(PoolId(5), pool(&[1], &[])), (PoolId(6), pool(&[2], &[7]))]);
+        let org = Org::new(&departments());
+        assert!(org.is_member(&pools, RepId(1), PoolId(5)));
+        assert!(org.is_member(&pools, RepId(3), PoolId(5)));
+        assert!(!org.is_member(&pools, RepId(3), PoolId(6)));
+        assert!(org.is_member(&pools, RepId(7), PoolId(6)), "by name");
+        assert!(!org.is_member(&pools, RepId(8), PoolId(5)));
         assert!(
-            org.is_member(&policy, RepId(8), PoolId(9)),
+            org.is_member(&pools, RepId(8), PoolId(9)),
             "an undefined pool is open"
         );
     }
 
     #[test]
+    fn admins_of_the_policy_administer_every_pool_and_a_pools_admins_their_own() {
+        let mut export = pool(&[], &[]);
+        export.admins.insert(RepId(21));
+        let pools = Pools::from([(PoolId(7), export)]);
+        let admins = BTreeSet::from([RepId(20)]);
+        assert!(Org::is_admin(&admins, &pools, RepId(20), PoolId(0)));
+        assert!(Org::is_admin(&admins, &pools, RepId(21), PoolId(7)));
+        assert!(!Org::is_admin(&admins, &pools, RepId(21), PoolId(0)));
+    }
+
+    #[test]
     fn parents_must_exist_and_not_loop() {
-        let mut policy = policy();
-        policy
-            .departments
-            .insert(DeptId(3), dept(Some(9), &[], &[]));
-        let err = validate(&policy).unwrap_err();
+        let mut departments = departments();
+        departments.insert(DeptId(3), dept(Some(9), &[], &[]));
+        let err = validate(&departments, &Pools::new()).unwrap_err();
         assert_eq!(err.path, "departments.3.parent");
         assert_eq!(err.rule, ConfigRule::UndefinedDept { dept: DeptId(9) });
-        policy
-            .departments
-            .insert(DeptId(3), dept(Some(4), &[], &[]));
-        policy
-            .departments
-            .insert(DeptId(4), dept(Some(3), &[], &[]));
-        let err = validate(&policy).unwrap_err();
+        departments.insert(DeptId(3), dept(Some(4), &[], &[]));
+        departments.insert(DeptId(4), dept(Some(3), &[], &[]));
+        let err = validate(&departments, &Pools::new()).unwrap_err();
         assert_eq!(err.rule, ConfigRule::Cycle { dept: DeptId(3) });
-        policy
-            .departments
-            .insert(DeptId(4), dept(Some(4), &[], &[]));
-        policy.departments.remove(&DeptId(3));
-        let err = validate(&policy).unwrap_err();
+        departments.insert(DeptId(4), dept(Some(4), &[], &[]));
+        departments.remove(&DeptId(3));
+        let err = validate(&departments, &Pools::new()).unwrap_err();
         assert_eq!(err.rule, ConfigRule::Cycle { dept: DeptId(4) });
     }
 
     #[test]
     fn a_pool_may_only_name_defined_departments() {
-        let mut policy = policy();
-        policy.pools.insert(
-            PoolId(5),
-            PoolDef {
-                departments: BTreeSet::from([DeptId(8)]),
-                ..PoolDef::default()
-            },
-        );
-        policy.default_pool = PoolId(5);
-        let err = validate(&policy).unwrap_err();
+        let pools = Pools::from([(PoolId(5), pool(&[8], &[]))]);
+        let err = validate(&departments(), &pools).unwrap_err();
         assert_eq!(err.path, "pools.5.departments");
         assert_eq!(err.rule, ConfigRule::UndefinedDept { dept: DeptId(8) });
     }

@@ -76,14 +76,14 @@ impl Config {
 
     /// `team` and `policy` as they are, for `evolve` applying an event `decide` checked.
     pub(crate) fn unchecked(team: Team, policy: PoolPolicy) -> Self {
-        let org = Org::new(&policy);
+        let org = Org::new(&policy.departments);
         Self { team, policy, org }
     }
 
     /// True when `rep` may work clients of `pool`: the pool names no member and no
     /// department, or names the rep, or one of the rep's departments (or one above them).
     pub fn is_member(&self, rep: RepId, pool: PoolId) -> bool {
-        self.org.is_member(&self.policy, rep, pool)
+        self.org.is_member(&self.policy.pools, rep, pool)
     }
 
     /// The organisation index the permission rules read.

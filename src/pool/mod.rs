@@ -54,7 +54,7 @@ mod view;
 
 pub use actor::{Actor, ActorKind};
 pub use admission::{Action, Forbidden, Grant, Need, Route};
-pub use authority::Department;
+pub use authority::{Department, PoolDef};
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 pub use decide::decide;
@@ -64,7 +64,7 @@ pub use event::{Event, Retimed, Via};
 #[cfg(feature = "async")]
 pub use facade::AsyncPool;
 pub use facade::{Pool, SweepReport};
-pub use policy::{CooldownScope, PoolDef, PoolPolicy, RecycleRule};
+pub use policy::{CooldownScope, PoolPolicy, RecycleRule};
 pub(crate) use state::evolve_owned;
 pub use state::{PoolState, evolve};
 pub use view::PoolView;

@@ -1,7 +1,7 @@
 //! The pool policy (seed 001): every limit and timer a team configures, validated when it is
 //! loaded or built.
 
-use super::authority::{self, Department};
+use super::authority::{self, Department, PoolDef};
 use crate::calendar::{TeamZone, after_days};
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{DeptId, PoolId, RepId};
@@ -62,26 +62,6 @@ impl RecycleRule {
             .copied()
             .unwrap_or(self.days)
     }
-}
-
-/// A pool (公海) of a department or product line, and the reps who may work it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PoolDef {
-    /// Display name.
-    #[serde(default)]
-    pub name: String,
-    /// Reps who may claim from it and be given its clients. With `departments`, empty in both
-    /// means every rep.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub members: BTreeSet<RepId>,
-    /// Departments whose reps (and those of the departments below) are members.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub departments: BTreeSet<DeptId>,
-    /// The pool's admins (管理员): they assign, transfer, release and flag its clients, and
-    /// move clients between pools they administer. They need not be on the team.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub admins: BTreeSet<RepId>,
 }
 
 /// A team's pool policy (seed 001), all configurable; JSON/TOML friendly. Unknown fields are
@@ -229,7 +209,7 @@ impl PoolPolicy {
                 ));
             }
         }
-        authority::validate(self)
+        authority::validate(&self.departments, &self.pools)
     }
 
     /// The cap that applies to `rep`: the policy's override, the rep's own, the team's.

@@ -299,7 +299,7 @@ pub(crate) fn permit(
     let policy = config.policy();
     let org: &Org = config.org();
     let admin_of = |pool: Option<PoolId>| match pool {
-        Some(pool) => Org::is_admin(policy, person, pool),
+        Some(pool) => Org::is_admin(&policy.admins, &policy.pools, person, pool),
         None => policy.admins.contains(&person),
     };
     let admin_need = |pool: Option<PoolId>| match pool {

@@ -66,6 +66,33 @@ fn with_selling_admin(policy: PoolPolicy) -> World {
 }
 
 #[test]
+fn any_part_of_a_record_makes_an_import_a_migration() {
+    let contact = Contact {
+        rep: B,
+        level: ContactLevel::Phone,
+        at: t0(),
+        note: String::new(),
+    };
+    let records = [
+        client(5).with_flags(true, false, None),
+        client(5).with_flags(false, true, None),
+        client(5).with_flags(false, false, Some("A")),
+        client(5).with_history([contact]),
+    ];
+    for record in records {
+        let mut w = World::new(3, recycling());
+        assert_eq!(
+            import(&mut w, Actor::Rep(A), record.clone()),
+            forbidden(Actor::Rep(A), Action::ImportHistory, Need::AnotherRole),
+            "{record:?}"
+        );
+        import(&mut w, Actor::Admin(pool_support::ADMIN), record).unwrap();
+    }
+    let mut w = World::new(3, recycling());
+    import(&mut w, Actor::Rep(A), client(5)).unwrap();
+}
+
+#[test]
 fn a_rep_may_not_import_a_lock_or_a_history_that_protects_the_client() {
     let mut w = World::new(3, recycling());
     let locked = client(5).with_flags(true, false, Some("vip"));
@@ -285,7 +312,7 @@ fn an_import_names_a_defined_pool_before_anything_is_looked_up() {
 }
 
 #[test]
-fn a_rep_who_may_move_nothing_learns_nothing_of_whose_a_client_is() {
+fn a_rep_who_may_move_nothing_is_told_so_before_anything_else() {
     let mut w = World::new(3, recycling());
     w.import([5]);
     w.claim(5, A, t0()).unwrap();
@@ -333,4 +360,101 @@ fn a_head_manager_listed_in_a_department_below_is_not_managed_by_its_manager() {
             Need::ManagerOf { rep: M }
         )
     );
+}
+
+#[test]
+fn an_admin_who_sells_does_not_win_their_own_deals() {
+    let mut w = with_selling_admin(recycling());
+    w.import([5, 6]);
+    w.claim(5, P, t0()).unwrap();
+    let deal = |client| Command::MarkDeal {
+        client: ClientId(client),
+        closed_by: P,
+    };
+    assert_eq!(
+        w.run_as(Actor::Admin(P), deal(5), day(1)),
+        forbidden(
+            Actor::Admin(P),
+            Action::MarkDeal,
+            Need::NotTheOwner { owner: P }
+        )
+    );
+    // On a public client the deal would make P its owner.
+    assert_eq!(
+        w.run_as(Actor::Admin(P), deal(6), day(1)),
+        forbidden(
+            Actor::Admin(P),
+            Action::MarkDeal,
+            Need::NotTheOwner { owner: P }
+        )
+    );
+    w.run_as(Actor::System, deal(5), day(1)).unwrap();
+}
+
+#[test]
+fn a_person_sets_no_flag_on_a_public_client() {
+    let mut w = with_selling_admin(recycling());
+    w.import([5]);
+    for flag in [
+        Flag::Locked(true),
+        Flag::OpenOpportunity(true),
+        Flag::Level(Some("vip".into())),
+    ] {
+        let set = Command::SetFlag {
+            client: ClientId(5),
+            flag: flag.clone(),
+        };
+        assert_eq!(
+            w.run_as(Actor::Admin(P), set.clone(), t0()),
+            Err(PoolError::NotOwned {
+                client: ClientId(5)
+            }),
+            "{flag:?}"
+        );
+        // The CRM's own data (an opportunity opened, a level computed) may be.
+        w.run_as(Actor::System, set, t0()).unwrap();
+    }
+}
+
+#[test]
+fn a_lock_ends_when_the_client_changes_hands() {
+    let d1 = Department {
+        managers: [M].into(),
+        reps: [A].into(),
+        ..Department::default()
+    };
+    let mut w = World::new(
+        3,
+        PoolPolicy {
+            departments: BTreeMap::from([(DeptId(1), d1)]),
+            reps_transfer_own: true,
+            ..recycling()
+        },
+    );
+    w.import([5]);
+    w.claim(5, A, t0()).unwrap();
+    w.run_as(
+        Actor::Manager(M),
+        Command::SetFlag {
+            client: ClientId(5),
+            flag: Flag::Locked(true),
+        },
+        t0(),
+    )
+    .unwrap();
+    // A hands M's lock to B, whom M does not manage: the lock stays with A's custody.
+    w.run_as(
+        Actor::Rep(A),
+        Command::Transfer {
+            from: A,
+            to: B,
+            scope: TransferScope::All,
+        },
+        day(1),
+    )
+    .unwrap();
+    assert!(!w.state.client(ClientId(5)).unwrap().custody().locked());
+    w.sweep(day(30));
+    assert_eq!(w.owner(5), None, "B's custody is not locked: recycled");
+    assert_eq!(w.replayed(), w.state);
 }

@@ -42,7 +42,9 @@ fn recycle_no_opportunity_uses_the_client_levels_days_and_reminds_before() {
         },
     );
     w.import(1..=2);
-    w.run(
+    // The CRM classifies the client (its own data, so the system sets it on a public client).
+    w.run_as(
+        leadpool::pool::Actor::System,
         Command::SetFlag {
             client: ClientId(2),
             flag: Flag::Level(Some("A".into())),

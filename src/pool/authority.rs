@@ -2,9 +2,11 @@
 //! rules read, built once per configuration.
 //!
 //! A department (部门) lists its reps, its managers and the department above it. A manager
-//! manages every rep of their departments and of the departments below them, never themselves
-//! and never someone who manages a department as high as theirs or higher (a head manager
-//! listed as a rep of a department below is not managed by that department's manager). Pools grant membership by rep and by department
+//! manages every rep of their departments and of the departments below them, except a rep who
+//! manages that department or one above it: never themselves, their peers or their own
+//! managers (a head manager listed as a rep of a department below is not managed by that
+//! department's manager). Separate department trees are separate: rank is not compared
+//! across them. Pools grant membership by rep and by department
 //! ([`PoolDef::departments`](super::PoolDef::departments)), and name their admins
 //! ([`PoolDef::admins`](super::PoolDef::admins)); the policy's own
 //! [`admins`](super::PoolPolicy::admins) administer every pool and the policy.
@@ -110,44 +112,40 @@ pub(crate) struct Org {
     managers: BTreeMap<RepId, Vec<RepId>>,
 }
 
-/// Each manager's rank: the depth (0 at the top) of the highest department they manage.
-fn ranks(departments: &Departments) -> BTreeMap<RepId, usize> {
-    let mut rank = BTreeMap::new();
-    for dept in departments.values() {
-        let mut depth = 0;
-        let mut at = dept.parent;
-        while let Some(up) = at {
-            if depth >= departments.len() {
-                break;
-            }
-            depth += 1;
-            at = departments.get(&up).and_then(|d| d.parent);
-        }
-        for manager in &dept.managers {
-            let best = rank.entry(*manager).or_insert(depth);
-            *best = (*best).min(depth);
-        }
-    }
-    rank
-}
-
 impl Org {
     /// The index of a policy's departments (validated: parents defined, no cycle).
     pub(crate) fn new(departments: &Departments) -> Self {
         let mut org = Org::default();
+        // Bounded by the department count, so a cycle cannot loop (validation refuses one).
+        let chain = |from: DeptId| {
+            let mut chain = Vec::new();
+            let mut at = Some(from);
+            while let Some(d) = at.filter(|_| chain.len() < departments.len()) {
+                let Some(dept) = departments.get(&d) else {
+                    break;
+                };
+                chain.push((d, dept));
+                at = dept.parent;
+            }
+            chain
+        };
         for (id, dept) in departments {
+            let chain = chain(*id);
             for rep in &dept.reps {
-                let mut at = Some(*id);
-                // Bounded by the department count, so a cycle cannot loop (validation refuses
-                // one anyway).
-                for _ in 0..departments.len() {
-                    let Some(unit) = at.and_then(|d| departments.get(&d).map(|x| (d, x))) else {
-                        break;
-                    };
-                    org.units.entry(*rep).or_default().push(unit.0);
-                    let managers = org.managers.entry(*rep).or_default();
-                    managers.extend(unit.1.managers.iter().filter(|m| *m != rep));
-                    at = unit.1.parent;
+                org.units
+                    .entry(*rep)
+                    .or_default()
+                    .extend(chain.iter().map(|(d, _)| *d));
+                // From the top down: the managers of a department manage the rep unless the rep
+                // manages that department or one above it (a head manager listed below is not
+                // managed by their subordinates, nor by their peers).
+                let mut outranks = false;
+                let managers = org.managers.entry(*rep).or_default();
+                for (_, unit) in chain.iter().rev() {
+                    outranks |= unit.managers.contains(rep);
+                    if !outranks {
+                        managers.extend(unit.managers.iter().copied());
+                    }
                 }
             }
         }
@@ -158,14 +156,6 @@ impl Org {
         for list in org.managers.values_mut() {
             list.sort_unstable();
             list.dedup();
-        }
-        // Nobody is managed by someone of their own rank or below: a head manager listed as a
-        // rep of a department below is not managed by that department's manager.
-        let rank = ranks(departments);
-        for (rep, list) in org.managers.iter_mut() {
-            if let Some(own) = rank.get(rep) {
-                list.retain(|m| rank.get(m).is_some_and(|theirs| theirs < own));
-            }
         }
         org
     }
@@ -267,6 +257,31 @@ mod tests {
         let org = Org::new(&departments);
         assert!(!org.manages(RepId(10), RepId(100)), "10 is managed by 100");
         assert!(org.manages(RepId(100), RepId(10)));
+    }
+
+    #[test]
+    fn separate_department_trees_are_not_ranked_against_each_other() {
+        // Company (CEO 1) > Sales (X 2) > East (Y 3; reps 10 and X); Projects, on its own, is
+        // headed by Y; Key accounts, on its own, by rep 11 of the company.
+        let departments = BTreeMap::from([
+            (DeptId(1), dept(None, &[1], &[11])),
+            (DeptId(2), dept(Some(1), &[2], &[])),
+            (DeptId(3), dept(Some(2), &[3], &[10, 2])),
+            (DeptId(4), dept(None, &[3], &[])),
+            (DeptId(5), dept(None, &[11], &[])),
+        ]);
+        let org = Org::new(&departments);
+        assert!(
+            !org.manages(RepId(3), RepId(2)),
+            "Y does not manage X, who manages Y"
+        );
+        assert!(org.manages(RepId(1), RepId(2)), "the CEO manages X");
+        assert!(org.manages(RepId(3), RepId(10)));
+        assert!(org.manages(RepId(2), RepId(10)));
+        assert!(
+            org.manages(RepId(1), RepId(11)),
+            "heading a separate tree does not lift 11 above the CEO"
+        );
     }
 
     #[test]

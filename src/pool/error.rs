@@ -59,9 +59,10 @@ pub enum PoolError {
         /// The actual owner, if any.
         owner: Option<RepId>,
     },
-    /// Only an owned client can be locked: a lock exempts one owner's custody from recycling,
-    /// and a public client has none (a lock set on it would go to whoever takes it next).
-    #[error("{client} is in the public pool: only an owned client can be locked")]
+    /// A person sets custody flags only on an owned client: a lock exempts one owner's custody
+    /// from recycling, and a flag set on a public client would go to whoever takes it next
+    /// (the system may set them, as the CRM's own data).
+    #[error("{client} is in the public pool: only an owned client's flags can be set")]
     NotOwned {
         /// The client.
         client: ClientId,

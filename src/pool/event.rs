@@ -81,7 +81,8 @@ pub enum Event {
         /// Who asked: the system for sweeps and rule assignments.
         actor: Actor,
     },
-    /// A client got a new owner; its timers restart.
+    /// A client got a new owner; its timers restart and a lock ends (a lock belongs to one
+    /// owner's custody).
     OwnerChanged {
         /// The client.
         client: ClientId,

@@ -403,6 +403,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
                 *c.owner = Some(*to);
                 c.custody.owned_since = Some(*at);
                 c.custody.pooled_at = None;
+                c.custody.locked = false;
                 c.custody.timers = *timers;
             });
         }

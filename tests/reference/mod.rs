@@ -341,6 +341,8 @@ impl Reference {
             c.owner = Some(rep);
             c.owned_since = Some(now);
             c.pooled_at = None;
+            // A new custody starts unlocked.
+            c.locked = false;
         }
     }
 

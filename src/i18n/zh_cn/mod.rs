@@ -360,7 +360,7 @@ pub(super) fn pool_error(e: &PoolError, l: &Locale, f: &mut Formatter<'_>) -> Re
             write!(f, "{client} 已在 {owner} 的私海中")
         }
         PoolError::NotOwner { client, rep, .. } => write!(f, "{rep} 不是 {client} 的所有者"),
-        PoolError::NotOwned { client } => write!(f, "{client} 在公海中：只有私海客户可以锁定"),
+        PoolError::NotOwned { client } => write!(f, "{client} 在公海中：只能给私海客户设置标记"),
         PoolError::MissingReason(c) => write!(f, "放弃 {c} 需要填写原因"),
         PoolError::HandoverTooEarly {
             client,

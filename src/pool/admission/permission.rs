@@ -16,7 +16,7 @@
 //! | hand over | their own clients, if the policy allows | manages both reps | an admin of the pool | — |
 //! | follow up | for themselves | — | — | — |
 //! | release | for themselves | manages the rep | an admin of the pool | — |
-//! | mark a deal | — | manages the owner | an admin of the pool | always |
+//! | mark a deal | — | manages the owner | an admin of the pool, not the owner | always |
 //! | set a custody flag | — | manages the owner | an admin of the pool, not the owner | always |
 //! | move between pools | — | — | an admin of both pools | — |
 //! | change the policy | — | — | a policy admin | — |
@@ -126,7 +126,7 @@ const MATRIX: [[Grant; 4]; 15] = [
     [TheirOwnIfAllowed, ManagerOfBoth, AdminOfPool, Never], // handover
     [Themselves, Never, Never, Never],          // follow-up
     [Themselves, ManagerOfRep, AdminOfPool, Never], // release
-    [Never, ManagerOfOwner, AdminOfPool, Always], // mark a deal
+    [Never, ManagerOfOwner, AdminNotOwner, Always], // mark a deal
     [Never, ManagerOfOwner, AdminNotOwner, Always], // set a flag
     [Never, Never, AdminOfBothPools, Never],    // move between pools
     [Never, Never, PolicyAdmin, Never],         // change the policy

@@ -13,14 +13,18 @@ use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Via};
 use crate::pool::timers::TimerBasis;
 
+/// The owner change to `to`: a new custody, which starts unlocked (a lock belongs to one
+/// owner's custody), with its timers from now.
 fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
+    let mut basis = TimerBasis::of(client, ctx.now);
+    basis.locked = false;
     Event::OwnerChanged {
         client: client.id(),
         to,
         via,
         at: ctx.now,
         day: ctx.today(),
-        timers: ctx.policy.timers(&TimerBasis::of(client, ctx.now)),
+        timers: ctx.policy.timers(&basis),
         actor: ctx.actor,
     }
 }

@@ -5,6 +5,7 @@ use super::{Ctx, Decided};
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
+use crate::pool::actor::Actor;
 use crate::pool::admission::Subject;
 use crate::pool::admission::contact;
 use crate::pool::command::Flag;
@@ -110,7 +111,9 @@ fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) ->
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.permit(Ctx::subject(client, None))?;
-    if flag == Flag::Locked(true) && client.owner().is_none() {
+    // Custody flags are set on an owner's custody; on a public client only the CRM's own data
+    // (the system) sets them, or whoever takes the client next would find them set.
+    if client.owner().is_none() && ctx.actor != Actor::System {
         return Err(PoolError::NotOwned { client: id });
     }
     let owned_since = client.custody().owned_since.unwrap_or(ctx.now);

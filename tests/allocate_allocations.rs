@@ -2,6 +2,8 @@
 //! without allocating, and the decision, its typed explanation and its state update are plain
 //! values (names of rotations and rankings are shared labels, not copied strings).
 
+mod counting;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use leadpool::allocate::{
     AllocState, Allocator, LeadFactors, Ranking, RankingMode, Request, RoundRobin, ScoreTier,
@@ -11,28 +13,7 @@ use leadpool::calendar::Window;
 use leadpool::ids::{ClientId, RepId};
 use leadpool::model::{Client, LeadInputs, Metric, Metrics, Rep, Source, Tier};
 use leadpool::rng::seeded;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn team(n: u64) -> Team {
     Team::new((1..=n).map(|i| {
@@ -85,9 +66,9 @@ fn allocations_per_decision(n: u64, which: usize) -> usize {
     let request = Request::new(&lead, &team, now)
         .with_state(&state)
         .with_metrics(&metrics);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = counting::allocations();
     let decision = allocator.allocate(&request, &mut rng);
-    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    let after = counting::allocations();
     assert!(decision.rep.is_some());
     after - before
 }

@@ -3,33 +3,14 @@
 //! explanation and the events are plain values, and the explanation's box is reused from one
 //! rule assignment to the next.
 
+mod counting;
+
 use chrono::{DateTime, TimeZone, Utc};
 use leadpool::allocate::{RoundRobin, Team};
 use leadpool::ids::RepId;
 use leadpool::model::Rep;
 use leadpool::pool::{Config, PoolPolicy};
 use leadpool::sim::{LeadStream, SeededBehaviour, Simulation, StreamConfig};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator; only counts calls.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap()
@@ -54,12 +35,12 @@ fn allocations_for(leads: u32) -> usize {
     let config = Config::new(team.clone(), policy).unwrap();
     let round_robin = RoundRobin::new(&team);
     let diligent = SeededBehaviour::diligent(1);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = counting::allocations();
     let outcome = Simulation::new(config, &round_robin, &stream, start(), 1)
         .with_behaviour(&diligent)
         .keep_events(false)
         .run();
-    let after = ALLOCATIONS.load(Ordering::Relaxed);
+    let after = counting::allocations();
     assert_eq!(outcome.report.pool.follow_ups, u64::from(leads));
     after - before
 }

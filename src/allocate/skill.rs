@@ -21,8 +21,9 @@ mod profiles;
 #[cfg(test)]
 mod tests;
 
+use super::explain::Examined;
 use super::{Allocator, Decision, Request, Team};
-use crate::ids::RepId;
+use crate::ids::{ClientId, RepId};
 use crate::label::Label;
 use crate::rng::Rng;
 use std::collections::BTreeSet;
@@ -90,6 +91,34 @@ impl Allocator for SkillMatch {
         match &self.layout {
             Layout::Profiles(profiles) => profiles.allocate(&self.reps, request),
             Layout::Planes(planes) => planes.allocate(&self.reps, &self.required, request),
+        }
+    }
+}
+
+/// The decision both layouts reach: the best rep found (with their desired-tag score and open
+/// load), explained, or nobody qualified.
+fn skill_decision(
+    client: ClientId,
+    best: Option<(RepId, u32, u32)>,
+    n_desired: usize,
+    qualified: u32,
+    examined: Examined,
+) -> Decision {
+    match best {
+        Some((rep, score, load)) => {
+            let step = crate::reason::Step::SkillMatched {
+                rep,
+                desired: score,
+                of: u32::try_from(n_desired).unwrap_or(u32::MAX),
+                qualified,
+                load,
+            };
+            let explanation = examined.explain(step, Some(f64::from(score)));
+            Decision::assigned(client, rep, explanation)
+        }
+        None => {
+            let step = crate::reason::Step::NoQualifiedRep { qualified };
+            Decision::unassigned(client, examined.explain(step, None))
         }
     }
 }

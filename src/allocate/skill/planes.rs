@@ -12,7 +12,7 @@ use super::super::eligibility::{check_rep, fairness_key};
 use super::super::explain::Examined;
 use super::super::round_robin::rotates;
 use super::super::{Decision, Request, Team};
-use super::{INDEXED_WORDS, INLINE_TAGS};
+use super::{INDEXED_WORDS, INLINE_TAGS, skill_decision};
 use crate::ids::RepId;
 use crate::label::Label;
 use crate::reason::Step;
@@ -206,23 +206,7 @@ impl Planes {
                 break;
             }
         }
-        match best {
-            Some((rep, score, load)) => {
-                let step = Step::SkillMatched {
-                    rep,
-                    desired: score,
-                    of: u32::try_from(n_desired).unwrap_or(u32::MAX),
-                    qualified,
-                    load,
-                };
-                let explanation = examined.explain(step, Some(f64::from(score)));
-                Decision::assigned(client.id(), rep, explanation)
-            }
-            None => {
-                let step = Step::NoQualifiedRep { qualified };
-                Decision::unassigned(client.id(), examined.explain(step, None))
-            }
-        }
+        skill_decision(client.id(), best, n_desired, qualified, examined)
     }
 }
 

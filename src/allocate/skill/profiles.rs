@@ -15,7 +15,7 @@ use super::super::lookup::{HashSlots, SEED, fnv};
 use super::super::round_robin::rotates;
 use super::super::{Decision, Request, Team};
 use super::planes::level_mask;
-use super::{INDEXED_WORDS, INLINE_TAGS};
+use super::{INDEXED_WORDS, INLINE_TAGS, skill_decision};
 use crate::ids::RepId;
 use crate::label::Label;
 use crate::model::Rep;
@@ -219,23 +219,7 @@ impl Profiles {
                 break;
             }
         }
-        match best {
-            Some((rep, score, load)) => {
-                let step = Step::SkillMatched {
-                    rep,
-                    desired: score,
-                    of: u32::try_from(n_desired).unwrap_or(u32::MAX),
-                    qualified,
-                    load,
-                };
-                let explanation = examined.explain(step, Some(f64::from(score)));
-                Decision::assigned(client.id(), rep, explanation)
-            }
-            None => {
-                let step = Step::NoQualifiedRep { qualified };
-                Decision::unassigned(client.id(), examined.explain(step, None))
-            }
-        }
+        skill_decision(client.id(), best, n_desired, qualified, examined)
     }
 
     /// The first eligible rep of the `at_level` profiles in the view's open-load order.

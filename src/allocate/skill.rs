@@ -97,6 +97,7 @@ impl Allocator for SkillMatch {
 
 /// The decision both layouts reach: the best rep found (with their desired-tag score and open
 /// load), explained, or nobody qualified.
+#[inline(always)]
 fn skill_decision(
     client: ClientId,
     best: Option<(RepId, u32, u32)>,

@@ -151,6 +151,20 @@ impl Examined {
         self.explanation.exclude(rep, reason);
     }
 
+    /// Counts `rep` examined and, when `refusal` (the eligibility check's answer) says why it
+    /// may not be chosen, records it left out: true when the rep may be chosen. How every
+    /// strategy examines a candidate.
+    pub(crate) fn admits(&mut self, rep: RepId, refusal: Option<ExclusionReason>) -> bool {
+        self.consider();
+        match refusal {
+            None => true,
+            Some(reason) => {
+                self.exclude(rep, reason);
+                false
+            }
+        }
+    }
+
     /// The explanation: what was examined, then `step`, with the deciding `figure`.
     pub(crate) fn explain(self, step: Step, figure: Option<f64>) -> Explanation {
         let mut explanation = self.explanation;

@@ -110,9 +110,7 @@ impl LeastLoaded {
         if !rotates(rep) {
             return;
         }
-        examined.consider();
-        if let Some(reason) = check_rep(request, rep) {
-            examined.exclude(rep.id, reason);
+        if !examined.admits(rep.id, check_rep(request, rep)) {
             return;
         }
         let capacity = self.capacity(rep);

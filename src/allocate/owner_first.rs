@@ -17,14 +17,7 @@ pub struct OwnerFirst;
 
 impl OwnerFirst {
     fn try_rep(request: &Request<'_>, rep: RepId, examined: &mut Examined) -> bool {
-        examined.consider();
-        match check_id(request, rep) {
-            None => true,
-            Some(reason) => {
-                examined.exclude(rep, reason);
-                false
-            }
-        }
+        examined.admits(rep, check_id(request, rep))
     }
 }
 

@@ -255,10 +255,8 @@ impl Ranking {
             let Some(rep) = request.team.get(entry.rep) else {
                 continue;
             };
-            examined.consider();
-            match check_rep(request, rep) {
-                None => best = Some((entry.rep, entry.score, rank)),
-                Some(reason) => examined.exclude(entry.rep, reason),
+            if examined.admits(entry.rep, check_rep(request, rep)) {
+                best = Some((entry.rep, entry.score, rank));
             }
         }
         best
@@ -276,10 +274,8 @@ impl Ranking {
             let rank = standings.top_cumulative.partition_point(|&c| c <= x);
             let entry = standings.ranked.get(rank)?;
             let rep = request.team.get(entry.rep)?;
-            examined.consider();
-            match check_rep(request, rep) {
-                None => return Some((entry.rep, entry.score, rank)),
-                Some(reason) => examined.exclude(entry.rep, reason),
+            if examined.admits(entry.rep, check_rep(request, rep)) {
+                return Some((entry.rep, entry.score, rank));
             }
         }
         None

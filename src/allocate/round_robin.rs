@@ -129,18 +129,12 @@ impl RoundRobin {
             let Some(rep) = request.team.get(rep_id) else {
                 continue;
             };
-            examined.consider();
-            match check_rep(request, rep) {
-                None => {
-                    updates.push(StateUpdate::served(self.key.clone(), rep_id));
-                    return (Some(rep_id), updates, turns);
-                }
-                Some(reason) => {
-                    examined.exclude(rep_id, reason);
-                    if self.rejoin == Rejoin::Calibrate {
-                        updates.push(StateUpdate::calibrate(self.key.clone(), rep_id));
-                    }
-                }
+            if examined.admits(rep_id, check_rep(request, rep)) {
+                updates.push(StateUpdate::served(self.key.clone(), rep_id));
+                return (Some(rep_id), updates, turns);
+            }
+            if self.rejoin == Rejoin::Calibrate {
+                updates.push(StateUpdate::calibrate(self.key.clone(), rep_id));
             }
         }
         (None, updates, turns)

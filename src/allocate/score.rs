@@ -176,10 +176,8 @@ impl ScoreWeighted {
             let index = band.cumulative.partition_point(|&c| c <= x);
             let id = band.reps.get(index).copied()?;
             let rep = request.team.get(id)?;
-            examined.consider();
-            match check_rep(request, rep) {
-                None => return Some((id, Self::weight_of(band, index))),
-                Some(reason) => examined.exclude(id, reason),
+            if examined.admits(id, check_rep(request, rep)) {
+                return Some((id, Self::weight_of(band, index)));
             }
         }
         // Many ineligible reps: draw once among the eligible ones, walking the band twice.

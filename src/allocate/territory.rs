@@ -165,9 +165,7 @@ impl Territory {
             let Some(rep) = request.team.get(id) else {
                 continue;
             };
-            examined.consider();
-            if let Some(reason) = check_rep(request, rep) {
-                examined.exclude(id, reason);
+            if !examined.admits(id, check_rep(request, rep)) {
                 continue;
             }
             let held = request.view.held_in_region(id, &node.region);

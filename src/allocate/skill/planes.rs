@@ -145,9 +145,7 @@ impl Planes {
                     let Some(rep) = qualifies.then(|| request.team.get(rank.rep)).flatten() else {
                         continue;
                     };
-                    examined.consider();
-                    if let Some(reason) = check_rep(request, rep) {
-                        examined.exclude(rep.id, reason);
+                    if !examined.admits(rep.id, check_rep(request, rep)) {
                         continue;
                     }
                     best = Some((rep.id, score, rank.load));
@@ -183,9 +181,7 @@ impl Planes {
                             None => continue,
                         },
                     };
-                    examined.consider();
-                    if let Some(reason) = check_rep(request, rep) {
-                        examined.exclude(id, reason);
+                    if !examined.admits(id, check_rep(request, rep)) {
                         continue;
                     }
                     let load = request.view.open_load(id);

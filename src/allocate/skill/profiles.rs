@@ -244,9 +244,7 @@ impl Profiles {
             let Some(rep) = request.team.get(rank.rep) else {
                 continue;
             };
-            examined.consider();
-            if let Some(reason) = check_rep(request, rep) {
-                examined.exclude(rep.id, reason);
+            if !examined.admits(rep.id, check_rep(request, rep)) {
                 continue;
             }
             return Some((rep.id, score, rank.load));
@@ -275,9 +273,7 @@ impl Profiles {
                     None => return,
                 },
             };
-            examined.consider();
-            if let Some(reason) = check_rep(request, rep) {
-                examined.exclude(id, reason);
+            if !examined.admits(id, check_rep(request, rep)) {
                 return;
             }
             let load = request.view.open_load(id);

@@ -16,8 +16,7 @@ use leadpool::rng::seeded;
 use naive::allocate::*;
 use std::hint::black_box;
 use workload::{
-    IndexedLoads, alloc_lead as lead, alloc_metrics, alloc_now as now, alloc_team as team,
-    ranking_days, strategy,
+    IndexedLoads, alloc_lead as lead, alloc_metrics, alloc_now as now, alloc_team as team, strategy,
 };
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];
@@ -68,9 +67,6 @@ fn benches(c: &mut Criterion) {
         let sample = if n >= 100_000 { 10 } else { 50 };
         let metrics = alloc_metrics(&team);
         let leads: Vec<Client> = (0..64).map(lead).collect();
-        let days = ranking_days();
-        let mut credit = vec![0i64; n];
-        let mut rng = seeded(2);
         for name in workload::STRATEGIES {
             let mut g = c.benchmark_group(name);
             g.sample_size(sample);
@@ -82,19 +78,11 @@ fn benches(c: &mut Criterion) {
                 Some(&metrics),
             );
             let mut k = 0usize;
+            let mut naive = NaivePicker::new(n);
             g.bench_function(BenchmarkId::new("naive", n), |b| {
                 b.iter(|| {
                     k += 1;
-                    let lead = &leads[k % 64];
-                    let rep = match name {
-                        "round_robin" => naive_rr(&team, &mut credit),
-                        "territory" => naive_territory(&team, lead, k),
-                        "skill" => naive_skill(&team, lead, &["t0"]),
-                        "score" => naive_score(&team, lead, &mut rng),
-                        "ranking" => naive_ranking(&team, &metrics, days.clone()),
-                        _ => naive_least_loaded(&team),
-                    };
-                    black_box(explained(lead.id(), rep, name))
+                    black_box(naive.decide(name, &team, &metrics, &leads[k % 64], k))
                 })
             });
             g.finish();

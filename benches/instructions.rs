@@ -203,25 +203,12 @@ fn alloc(name: &str, reps: usize, side: &str, skip: bool) {
             });
         }
         "naive" => {
-            use naive::allocate::*;
-            let mut credit = vec![0i64; reps];
-            let mut rng = seeded(2);
-            let days = ranking_days();
+            let mut naive = naive::allocate::NaivePicker::new(reps);
             measure(skip, || {
                 let mut placed = 0usize;
                 for k in 0..count {
-                    let lead = &leads[k % 64];
-                    let rep = match name {
-                        "round_robin" => naive_rr(&team, &mut credit),
-                        "territory" => naive_territory(&team, lead, k),
-                        "skill" => naive_skill(&team, lead, &["t0"]),
-                        "score" => naive_score(&team, lead, &mut rng),
-                        "ranking" => naive_ranking(&team, &metrics, days.clone()),
-                        "least_loaded" => naive_least_loaded(&team),
-                        other => panic!("unknown strategy {other}"),
-                    };
-                    let decision = black_box(explained(lead.id(), rep, name));
-                    placed += usize::from(decision.rep.is_some());
+                    let decision = naive.decide(name, &team, &metrics, &leads[k % 64], k);
+                    placed += usize::from(black_box(decision).rep.is_some());
                 }
                 placed
             });

@@ -2,14 +2,14 @@
 //! decision with the same kind of explanation the real strategies return, so both sides pay
 //! for building the audit record.
 
-use super::super::workload::{Loads, alloc_now, loads};
+use super::super::workload::{Loads, alloc_now, loads, ranking_days};
 use chrono::NaiveDate;
 use leadpool::allocate::{Decision, Explanation, LeadFactors, Team, TeamView};
 use leadpool::ids::{ClientId, RepId};
 use leadpool::label::Label;
 use leadpool::model::{Client, Metric, Metrics, Rep, Tier};
 use leadpool::reason::Step;
-use leadpool::rng::{LeadRng, below};
+use leadpool::rng::{LeadRng, below, seeded};
 
 /// A naive pick wrapped in a decision with a one-step explanation.
 pub fn explained(client: ClientId, rep: Option<RepId>, rule: &str) -> Decision {
@@ -130,4 +130,46 @@ pub fn naive_least_loaded(team: &Team) -> Option<RepId> {
     let mut all: Vec<(u32, RepId)> = team.reps().iter().map(|r| (loads(r.id), r.id)).collect();
     all.sort();
     all.first().map(|a| a.1)
+}
+
+/// The naive side of one strategy's workload, as both the criterion group and the
+/// instruction-count program run it: the loop's own state (round-robin credits, the score
+/// draw's generator) and one pick per lead.
+pub struct NaivePicker {
+    credit: Vec<i64>,
+    rng: LeadRng,
+    days: std::ops::Range<NaiveDate>,
+}
+
+impl NaivePicker {
+    /// A picker for a team of `reps`.
+    pub fn new(reps: usize) -> Self {
+        Self {
+            credit: vec![0; reps],
+            rng: seeded(2),
+            days: ranking_days(),
+        }
+    }
+
+    /// The rep strategy `name` picks for `lead`, the `k`-th lead, by scanning the team, with
+    /// its decision explained as the crate's would be.
+    pub fn decide(
+        &mut self,
+        name: &str,
+        team: &Team,
+        metrics: &Metrics,
+        lead: &Client,
+        k: usize,
+    ) -> Decision {
+        let rep = match name {
+            "round_robin" => naive_rr(team, &mut self.credit),
+            "territory" => naive_territory(team, lead, k),
+            "skill" => naive_skill(team, lead, &["t0"]),
+            "score" => naive_score(team, lead, &mut self.rng),
+            "ranking" => naive_ranking(team, metrics, self.days.clone()),
+            "least_loaded" => naive_least_loaded(team),
+            other => panic!("unknown strategy {other}"),
+        };
+        explained(lead.id(), rep, name)
+    }
 }

@@ -6,7 +6,7 @@
 //! for ever: contact history, imported or logged, expires like any other.
 
 use crate::calendar::after_days;
-use crate::ids::RepId;
+use crate::ids::{PoolId, RepId};
 use crate::model::{Client, ContactLevel};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -52,12 +52,21 @@ pub enum ContactVerdict {
         /// Why.
         protection: Protection,
     },
+    /// Stop: the client's pool is one the rep may not work (the pool's own members would be
+    /// kept from it by an outsider's contact). Answered by the pool, which knows the policy.
+    NotMember {
+        /// The client's pool.
+        pool: PoolId,
+    },
 }
 
 impl ContactVerdict {
     /// True unless refused.
     pub fn is_allowed(&self) -> bool {
-        !matches!(self, ContactVerdict::Refused { .. })
+        !matches!(
+            self,
+            ContactVerdict::Refused { .. } | ContactVerdict::NotMember { .. }
+        )
     }
 }
 

@@ -458,3 +458,41 @@ fn a_lock_ends_when_the_client_changes_hands() {
     assert_eq!(w.owner(5), None, "B's custody is not locked: recycled");
     assert_eq!(w.replayed(), w.state);
 }
+
+#[test]
+fn the_contact_check_before_a_call_agrees_with_the_rule_a_logged_contact_passes() {
+    use leadpool::ManualClock;
+    use leadpool::conflict::ContactVerdict;
+    use leadpool::pool::{Config, Pool};
+    use leadpool::store::MemoryStore;
+    let export = PoolDef {
+        members: [C].into(),
+        ..PoolDef::default()
+    };
+    let policy = PoolPolicy {
+        pools: BTreeMap::from([(PoolId::DEFAULT, PoolDef::default()), (EXPORT, export)]),
+        ..recycling()
+    };
+    let config = Config::new(pool_support::team(3), policy).unwrap();
+    let pool = Pool::bootstrap(MemoryStore::new(), config, ManualClock::new(t0())).unwrap();
+    pool.import(Actor::System, client(5).with_pool(EXPORT))
+        .unwrap();
+    let verdict = pool.may_contact(ClientId(5), A).unwrap();
+    assert_eq!(verdict, ContactVerdict::NotMember { pool: EXPORT });
+    assert!(!verdict.is_allowed());
+    let logged = pool.follow_up(ClientId(5), A, ContactLevel::Visit, "");
+    assert_eq!(
+        logged,
+        Err(PoolError::Refused {
+            client: ClientId(5),
+            rep: A,
+            reason: Refusal::NotMember { pool: EXPORT },
+        })
+    );
+    assert_eq!(
+        pool.may_contact(ClientId(5), C).unwrap(),
+        ContactVerdict::Allowed
+    );
+    pool.follow_up(ClientId(5), C, ContactLevel::Visit, "")
+        .unwrap();
+}

@@ -454,6 +454,7 @@ fn config_errors() -> Vec<ConfigError> {
 fn verdicts() -> Vec<ContactVerdict> {
     vec![
         ContactVerdict::Allowed,
+        ContactVerdict::NotMember { pool: PoolId(7) },
         ContactVerdict::Notice {
             by: RepId(2),
             at: at(),

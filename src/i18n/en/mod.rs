@@ -323,6 +323,9 @@ pub(super) fn pick(p: &TerritoryPick, _: &Locale, f: &mut Formatter<'_>) -> Resu
 pub(super) fn verdict(v: &ContactVerdict, l: &Locale, f: &mut Formatter<'_>) -> Result {
     match v {
         ContactVerdict::Allowed => f.write_str("allowed: nobody else works this client"),
+        ContactVerdict::NotMember { pool } => {
+            write!(f, "stop: the client is in {pool}, which you may not work")
+        }
         ContactVerdict::Notice { by, at } => write!(
             f,
             "allowed, but {by} phoned it on {}: coordinate with them",

@@ -325,6 +325,7 @@ pub(super) fn verdict(v: &ContactVerdict, l: &Locale, f: &mut Formatter<'_>) -> 
             "可以联系，但 {by} 已于 {} 电话联系过，请与其协调",
             l.instant(*at)
         ),
+        ContactVerdict::NotMember { pool } => write!(f, "请停止：该客户在 {pool}，你不是其成员"),
         ContactVerdict::Refused {
             by,
             level,

@@ -32,6 +32,7 @@ pub mod permission;
 pub use permission::{Action, Forbidden, Grant, Need, PermissionMatrix};
 pub(crate) use permission::{Subject, permit};
 
+use super::config::Config;
 use super::state::PoolState;
 use crate::conflict::{ContactVerdict, Protection, may_contact};
 use crate::ids::RepId;
@@ -178,27 +179,44 @@ pub(crate) fn admit_at(
     Ok(())
 }
 
-/// May `rep` log a contact on `client`, which it does not own, now? Only a member of the
-/// client's pool may (a contact protects the client from other reps, so an outsider's would
-/// block the pool's own members), and only where no other rep's contact, deal or ownership
-/// protects it (撞单).
+/// May `rep` contact `client` now, as the verdict a CRM shows before a call
+/// ([`Pool::may_contact`](crate::pool::Pool::may_contact)) and the rule a logged contact
+/// passes: the owner may; anyone else only as a member of the client's pool (a contact
+/// protects the client from other reps, so an outsider's would block the pool's own members)
+/// and where no other rep's contact, deal or ownership protects it (撞单).
+pub(crate) fn contact_verdict(
+    config: &Config,
+    client: &Client,
+    rep: RepId,
+    now: DateTime<Utc>,
+) -> ContactVerdict {
+    let pool = client.pool();
+    if client.owner() != Some(rep) && !config.is_member(rep, pool) {
+        return ContactVerdict::NotMember { pool };
+    }
+    may_contact(client, rep, now, config.policy().protection_days)
+}
+
+/// [`contact_verdict`] as a refusal, for `decide`.
 pub(crate) fn contact(
     state: &PoolState,
     client: &Client,
     rep: RepId,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
-    let pool = client.pool();
-    if !state.config().is_member(rep, pool) {
-        return Err(Refusal::NotMember { pool });
-    }
-    protection(client, rep, now, state.policy().protection_days)
+    refusal(contact_verdict(state.config(), client, rep, now))
 }
 
 /// The 撞单 rule as a refusal: another rep's contact or deal (or ownership) protects `client`
 /// from `rep`.
 fn protection(client: &Client, rep: RepId, now: DateTime<Utc>, days: u32) -> Result<(), Refusal> {
-    match may_contact(client, rep, now, days) {
+    refusal(may_contact(client, rep, now, days))
+}
+
+/// A contact verdict's stop as the refusal it is.
+fn refusal(verdict: ContactVerdict) -> Result<(), Refusal> {
+    match verdict {
+        ContactVerdict::NotMember { pool } => Err(Refusal::NotMember { pool }),
         ContactVerdict::Refused {
             by,
             level,

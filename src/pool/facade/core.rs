@@ -2,6 +2,7 @@
 //! retryable error read and decide again, within the [`Retry`] bounds.
 
 use super::super::actor::Actor;
+use super::super::admission::contact_verdict;
 use super::super::command::Command;
 use super::super::config::Config;
 use super::super::error::PoolError;
@@ -11,7 +12,7 @@ use super::super::view::PoolView;
 use super::SweepReport;
 use crate::allocate::{AllocState, Allocator, Decision, EligibilityRules, IntakeQuota, Request};
 use crate::clock::Clock;
-use crate::conflict::{ContactVerdict, may_contact};
+use crate::conflict::ContactVerdict;
 use crate::error::StoreError;
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Metrics};
@@ -266,8 +267,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
         let stored = snapshot
             .client(client)
             .ok_or(PoolError::UnknownClient(client))?;
-        let days = config.value.policy().protection_days;
-        Ok(may_contact(&stored.value, rep, now, days))
+        Ok(contact_verdict(&config.value, &stored.value, rep, now))
     }
 
     pub(super) async fn events(

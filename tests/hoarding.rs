@@ -493,6 +493,7 @@ fn the_contact_check_before_a_call_agrees_with_the_rule_a_logged_contact_passes(
         pool.may_contact(ClientId(5), C).unwrap(),
         ContactVerdict::Allowed
     );
+    assert!(pool.may_contact(ClientId(5), C).unwrap().is_allowed());
     pool.follow_up(ClientId(5), C, ContactLevel::Visit, "")
         .unwrap();
 }

@@ -166,6 +166,7 @@ impl Examined {
     }
 
     /// The explanation: what was examined, then `step`, with the deciding `figure`.
+    #[inline(always)]
     pub(crate) fn explain(self, step: Step, figure: Option<f64>) -> Explanation {
         let mut explanation = self.explanation;
         explanation.steps.push(step);

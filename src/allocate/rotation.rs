@@ -17,9 +17,11 @@
 
 mod heap;
 mod linear;
+mod queue;
 
 use crate::ids::RepId;
-use heap::{Heap, Keyed};
+use heap::Keyed;
+use queue::Queue;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -89,11 +91,22 @@ pub(crate) struct Rotation {
     data: RotationData,
     /// Sum of the members' weights (derived; members only change by `new`/`rebase`).
     total: u64,
-    ready: Heap<Slot>,
-    waiting: Heap<Slot>,
-    /// A small rotation keeps no heaps: its turns are found by a scan over the members
-    /// (see [`linear`]), which costs less than keeping heaps up to date at that size.
+    ready: Queue<Slot>,
+    waiting: Queue<Slot>,
+    /// A small rotation keeps no queues: its turns are found by a scan over the members
+    /// (see [`linear`]), which costs less than keeping queues up to date at that size.
     linear: bool,
+}
+
+/// How a rotation keeps its members (chosen by size; never changes a turn).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// No queues: a scan per turn ([`linear`]).
+    Linear,
+    /// Sorted queues ([`queue`]).
+    Sorted,
+    /// Indexed heaps ([`heap`]).
+    Heap,
 }
 
 /// Two rotations are equal when their members and counters are: the heaps follow from them.
@@ -146,14 +159,22 @@ mod member_list {
 
 impl From<RotationData> for Rotation {
     fn from(data: RotationData) -> Self {
-        let linear = data.members.len() <= linear::LINEAR_MAX;
-        Rotation::laid_out(data, linear)
+        let n = data.members.len();
+        let layout = if n <= linear::LINEAR_MAX {
+            Layout::Linear
+        } else if n <= queue::SORTED_MAX {
+            Layout::Sorted
+        } else {
+            Layout::Heap
+        };
+        Rotation::laid_out(data, layout)
     }
 }
 
 impl Rotation {
-    /// The rotation of `data`, scanned (`linear`) or kept in heaps.
-    fn laid_out(data: RotationData, linear: bool) -> Self {
+    /// The rotation of `data` in `layout`.
+    fn laid_out(data: RotationData, layout: Layout) -> Self {
+        let linear = layout == Layout::Linear;
         let total = data
             .members
             .iter()
@@ -162,15 +183,16 @@ impl Rotation {
         let mut rotation = Rotation {
             data,
             total,
-            ready: Heap::default(),
-            waiting: Heap::default(),
+            ready: Queue::default(),
+            waiting: Queue::default(),
             linear,
         };
         if linear {
             return rotation;
         }
-        rotation.ready = Heap::with_members(n);
-        rotation.waiting = Heap::with_members(n);
+        let sorted = layout == Layout::Sorted;
+        rotation.ready = Queue::with_members(n, sorted);
+        rotation.waiting = Queue::with_members(n, sorted);
         for index in 0..n {
             rotation.place(index);
         }
@@ -316,10 +338,8 @@ impl Rotation {
         if self.linear {
             return self.linear_sorted();
         }
-        let mut ready = self.ready.items().to_vec();
-        ready.sort_unstable();
-        let mut waiting = self.waiting.items().to_vec();
-        waiting.sort_unstable();
+        let ready = self.ready.sorted();
+        let waiting = self.waiting.sorted();
         ready.into_iter().chain(waiting).map(|s| s.rep).collect()
     }
 
@@ -412,9 +432,10 @@ impl Rotation {
         if self.linear {
             return;
         }
-        // A member sits in exactly one heap.
-        if self.ready.remove(index).is_none() {
-            self.waiting.remove(index);
+        // A member sits in exactly one queue, under the slot its counters give there.
+        if self.ready.remove(&self.slot(index, true)).is_none() {
+            let waiting = self.slot(index, false);
+            self.waiting.remove(&waiting);
         }
     }
 

@@ -229,9 +229,15 @@ impl PoolPolicy {
     /// The built-in no-follow-up rule from `remind_after_days` and
     /// `release_after_reminder_days`, if on.
     pub fn base_rule(&self) -> Option<RecycleRule> {
+        self.base_terms()
+            .map(|(days, remind)| RecycleRule::new(RecycleKind::NoFollowUp, days, remind))
+    }
+
+    /// The built-in rule's days until release and days of reminder before it, if on: what
+    /// [`PoolPolicy::base_rule`] builds a rule from, read without building one.
+    pub(crate) fn base_terms(&self) -> Option<(u32, u32)> {
         self.remind_after_days.map(|n| {
-            RecycleRule::new(
-                RecycleKind::NoFollowUp,
+            (
                 n.saturating_add(self.release_after_reminder_days),
                 self.release_after_reminder_days,
             )

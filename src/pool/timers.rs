@@ -1,6 +1,6 @@
 //! Timer arithmetic: when an owned client is reminded and released under the policy.
 
-use super::policy::{PoolPolicy, RecycleRule};
+use super::policy::PoolPolicy;
 use crate::calendar::{after_days, before_days};
 use crate::model::{Client, ContactLevel, RecycleCause, RecycleKind, ScheduledRelease, Timers};
 use chrono::{DateTime, Utc};
@@ -56,14 +56,21 @@ impl PoolPolicy {
         if self.exempt(basis) {
             return Timers::default();
         }
-        let base = self.base_rule();
-        let mut best: Option<(DateTime<Utc>, DateTime<Utc>, RecycleCause)> = None;
-        for rule in base.iter().chain(self.recycle.iter()) {
-            let Some((release, remind, cause)) = Self::rule_timers(rule, basis) else {
+        // The base rule (remind after n days, release so many days later) is read from the
+        // policy's fields in place: building it as a `RecycleRule` per command cost more than
+        // the arithmetic.
+        let base = self.base_terms().and_then(|(days, remind)| {
+            Self::rule_timers(RecycleKind::NoFollowUp, days, remind, basis)
+        });
+        let mut best = base;
+        for rule in &self.recycle {
+            let days = rule.days_for(basis.level);
+            let Some(found) = Self::rule_timers(rule.kind, days, rule.remind_before_days, basis)
+            else {
                 continue;
             };
-            if best.is_none_or(|(at, ..)| release < at) {
-                best = Some((release, remind, cause));
+            if best.is_none_or(|(at, ..)| found.0 < at) {
+                best = Some(found);
             }
         }
         match best {
@@ -75,12 +82,15 @@ impl PoolPolicy {
         }
     }
 
-    /// One rule's release, reminder and cause for `basis`, if the rule applies.
+    /// One rule's release, reminder and cause for `basis`, if the rule (of `kind`, allowing
+    /// `days`, reminding `remind_before_days` earlier) applies.
     fn rule_timers(
-        rule: &RecycleRule,
+        kind: RecycleKind,
+        days: u32,
+        remind_before_days: u32,
         basis: &TimerBasis<'_>,
     ) -> Option<(DateTime<Utc>, DateTime<Utc>, RecycleCause)> {
-        let from = match rule.kind {
+        let from = match kind {
             RecycleKind::NoFollowUp => basis
                 .last_follow_up
                 .map_or(basis.owned_since, |f| f.max(basis.owned_since)),
@@ -88,13 +98,9 @@ impl PoolPolicy {
             RecycleKind::NoDeal if basis.won => return None,
             RecycleKind::NoOpportunity | RecycleKind::NoDeal => basis.owned_since,
         };
-        let days = rule.days_for(basis.level);
         let release = after_days(from, days);
-        let remind = before_days(release, rule.remind_before_days.min(days));
-        let cause = RecycleCause {
-            rule: rule.kind,
-            days,
-        };
+        let remind = before_days(release, remind_before_days.min(days));
+        let cause = RecycleCause { rule: kind, days };
         Some((release, remind, cause))
     }
 }

@@ -54,7 +54,7 @@ impl Rotation {
 
 #[cfg(test)]
 mod tests {
-    use super::super::RotationData;
+    use super::super::{Layout, RotationData};
     use super::*;
     use proptest::prelude::*;
 
@@ -80,51 +80,50 @@ mod tests {
         by_rep.into_iter().collect()
     }
 
-    /// The same rotation scanned and in heaps.
-    fn both(rotation: &Rotation) -> (Rotation, Rotation) {
+    /// The same rotation scanned, in sorted queues and in heaps.
+    fn all(rotation: &Rotation) -> [Rotation; 3] {
         let data: RotationData = rotation.clone().into();
-        (
-            Rotation::laid_out(data.clone(), true),
-            Rotation::laid_out(data, false),
-        )
+        [Layout::Linear, Layout::Sorted, Layout::Heap]
+            .map(|layout| Rotation::laid_out(data.clone(), layout))
     }
 
     proptest! {
-        /// The scan serves exactly as the heaps do, through serves, calibrations and re-bases.
+        /// The scan and the sorted queues serve exactly as the heaps do, through serves,
+        /// calibrations and re-bases.
         #[test]
-        fn the_scan_orders_members_as_the_heaps_do(
+        fn every_layout_orders_members_as_the_heaps_do(
             start in proptest::collection::vec((0u64..12, 1u32..4), 0..10),
             ops in proptest::collection::vec(op(), 0..60),
         ) {
-            let (mut linear, mut heaps) = both(&Rotation::new(&members(&start)));
+            let mut layouts = all(&Rotation::new(&members(&start)));
             for op in ops {
                 match op {
                     Op::Serve(k) => {
                         // Mostly the next turn, as allocators do; sometimes anyone.
                         let rep = if k < 8 {
-                            heaps.order().next().unwrap_or(RepId(99))
+                            layouts[2].order().next().unwrap_or(RepId(99))
                         } else {
                             RepId(k as u64)
                         };
-                        linear.serve(rep);
-                        heaps.serve(rep);
+                        layouts.iter_mut().for_each(|r| r.serve(rep));
                     }
                     Op::Calibrate(k) => {
-                        linear.calibrate(RepId(k as u64));
-                        heaps.calibrate(RepId(k as u64));
+                        layouts.iter_mut().for_each(|r| r.calibrate(RepId(k as u64)));
                     }
                     Op::Rebase(raw) => {
                         let next = members(&raw);
-                        let rebased = heaps.rebase(&next);
-                        (linear, heaps) = both(&rebased);
+                        let rebased = layouts[2].rebase(&next);
+                        layouts = all(&rebased);
                     }
                 }
-                prop_assert_eq!(&linear, &heaps);
+                let [linear, sorted, heaps] = &layouts;
+                prop_assert_eq!(linear, heaps);
+                prop_assert_eq!(sorted, heaps);
+                let order = heaps.order().collect::<Vec<_>>();
                 prop_assert_eq!(linear.order().next(), heaps.order().next());
-                prop_assert_eq!(
-                    linear.order().collect::<Vec<_>>(),
-                    heaps.order().collect::<Vec<_>>()
-                );
+                prop_assert_eq!(sorted.order().next(), heaps.order().next());
+                prop_assert_eq!(&linear.order().collect::<Vec<_>>(), &order);
+                prop_assert_eq!(&sorted.order().collect::<Vec<_>>(), &order);
             }
         }
     }

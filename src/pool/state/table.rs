@@ -1,14 +1,22 @@
-//! The dense client table: clients in a `Vec` addressed by compact handles, an id → handle
-//! hash for lookups (never iterated), and an ordered id → handle map for listings in id order
+//! The dense client table: clients in fixed-size chunks addressed by compact handles, an
+//! id → handle hash for lookups (never iterated), and the ids in ascending order for listings
 //! (touched once per import, never by a lookup).
+//!
+//! Rows never move: the table grows by whole chunks, so an import never copies the clients
+//! already there (a `Vec` of rows would copy every client each time it doubled). Ids usually
+//! arrive in ascending order (a CRM's sequence), so the listing order is a vector appended to,
+//! with the ids that arrived out of order kept beside it unsorted: a listing (rare: equality,
+//! a policy change's retiming, a report) sorts a copy of those.
 
 use super::hash::IdMap;
 use crate::ids::ClientId;
 use crate::model::Client;
-use std::collections::BTreeMap;
-
 /// A client's place in the table: its index, fixed for the life of the state.
 pub(crate) type Handle = u32;
+
+/// Rows per chunk (a power of two: a handle splits into chunk and offset by shifting).
+const CHUNK_BITS: u32 = 10;
+const CHUNK: usize = 1 << CHUNK_BITS;
 
 /// One row: the client and the stamps that say which index entries are still its own.
 #[derive(Clone, Debug)]
@@ -21,11 +29,17 @@ pub(crate) struct Row {
 /// Clients by handle, with lookups by id and listings in id order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ClientTable {
-    rows: Vec<Row>,
+    /// Full chunks of [`CHUNK`] rows, then the last one filling up (each allocated once at
+    /// its full capacity).
+    chunks: Vec<Vec<Row>>,
+    len: usize,
     /// Id → handle, for lookup only: its order is never observed.
     ids: IdMap<ClientId, Handle>,
-    /// Every id, ascending, with its handle: the listings' order.
-    order: BTreeMap<ClientId, Handle>,
+    /// Ids that arrived in ascending order, with their handles: most of the listing order.
+    ascending: Vec<(ClientId, Handle)>,
+    /// Ids that arrived below the largest id known then, with their handles, in arrival
+    /// order.
+    strays: Vec<(ClientId, Handle)>,
 }
 
 impl ClientTable {
@@ -38,13 +52,17 @@ impl ClientTable {
     /// The row at `handle` (handles come from this table, so it exists).
     #[inline]
     pub(crate) fn row(&self, handle: Handle) -> Option<&Row> {
-        self.rows.get(handle as usize)
+        let h = handle as usize;
+        self.chunks.get(h >> CHUNK_BITS)?.get(h & (CHUNK - 1))
     }
 
     /// The row at `handle`, mutable.
     #[inline]
     pub(crate) fn row_mut(&mut self, handle: Handle) -> Option<&mut Row> {
-        self.rows.get_mut(handle as usize)
+        let h = handle as usize;
+        self.chunks
+            .get_mut(h >> CHUNK_BITS)?
+            .get_mut(h & (CHUNK - 1))
     }
 
     /// The client with `id`.
@@ -58,27 +76,59 @@ impl ClientTable {
     /// Adds a client not yet in the table; returns its handle.
     pub(crate) fn push(&mut self, client: Client) -> Handle {
         let id = client.id();
-        let handle = Handle::try_from(self.rows.len()).unwrap_or(Handle::MAX);
-        self.rows.push(Row {
-            client,
-            due_stamp: 0,
-        });
+        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.push(Row {
+                client,
+                due_stamp: 0,
+            });
+        }
+        self.len += 1;
         self.ids.insert(id, handle);
-        self.order.insert(id, handle);
+        if self.ascending.last().is_none_or(|(last, _)| *last < id) {
+            self.ascending.push((id, handle));
+        } else {
+            self.strays.push((id, handle));
+        }
         handle
     }
 
     /// Every client, in id order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Client> + '_ {
-        self.order
-            .values()
-            .filter_map(|h| self.rows.get(*h as usize))
-            .map(|row| &row.client)
+        let mut strays = self.strays.clone();
+        strays.sort_unstable();
+        Merge {
+            ascending: self.ascending.iter().peekable(),
+            strays: strays.into_iter().peekable(),
+        }
+        .filter_map(|h| self.row(h))
+        .map(|row| &row.client)
     }
 
     /// How many clients.
     pub(crate) fn len(&self) -> usize {
-        self.rows.len()
+        self.len
+    }
+}
+
+/// The handles of two id-ordered sequences (no id in both), merged in id order.
+struct Merge<'a> {
+    ascending: std::iter::Peekable<std::slice::Iter<'a, (ClientId, Handle)>>,
+    strays: std::iter::Peekable<std::vec::IntoIter<(ClientId, Handle)>>,
+}
+
+impl Iterator for Merge<'_> {
+    type Item = Handle;
+
+    fn next(&mut self) -> Option<Handle> {
+        match (self.ascending.peek(), self.strays.peek()) {
+            (Some((a, _)), Some((s, _))) if s < a => self.strays.next().map(|(_, h)| h),
+            (Some(_), _) => self.ascending.next().map(|(_, h)| *h),
+            (None, _) => self.strays.next().map(|(_, h)| h),
+        }
     }
 }
 
@@ -101,6 +151,8 @@ mod tests {
         fn the_table_lists_and_finds_like_an_ordered_map(ids in proptest::collection::vec(0u64..500, 0..200)) {
             let mut table = ClientTable::default();
             let mut model = BTreeMap::new();
+            // Past one chunk, and with ids in and out of order.
+            let ids = ids.into_iter().chain(1_000u64..1_000 + CHUNK as u64 + 3);
             for id in ids {
                 if model.contains_key(&ClientId(id)) {
                     continue;
@@ -111,7 +163,7 @@ mod tests {
             let listed: Vec<ClientId> = table.iter().map(Client::id).collect();
             let expected: Vec<ClientId> = model.keys().copied().collect();
             prop_assert_eq!(listed, expected);
-            for id in 0..500 {
+            for id in 0..(1_000 + CHUNK as u64 + 5) {
                 prop_assert_eq!(table.get(ClientId(id)), model.get(&ClientId(id)));
             }
             prop_assert_eq!(table.len(), model.len());

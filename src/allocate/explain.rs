@@ -134,13 +134,20 @@ impl Explanation {
     }
 }
 
-/// Collects what a strategy examined while it searched, keeping the list bounded.
-#[derive(Debug, Default)]
-pub(crate) struct Examined {
-    explanation: Explanation,
+/// Collects what a strategy examined while it searched, keeping the list bounded. It writes
+/// into the decision's own explanation, so a decision is built where it is returned (an
+/// explanation is large: every move copies it).
+#[derive(Debug)]
+pub(crate) struct Examined<'e> {
+    explanation: &'e mut Explanation,
 }
 
-impl Examined {
+impl<'e> Examined<'e> {
+    /// Collects into `explanation` (a fresh one: [`Decision::searching`](super::Decision)).
+    pub(crate) fn new(explanation: &'e mut Explanation) -> Self {
+        Self { explanation }
+    }
+
     /// Counts a rep examined.
     pub(crate) fn consider(&mut self) {
         self.explanation.considered = self.explanation.considered.saturating_add(1);
@@ -165,12 +172,9 @@ impl Examined {
         }
     }
 
-    /// The explanation: what was examined, then `step`, with the deciding `figure`.
-    #[inline(always)]
-    pub(crate) fn explain(self, step: Step, figure: Option<f64>) -> Explanation {
-        let mut explanation = self.explanation;
-        explanation.steps.push(step);
-        explanation.figure = figure;
-        explanation
+    /// Concludes the explanation: what was examined, then `step`, with the deciding `figure`.
+    pub(crate) fn conclude(self, step: Step, figure: Option<f64>) {
+        self.explanation.steps.push(step);
+        self.explanation.figure = figure;
     }
 }

@@ -47,7 +47,7 @@ impl LeastLoaded {
         &self,
         request: &Request<'_>,
         reps: impl Iterator<Item = &'r Rep>,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u32, u32)> {
         let mut best: Option<(RepId, u32, u32)> = None;
         for rep in reps {
@@ -68,7 +68,7 @@ impl LeastLoaded {
     fn pick_indexed(
         &self,
         request: &Request<'_>,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u32, u32)> {
         let max_cap = u64::from(
             self.default_capacity
@@ -105,7 +105,7 @@ impl LeastLoaded {
         rep: &Rep,
         load: u32,
         best: &mut Option<(RepId, u32, u32)>,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) {
         if !rotates(rep) {
             return;
@@ -136,13 +136,13 @@ impl LeastLoaded {
 
 impl Allocator for LeastLoaded {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let best = if request.view.indexes_open_load() {
             self.pick_indexed(request, &mut examined)
         } else {
             self.pick(request, request.team.reps().iter(), &mut examined)
         };
-        let client = request.client.id();
         match best {
             Some((rep, load, capacity)) => {
                 let ratio = f64::from(load) / f64::from(capacity.max(1));
@@ -151,9 +151,16 @@ impl Allocator for LeastLoaded {
                     load,
                     capacity,
                 };
-                Decision::assigned(client, rep, examined.explain(step, Some(ratio)))
+                {
+                    examined.conclude(step, Some(ratio));
+                    decision.rep = Some(rep);
+                    decision
+                }
             }
-            None => Decision::unassigned(client, examined.explain(Step::NoRoom, None)),
+            None => {
+                examined.conclude(Step::NoRoom, None);
+                decision
+            }
         }
     }
 }

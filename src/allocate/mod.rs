@@ -500,6 +500,13 @@ impl Decision {
         }
     }
 
+    /// A decision for `client` still being searched: nobody yet, an empty explanation for an
+    /// [`explain::Examined`] to fill in place.
+    #[inline]
+    pub(crate) fn searching(client: ClientId) -> Self {
+        Self::unassigned(client, Explanation::default())
+    }
+
     /// The chosen rep.
     pub fn rep(&self) -> Option<RepId> {
         self.rep

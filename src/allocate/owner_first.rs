@@ -16,7 +16,7 @@ use crate::rng::Rng;
 pub struct OwnerFirst;
 
 impl OwnerFirst {
-    fn try_rep(request: &Request<'_>, rep: RepId, examined: &mut Examined) -> bool {
+    fn try_rep(request: &Request<'_>, rep: RepId, examined: &mut Examined<'_>) -> bool {
         examined.admits(rep, check_id(request, rep))
     }
 }
@@ -24,7 +24,8 @@ impl OwnerFirst {
 impl Allocator for OwnerFirst {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let client = request.client;
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         if !client.keys().is_empty() {
             if let Some(prior) = request.view.prior_contact(client.keys()) {
                 if Self::try_rep(request, prior.rep, &mut examined) {
@@ -33,20 +34,27 @@ impl Allocator for OwnerFirst {
                         client: prior.client,
                         since: prior.since,
                     };
-                    return Decision::assigned(
-                        client.id(),
-                        prior.rep,
-                        examined.explain(step, None),
-                    );
+                    return {
+                        examined.conclude(step, None);
+                        decision.rep = Some(prior.rep);
+                        decision
+                    };
                 }
             }
         }
         if let Some(named) = client.source().named_rep() {
             if Self::try_rep(request, named, &mut examined) {
                 let step = Step::NamedRep { rep: named };
-                return Decision::assigned(client.id(), named, examined.explain(step, None));
+                return {
+                    examined.conclude(step, None);
+                    decision.rep = Some(named);
+                    decision
+                };
             }
         }
-        Decision::unassigned(client.id(), examined.explain(Step::NoOwner, None))
+        {
+            examined.conclude(Step::NoOwner, None);
+            decision
+        }
     }
 }

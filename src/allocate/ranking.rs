@@ -238,7 +238,7 @@ impl Ranking {
     fn top1(
         standings: &Standings,
         request: &Request<'_>,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, f64, usize)> {
         let mut best: Option<(RepId, f64, usize)> = None;
         let mut ties = 0;
@@ -266,7 +266,7 @@ impl Ranking {
         standings: &Standings,
         request: &Request<'_>,
         rng: &mut dyn Rng,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, f64, usize)> {
         let total = standings.top_cumulative.last().copied()?;
         for _ in 0..16 {
@@ -284,7 +284,6 @@ impl Ranking {
 
 impl Allocator for Ranking {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let client = request.client;
         let days = self.window.days(request.zone, request.now);
         let today = request.zone.day_of(request.now);
         let computed;
@@ -297,7 +296,8 @@ impl Allocator for Ranking {
                 &computed
             }
         };
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let picked = match self.mode {
             RankingMode::Top1 => Self::top1(standings, request, &mut examined),
             RankingMode::TopK { .. } => Self::top_k(standings, request, rng, &mut examined)
@@ -315,7 +315,11 @@ impl Allocator for Ranking {
                     from,
                     to,
                 };
-                Decision::assigned(client.id(), rep, examined.explain(step, Some(score)))
+                {
+                    examined.conclude(step, Some(score));
+                    decision.rep = Some(rep);
+                    decision
+                }
             }
             None => {
                 let step = Step::RankingExhausted {
@@ -324,7 +328,10 @@ impl Allocator for Ranking {
                     from,
                     to,
                 };
-                Decision::unassigned(client.id(), examined.explain(step, None))
+                {
+                    examined.conclude(step, None);
+                    decision
+                }
             }
         };
         decision.updates.extend(update);

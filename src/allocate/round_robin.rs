@@ -120,7 +120,7 @@ impl RoundRobin {
     pub(crate) fn pick(
         &self,
         request: &Request<'_>,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> (Option<RepId>, Updates, u64) {
         let mut fresh = None;
         let (rotation, install, turns) = self.current(request, &mut fresh);
@@ -143,22 +143,20 @@ impl RoundRobin {
 
 impl Allocator for RoundRobin {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let mut examined = Examined::default();
+        // Built in place: a decision is large, every move copies it.
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let (rep, updates, turn) = self.pick(request, &mut examined);
         let key = self.key.clone();
-        // Built in place with its updates: a decision is large, every move copies it.
-        let explanation = match rep {
+        match rep {
             Some(rep) => {
                 let step = Step::NextInRotation { key, rep, turn };
-                examined.explain(step, Some(turn as f64))
+                examined.conclude(step, Some(turn as f64));
             }
-            None => examined.explain(Step::RotationExhausted { key }, None),
-        };
-        Decision {
-            client: request.client.id(),
-            rep,
-            explanation,
-            updates,
+            None => examined.conclude(Step::RotationExhausted { key }, None),
         }
+        decision.rep = rep;
+        decision.updates = updates;
+        decision
     }
 }

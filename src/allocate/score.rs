@@ -165,7 +165,7 @@ impl ScoreWeighted {
         band: &Band,
         request: &Request<'_>,
         rng: &mut dyn Rng,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u64)> {
         let total = band.cumulative.last().copied().unwrap_or(0);
         if total == 0 {
@@ -209,10 +209,14 @@ impl Allocator for ScoreWeighted {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let client = request.client;
         let score = self.factors.score(&client.lead());
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let Some(band) = self.bands.iter().find(|b| score >= f64::from(b.min_score)) else {
             let step = Step::NoBand { score };
-            return Decision::unassigned(client.id(), examined.explain(step, Some(score)));
+            return {
+                examined.conclude(step, Some(score));
+                decision
+            };
         };
         match Self::draw(band, request, rng, &mut examined) {
             Some((rep, weight)) => {
@@ -223,14 +227,21 @@ impl Allocator for ScoreWeighted {
                     weight,
                     total: band.cumulative.last().copied().unwrap_or(0),
                 };
-                Decision::assigned(client.id(), rep, examined.explain(step, Some(score)))
+                {
+                    examined.conclude(step, Some(score));
+                    decision.rep = Some(rep);
+                    decision
+                }
             }
             None => {
                 let step = Step::BandExhausted {
                     score,
                     band: band.min_score,
                 };
-                Decision::unassigned(client.id(), examined.explain(step, Some(score)))
+                {
+                    examined.conclude(step, Some(score));
+                    decision
+                }
             }
         }
     }

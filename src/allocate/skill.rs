@@ -23,7 +23,7 @@ mod tests;
 
 use super::explain::Examined;
 use super::{Allocator, Decision, Request, Team};
-use crate::ids::{ClientId, RepId};
+use crate::ids::RepId;
 use crate::label::Label;
 use crate::rng::Rng;
 use std::collections::BTreeSet;
@@ -99,12 +99,11 @@ impl Allocator for SkillMatch {
 /// load), explained, or nobody qualified.
 #[inline(always)]
 fn skill_decision(
-    client: ClientId,
+    examined: Examined<'_>,
     best: Option<(RepId, u32, u32)>,
     n_desired: usize,
     qualified: u32,
-    examined: Examined,
-) -> Decision {
+) -> Option<RepId> {
     match best {
         Some((rep, score, load)) => {
             let step = crate::reason::Step::SkillMatched {
@@ -114,12 +113,13 @@ fn skill_decision(
                 qualified,
                 load,
             };
-            let explanation = examined.explain(step, Some(f64::from(score)));
-            Decision::assigned(client, rep, explanation)
+            examined.conclude(step, Some(f64::from(score)));
+            Some(rep)
         }
         None => {
             let step = crate::reason::Step::NoQualifiedRep { qualified };
-            Decision::unassigned(client, examined.explain(step, None))
+            examined.conclude(step, None);
+            None
         }
     }
 }

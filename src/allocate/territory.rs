@@ -8,7 +8,7 @@
 //! lists, the rep already holding the most clients in that region.
 
 use super::eligibility::{check_rep, fairness_key};
-use super::explain::{Examined, Explanation};
+use super::explain::Examined;
 use super::lookup::{HashSlots, SEED, fnv};
 use super::round_robin::rotates;
 use super::{Allocator, Decision, LeastLoaded, Request, RoundRobin, Team, Updates};
@@ -158,7 +158,7 @@ impl Territory {
         &self,
         request: &Request<'_>,
         node: &Node,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u32)> {
         let mut best: Option<(RepId, u32)> = None;
         for &id in &node.reps {
@@ -205,7 +205,7 @@ impl Territory {
         &self,
         request: &Request<'_>,
         node: &Node,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, Updates, TerritoryPick, Option<f64>)> {
         match self.inner {
             TerritoryInner::RoundRobin => {
@@ -235,7 +235,8 @@ impl Territory {
 impl Allocator for Territory {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         let client = request.client;
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let mut tried = 0u32;
         for node in self.covering(client.region()) {
             tried += 1;
@@ -245,13 +246,10 @@ impl Allocator for Territory {
                     rep,
                     pick,
                 };
-                // Built in place with its updates: a decision is large, every move copies it.
-                return Decision {
-                    client: client.id(),
-                    rep: Some(rep),
-                    explanation: examined.explain(step, figure),
-                    updates,
-                };
+                examined.conclude(step, figure);
+                decision.rep = Some(rep);
+                decision.updates = updates;
+                return decision;
             }
         }
         let step = if tried == 0 {
@@ -259,16 +257,17 @@ impl Allocator for Territory {
         } else {
             Step::TerritoriesExhausted { tried }
         };
-        let own = examined.explain(step, None);
+        examined.conclude(step, None);
         match &self.default {
             Some(default) => {
-                let mut decision = default.allocate(request, rng);
-                let mut explanation: Explanation = own;
-                explanation.absorb(std::mem::take(&mut decision.explanation));
-                decision.explanation = explanation;
+                let mut inner = default.allocate(request, rng);
                 decision
+                    .explanation
+                    .absorb(std::mem::take(&mut inner.explanation));
+                inner.explanation = decision.explanation;
+                inner
             }
-            None => Decision::unassigned(client.id(), own),
+            None => decision,
         }
     }
 }

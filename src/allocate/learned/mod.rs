@@ -369,7 +369,7 @@ impl Learned {
 }
 
 /// The decision's explanation: the one place the learned strategy words its audit record.
-fn explain(examined: Examined, winner: Option<(RepId, &Pick)>) -> super::Explanation {
+fn explain(examined: Examined<'_>, winner: Option<(RepId, &Pick)>) {
     match winner {
         Some((rep, Pick::Floor { received, target })) => {
             let step = Step::MinimumShare {
@@ -377,7 +377,7 @@ fn explain(examined: Examined, winner: Option<(RepId, &Pick)>) -> super::Explana
                 received: *received,
                 owed: *target,
             };
-            examined.explain(step, Some(*target))
+            examined.conclude(step, Some(*target))
         }
         Some((rep, Pick::Sampled { draw, mean })) => {
             let step = Step::ThompsonDraw {
@@ -385,9 +385,9 @@ fn explain(examined: Examined, winner: Option<(RepId, &Pick)>) -> super::Explana
                 draw: *draw,
                 mean: *mean,
             };
-            examined.explain(step, Some(*draw))
+            examined.conclude(step, Some(*draw))
         }
-        None => examined.explain(Step::NobodyEligible, None),
+        None => examined.conclude(Step::NobodyEligible, None),
     }
 }
 
@@ -407,7 +407,8 @@ impl Allocator for Learned {
             .unwrap_or(chrono::NaiveDate::MIN)
             ..today.succ_opt().unwrap_or(today);
         let mut team_received = 0u64;
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let mut candidates: Vec<Candidate> = Vec::new();
         for (hint, rep) in request.team.reps().iter().enumerate() {
             if !member(rep) {
@@ -469,10 +470,8 @@ impl Allocator for Learned {
                 best.map(|(draw, c, mean)| (c.rep, Pick::Sampled { draw, mean }))
             }
         };
-        let explanation = explain(examined, winner.as_ref().map(|(rep, pick)| (*rep, pick)));
-        match winner {
-            Some((rep, _)) => Decision::assigned(request.client.id(), rep, explanation),
-            None => Decision::unassigned(request.client.id(), explanation),
-        }
+        explain(examined, winner.as_ref().map(|(rep, pick)| (*rep, pick)));
+        decision.rep = winner.map(|(rep, _)| rep);
+        decision
     }
 }

@@ -17,6 +17,9 @@ impl Rotation {
     /// The next turn, by a scan: the eligible member with the earliest deadline, or when none
     /// is eligible the member that becomes eligible first.
     pub(super) fn linear_first(&self) -> Option<RepId> {
+        if self.uniform {
+            return self.uniform_first();
+        }
         let mut ready: Option<Slot> = None;
         let mut waiting: Option<Slot> = None;
         for (index, (_, member)) in self.data.members.iter().enumerate() {
@@ -33,6 +36,29 @@ impl Rotation {
             }
         }
         ready.or(waiting).map(|slot| slot.rep)
+    }
+
+    /// [`Rotation::linear_first`] when every member has the same weight `w`: a member is
+    /// eligible when `served * n <= turns` (`served * n w <= turns w`), and both the deadline
+    /// `(served + 1) / w` and the eligible time `served / w` order members as `served` does,
+    /// so one key (served, last turn, id) ranks the ready members and the waiting ones alike.
+    fn uniform_first(&self) -> Option<RepId> {
+        let n = i128::try_from(self.data.members.len()).unwrap_or(i128::MAX);
+        let turns = i128::from(self.data.turns);
+        let mut ready: Option<(i64, u64, RepId)> = None;
+        let mut waiting: Option<(i64, u64, RepId)> = None;
+        for &(rep, ref member) in &self.data.members {
+            let key = (member.served, member.last_seq, rep);
+            let best = if i128::from(member.served) * n <= turns {
+                &mut ready
+            } else {
+                &mut waiting
+            };
+            if best.is_none_or(|b| key < b) {
+                *best = Some(key);
+            }
+        }
+        ready.or(waiting).map(|(_, _, rep)| rep)
     }
 
     /// Every member in serving order, by a scan and two sorts.
@@ -74,9 +100,11 @@ mod tests {
         ]
     }
 
-    fn members(raw: &[(u64, u32)]) -> Vec<(RepId, u32)> {
+    /// The members `raw` names, each of weight 2 when `uniform` (the scan's fast path).
+    fn members(raw: &[(u64, u32)], uniform: bool) -> Vec<(RepId, u32)> {
+        let weight = |w: u32| if uniform { 2 } else { w.max(1) };
         let by_rep: std::collections::BTreeMap<RepId, u32> =
-            raw.iter().map(|&(r, w)| (RepId(r), w.max(1))).collect();
+            raw.iter().map(|&(r, w)| (RepId(r), weight(w))).collect();
         by_rep.into_iter().collect()
     }
 
@@ -92,10 +120,11 @@ mod tests {
         /// calibrations and re-bases.
         #[test]
         fn every_layout_orders_members_as_the_heaps_do(
+            uniform in proptest::bool::ANY,
             start in proptest::collection::vec((0u64..12, 1u32..4), 0..10),
             ops in proptest::collection::vec(op(), 0..60),
         ) {
-            let mut layouts = all(&Rotation::new(&members(&start)));
+            let mut layouts = all(&Rotation::new(&members(&start, uniform)));
             for op in ops {
                 match op {
                     Op::Serve(k) => {
@@ -111,7 +140,7 @@ mod tests {
                         layouts.iter_mut().for_each(|r| r.calibrate(RepId(k as u64)));
                     }
                     Op::Rebase(raw) => {
-                        let next = members(&raw);
+                        let next = members(&raw, uniform);
                         let rebased = layouts[2].rebase(&next);
                         layouts = all(&rebased);
                     }

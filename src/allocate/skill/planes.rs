@@ -63,7 +63,8 @@ impl Planes {
         request: &Request<'_>,
     ) -> Decision {
         let client = request.client;
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         let empty: &[u64] = &[];
         let mut inline_req = [empty; INLINE_TAGS];
         let mut inline_des = [empty; INLINE_TAGS + 1];
@@ -97,7 +98,10 @@ impl Planes {
         }
         if let Some(tag) = missing {
             let step = Step::MissingSkill { tag: tag.clone() };
-            return Decision::unassigned(client.id(), examined.explain(step, None));
+            return {
+                examined.conclude(step, None);
+                decision
+            };
         }
         let required = || inline_req[..n_req].iter().chain(&spill_req);
         let desired = || inline_des[..n_des].iter().chain(&spill_des);
@@ -202,7 +206,8 @@ impl Planes {
                 break;
             }
         }
-        skill_decision(client.id(), best, n_desired, qualified, examined)
+        decision.rep = skill_decision(examined, best, n_desired, qualified);
+        decision
     }
 }
 

@@ -157,7 +157,8 @@ impl Profiles {
     /// The decision for `request`; `reps` are the team's reps in id order.
     pub(super) fn allocate(&self, reps: &[RepId], request: &Request<'_>) -> Decision {
         let client = request.client;
-        let mut examined = Examined::default();
+        let mut decision = Decision::searching(request.client.id());
+        let mut examined = Examined::new(&mut decision.explanation);
         // Profile bitsets of the client's required and desired tags, in the client's order.
         let mut inline_req = [0u64; INLINE_TAGS];
         let mut inline_des = [0u64; INLINE_TAGS + 1];
@@ -172,7 +173,10 @@ impl Profiles {
             let (slots, n, spill) = match (&tag.required, tag.known) {
                 (Some(label), false) => {
                     let step = Step::MissingSkill { tag: label.clone() };
-                    return Decision::unassigned(client.id(), examined.explain(step, None));
+                    return {
+                        examined.conclude(step, None);
+                        decision
+                    };
                 }
                 (Some(_), true) => (&mut inline_req[..], &mut n_req, &mut spill_req),
                 (None, _) => (&mut inline_des[..], &mut n_des, &mut spill_des),
@@ -219,7 +223,8 @@ impl Profiles {
                 break;
             }
         }
-        skill_decision(client.id(), best, n_desired, qualified, examined)
+        decision.rep = skill_decision(examined, best, n_desired, qualified);
+        decision
     }
 
     /// The first eligible rep of the `at_level` profiles in the view's open-load order.
@@ -229,7 +234,7 @@ impl Profiles {
         request: &Request<'_>,
         at_level: u64,
         score: u32,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u32, u32)> {
         let mut cursor = None;
         while let Some(rank) = request.view.next_by_open_load(cursor) {
@@ -260,7 +265,7 @@ impl Profiles {
         request: &Request<'_>,
         at_level: u64,
         score: u32,
-        examined: &mut Examined,
+        examined: &mut Examined<'_>,
     ) -> Option<(RepId, u32, u32)> {
         let mut best: Option<(RepId, u32, u32)> = None;
         self.members_in_order(at_level, |index| {

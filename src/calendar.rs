@@ -158,16 +158,27 @@ impl Window {
 }
 
 /// `at` plus `days` whole days, saturating at chrono's last instant: policy day counts come
-/// from configuration, and a huge one must mean "never", not a panic.
+/// from configuration, and a huge one must mean "never", not a panic. Whole days move the
+/// date and keep the time of day (UTC has no daylight saving), so only the date is computed.
 pub(crate) fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    at.checked_add_signed(Duration::days(i64::from(days)))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    let naive = at.naive_utc();
+    naive
+        .date()
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+        .map_or(DateTime::<Utc>::MAX_UTC, |date| {
+            date.and_time(naive.time()).and_utc()
+        })
 }
 
 /// `at` minus `days` whole days, saturating at chrono's first instant.
 pub(crate) fn before_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    at.checked_sub_signed(Duration::days(i64::from(days)))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    let naive = at.naive_utc();
+    naive
+        .date()
+        .checked_sub_days(chrono::Days::new(u64::from(days)))
+        .map_or(DateTime::<Utc>::MIN_UTC, |date| {
+            date.and_time(naive.time()).and_utc()
+        })
 }
 
 /// `date` moved by `days`, clipped to chrono's range instead of overflowing.
@@ -227,5 +238,43 @@ impl TryFrom<String> for TeamZone {
 impl From<TeamZone> for String {
     fn from(zone: TeamZone) -> Self {
         zone.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An instant anywhere in chrono's range, to the nanosecond.
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        let (min, max) = (
+            DateTime::<Utc>::MIN_UTC.timestamp(),
+            DateTime::<Utc>::MAX_UTC.timestamp(),
+        );
+        prop_oneof![
+            (min..=max, 0u32..1_000_000_000),
+            // Near both ends, where the saturation decides.
+            (min..min + 400 * 86_400, 0u32..1_000_000_000),
+            (max - 400 * 86_400..=max, 0u32..1_000_000_000),
+        ]
+        .prop_map(|(secs, nanos)| DateTime::from_timestamp(secs, nanos).unwrap())
+    }
+
+    proptest! {
+        /// Moving the date by whole days is the duration arithmetic it replaced, saturating at
+        /// the same ends.
+        #[test]
+        fn whole_days_move_like_durations(at in instant(), days in prop_oneof![0u32..1_000, proptest::num::u32::ANY]) {
+            let long = Duration::days(i64::from(days));
+            prop_assert_eq!(
+                after_days(at, days),
+                at.checked_add_signed(long).unwrap_or(DateTime::<Utc>::MAX_UTC)
+            );
+            prop_assert_eq!(
+                before_days(at, days),
+                at.checked_sub_signed(long).unwrap_or(DateTime::<Utc>::MIN_UTC)
+            );
+        }
     }
 }

@@ -14,8 +14,9 @@ use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, Rep, RepLedger, Timers};
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
+use hash::IdMap;
 use table::{ClientTable, Handle};
 
 /// Every client and rep ledger of a team, with the team and policy in force, indexed so each
@@ -34,8 +35,10 @@ pub struct PoolState {
     clients: ClientTable,
     /// Sorted by rep id.
     ledgers: Vec<RepLedger>,
-    owned: BTreeMap<RepId, BTreeSet<ClientId>>,
-    public: BTreeMap<PoolId, BTreeSet<ClientId>>,
+    /// Clients by owner and by public pool: looked up by key only (never iterated across
+    /// keys), so hashed; each set lists its clients in id order.
+    owned: IdMap<RepId, BTreeSet<ClientId>>,
+    public: IdMap<PoolId, BTreeSet<ClientId>>,
     due: DueIndex,
     keys: KeyIndex,
 }
@@ -342,7 +345,11 @@ fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
 
 /// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
 /// client passing through the public pool does not free and reallocate the set's node.
-fn remove_from<K: Ord>(index: &mut BTreeMap<K, BTreeSet<ClientId>>, key: &K, id: &ClientId) {
+fn remove_from<K: Eq + std::hash::Hash>(
+    index: &mut IdMap<K, BTreeSet<ClientId>>,
+    key: &K,
+    id: &ClientId,
+) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
     }

@@ -25,8 +25,9 @@ pub struct RepLedger {
     claims: Option<(NaiveDate, u32)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_assigned_at: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    held_regions: BTreeMap<Region, u32>,
+    /// Count per region held, sorted by region, no zero counts; serialised as a map.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "region_counts")]
+    held_regions: Vec<(Region, u32)>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     received: BTreeMap<NaiveDate, u32>,
 }
@@ -79,8 +80,9 @@ impl RepLedger {
 
     /// Clients held inside `region` (regions under it sort right after it).
     pub fn held_in_region(&self, region: &Region) -> u32 {
-        self.held_regions
-            .range(region..)
+        let from = self.held_regions.partition_point(|(r, _)| r < region);
+        self.held_regions[from..]
+            .iter()
             .take_while(|(r, _)| region.covers(r))
             .fold(0u32, |sum, (_, n)| sum.saturating_add(*n))
     }
@@ -157,20 +159,48 @@ impl RepLedger {
         self.holding_won = self.holding_won.saturating_add(1).min(self.holding);
     }
 
+    /// Counts a client of `region` in (`held`) or out. A sorted vector, searched by halves:
+    /// fewer region comparisons than a B-tree's scan of its nodes, and a rep holds few
+    /// regions, so an insertion moves little.
     fn adjust_region(&mut self, region: &Region, held: bool) {
-        if held {
-            match self.held_regions.get_mut(region) {
-                Some(n) => *n = n.saturating_add(1),
-                None => {
-                    self.held_regions.insert(region.clone(), 1);
+        let found = self.held_regions.binary_search_by(|(r, _)| r.cmp(region));
+        match (found, held) {
+            (Ok(i), true) => {
+                let n = &mut self.held_regions[i].1;
+                *n = n.saturating_add(1);
+            }
+            (Err(i), true) => self.held_regions.insert(i, (region.clone(), 1)),
+            (Ok(i), false) => {
+                let n = &mut self.held_regions[i].1;
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.held_regions.remove(i);
                 }
             }
-        } else if let Some(n) = self.held_regions.get_mut(region) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                self.held_regions.remove(region);
-            }
+            (Err(_), false) => {}
         }
+    }
+}
+
+/// The region counts' serialised form: a map from region to count, as before they were kept
+/// in a vector (a map naming a region twice keeps its last count).
+mod region_counts {
+    use super::Region;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::BTreeMap;
+
+    pub(super) fn serialize<S: Serializer>(
+        counts: &[(Region, u32)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(counts.iter().map(|(r, n)| (r, n)))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(Region, u32)>, D::Error> {
+        let map = BTreeMap::<Region, u32>::deserialize(deserializer)?;
+        Ok(map.into_iter().collect())
     }
 }
 
@@ -231,6 +261,61 @@ mod tests {
                 reference_take(&mut reference, d);
                 proptest::prop_assert_eq!(&ledger.received, &reference);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Region counts kept in the sorted vector answer like the ordered map they replaced,
+        /// for every region and its ancestors, and survive a JSON round trip as that map.
+        #[test]
+        fn region_counts_match_an_ordered_map(
+            moves in proptest::collection::vec((proptest::bool::ANY, 0u8..3, 0u8..3, 0u8..4), 0..60),
+        ) {
+            let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+            let region = |a: u8, b: u8, c: u8| -> Region {
+                format!("R{a}/S{b}/T{c}").parse().unwrap()
+            };
+            let mut ledger = RepLedger::new(RepId(1));
+            let mut model: BTreeMap<Region, u32> = BTreeMap::new();
+            for (take, a, b, c) in moves {
+                let r = region(a, b, c);
+                if take {
+                    ledger.take(&r, false, at, day(0), None);
+                    *model.entry(r).or_insert(0) += 1;
+                } else {
+                    ledger.leave(&r, false);
+                    if let Some(n) = model.get_mut(&r) {
+                        *n -= 1;
+                        if *n == 0 {
+                            model.remove(&r);
+                        }
+                    }
+                }
+            }
+            for a in 0..3 {
+                for b in 0..3 {
+                    for c in 0..4 {
+                        let r = region(a, b, c);
+                        for probe in r.ancestry().map(|s| Region::new(s).unwrap()) {
+                            let expected: u32 = model
+                                .iter()
+                                .filter(|(held, _)| probe.covers(held))
+                                .map(|(_, n)| *n)
+                                .sum();
+                            proptest::prop_assert_eq!(ledger.held_in_region(&probe), expected);
+                        }
+                    }
+                }
+            }
+            let json = serde_json::to_value(&ledger).unwrap();
+            let as_map: BTreeMap<String, u32> =
+                model.iter().map(|(r, n)| (r.to_string(), *n)).collect();
+            proptest::prop_assert_eq!(
+                json.get("held_regions").cloned().unwrap_or_default(),
+                if as_map.is_empty() { serde_json::Value::Null } else { serde_json::to_value(&as_map).unwrap() }
+            );
+            let back: RepLedger = serde_json::from_value(json).unwrap();
+            proptest::prop_assert_eq!(back, ledger);
         }
     }
 

@@ -14,9 +14,9 @@ use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, Deal, DedupeKey, DedupeKeys, Release, Rep, RepLedger, Timers};
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
+use hash::IdMap;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use hash::IdMap;
 use table::{ClientTable, Handle};
 
 /// Every client and rep ledger of a team, with the team and policy in force, indexed so each

@@ -159,11 +159,30 @@ impl RepLedger {
         self.holding_won = self.holding_won.saturating_add(1).min(self.holding);
     }
 
+    /// Where `region` is in the sorted counts (`Err`: where it would go). A rep usually holds
+    /// a few regions: those are scanned comparing the narrowest segment first, which tells
+    /// two cities apart at once, where an ordered search compares the shared country and
+    /// province again at every step. Longer lists are searched by halves.
+    fn find_region(&self, region: &Region) -> Result<usize, usize> {
+        const SCANNED: usize = 16;
+        if self.held_regions.len() <= SCANNED {
+            let same = |r: &Region| {
+                r.depth() == region.depth()
+                    && r.segments().iter().rev().eq(region.segments().iter().rev())
+            };
+            if let Some(i) = self.held_regions.iter().position(|(r, _)| same(r)) {
+                return Ok(i);
+            }
+            return Err(self.held_regions.partition_point(|(r, _)| r < region));
+        }
+        self.held_regions.binary_search_by(|(r, _)| r.cmp(region))
+    }
+
     /// Counts a client of `region` in (`held`) or out. A sorted vector, searched by halves:
     /// fewer region comparisons than a B-tree's scan of its nodes, and a rep holds few
     /// regions, so an insertion moves little.
     fn adjust_region(&mut self, region: &Region, held: bool) {
-        let found = self.held_regions.binary_search_by(|(r, _)| r.cmp(region));
+        let found = self.find_region(region);
         match (found, held) {
             (Ok(i), true) => {
                 let n = &mut self.held_regions[i].1;

@@ -528,6 +528,12 @@ fn same_state(state: &PoolState, model: &Reference) -> Result<(), TestCaseError>
             .count() as u32;
         prop_assert_eq!(state.ledger(rep).holding(), held, "holding of {}", rep);
     }
+    let public = model.clients.values().filter(|c| c.owner.is_none()).count();
+    prop_assert_eq!(
+        state.public_len(),
+        public,
+        "unowned clients, counted by the index"
+    );
     Ok(())
 }
 

@@ -140,6 +140,12 @@ impl PoolState {
         self.owned.get(&rep).into_iter().flatten().copied()
     }
 
+    /// How many clients are unowned, in every pool: read from the public index, without
+    /// listing the clients.
+    pub fn public_len(&self) -> usize {
+        self.public.values().map(BTreeSet::len).sum()
+    }
+
     /// Unowned clients of `pool`, ascending.
     pub fn public_in(&self, pool: PoolId) -> impl Iterator<Item = ClientId> + '_ {
         self.public.get(&pool).into_iter().flatten().copied()

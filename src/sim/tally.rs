@@ -212,7 +212,7 @@ impl<'a> Tally<'a> {
                 .ledger_ref(row.rep)
                 .map_or(0, |l| u64::from(l.holding()));
         }
-        self.pool.public_at_end = state.clients().filter(|c| c.is_public()).count() as u64;
+        self.pool.public_at_end = state.public_len() as u64;
         SimReport {
             policy: header.policy,
             seed: header.seed,

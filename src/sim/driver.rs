@@ -1,12 +1,12 @@
-//! The simulation driver: plays the pool's pure state machine day by day under a manual clock.
+//! The simulation driver: plays the pool's pure state machine day by day under a simulated clock.
 
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
+use super::book::LeadBook;
 use super::open::{OpenClients, OpenMove};
 use super::report::SimReport;
 use super::stream::LeadStream;
-use super::tally::{Context, Header, LeadBook, Tally};
+use super::tally::{Context, Header, Tally};
 use crate::allocate::{AllocState, Allocator, Explanation, Request, Team};
-use crate::clock::{Clock, ManualClock};
 use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
@@ -157,7 +157,7 @@ impl<'a> Simulation<'a> {
             allocator: self.allocator,
             policy: &policy,
             behaviour,
-            clock: ManualClock::new(self.start),
+            now: self.start,
             rng: seeded(self.seed),
             state: PoolState::new(self.config),
             alloc: AllocState::new(),
@@ -205,7 +205,8 @@ struct Run<'r> {
     allocator: &'r dyn Allocator,
     policy: &'r PoolPolicy,
     behaviour: &'r dyn RepBehaviour,
-    clock: ManualClock,
+    /// The simulated time: the clock the pool's commands read.
+    now: DateTime<Utc>,
     rng: LeadRng,
     state: PoolState,
     alloc: AllocState,
@@ -234,15 +235,17 @@ impl Run<'_> {
         let back = Duration::days(i64::from(day.weekday().num_days_from_monday()));
         self.tally
             .enter_week(day.checked_sub_signed(back).unwrap_or(day));
-        for arrival in stream.between(opens.max(start), closes) {
-            self.clock.set(arrival.at);
+        let arrivals = stream.between(opens.max(start), closes);
+        self.book.reserve(arrivals.len());
+        for arrival in arrivals {
+            self.now = arrival.at;
             self.arrive(arrival.client.clone(), arrival.value, day);
         }
-        self.clock.set(at_minute(opens, WORK_AT));
+        self.now = at_minute(opens, WORK_AT);
         self.work(day);
-        self.clock.set(at_minute(opens, CLAIM_AT));
+        self.now = at_minute(opens, CLAIM_AT);
         self.claims(day);
-        self.clock.set(at_minute(opens, SWEEP_AT));
+        self.now = at_minute(opens, SWEEP_AT);
         // A sweep is never refused: it only reads what is due.
         let _ = self.execute(Actor::System, Command::Sweep);
     }
@@ -250,7 +253,7 @@ impl Run<'_> {
     /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
     /// Refusals change nothing and are returned for the caller to count.
     fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
-        let now = self.clock.now();
+        let now = self.now;
         let events = decided(&self.state, actor, command, now)?;
         for event in events {
             // Only custody changes need the client as it was: contacts, reminders and imports
@@ -332,7 +335,7 @@ impl Run<'_> {
         let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
             return;
         };
-        let now = self.clock.now();
+        let now = self.now;
         let view = PoolView::new(&self.state, now);
         let request = Request::new(client, self.team, now)
             .with_view(&view)
@@ -366,7 +369,7 @@ impl Run<'_> {
     }
 
     fn work(&mut self, day: NaiveDate) {
-        let now = self.clock.now();
+        let now = self.now;
         let today = Today {
             day,
             now,
@@ -440,7 +443,7 @@ impl Run<'_> {
     fn claims(&mut self, day: NaiveDate) {
         let today = Today {
             day,
-            now: self.clock.now(),
+            now: self.now,
             team: self.team,
         };
         for rep in self.team.reps() {

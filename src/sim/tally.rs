@@ -5,12 +5,11 @@ use super::report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 use crate::allocate::Team;
 use crate::calendar::TeamZone;
 use crate::fairness::{FairnessReport, Outcomes, RepTally};
-use crate::ids::{ClientId, RepId};
+use crate::ids::RepId;
 use crate::model::SourceKind;
 use crate::pool::PoolState;
 use crate::pool::{Event, Via};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::BTreeMap;
 
 /// What one rep received and closed within one week.
 #[derive(Clone, Copy, Debug, Default)]
@@ -234,29 +233,4 @@ pub(super) struct Header {
     pub start: DateTime<Utc>,
     pub zone: TeamZone,
     pub days: u32,
-}
-
-/// The per-client facts the driver keeps beside the pool state.
-#[derive(Default)]
-pub(super) struct LeadBook {
-    leads: BTreeMap<ClientId, (f64, SourceKind)>,
-}
-
-impl LeadBook {
-    pub(super) fn insert(&mut self, id: ClientId, value: f64, source: SourceKind) {
-        self.leads.insert(id, (value, source));
-    }
-
-    /// The lead's value and source (0 and `Other` for a client the stream never brought).
-    pub(super) fn get(&self, id: ClientId) -> (f64, SourceKind) {
-        self.leads
-            .get(&id)
-            .copied()
-            .unwrap_or((0.0, SourceKind::Other))
-    }
-
-    /// The lead's value.
-    pub(super) fn value(&self, id: ClientId) -> f64 {
-        self.get(id).0
-    }
 }

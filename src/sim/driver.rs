@@ -2,22 +2,23 @@
 
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
 use super::book::LeadBook;
-use super::open::{OpenClients, OpenMove};
+use super::open::OpenClients;
 use super::report::SimReport;
 use super::stream::LeadStream;
-use super::tally::{Context, Header, Tally};
-use crate::allocate::{AllocState, Allocator, Explanation, Request, Team};
+use super::tally::{Header, Tally};
+use crate::allocate::{AllocState, Allocator, Decision, Explanation, Request, Team};
 use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, Via,
-    decided, evolve, evolve_owned,
+    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::sync::Arc;
+
+mod step;
 
 /// When in the team's day each phase runs: leads arrive at their own instants; reps work at
 /// 17:00, claim at 17:30; the sweep runs at 23:00.
@@ -167,7 +168,7 @@ impl<'a> Simulation<'a> {
             events: Vec::new(),
             keep_events: self.keep_events,
             scratch: Vec::new(),
-            open: OpenClients::default(),
+            open: OpenClients::new(&team),
             spare: None,
         };
         let zone = policy.zone;
@@ -250,71 +251,6 @@ impl Run<'_> {
         let _ = self.execute(Actor::System, Command::Sweep);
     }
 
-    /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
-    /// Refusals change nothing and are returned for the caller to count.
-    fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
-        let now = self.now;
-        let events = decided(&self.state, actor, command, now)?;
-        for event in events {
-            // Only custody changes need the client as it was: contacts, reminders and imports
-            // (most events) cost no extra lookup.
-            let (ctx, owner_before) = match &event {
-                Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
-                    let before = self.state.client(*client);
-                    (
-                        self.context(*client, before, now),
-                        before.and_then(Client::owner),
-                    )
-                }
-                _ => (Context::none(), None),
-            };
-            // The tally reads only the event, so it may count before the pool changes.
-            self.tally.observe(&event, &ctx);
-            let moved = OpenMove::of(&event, owner_before);
-            if self.keep_events {
-                evolve(&mut self.state, &event);
-                self.events.push(event);
-            } else if let Event::OwnerChanged {
-                via: Via::Assign {
-                    by: Assigner::Rule { .. },
-                },
-                ..
-            } = &event
-            {
-                evolve(&mut self.state, &event);
-                self.spare = match event {
-                    Event::OwnerChanged {
-                        via:
-                            Via::Assign {
-                                by: Assigner::Rule { explanation },
-                            },
-                        ..
-                    } => Some(explanation),
-                    _ => None,
-                };
-            } else {
-                evolve_owned(&mut self.state, event);
-            }
-            self.open.apply(moved, &self.state);
-        }
-        Ok(())
-    }
-
-    /// What the tally needs to know about a client changing hands, read before the change.
-    fn context(&self, id: ClientId, client: Option<&Client>, now: DateTime<Utc>) -> Context {
-        let (value, source) = self.book.get(id);
-        Context {
-            value,
-            source,
-            released_from: client.and_then(|c| c.custody().last_release.as_ref().map(|r| r.from)),
-            held_days: client
-                .and_then(|c| c.custody().owned_since)
-                .map_or(0.0, |since| {
-                    (now - since).num_seconds().max(0) as f64 / 86_400.0
-                }),
-        }
-    }
-
     fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
         self.tally.arrival();
         let id = client.id();
@@ -342,22 +278,26 @@ impl Run<'_> {
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        let mut decision = self.allocator.allocate(&request, &mut self.rng);
-        let Some(rep) = decision.rep else {
+        let Decision {
+            rep,
+            explanation,
+            updates,
+            ..
+        } = self.allocator.allocate(&request, &mut self.rng);
+        let Some(rep) = rep else {
             self.tally.unassigned();
             return;
         };
-        let updates = std::mem::take(&mut decision.updates);
         let assign = Command::Assign {
             client: id,
             rep,
             by: Assigner::Rule {
                 explanation: match self.spare.take() {
                     Some(mut spare) => {
-                        *spare = decision.explanation;
+                        *spare = explanation;
                         spare
                     }
-                    None => Box::new(decision.explanation),
+                    None => Box::new(explanation),
                 },
             },
         };
@@ -375,11 +315,10 @@ impl Run<'_> {
             now,
             team: self.team,
         };
-        for rep in self.team.reps() {
+        for (slot, rep) in self.team.reps().iter().enumerate() {
             let mut follow_ups = 0.0;
             let mut won = 0.0;
-            self.scratch.clear();
-            self.scratch.extend(self.open.of(rep.id));
+            self.open.read(slot, rep.id, &self.state, &mut self.scratch);
             for i in 0..self.scratch.len() {
                 let id = self.scratch[i];
                 let Some(client) = self.state.client(id) else {

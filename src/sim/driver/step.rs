@@ -24,16 +24,28 @@ impl Run<'_> {
         // pool changes. Only custody changes need the client: contacts, reminders and imports
         // (most events) cost no extra lookup.
         match &event {
-            Event::OwnerChanged { client, to, .. } => {
-                self.tally.observe(&event, &self.context(*client, now));
-                if let Some(slot) = self.team.position(*to) {
+            Event::OwnerChanged {
+                client, to, via, ..
+            } => {
+                let slot = self.team.position(*to);
+                // A rule's assignment is counted by the lead's value and source alone.
+                let custody = !matches!(via, Via::Assign { .. });
+                let ctx = self.context(*client, custody, now);
+                self.tally.observe_custody(&event, slot, &ctx);
+                if let Some(slot) = slot {
                     self.open.gained(slot, *client);
                 }
             }
-            Event::DealMarked { client, .. } => {
-                self.tally.observe(&event, &self.context(*client, now));
+            Event::DealMarked {
+                client,
+                credited_to,
+                ..
+            } => {
+                let slot = self.team.position(*credited_to);
+                let ctx = self.context(*client, true, now);
+                self.tally.observe_custody(&event, slot, &ctx);
             }
-            _ => self.tally.observe(&event, &Context::none()),
+            _ => self.tally.observe(&event),
         }
         if self.keep_events {
             evolve(&mut self.state, &event);
@@ -60,10 +72,13 @@ impl Run<'_> {
         }
     }
 
-    /// What the tally needs to know about a client changing hands, read before the change.
-    fn context(&self, id: ClientId, now: DateTime<Utc>) -> Context {
+    /// What the tally needs to know about a client changing hands, read before the change:
+    /// the lead's value and source, and with `custody` its last release and holding time.
+    fn context(&self, id: ClientId, custody: bool, now: DateTime<Utc>) -> Context {
         let (value, source) = self.book.get(id);
-        let custody = self.state.client(id).map(|c| c.custody());
+        let custody = custody
+            .then(|| self.state.client(id).map(|c| c.custody()))
+            .flatten();
         Context {
             value,
             source,

@@ -1,23 +1,24 @@
-//! The simulation driver: plays the pool's pure state machine day by day under a manual clock.
+//! The simulation driver: plays the pool's pure state machine day by day under a simulated clock.
 
 use super::behaviour::{Close, RepBehaviour, SeededBehaviour, Today};
-use super::open::{OpenClients, OpenMove};
+use super::book::LeadBook;
+use super::open::OpenClients;
 use super::report::SimReport;
 use super::stream::LeadStream;
-use super::tally::{Context, Header, LeadBook, Tally};
-use crate::allocate::{AllocState, Allocator, Explanation, Request, Team};
-use crate::clock::{Clock, ManualClock};
+use super::tally::{Header, Tally};
+use crate::allocate::{AllocState, Allocator, Decision, Explanation, Request, Team};
 use crate::ids::ClientId;
 use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
-    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView, Via,
-    decided, evolve, evolve_owned,
+    Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::sync::Arc;
+
+mod step;
 
 /// When in the team's day each phase runs: leads arrive at their own instants; reps work at
 /// 17:00, claim at 17:30; the sweep runs at 23:00.
@@ -157,7 +158,7 @@ impl<'a> Simulation<'a> {
             allocator: self.allocator,
             policy: &policy,
             behaviour,
-            clock: ManualClock::new(self.start),
+            now: self.start,
             rng: seeded(self.seed),
             state: PoolState::new(self.config),
             alloc: AllocState::new(),
@@ -167,7 +168,7 @@ impl<'a> Simulation<'a> {
             events: Vec::new(),
             keep_events: self.keep_events,
             scratch: Vec::new(),
-            open: OpenClients::default(),
+            open: OpenClients::new(&team),
             spare: None,
         };
         let zone = policy.zone;
@@ -205,7 +206,8 @@ struct Run<'r> {
     allocator: &'r dyn Allocator,
     policy: &'r PoolPolicy,
     behaviour: &'r dyn RepBehaviour,
-    clock: ManualClock,
+    /// The simulated time: the clock the pool's commands read.
+    now: DateTime<Utc>,
     rng: LeadRng,
     state: PoolState,
     alloc: AllocState,
@@ -234,82 +236,19 @@ impl Run<'_> {
         let back = Duration::days(i64::from(day.weekday().num_days_from_monday()));
         self.tally
             .enter_week(day.checked_sub_signed(back).unwrap_or(day));
-        for arrival in stream.between(opens.max(start), closes) {
-            self.clock.set(arrival.at);
+        let arrivals = stream.between(opens.max(start), closes);
+        self.book.reserve(arrivals.len());
+        for arrival in arrivals {
+            self.now = arrival.at;
             self.arrive(arrival.client.clone(), arrival.value, day);
         }
-        self.clock.set(at_minute(opens, WORK_AT));
+        self.now = at_minute(opens, WORK_AT);
         self.work(day);
-        self.clock.set(at_minute(opens, CLAIM_AT));
+        self.now = at_minute(opens, CLAIM_AT);
         self.claims(day);
-        self.clock.set(at_minute(opens, SWEEP_AT));
+        self.now = at_minute(opens, SWEEP_AT);
         // A sweep is never refused: it only reads what is due.
         let _ = self.execute(Actor::System, Command::Sweep);
-    }
-
-    /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
-    /// Refusals change nothing and are returned for the caller to count.
-    fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
-        let now = self.clock.now();
-        let events = decided(&self.state, actor, command, now)?;
-        for event in events {
-            // Only custody changes need the client as it was: contacts, reminders and imports
-            // (most events) cost no extra lookup.
-            let (ctx, owner_before) = match &event {
-                Event::OwnerChanged { client, .. } | Event::DealMarked { client, .. } => {
-                    let before = self.state.client(*client);
-                    (
-                        self.context(*client, before, now),
-                        before.and_then(Client::owner),
-                    )
-                }
-                _ => (Context::none(), None),
-            };
-            // The tally reads only the event, so it may count before the pool changes.
-            self.tally.observe(&event, &ctx);
-            let moved = OpenMove::of(&event, owner_before);
-            if self.keep_events {
-                evolve(&mut self.state, &event);
-                self.events.push(event);
-            } else if let Event::OwnerChanged {
-                via: Via::Assign {
-                    by: Assigner::Rule { .. },
-                },
-                ..
-            } = &event
-            {
-                evolve(&mut self.state, &event);
-                self.spare = match event {
-                    Event::OwnerChanged {
-                        via:
-                            Via::Assign {
-                                by: Assigner::Rule { explanation },
-                            },
-                        ..
-                    } => Some(explanation),
-                    _ => None,
-                };
-            } else {
-                evolve_owned(&mut self.state, event);
-            }
-            self.open.apply(moved, &self.state);
-        }
-        Ok(())
-    }
-
-    /// What the tally needs to know about a client changing hands, read before the change.
-    fn context(&self, id: ClientId, client: Option<&Client>, now: DateTime<Utc>) -> Context {
-        let (value, source) = self.book.get(id);
-        Context {
-            value,
-            source,
-            released_from: client.and_then(|c| c.custody().last_release.as_ref().map(|r| r.from)),
-            held_days: client
-                .and_then(|c| c.custody().owned_since)
-                .map_or(0.0, |since| {
-                    (now - since).num_seconds().max(0) as f64 / 86_400.0
-                }),
-        }
     }
 
     fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
@@ -332,29 +271,33 @@ impl Run<'_> {
         let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
             return;
         };
-        let now = self.clock.now();
+        let now = self.now;
         let view = PoolView::new(&self.state, now);
         let request = Request::new(client, self.team, now)
             .with_view(&view)
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        let mut decision = self.allocator.allocate(&request, &mut self.rng);
-        let Some(rep) = decision.rep else {
+        let Decision {
+            rep,
+            explanation,
+            updates,
+            ..
+        } = self.allocator.allocate(&request, &mut self.rng);
+        let Some(rep) = rep else {
             self.tally.unassigned();
             return;
         };
-        let updates = std::mem::take(&mut decision.updates);
         let assign = Command::Assign {
             client: id,
             rep,
             by: Assigner::Rule {
                 explanation: match self.spare.take() {
                     Some(mut spare) => {
-                        *spare = decision.explanation;
+                        *spare = explanation;
                         spare
                     }
-                    None => Box::new(decision.explanation),
+                    None => Box::new(explanation),
                 },
             },
         };
@@ -366,17 +309,16 @@ impl Run<'_> {
     }
 
     fn work(&mut self, day: NaiveDate) {
-        let now = self.clock.now();
+        let now = self.now;
         let today = Today {
             day,
             now,
             team: self.team,
         };
-        for rep in self.team.reps() {
+        for (slot, rep) in self.team.reps().iter().enumerate() {
             let mut follow_ups = 0.0;
             let mut won = 0.0;
-            self.scratch.clear();
-            self.scratch.extend(self.open.of(rep.id));
+            self.open.read(slot, rep.id, &self.state, &mut self.scratch);
             for i in 0..self.scratch.len() {
                 let id = self.scratch[i];
                 let Some(client) = self.state.client(id) else {
@@ -440,7 +382,7 @@ impl Run<'_> {
     fn claims(&mut self, day: NaiveDate) {
         let today = Today {
             day,
-            now: self.clock.now(),
+            now: self.now,
             team: self.team,
         };
         for rep in self.team.reps() {

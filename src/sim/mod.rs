@@ -35,6 +35,7 @@
 //! ```
 
 mod behaviour;
+mod book;
 mod counterfactual;
 mod driver;
 mod open;

@@ -1,87 +1,87 @@
 //! Each rep's open clients (owned, no deal yet): the ones its simulated day follows up.
 
+use crate::allocate::Team;
 use crate::ids::{ClientId, RepId};
-use crate::pool::{Event, PoolState};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::pool::PoolState;
 
-/// Each rep's owned clients without a deal. Won clients stay owned for good, so reading the
-/// pool's owner index would cost a day in proportion to every deal ever won.
-#[derive(Debug, Default)]
+/// Each rep's owned clients without a deal, kept lazily. Won clients stay owned for good, so
+/// reading the pool's owner index would cost a day in proportion to every deal ever won;
+/// instead each rep's list holds the clients open at its last reading plus every client handed
+/// to the rep since, and a reading drops the ones no longer open (released, won, handed on).
+/// A change of hands costs one push; nothing is looked up until the day reads the list.
+#[derive(Debug)]
 pub(super) struct OpenClients {
-    by_rep: BTreeMap<RepId, BTreeSet<ClientId>>,
+    /// Per rep, in the team's order.
+    by_rep: Vec<Listed>,
 }
 
-/// How an event moves a client in or out of a rep's open clients, read before the event is
-/// handed to the pool (which may consume it).
-#[derive(Clone, Copy, Debug)]
-pub(super) enum OpenMove {
-    /// The client changed hands from `from` (if owned) to `to`.
-    Owner {
-        client: ClientId,
-        from: Option<RepId>,
-        to: RepId,
-    },
-    /// The client left `rep`'s open clients (released or won).
-    Closed { client: ClientId, rep: RepId },
-    /// Nothing moves.
-    Stays,
-}
-
-impl OpenMove {
-    /// The move `event` makes; `owner_before` is the client's owner before it.
-    pub(super) fn of(event: &Event, owner_before: Option<RepId>) -> Self {
-        match event {
-            Event::OwnerChanged { client, to, .. } => Self::Owner {
-                client: *client,
-                from: owner_before,
-                to: *to,
-            },
-            Event::Released { client, from, .. } => Self::Closed {
-                client: *client,
-                rep: *from,
-            },
-            Event::DealMarked {
-                client,
-                credited_to,
-                ..
-            } => Self::Closed {
-                client: *client,
-                rep: *credited_to,
-            },
-            _ => Self::Stays,
-        }
-    }
+/// One rep's list: `ids[..sorted]` were open at the last reading (ascending, once each);
+/// `ids[sorted..]` were handed to the rep since, in event order, possibly repeated.
+#[derive(Clone, Debug, Default)]
+struct Listed {
+    ids: Vec<ClientId>,
+    sorted: usize,
 }
 
 impl OpenClients {
-    /// The rep's open clients, ascending.
-    pub(super) fn of(&self, rep: RepId) -> impl Iterator<Item = ClientId> + '_ {
-        self.by_rep.get(&rep).into_iter().flatten().copied()
+    /// No open clients, for each rep of `team`.
+    pub(super) fn new(team: &Team) -> Self {
+        Self {
+            by_rep: vec![Listed::default(); team.len()],
+        }
     }
 
-    /// Keeps the sets equal to the owned clients without a deal, once the event `moved` came
-    /// from is applied to `state`.
-    pub(super) fn apply(&mut self, moved: OpenMove, state: &PoolState) {
-        match moved {
-            OpenMove::Owner { client, from, to } => {
-                if let Some(before) = from {
-                    self.remove(before, client);
+    /// Notes that `client` changed hands to the rep at `slot` (its position in the team).
+    pub(super) fn gained(&mut self, slot: usize, client: ClientId) {
+        if let Some(listed) = self.by_rep.get_mut(slot) {
+            listed.ids.push(client);
+        }
+    }
+
+    /// Writes to `out` (cleared first) the open clients of `rep`, at `slot` in the team,
+    /// ascending: those it owns in `state` without a deal. Forgets the others.
+    pub(super) fn read(
+        &mut self,
+        slot: usize,
+        rep: RepId,
+        state: &PoolState,
+        out: &mut Vec<ClientId>,
+    ) {
+        out.clear();
+        let Some(listed) = self.by_rep.get_mut(slot) else {
+            return;
+        };
+        let (head, tail) = listed.ids.split_at_mut(listed.sorted);
+        tail.sort_unstable();
+        let open = |id: ClientId| {
+            state
+                .client(id)
+                .is_some_and(|c| c.owner() == Some(rep) && c.custody().deal.is_none())
+        };
+        // Merge the two ascending runs, once each.
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let next = match (head.get(i), tail.get(j)) {
+                (Some(&a), Some(&b)) if a <= b => {
+                    i += 1;
+                    a
                 }
-                let won = state
-                    .client(client)
-                    .is_none_or(|c| c.custody().deal.is_some());
-                if !won {
-                    self.by_rep.entry(to).or_default().insert(client);
+                (_, Some(&b)) => {
+                    j += 1;
+                    b
                 }
+                (Some(&a), None) => {
+                    i += 1;
+                    a
+                }
+                (None, None) => break,
+            };
+            if out.last() != Some(&next) && open(next) {
+                out.push(next);
             }
-            OpenMove::Closed { client, rep } => self.remove(rep, client),
-            OpenMove::Stays => {}
         }
-    }
-
-    fn remove(&mut self, rep: RepId, client: ClientId) {
-        if let Some(set) = self.by_rep.get_mut(&rep) {
-            set.remove(&client);
-        }
+        listed.ids.clear();
+        listed.ids.extend_from_slice(out);
+        listed.sorted = listed.ids.len();
     }
 }

@@ -5,12 +5,11 @@ use super::report::{PoolCounts, RepRow, SimReport, WeeklyFairness};
 use crate::allocate::Team;
 use crate::calendar::TeamZone;
 use crate::fairness::{FairnessReport, Outcomes, RepTally};
-use crate::ids::{ClientId, RepId};
+use crate::ids::RepId;
 use crate::model::SourceKind;
 use crate::pool::PoolState;
 use crate::pool::{Event, Via};
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::BTreeMap;
 
 /// What one rep received and closed within one week.
 #[derive(Clone, Copy, Debug, Default)]
@@ -28,6 +27,9 @@ pub(super) struct Tally<'a> {
     week: Option<NaiveDate>,
     week_cells: Vec<WeekCell>,
     weekly: Vec<WeeklyFairness>,
+    /// Per rep, assignments by source (indexed by the kind's place in [`SourceKind::ALL`]),
+    /// moved into the rows' maps by [`Tally::finish`].
+    by_source: Vec<[u64; SourceKind::ALL.len()]>,
 }
 
 /// Facts about the client an event concerns that the event itself does not carry.
@@ -40,18 +42,6 @@ pub(super) struct Context {
     pub released_from: Option<RepId>,
     /// Days the owner held it, for a deal.
     pub held_days: f64,
-}
-
-impl Context {
-    /// No facts: for events that do not move a client between owners.
-    pub(super) fn none() -> Self {
-        Self {
-            value: 0.0,
-            source: SourceKind::Other,
-            released_from: None,
-            held_days: 0.0,
-        }
-    }
 }
 
 impl<'a> Tally<'a> {
@@ -74,6 +64,7 @@ impl<'a> Tally<'a> {
             week: None,
             week_cells: vec![WeekCell::default(); team.len()],
             weekly: Vec::new(),
+            by_source: vec![[0; SourceKind::ALL.len()]; team.len()],
         }
     }
 
@@ -112,37 +103,13 @@ impl<'a> Tally<'a> {
         self.team.position(rep)
     }
 
-    /// Counts what an accepted event changed.
-    pub(super) fn observe(&mut self, event: &Event, ctx: &Context) {
+    /// Counts an accepted event that moves no client between owners: an import, a duplicate,
+    /// a contact, a reminder or a release (custody changes go to [`Tally::observe_custody`]).
+    #[inline]
+    pub(super) fn observe(&mut self, event: &Event) {
         match event {
             Event::Imported { .. } => self.pool.imported += 1,
             Event::DuplicateReported { .. } => self.pool.duplicates += 1,
-            Event::OwnerChanged { to, via, .. } => {
-                let Some(i) = self.slot(*to) else { return };
-                match via {
-                    Via::Assign { .. } => {
-                        self.pool.assigned += 1;
-                        self.rows[i].assigned += 1;
-                        *self.rows[i].by_source.entry(ctx.source).or_default() += 1;
-                    }
-                    Via::Claim { .. } => {
-                        self.pool.claims += 1;
-                        self.rows[i].claimed += 1;
-                        if let Some(from) = ctx.released_from {
-                            self.pool.reclaims += 1;
-                            if from == *to {
-                                self.pool.reclaims_by_former_owner += 1;
-                            }
-                        }
-                    }
-                    // Transfers, handovers and deals on public clients are not receipts by
-                    // the policy; the simulation issues none of them.
-                    _ => return,
-                }
-                self.rows[i].value += ctx.value;
-                self.week_cells[i].received += 1;
-                self.week_cells[i].value += ctx.value;
-            }
             Event::ContactLogged {
                 contact,
                 follow_up: Some(_),
@@ -171,10 +138,41 @@ impl<'a> Tally<'a> {
                     self.week_cells[i].outcomes.lost += 1;
                 }
             }
-            Event::DealMarked { credited_to, .. } => {
-                let Some(i) = self.slot(*credited_to) else {
-                    return;
-                };
+            _ => {}
+        }
+    }
+
+    /// Counts an accepted custody change (`OwnerChanged` or `DealMarked`; other events are
+    /// ignored) for the rep at `slot` in the team (`None`: not a member, nothing counted).
+    pub(super) fn observe_custody(&mut self, event: &Event, slot: Option<usize>, ctx: &Context) {
+        let Some(i) = slot else { return };
+        match event {
+            Event::OwnerChanged { to, via, .. } => {
+                match via {
+                    Via::Assign { .. } => {
+                        self.pool.assigned += 1;
+                        self.rows[i].assigned += 1;
+                        self.by_source[i][ctx.source as usize] += 1;
+                    }
+                    Via::Claim { .. } => {
+                        self.pool.claims += 1;
+                        self.rows[i].claimed += 1;
+                        if let Some(from) = ctx.released_from {
+                            self.pool.reclaims += 1;
+                            if from == *to {
+                                self.pool.reclaims_by_former_owner += 1;
+                            }
+                        }
+                    }
+                    // Transfers, handovers and deals on public clients are not receipts by
+                    // the policy; the simulation issues none of them.
+                    _ => return,
+                }
+                self.rows[i].value += ctx.value;
+                self.week_cells[i].received += 1;
+                self.week_cells[i].value += ctx.value;
+            }
+            Event::DealMarked { .. } => {
                 self.pool.deals_won += 1;
                 let won = Outcomes {
                     won: 1,
@@ -207,7 +205,12 @@ impl<'a> Tally<'a> {
     /// Closes the last week and builds the report, reading holdings from the final state.
     pub(super) fn finish(mut self, state: &PoolState, header: Header) -> SimReport {
         self.close_week();
-        for row in &mut self.rows {
+        for (row, counts) in self.rows.iter_mut().zip(&self.by_source) {
+            for (kind, &count) in SourceKind::ALL.iter().zip(counts) {
+                if count > 0 {
+                    row.by_source.insert(*kind, count);
+                }
+            }
             row.holding = state
                 .ledger_ref(row.rep)
                 .map_or(0, |l| u64::from(l.holding()));
@@ -236,27 +239,14 @@ pub(super) struct Header {
     pub days: u32,
 }
 
-/// The per-client facts the driver keeps beside the pool state.
-#[derive(Default)]
-pub(super) struct LeadBook {
-    leads: BTreeMap<ClientId, (f64, SourceKind)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl LeadBook {
-    pub(super) fn insert(&mut self, id: ClientId, value: f64, source: SourceKind) {
-        self.leads.insert(id, (value, source));
-    }
-
-    /// The lead's value and source (0 and `Other` for a client the stream never brought).
-    pub(super) fn get(&self, id: ClientId) -> (f64, SourceKind) {
-        self.leads
-            .get(&id)
-            .copied()
-            .unwrap_or((0.0, SourceKind::Other))
-    }
-
-    /// The lead's value.
-    pub(super) fn value(&self, id: ClientId) -> f64 {
-        self.get(id).0
+    #[test]
+    fn a_source_kind_counts_in_its_place_among_all_kinds() {
+        for (place, kind) in SourceKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, place);
+        }
     }
 }

@@ -1,0 +1,91 @@
+//! One step of a run: a command decided by the pool, its events counted, applied, and the
+//! clients changing hands noted for their new owner's day.
+
+use super::Run;
+use crate::ids::ClientId;
+use crate::pool::{Actor, Assigner, Command, Event, PoolError, Via, decided, evolve, evolve_owned};
+use crate::sim::tally::Context;
+use chrono::{DateTime, Utc};
+
+impl Run<'_> {
+    /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
+    /// Refusals change nothing and are returned for the caller to count.
+    pub(super) fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
+        let now = self.now;
+        for event in decided(&self.state, actor, command, now)? {
+            self.absorb(event, now);
+        }
+        Ok(())
+    }
+
+    /// Counts one accepted event, applies it to the pool and notes a client changing hands.
+    fn absorb(&mut self, event: Event, now: DateTime<Utc>) {
+        // The tally reads only the event and the client as it was, so it counts before the
+        // pool changes. Only custody changes need the client: contacts, reminders and imports
+        // (most events) cost no extra lookup.
+        match &event {
+            Event::OwnerChanged {
+                client, to, via, ..
+            } => {
+                let slot = self.team.position(*to);
+                // A rule's assignment is counted by the lead's value and source alone.
+                let custody = !matches!(via, Via::Assign { .. });
+                let ctx = self.context(*client, custody, now);
+                self.tally.observe_custody(&event, slot, &ctx);
+                if let Some(slot) = slot {
+                    self.open.gained(slot, *client);
+                }
+            }
+            Event::DealMarked {
+                client,
+                credited_to,
+                ..
+            } => {
+                let slot = self.team.position(*credited_to);
+                let ctx = self.context(*client, true, now);
+                self.tally.observe_custody(&event, slot, &ctx);
+            }
+            _ => self.tally.observe(&event),
+        }
+        if self.keep_events {
+            evolve(&mut self.state, &event);
+            self.events.push(event);
+            return;
+        }
+        match event {
+            // The imported client moves into the pool rather than being copied.
+            Event::Imported { .. } => evolve_owned(&mut self.state, event),
+            event => {
+                evolve(&mut self.state, &event);
+                // A rule assignment's explanation box is kept for the next one.
+                if let Event::OwnerChanged {
+                    via:
+                        Via::Assign {
+                            by: Assigner::Rule { explanation },
+                        },
+                    ..
+                } = event
+                {
+                    self.spare = Some(explanation);
+                }
+            }
+        }
+    }
+
+    /// What the tally needs to know about a client changing hands, read before the change:
+    /// the lead's value and source, and with `custody` its last release and holding time.
+    fn context(&self, id: ClientId, custody: bool, now: DateTime<Utc>) -> Context {
+        let (value, source) = self.book.get(id);
+        let custody = custody
+            .then(|| self.state.client(id).map(|c| c.custody()))
+            .flatten();
+        Context {
+            value,
+            source,
+            released_from: custody.and_then(|c| c.last_release.as_ref().map(|r| r.from)),
+            held_days: custody.and_then(|c| c.owned_since).map_or(0.0, |since| {
+                (now - since).num_seconds().max(0) as f64 / 86_400.0
+            }),
+        }
+    }
+}

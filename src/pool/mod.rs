@@ -58,7 +58,7 @@ pub use authority::{Department, PoolDef};
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 pub use decide::decide;
-pub(crate) use decide::decided;
+pub(crate) use decide::{Decided, decided};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};
 #[cfg(feature = "async")]

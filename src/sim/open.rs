@@ -85,3 +85,100 @@ impl OpenClients {
         listed.sorted = listed.ids.len();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocate::Explanation;
+    use crate::label::Label;
+    use crate::model::{Client, Rep, Source};
+    use crate::pool::{Actor, Assigner, Command, Config, PoolPolicy, decide, evolve};
+    use crate::reason::Step;
+    use chrono::{Duration, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    /// What happens to client `k` (of 6) in one step, with rep `r` (of 3).
+    #[derive(Clone, Debug)]
+    enum Op {
+        Assign(u64, u64),
+        Release(u64),
+        Deal(u64),
+        Read(u64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (1u64..7, 1u64..4).prop_map(|(k, r)| Op::Assign(k, r)),
+            1 => (1u64..7).prop_map(Op::Release),
+            1 => (1u64..7).prop_map(Op::Deal),
+            2 => (1u64..4).prop_map(Op::Read),
+        ]
+    }
+
+    proptest! {
+        /// Whatever changes hands, is released or won, a reading lists exactly the clients
+        /// the rep owns without a deal, ascending, as the pool state has them.
+        #[test]
+        fn a_reading_lists_what_the_rep_owns_without_a_deal(ops in proptest::collection::vec(op(), 0..60)) {
+            let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+            let config = Config::new(team.clone(), PoolPolicy::default()).unwrap();
+            let mut state = PoolState::new(config);
+            let mut open = OpenClients::new(&team);
+            let start = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+            for k in 1..7 {
+                let client = Client::new(ClientId(k), format!("c{k}"), Source::Website, start);
+                let import = Command::Import { client: Box::new(client) };
+                for event in decide(&state, Actor::System, import, start).unwrap() {
+                    evolve(&mut state, &event);
+                }
+            }
+            let mut out = Vec::new();
+            for (step, op) in ops.into_iter().enumerate() {
+                let now = start + Duration::minutes(step as i64 + 1);
+                let owner = |k: u64| state.client(ClientId(k)).and_then(Client::owner);
+                let command = match op {
+                    Op::Read(r) => {
+                        open.read(r as usize - 1, RepId(r), &state, &mut out);
+                        let expected: Vec<ClientId> = state
+                            .owned_by(RepId(r))
+                            .filter(|id| state.client(*id).is_some_and(|c| c.custody().deal.is_none()))
+                            .collect();
+                        prop_assert_eq!(&out, &expected);
+                        continue;
+                    }
+                    Op::Assign(k, r) => (Actor::System, Command::Assign {
+                        client: ClientId(k),
+                        rep: RepId(r),
+                        by: Assigner::Rule {
+                            explanation: Box::new(Explanation::new(Step::Custom {
+                                rule: Label::new("test"),
+                                rep: None,
+                            })),
+                        },
+                    }),
+                    Op::Release(k) => match owner(k) {
+                        Some(rep) => (Actor::Rep(rep), Command::Release {
+                            client: ClientId(k),
+                            rep,
+                            note: "lost".into(),
+                        }),
+                        None => continue,
+                    },
+                    Op::Deal(k) => match owner(k) {
+                        Some(rep) => (Actor::System, Command::MarkDeal { client: ClientId(k), closed_by: rep }),
+                        None => continue,
+                    },
+                };
+                let Ok(events) = decide(&state, command.0, command.1, now) else {
+                    continue;
+                };
+                for event in events {
+                    if let crate::pool::Event::OwnerChanged { client, to, .. } = &event {
+                        open.gained(to.0 as usize - 1, *client);
+                    }
+                    evolve(&mut state, &event);
+                }
+            }
+        }
+    }
+}

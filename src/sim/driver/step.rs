@@ -3,7 +3,9 @@
 
 use super::Run;
 use crate::ids::ClientId;
-use crate::pool::{Actor, Assigner, Command, Event, PoolError, Via, decided, evolve, evolve_owned};
+use crate::pool::{
+    Actor, Assigner, Command, Decided, Event, PoolError, Via, decided, evolve, evolve_owned,
+};
 use crate::sim::tally::Context;
 use chrono::{DateTime, Utc};
 
@@ -12,8 +14,10 @@ impl Run<'_> {
     /// Refusals change nothing and are returned for the caller to count.
     pub(super) fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
         let now = self.now;
-        for event in decided(&self.state, actor, command, now)? {
-            self.absorb(event, now);
+        // Matched rather than iterated: the one event of most commands is read in place.
+        match decided(&self.state, actor, command, now)? {
+            Decided::One(event) => self.absorb(event, now),
+            Decided::Many(events) => events.into_iter().for_each(|e| self.absorb(e, now)),
         }
         Ok(())
     }

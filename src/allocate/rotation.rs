@@ -99,6 +99,19 @@ pub(crate) struct Rotation {
     /// A small rotation keeps no queues: its turns are found by a scan over the members
     /// (see [`linear`]), which costs less than keeping queues up to date at that size.
     linear: bool,
+    /// Every counter (turns, each member's `served`) and the total weight are below
+    /// [`NARROW`], so the eligibility and deadline products fit in an `i64` (derived; cleared
+    /// for good once a counter grows past the bound, which then takes the `i128` path).
+    narrow: bool,
+}
+
+/// The bound on counters and the total weight under which products of two of them are
+/// computed in `i64`: each product stays below 2^62.
+const NARROW: u64 = 1 << 31;
+
+/// True when `value` (a member's `served`, possibly negative) is below [`NARROW`] either way.
+fn narrow_count(value: i64) -> bool {
+    value.unsigned_abs() < NARROW
 }
 
 /// How a rotation keeps its members (chosen by size; never changes a turn).
@@ -187,6 +200,9 @@ impl Rotation {
             .iter()
             .fold(0u64, |sum, (_, m)| sum.saturating_add(u64::from(m.weight)));
         let n = data.members.len();
+        let narrow = total < NARROW
+            && data.turns < NARROW
+            && data.members.iter().all(|(_, m)| narrow_count(m.served));
         let mut rotation = Rotation {
             data,
             total,
@@ -194,6 +210,7 @@ impl Rotation {
             ready: Queue::default(),
             waiting: Queue::default(),
             linear,
+            narrow,
         };
         if linear {
             return rotation;
@@ -330,15 +347,16 @@ impl Rotation {
         }
     }
 
-    /// The next turn.
-    fn first(&self) -> Option<RepId> {
+    /// The next turn: the member's position in the member list (in id order, as the
+    /// membership it was built for lists them) and its id.
+    pub(crate) fn first(&self) -> Option<(usize, RepId)> {
         if self.linear {
             return self.linear_first();
         }
         self.ready
             .peek()
             .or_else(|| self.waiting.peek())
-            .map(|s| s.rep)
+            .map(|s| (s.member as usize, s.rep))
     }
 
     /// Every member in serving order.
@@ -364,6 +382,7 @@ impl Rotation {
         let m = &mut self.data.members[index].1;
         m.served = m.served.saturating_add(1);
         m.last_seq = seq;
+        self.narrow &= narrow_count(m.served) && self.data.turns < NARROW;
         self.place(index);
         self.promote();
     }
@@ -395,11 +414,17 @@ impl Rotation {
             .data
             .turns
             .saturating_add(u64::try_from(credit).unwrap_or(0));
+        self.narrow &= narrow_count(self.data.members[index].1.served) && self.data.turns < NARROW;
         self.place(index);
         self.promote();
     }
 
+    /// True when `m` has not run ahead of its share: `served / weight <= turns / total`.
     fn eligible(&self, m: &Member) -> bool {
+        if self.narrow {
+            // Each factor is below 2^31 (see `narrow`): the products are exact in i64.
+            return m.served * self.total as i64 <= self.data.turns as i64 * i64::from(m.weight);
+        }
         i128::from(m.served) * i128::from(self.total)
             <= i128::from(self.data.turns) * i128::from(m.weight)
     }
@@ -476,7 +501,7 @@ impl Iterator for Order<'_> {
     fn next(&mut self) -> Option<RepId> {
         if !self.first_done {
             self.first_done = true;
-            return self.rotation.first();
+            return self.rotation.first().map(|(_, rep)| rep);
         }
         let rotation = self.rotation;
         self.rest

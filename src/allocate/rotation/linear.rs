@@ -16,9 +16,12 @@ pub(super) const LINEAR_MAX: usize = 16;
 impl Rotation {
     /// The next turn, by a scan: the eligible member with the earliest deadline, or when none
     /// is eligible the member that becomes eligible first.
-    pub(super) fn linear_first(&self) -> Option<RepId> {
+    pub(super) fn linear_first(&self) -> Option<(usize, RepId)> {
         if self.uniform {
             return self.uniform_first();
+        }
+        if self.narrow {
+            return self.narrow_first();
         }
         let mut ready: Option<Slot> = None;
         let mut waiting: Option<Slot> = None;
@@ -35,20 +38,61 @@ impl Rotation {
                 }
             }
         }
-        ready.or(waiting).map(|slot| slot.rep)
+        ready
+            .or(waiting)
+            .map(|slot| (slot.member as usize, slot.rep))
+    }
+
+    /// [`Rotation::linear_first`] when every counter is narrow (see [`Rotation::narrow`]): the
+    /// same comparisons, each product computed in `i64`, and no slot built. A best of each
+    /// kind is kept as its time `num / den` (deadline `(served + 1) / weight` when eligible,
+    /// eligible time `served / weight` otherwise) with its last turn and id; `1 / 0` stands for
+    /// "none yet", later than any time (`num * 0 < 1 * weight` for every member).
+    fn narrow_first(&self) -> Option<(usize, RepId)> {
+        let total = self.total as i64;
+        let turns = self.data.turns as i64;
+        // (num, den, last turn, id) of the best eligible member and of the best waiting one,
+        // kept in locals (registers) rather than behind a reference.
+        let (mut r_num, mut r_den, mut r_seq, mut r_rep, mut r_at) =
+            (1i64, 0i64, 0u64, RepId(0), 0);
+        let (mut w_num, mut w_den, mut w_seq, mut w_rep, mut w_at) =
+            (1i64, 0i64, 0u64, RepId(0), 0);
+        for (at, &(rep, ref member)) in self.data.members.iter().enumerate() {
+            let weight = i64::from(member.weight);
+            if member.served * total <= turns * weight {
+                let num = member.served + 1;
+                let (mine, theirs) = (num * r_den, r_num * weight);
+                if mine < theirs || (mine == theirs && (member.last_seq, rep) < (r_seq, r_rep)) {
+                    (r_num, r_den, r_seq, r_rep, r_at) = (num, weight, member.last_seq, rep, at);
+                }
+            } else if r_den == 0 {
+                let num = member.served;
+                let (mine, theirs) = (num * w_den, w_num * weight);
+                if mine < theirs || (mine == theirs && (member.last_seq, rep) < (w_seq, w_rep)) {
+                    (w_num, w_den, w_seq, w_rep, w_at) = (num, weight, member.last_seq, rep, at);
+                }
+            }
+        }
+        if r_den != 0 {
+            Some((r_at, r_rep))
+        } else if w_den != 0 {
+            Some((w_at, w_rep))
+        } else {
+            None
+        }
     }
 
     /// [`Rotation::linear_first`] when every member has the same weight `w`: a member is
     /// eligible when `served * n <= turns` (`served * n w <= turns w`), and both the deadline
     /// `(served + 1) / w` and the eligible time `served / w` order members as `served` does,
     /// so one key (served, last turn, id) ranks the ready members and the waiting ones alike.
-    fn uniform_first(&self) -> Option<RepId> {
+    fn uniform_first(&self) -> Option<(usize, RepId)> {
         let n = i128::try_from(self.data.members.len()).unwrap_or(i128::MAX);
         let turns = i128::from(self.data.turns);
-        let mut ready: Option<(i64, u64, RepId)> = None;
-        let mut waiting: Option<(i64, u64, RepId)> = None;
-        for &(rep, ref member) in &self.data.members {
-            let key = (member.served, member.last_seq, rep);
+        let mut ready: Option<(i64, u64, RepId, usize)> = None;
+        let mut waiting: Option<(i64, u64, RepId, usize)> = None;
+        for (at, &(rep, ref member)) in self.data.members.iter().enumerate() {
+            let key = (member.served, member.last_seq, rep, at);
             let best = if i128::from(member.served) * n <= turns {
                 &mut ready
             } else {
@@ -58,7 +102,7 @@ impl Rotation {
                 *best = Some(key);
             }
         }
-        ready.or(waiting).map(|(_, _, rep)| rep)
+        ready.or(waiting).map(|(_, _, rep, at)| (at, rep))
     }
 
     /// Every member in serving order, by a scan and two sorts.

@@ -3,13 +3,45 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Configuration text shared by reference count: cloning a label never allocates, so a
 /// decision can name its rotation or territory for free. Serialised as a plain string.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Compared and hashed by its text; two clones of one label compare equal without reading it.
+#[derive(Clone)]
 pub struct Label(Arc<str>);
+
+impl PartialEq for Label {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl Eq for Label {}
+
+impl PartialOrd for Label {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Label {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl Hash for Label {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl Label {
     /// A label holding `text`.

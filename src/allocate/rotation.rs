@@ -15,15 +15,17 @@
 //! allocation and members found by position. All comparisons are exact integer
 //! cross-multiplications (no floating point, no rounding drift).
 
+mod frac;
 mod heap;
 mod linear;
+mod member_list;
 mod queue;
 
 use crate::ids::RepId;
+use frac::Frac;
 use heap::Keyed;
 use queue::Queue;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// One rotation member's bookkeeping.
@@ -37,35 +39,6 @@ pub(crate) struct Member {
     /// The sequence number of its last turn (0: never served), for the "longest since" tie-break.
     last_seq: u64,
 }
-
-/// `num / den`, compared exactly.
-#[derive(Clone, Copy, Debug)]
-struct Frac {
-    num: i64,
-    den: u32,
-}
-
-impl Ord for Frac {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Equal weights (the common team) need no cross-multiplication.
-        if self.den == other.den {
-            return self.num.cmp(&other.num);
-        }
-        (i128::from(self.num) * i128::from(other.den))
-            .cmp(&(i128::from(other.num) * i128::from(self.den)))
-    }
-}
-impl PartialOrd for Frac {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl PartialEq for Frac {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Frac {}
 
 /// A member's place in one of the two heaps (ordered by time, then longest since served, then
 /// id; `member` is its position in the member list and never decides).
@@ -99,6 +72,27 @@ pub(crate) struct Rotation {
     /// A small rotation keeps no queues: its turns are found by a scan over the members
     /// (see [`linear`]), which costs less than keeping queues up to date at that size.
     linear: bool,
+    /// The linear layout's per-member scan keys (see [`linear::Keys`]); empty when not kept.
+    keys: Vec<linear::Keys>,
+    /// The least common multiple of the weights, the unit of the kept `keys` (0: no keys are
+    /// kept, because the rotation is not linear, not narrow, or the multiple is too large).
+    unit: i64,
+    /// The first member's id when the members' ids are consecutive (a position is then a
+    /// subtraction, not a search).
+    dense_from: Option<u64>,
+    /// Every counter (turns, each member's `served`) and the total weight are below
+    /// [`NARROW`], so the eligibility and deadline products fit in an `i64` (derived; cleared
+    /// for good once a counter grows past the bound, which then takes the `i128` path).
+    narrow: bool,
+}
+
+/// The bound on counters and the total weight under which products of two of them are
+/// computed in `i64`: each product stays below 2^62.
+const NARROW: u64 = 1 << 31;
+
+/// True when `value` (a member's `served`, possibly negative) is below [`NARROW`] either way.
+fn narrow_count(value: i64) -> bool {
+    value.unsigned_abs() < NARROW
 }
 
 /// How a rotation keeps its members (chosen by size; never changes a turn).
@@ -137,29 +131,6 @@ struct RotationData {
     members: Vec<(RepId, Member)>,
 }
 
-mod member_list {
-    use super::{Member, RepId};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::collections::BTreeMap;
-
-    pub(super) fn serialize<S: Serializer>(
-        members: &[(RepId, Member)],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        members.serialize(serializer)
-    }
-
-    /// A list naming a rep twice keeps its last entry; the list is sorted by rep.
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<(RepId, Member)>, D::Error> {
-        let by_rep: BTreeMap<RepId, Member> = Vec::<(RepId, Member)>::deserialize(deserializer)?
-            .into_iter()
-            .collect();
-        Ok(by_rep.into_iter().collect())
-    }
-}
-
 impl From<RotationData> for Rotation {
     fn from(data: RotationData) -> Self {
         let n = data.members.len();
@@ -187,6 +158,9 @@ impl Rotation {
             .iter()
             .fold(0u64, |sum, (_, m)| sum.saturating_add(u64::from(m.weight)));
         let n = data.members.len();
+        let narrow = total < NARROW
+            && data.turns < NARROW
+            && data.members.iter().all(|(_, m)| narrow_count(m.served));
         let mut rotation = Rotation {
             data,
             total,
@@ -194,8 +168,22 @@ impl Rotation {
             ready: Queue::default(),
             waiting: Queue::default(),
             linear,
+            narrow,
+            keys: Vec::new(),
+            unit: 0,
+            dense_from: None,
         };
+        rotation.dense_from = rotation
+            .data
+            .members
+            .first()
+            .map(|m| m.0.0)
+            .filter(|&first| {
+                (rotation.data.members.iter().enumerate())
+                    .all(|(i, m)| Some(m.0.0) == first.checked_add(i as u64))
+            });
         if linear {
+            rotation.keep_keys();
             return rotation;
         }
         let sorted = layout == Layout::Sorted;
@@ -308,6 +296,10 @@ impl Rotation {
 
     /// The position of `rep` in the member list.
     fn index(&self, rep: RepId) -> Option<usize> {
+        if let Some(first) = self.dense_from {
+            let index = usize::try_from(rep.0.checked_sub(first)?).ok()?;
+            return (index < self.data.members.len()).then_some(index);
+        }
         self.data
             .members
             .binary_search_by_key(&rep, |(id, _)| *id)
@@ -330,15 +322,16 @@ impl Rotation {
         }
     }
 
-    /// The next turn.
-    fn first(&self) -> Option<RepId> {
+    /// The next turn: the member's position in the member list (in id order, as the
+    /// membership it was built for lists them) and its id.
+    pub(crate) fn first(&self) -> Option<(usize, RepId)> {
         if self.linear {
             return self.linear_first();
         }
         self.ready
             .peek()
             .or_else(|| self.waiting.peek())
-            .map(|s| s.rep)
+            .map(|s| (s.member as usize, s.rep))
     }
 
     /// Every member in serving order.
@@ -352,11 +345,16 @@ impl Rotation {
     }
 
     /// Gives `rep` one turn. Unknown reps are ignored.
+    #[inline]
     pub(crate) fn serve(&mut self, rep: RepId) {
         let Some(index) = self.index(rep) else {
             return;
         };
-        self.unplace(index);
+        // A linear rotation keeps no queues to update.
+        let queued = !self.linear;
+        if queued {
+            self.unplace(index);
+        }
         // Saturating: a rotation served u64::MAX times stops counting rather than wrapping.
         self.data.turns = self.data.turns.saturating_add(1);
         self.data.seq = self.data.seq.saturating_add(1);
@@ -364,8 +362,12 @@ impl Rotation {
         let m = &mut self.data.members[index].1;
         m.served = m.served.saturating_add(1);
         m.last_seq = seq;
-        self.place(index);
-        self.promote();
+        self.narrow &= narrow_count(m.served) && self.data.turns < NARROW;
+        self.rekey(index);
+        if queued {
+            self.place(index);
+            self.promote();
+        }
     }
 
     /// Brings a skipped `rep` up to the team's current level: it is credited the turns it
@@ -395,11 +397,18 @@ impl Rotation {
             .data
             .turns
             .saturating_add(u64::try_from(credit).unwrap_or(0));
+        self.narrow &= narrow_count(self.data.members[index].1.served) && self.data.turns < NARROW;
+        self.rekey(index);
         self.place(index);
         self.promote();
     }
 
+    /// True when `m` has not run ahead of its share: `served / weight <= turns / total`.
     fn eligible(&self, m: &Member) -> bool {
+        if self.narrow {
+            // Each factor is below 2^31 (see `narrow`): the products are exact in i64.
+            return m.served * self.total as i64 <= self.data.turns as i64 * i64::from(m.weight);
+        }
         i128::from(m.served) * i128::from(self.total)
             <= i128::from(self.data.turns) * i128::from(m.weight)
     }
@@ -476,7 +485,7 @@ impl Iterator for Order<'_> {
     fn next(&mut self) -> Option<RepId> {
         if !self.first_done {
             self.first_done = true;
-            return self.rotation.first();
+            return self.rotation.first().map(|(_, rep)| rep);
         }
         let rotation = self.rotation;
         self.rest

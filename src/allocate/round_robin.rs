@@ -98,7 +98,7 @@ impl RoundRobin {
         request: &'s Request<'_>,
         fresh: &'s mut Option<Rotation>,
     ) -> (&'s Rotation, Option<StateUpdate>, u64) {
-        match request.state.rotation(self.key.as_str()) {
+        match request.state.rotation(&self.key) {
             Some(stored) if stored.fingerprint() == self.fingerprint => {
                 (stored, None, stored.turns())
             }
@@ -122,22 +122,68 @@ impl RoundRobin {
         request: &Request<'_>,
         examined: &mut Examined<'_>,
     ) -> (Option<RepId>, Updates, u64) {
+        let mut updates = Updates::new();
+        let (rep, turns) = self.pick_into(request, examined, &mut updates);
+        (rep, updates, turns)
+    }
+
+    /// [`RoundRobin::pick`], pushing the updates onto `updates` (a decision's own, so nothing
+    /// is moved afterwards).
+    fn pick_into(
+        &self,
+        request: &Request<'_>,
+        examined: &mut Examined<'_>,
+        updates: &mut Updates,
+    ) -> (Option<RepId>, u64) {
         let mut fresh = None;
         let (rotation, install, turns) = self.current(request, &mut fresh);
-        let mut updates: Updates = install.into_iter().collect();
-        for rep_id in rotation.order() {
+        if let Some(install) = install {
+            updates.push(install);
+        }
+        // The next turn is usually taken: it is examined without sorting anyone, its profile
+        // found by its position (the team normally lists exactly the members, in id order).
+        let Some((member, first)) = rotation.first() else {
+            return (None, turns);
+        };
+        let team = request.team.reps();
+        let rep = match team.get(member) {
+            Some(rep) if rep.id == first => Some(rep),
+            _ => request.team.get(first),
+        };
+        if let Some(rep) = rep {
+            if self.admit(request, rep, examined, updates) {
+                return (Some(first), turns);
+            }
+        }
+        for rep_id in rotation.order().skip(1) {
             let Some(rep) = request.team.get(rep_id) else {
                 continue;
             };
-            if examined.admits(rep_id, check_rep(request, rep)) {
-                updates.push(StateUpdate::served(self.key.clone(), rep_id));
-                return (Some(rep_id), updates, turns);
-            }
-            if self.rejoin == Rejoin::Calibrate {
-                updates.push(StateUpdate::calibrate(self.key.clone(), rep_id));
+            if self.admit(request, rep, examined, updates) {
+                return (Some(rep_id), turns);
             }
         }
-        (None, updates, turns)
+        (None, turns)
+    }
+
+    /// Examines `rep`: when it may be chosen, records its turn and returns true; otherwise
+    /// records the calibration a skipped member gets (under [`Rejoin::Calibrate`]).
+    #[inline]
+    fn admit(
+        &self,
+        request: &Request<'_>,
+        rep: &Rep,
+        examined: &mut Examined<'_>,
+        updates: &mut Updates,
+    ) -> bool {
+        if examined.admits(rep.id, check_rep(request, rep)) {
+            updates.push(StateUpdate::served(self.key.clone(), rep.id));
+            return true;
+        }
+        if self.rejoin == Rejoin::Calibrate {
+            updates.push(StateUpdate::calibrate(self.key.clone(), rep.id));
+        }
+        false
     }
 }
 
@@ -146,7 +192,7 @@ impl Allocator for RoundRobin {
         // Built in place: a decision is large, every move copies it.
         let mut decision = Decision::searching(request.client.id());
         let mut examined = Examined::new(&mut decision.explanation);
-        let (rep, updates, turn) = self.pick(request, &mut examined);
+        let (rep, turn) = self.pick_into(request, &mut examined, &mut decision.updates);
         let key = self.key.clone();
         match rep {
             Some(rep) => {
@@ -156,7 +202,6 @@ impl Allocator for RoundRobin {
             None => examined.conclude(Step::RotationExhausted { key }, None),
         }
         decision.rep = rep;
-        decision.updates = updates;
         decision
     }
 }

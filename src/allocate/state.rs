@@ -25,8 +25,10 @@ impl AllocState {
         }
     }
 
-    /// The weighted rotation (round-robin, a territory's inner rotation) under `key`.
-    pub(crate) fn rotation(&self, key: &str) -> Option<&Rotation> {
+    /// The weighted rotation (round-robin, a territory's inner rotation) under `key` (a
+    /// strategy's own label: the stored key is normally a clone of it, found without reading
+    /// the text).
+    pub(crate) fn rotation(&self, key: &Label) -> Option<&Rotation> {
         self.rotations.get(key)
     }
 

@@ -39,6 +39,10 @@ impl AllocState {
 
     /// Applies the updates a decision carries. Until this is called the decision was a dry run.
     pub fn apply(&mut self, decision: &Decision) {
+        // Most strategies ask for no update: nothing to walk.
+        if decision.updates.is_empty() {
+            return;
+        }
         for update in decision.updates.iter() {
             self.apply_update(update);
         }

@@ -7,7 +7,7 @@
 //! score), and reads levels from the best down: a level's reps are the members of its
 //! profiles, kept in id order (merged when several profiles share a level). The reps examined,
 //! their order and the explanation are the bit-plane layout's (property-tested in
-//! [`super::tests`]); what changes is that nothing scans the team.
+//! `super::tests`); what changes is that nothing scans the team.
 
 use super::super::eligibility::{check_rep, fairness_key};
 use super::super::explain::Examined;
@@ -205,7 +205,25 @@ impl Profiles {
         // (rep, score, load). Levels from the best score down: the first level with an
         // eligible rep holds the winner, so lower levels are never read.
         let mut best: Option<(RepId, u32, u32)> = None;
-        for level in (0..=n_desired).rev() {
+        // The best level holding a qualifying profile, found in one pass over the desired
+        // tags' bitsets; its profiles are read first, and lower levels only if none of their
+        // reps is eligible (levels without a qualifying profile examine nobody: skipping them
+        // changes nothing).
+        let mut levels = n_desired;
+        if let Some((top, at_level)) = top_level(desired(), n_desired, qualifying) {
+            let score = u32::try_from(top).unwrap_or(u32::MAX);
+            best = if indexed {
+                self.walk(reps, request, at_level, score, &mut examined)
+            } else {
+                self.scan(reps, request, at_level, score, &mut examined)
+            };
+            levels = top.wrapping_sub(1);
+            if best.is_some() || top == 0 {
+                decision.rep = skill_decision(examined, best, n_desired, qualified);
+                return decision;
+            }
+        }
+        for level in (0..=levels).rev() {
             if qualifying == 0 {
                 break;
             }
@@ -321,6 +339,42 @@ impl Profiles {
         }
     }
 }
+
+/// The highest count of set bits across `desired` (`n` bitsets over the profiles) among the
+/// lanes of `mask`, and the lanes of `mask` at that count; `None` when `mask` is empty or the
+/// tags are too many to count in [`PLANES`] bit planes (the caller then reads level by level).
+fn top_level(desired: impl Iterator<Item = u64>, n: usize, mask: u64) -> Option<(usize, u64)> {
+    let width = (usize::BITS - n.leading_zeros()) as usize;
+    if mask == 0 || width > PLANES {
+        return None;
+    }
+    // A ripple-carry adder over 64 lanes at once: lane i's count, in binary, is bit i of
+    // the planes.
+    let mut planes = [0u64; PLANES];
+    for bits in desired {
+        let mut carry = bits & mask;
+        for plane in planes.iter_mut().take(width) {
+            let sum = *plane ^ carry;
+            carry &= *plane;
+            *plane = sum;
+            if carry == 0 {
+                break;
+            }
+        }
+    }
+    // From the highest bit down, keep the lanes that have it whenever some lane does.
+    let (mut lanes, mut level) = (mask, 0);
+    for (i, plane) in planes.iter().enumerate().take(width).rev() {
+        if lanes & plane != 0 {
+            lanes &= plane;
+            level |= 1 << i;
+        }
+    }
+    Some((level, lanes))
+}
+
+/// Bit planes [`top_level`] counts in: up to 255 desired tags.
+const PLANES: usize = 8;
 
 /// The set bits of `mask`, lowest first.
 fn lanes(mut mask: u64) -> impl Iterator<Item = usize> {

@@ -136,53 +136,5 @@ impl<T: Keyed> Heap<T> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use std::collections::BTreeSet;
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-    struct Item {
-        key: u32,
-        member: usize,
-    }
-
-    impl Keyed for Item {
-        fn member(&self) -> usize {
-            self.member
-        }
-    }
-
-    proptest! {
-        /// Pushing, popping and removing members in any order, the heap's first item is the
-        /// ordered set's first, and it holds what the set holds.
-        #[test]
-        fn the_heap_agrees_with_an_ordered_set(ops in proptest::collection::vec((0u8..3, 0usize..24, 0u32..50), 0..300)) {
-            let mut heap = Heap::with_members(8);
-            let mut model: BTreeSet<Item> = BTreeSet::new();
-            for (op, member, key) in ops {
-                match op {
-                    0 => {
-                        if !model.iter().any(|i| i.member == member) {
-                            heap.push(Item { key, member });
-                            model.insert(Item { key, member });
-                        }
-                    }
-                    1 => prop_assert_eq!(heap.pop(), model.pop_first()),
-                    _ => {
-                        let expected = model.iter().find(|i| i.member == member).copied();
-                        if let Some(item) = expected {
-                            model.remove(&item);
-                        }
-                        prop_assert_eq!(heap.remove(member), expected);
-                    }
-                }
-                prop_assert_eq!(heap.peek().copied(), model.first().copied());
-                let mut held: Vec<Item> = heap.items().to_vec();
-                held.sort();
-                prop_assert_eq!(held, model.iter().copied().collect::<Vec<_>>());
-            }
-        }
-    }
-}
+// Tested through `Queue::Heap` (`rotation/queue.rs`): the layout property test there checks
+// push, pop and removal against an ordered set, for both layouts.

@@ -143,7 +143,8 @@ pub(crate) struct Examined<'e> {
 }
 
 impl<'e> Examined<'e> {
-    /// Collects into `explanation` (a fresh one: [`Decision::searching`](super::Decision)).
+    /// Collects into `explanation`: the empty one of a decision being searched
+    /// ([`Decision::searching`](super::Decision::searching)).
     pub(crate) fn new(explanation: &'e mut Explanation) -> Self {
         Self { explanation }
     }

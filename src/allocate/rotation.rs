@@ -64,9 +64,6 @@ pub(crate) struct Rotation {
     data: RotationData,
     /// Sum of the members' weights (derived; members only change by `new`/`rebase`).
     total: u64,
-    /// Every member has the same weight (derived, like `total`): deadlines then order as
-    /// turns served, which a scan compares without fractions.
-    uniform: bool,
     ready: Queue<Slot>,
     waiting: Queue<Slot>,
     /// A small rotation keeps no queues: its turns are found by a scan over the members
@@ -149,10 +146,6 @@ impl Rotation {
     /// The rotation of `data` in `layout`.
     fn laid_out(data: RotationData, layout: Layout) -> Self {
         let linear = layout == Layout::Linear;
-        let uniform = data
-            .members
-            .windows(2)
-            .all(|w| w[0].1.weight == w[1].1.weight);
         let total = data
             .members
             .iter()
@@ -164,7 +157,6 @@ impl Rotation {
         let mut rotation = Rotation {
             data,
             total,
-            uniform,
             ready: Queue::default(),
             waiting: Queue::default(),
             linear,

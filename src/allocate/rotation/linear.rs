@@ -111,9 +111,6 @@ impl Rotation {
         if self.unit != 0 {
             return self.keyed_first();
         }
-        if self.uniform {
-            return self.uniform_first();
-        }
         if self.narrow {
             return self.narrow_first();
         }
@@ -201,29 +198,6 @@ impl Rotation {
         }
     }
 
-    /// [`Rotation::linear_first`] when every member has the same weight `w`: a member is
-    /// eligible when `served * n <= turns` (`served * n w <= turns w`), and both the deadline
-    /// `(served + 1) / w` and the eligible time `served / w` order members as `served` does,
-    /// so one key (served, last turn, id) ranks the ready members and the waiting ones alike.
-    fn uniform_first(&self) -> Option<(usize, RepId)> {
-        let n = i128::try_from(self.data.members.len()).unwrap_or(i128::MAX);
-        let turns = i128::from(self.data.turns);
-        let mut ready: Option<(i64, u64, RepId, usize)> = None;
-        let mut waiting: Option<(i64, u64, RepId, usize)> = None;
-        for (at, &(rep, ref member)) in self.data.members.iter().enumerate() {
-            let key = (member.served, member.last_seq, rep, at);
-            let best = if i128::from(member.served) * n <= turns {
-                &mut ready
-            } else {
-                &mut waiting
-            };
-            if best.is_none_or(|b| key < b) {
-                *best = Some(key);
-            }
-        }
-        ready.or(waiting).map(|(_, _, rep, at)| (at, rep))
-    }
-
     /// Every member in serving order, by a scan and two sorts.
     pub(super) fn linear_sorted(&self) -> Vec<RepId> {
         let mut ready = Vec::with_capacity(self.data.members.len());
@@ -269,7 +243,8 @@ mod tests {
         ]
     }
 
-    /// The members `raw` names, each of weight 2 when `uniform` (the scan's fast path).
+    /// The members `raw` names, each of weight 2 when `uniform` (equal weights: the keys' unit
+    /// is that weight, and deadlines tie often).
     fn members(raw: &[(u64, u32)], uniform: bool) -> Vec<(RepId, u32)> {
         let weight = |w: u32| if uniform { 2 } else { w.max(1) };
         let by_rep: std::collections::BTreeMap<RepId, u32> =
@@ -277,7 +252,7 @@ mod tests {
         by_rep.into_iter().collect()
     }
 
-    /// `rotation` without the scan keys (the narrow scan, or the uniform one).
+    /// `rotation` without the scan keys (the narrow scan).
     fn unkeyed(mut rotation: Rotation) -> Rotation {
         rotation.keys.clear();
         rotation.unit = 0;

@@ -96,35 +96,6 @@ impl Decided {
     }
 }
 
-impl IntoIterator for Decided {
-    type Item = Event;
-    type IntoIter = DecidedIter;
-
-    fn into_iter(self) -> DecidedIter {
-        match self {
-            Decided::One(event) => DecidedIter::One(Some(event)),
-            Decided::Many(events) => DecidedIter::Many(events.into_iter()),
-        }
-    }
-}
-
-/// The events of a [`Decided`], in order.
-pub(crate) enum DecidedIter {
-    One(Option<Event>),
-    Many(std::vec::IntoIter<Event>),
-}
-
-impl Iterator for DecidedIter {
-    type Item = Event;
-
-    fn next(&mut self) -> Option<Event> {
-        match self {
-            DecidedIter::One(event) => event.take(),
-            DecidedIter::Many(events) => events.next(),
-        }
-    }
-}
-
 /// What every rule reads.
 struct Ctx<'a> {
     state: &'a PoolState,

@@ -1,0 +1,181 @@
+//! `evolve`: applies one event to the pool state. It never checks a rule and never reads a
+//! clock: every instant, day, count and timer is in the event.
+
+use super::PoolState;
+use crate::allocate::Team;
+use crate::ids::RepId;
+use crate::model::{Client, Deal, Release, RepLedger, Timers};
+use crate::pool::config::Config;
+use crate::pool::event::{Event, Via};
+use crate::pool::policy::PoolPolicy;
+use std::sync::Arc;
+
+/// [`evolve`] for a caller that does not keep the event: an imported client moves into the
+/// table instead of being copied.
+pub(crate) fn evolve_owned(state: &mut PoolState, event: Event) {
+    match event {
+        Event::Imported { client, .. } => {
+            if state.clients.handle(client.id()).is_none() {
+                state.load_client(*client);
+            }
+        }
+        other => evolve(state, &other),
+    }
+}
+
+/// Applies one event to the state. Never checks a rule and never reads a clock: every
+/// instant, day, count and timer is in the event, so folding the log rebuilds the state
+/// exactly. Events about clients the state does not hold (a partial state) change only the
+/// ledgers they name.
+pub fn evolve(state: &mut PoolState, event: &Event) {
+    match event {
+        Event::Imported { client, .. } => {
+            if state.clients.handle(client.id()).is_none() {
+                state.load_client(Client::clone(client));
+            }
+        }
+        Event::DuplicateReported { .. } => {}
+        Event::OwnerChanged {
+            client,
+            to,
+            via,
+            at,
+            day,
+            timers,
+            ..
+        } => {
+            let claims = match via {
+                Via::Claim { claims } | Via::Deal { claims } => Some(*claims),
+                _ => None,
+            };
+            let Some(handle) = state.clients.handle(*client) else {
+                return;
+            };
+            let PoolState {
+                clients, ledgers, ..
+            } = &mut *state;
+            if let Some(c) = clients.row(handle).map(|r| &r.client) {
+                let won = c.custody().deal.is_some();
+                if let Some(from) = c.owner() {
+                    ledger_entry(ledgers, from).leave(c.region(), won);
+                }
+                ledger_entry(ledgers, *to).take(c.region(), won, *at, *day, claims);
+            }
+            state.modify_at(handle, |c| {
+                *c.owner = Some(*to);
+                c.custody.owned_since = Some(*at);
+                c.custody.pooled_at = None;
+                c.custody.locked = false;
+                c.custody.timers = *timers;
+            });
+        }
+        Event::ContactLogged {
+            client,
+            contact,
+            follow_up,
+            ..
+        } => state.modify(*client, |c| {
+            if let Some(timers) = follow_up {
+                c.custody.last_follow_up = Some(contact.at);
+                c.custody.timers = *timers;
+            }
+            c.contacts.push(contact.clone());
+        }),
+        Event::Reminded { client, .. } => {
+            state.modify(*client, |c| c.custody.timers.remind_at = None)
+        }
+        Event::Released {
+            client,
+            from,
+            at,
+            reason,
+            to_pool,
+            ..
+        } => {
+            let Some(handle) = state.clients.handle(*client) else {
+                return;
+            };
+            let PoolState {
+                clients, ledgers, ..
+            } = &mut *state;
+            if let Some(c) = clients.row(handle).map(|r| &r.client) {
+                ledger_entry(ledgers, *from).leave(c.region(), c.custody().deal.is_some());
+            }
+            state.modify_at(handle, |c| {
+                *c.owner = None;
+                *c.pool = *to_pool;
+                c.custody.owned_since = None;
+                c.custody.pooled_at = Some(*at);
+                c.custody.deal = None;
+                c.custody.locked = false;
+                c.custody.last_release = Some(Release {
+                    from: *from,
+                    at: *at,
+                    reason: reason.clone(),
+                });
+                c.custody.timers = Timers::default();
+            });
+        }
+        Event::DealMarked {
+            client,
+            credited_to,
+            contact,
+            timers,
+            ..
+        } => {
+            if state.clients.handle(*client).is_some() {
+                ledger_entry(&mut state.ledgers, *credited_to).won();
+            }
+            state.modify(*client, |c| {
+                c.custody.deal = Some(Deal {
+                    credited_to: *credited_to,
+                    closed_by: contact.rep,
+                    at: contact.at,
+                });
+                c.contacts.push(contact.clone());
+                c.custody.timers = *timers;
+            });
+        }
+        Event::FlagSet {
+            client,
+            flag,
+            timers,
+            ..
+        } => state.modify(*client, |c| {
+            match flag {
+                crate::pool::Flag::Locked(on) => c.custody.locked = *on,
+                crate::pool::Flag::OpenOpportunity(on) => c.custody.open_opportunity = *on,
+                crate::pool::Flag::Level(level) => {
+                    c.custody.level = level.as_deref().map(crate::label::Label::new)
+                }
+            }
+            c.custody.timers = *timers;
+        }),
+        Event::PoolChanged { client, to, .. } => state.modify(*client, |c| *c.pool = *to),
+        Event::PolicyChanged {
+            policy, retimed, ..
+        } => {
+            let team = state.config.team().clone();
+            state.config = Arc::new(Config::unchecked(team, PoolPolicy::clone(policy)));
+            for r in retimed {
+                state.modify(r.client, |c| c.custody.timers = r.timers);
+            }
+        }
+        Event::TeamChanged { team, .. } => {
+            let policy = state.config.policy().clone();
+            state.config = Arc::new(Config::unchecked(Team::clone(team), policy));
+        }
+    }
+}
+
+/// The rep's ledger in `ledgers` (sorted by rep), created empty if it is not there yet.
+fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
+    let i = match ledgers.binary_search_by_key(&rep, RepLedger::rep) {
+        Ok(i) => i,
+        Err(i) => {
+            ledgers.insert(i, RepLedger::new(rep));
+            i
+        }
+    };
+    &mut ledgers[i]
+}

@@ -217,3 +217,67 @@ fn pools_have_members_releases_return_to_the_default_pool_and_clients_move_betwe
         .unwrap_err();
     assert_eq!(bad, PoolError::UnknownPool(PoolId(9)));
 }
+
+/// The release time and rule of client 1.
+fn scheduled(w: &World) -> Option<(chrono::DateTime<chrono::Utc>, RecycleKind)> {
+    let c = w.state.client(ClientId(1)).unwrap();
+    c.custody()
+        .timers()
+        .release
+        .map(|release| (release.at, release.cause.rule))
+}
+
+#[test]
+fn the_earliest_release_of_all_rules_decides_and_the_first_listed_wins_a_tie() {
+    let with = |remind: Option<u32>, recycle: Vec<RecycleRule>| PoolPolicy {
+        remind_after_days: remind,
+        release_after_reminder_days: 3,
+        recycle,
+        ..PoolPolicy::default()
+    };
+    let deal = |days| RecycleRule::new(RecycleKind::NoDeal, days, 1);
+    let opportunity = |days| RecycleRule::new(RecycleKind::NoOpportunity, days, 1);
+    // (base rule: remind after n days, released 3 days later; further rules) -> the release.
+    let cases = [
+        // A later-listed rule that releases earlier decides.
+        (Some(7), vec![deal(5)], (day(6), RecycleKind::NoDeal)),
+        // The base rule releases first: a later rule does not move it.
+        (Some(7), vec![deal(30)], (day(11), RecycleKind::NoFollowUp)),
+        // The same instant: the base rule, listed first, keeps it.
+        (Some(7), vec![deal(10)], (day(11), RecycleKind::NoFollowUp)),
+        // Among further rules alone: the earliest, and the first listed on a tie.
+        (
+            None,
+            vec![deal(20), opportunity(9)],
+            (day(10), RecycleKind::NoOpportunity),
+        ),
+        (
+            None,
+            vec![deal(9), opportunity(9)],
+            (day(10), RecycleKind::NoDeal),
+        ),
+    ];
+    for (remind, recycle, expected) in cases {
+        let mut w = World::new(1, with(remind, recycle.clone()));
+        w.import([1]);
+        w.claim(1, A, day(1)).unwrap();
+        assert_eq!(scheduled(&w), Some(expected), "{remind:?} {recycle:?}");
+    }
+}
+
+#[test]
+fn a_rule_that_reminds_zero_days_before_sends_no_reminder() {
+    let policy = PoolPolicy {
+        remind_after_days: None,
+        recycle: vec![RecycleRule::new(RecycleKind::NoDeal, 9, 0)],
+        ..PoolPolicy::default()
+    };
+    let mut w = World::new(1, policy);
+    w.import([1]);
+    w.claim(1, A, day(1)).unwrap();
+    let timers = w.state.client(ClientId(1)).unwrap().custody().timers();
+    assert_eq!(
+        (timers.remind_at, timers.release_at()),
+        (None, Some(day(10)))
+    );
+}

@@ -281,3 +281,32 @@ fn a_rule_that_reminds_zero_days_before_sends_no_reminder() {
         (None, Some(day(10)))
     );
 }
+
+#[test]
+fn a_no_deal_rule_does_not_apply_to_a_won_client_even_when_deals_are_not_exempt() {
+    let policy = PoolPolicy {
+        remind_after_days: None,
+        exempt_won: false,
+        // The deal's own contact level would exempt the client otherwise.
+        exempt_levels: Default::default(),
+        recycle: vec![
+            RecycleRule::new(RecycleKind::NoDeal, 9, 1),
+            RecycleRule::new(RecycleKind::NoOpportunity, 40, 1),
+        ],
+        ..PoolPolicy::default()
+    };
+    let mut w = World::new(1, policy);
+    w.import([1]);
+    w.claim(1, A, day(1)).unwrap();
+    assert_eq!(scheduled(&w), Some((day(10), RecycleKind::NoDeal)));
+    w.run(
+        Command::MarkDeal {
+            client: ClientId(1),
+            closed_by: A,
+        },
+        day(2),
+    )
+    .unwrap();
+    // Won: only the no-opportunity rule still runs, from the claim.
+    assert_eq!(scheduled(&w), Some((day(41), RecycleKind::NoOpportunity)));
+}

@@ -1,12 +1,18 @@
 //! The dense client table: clients in fixed-size chunks addressed by compact handles, an
-//! id → handle hash for lookups (never iterated), and the ids in ascending order for listings
-//! (touched once per import, never by a lookup).
+//! id → handle lookup, and the ids in ascending order for listings (touched once per import,
+//! never by a lookup).
 //!
 //! Rows never move: the table grows by whole chunks, so an import never copies the clients
 //! already there (a `Vec` of rows would copy every client each time it doubled). Ids usually
 //! arrive in ascending order (a CRM's sequence), so the listing order is a vector appended to,
 //! with the ids that arrived out of order kept beside it unsorted: a listing (rare: equality,
 //! a policy change's retiming, a report) sorts a copy of those.
+//!
+//! The lookup is a vector indexed by the id itself for ids below a bound that grows with the
+//! table (four slots per client, at least [`DENSE_FLOOR`]): a CRM's ids come from a sequence,
+//! so nearly every id is one read away, and the vector stays within a few bytes per client.
+//! An id above the bound when it arrives is hashed instead (a partial state holding a few
+//! clients of a large database, ids from another numbering).
 
 use super::hash::IdMap;
 use crate::ids::ClientId;
@@ -17,6 +23,15 @@ pub(crate) type Handle = u32;
 /// Rows per chunk (a power of two: a handle splits into chunk and offset by shifting).
 const CHUNK_BITS: u32 = 10;
 const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// The smallest bound of the id-indexed lookup (16 KiB of slots).
+const DENSE_FLOOR: usize = 4_096;
+
+/// Slots of the id-indexed lookup allowed per client.
+const DENSE_PER_CLIENT: usize = 4;
+
+/// An empty slot of the id-indexed lookup.
+const NO_HANDLE: Handle = Handle::MAX;
 
 /// One row: the client and the stamps that say which index entries are still its own.
 #[derive(Clone, Debug)]
@@ -33,8 +48,10 @@ pub(crate) struct ClientTable {
     /// its full capacity).
     chunks: Vec<Vec<Row>>,
     len: usize,
-    /// Id → handle, for lookup only: its order is never observed.
-    ids: IdMap<ClientId, Handle>,
+    /// Handle by id, for ids below the bound when they arrived ([`NO_HANDLE`] elsewhere).
+    by_id: Vec<Handle>,
+    /// Id → handle for the other ids, for lookup only: its order is never observed.
+    by_hash: IdMap<ClientId, Handle>,
     /// Ids that arrived in ascending order, with their handles: most of the listing order.
     ascending: Vec<(ClientId, Handle)>,
     /// Ids that arrived below the largest id known then, with their handles, in arrival
@@ -46,7 +63,32 @@ impl ClientTable {
     /// The handle of `id`, if known.
     #[inline]
     pub(crate) fn handle(&self, id: ClientId) -> Option<Handle> {
-        self.ids.get(&id).copied()
+        let slot = usize::try_from(id.0)
+            .ok()
+            .and_then(|i| self.by_id.get(i))
+            .copied();
+        match slot {
+            Some(handle) if handle != NO_HANDLE => Some(handle),
+            _ if self.by_hash.is_empty() => None,
+            _ => self.by_hash.get(&id).copied(),
+        }
+    }
+
+    /// Records where `id` lives, in the id-indexed lookup if the id is below its bound.
+    fn index(&mut self, id: ClientId, handle: Handle) {
+        let bound = self.len.saturating_mul(DENSE_PER_CLIENT).max(DENSE_FLOOR);
+        match usize::try_from(id.0) {
+            Ok(i) if i < bound && handle != NO_HANDLE => {
+                if i >= self.by_id.len() {
+                    let grown = i.saturating_add(1).next_power_of_two().min(bound);
+                    self.by_id.resize(grown, NO_HANDLE);
+                }
+                self.by_id[i] = handle;
+            }
+            _ => {
+                self.by_hash.insert(id, handle);
+            }
+        }
     }
 
     /// The row at `handle` (handles come from this table, so it exists).
@@ -87,7 +129,7 @@ impl ClientTable {
             });
         }
         self.len += 1;
-        self.ids.insert(id, handle);
+        self.index(id, handle);
         if self.ascending.last().is_none_or(|(last, _)| *last < id) {
             self.ascending.push((id, handle));
         } else {
@@ -148,11 +190,12 @@ mod tests {
     proptest! {
         /// The table answers like the ordered map it replaces, whatever order ids arrive in.
         #[test]
-        fn the_table_lists_and_finds_like_an_ordered_map(ids in proptest::collection::vec(0u64..500, 0..200)) {
+        fn the_table_lists_and_finds_like_an_ordered_map(ids in proptest::collection::vec(0u64..500, 0..200), far in proptest::collection::vec(prop_oneof![4_000u64..9_000, any::<u64>()], 0..20)) {
             let mut table = ClientTable::default();
             let mut model = BTreeMap::new();
-            // Past one chunk, and with ids in and out of order.
-            let ids = ids.into_iter().chain(1_000u64..1_000 + CHUNK as u64 + 3);
+            // Ids beyond the id-indexed lookup's bound when they arrive (hashed), some of them
+            // covered by the bound later; then past one chunk, in and out of order.
+            let ids = far.iter().copied().chain(ids).chain(1_000u64..1_000 + CHUNK as u64 + 3);
             for id in ids {
                 if model.contains_key(&ClientId(id)) {
                     continue;
@@ -163,7 +206,7 @@ mod tests {
             let listed: Vec<ClientId> = table.iter().map(Client::id).collect();
             let expected: Vec<ClientId> = model.keys().copied().collect();
             prop_assert_eq!(listed, expected);
-            for id in 0..(1_000 + CHUNK as u64 + 5) {
+            for id in (0..(1_000 + CHUNK as u64 + 5)).chain(far).chain([u64::MAX]) {
                 prop_assert_eq!(table.get(ClientId(id)), model.get(&ClientId(id)));
             }
             prop_assert_eq!(table.len(), model.len());

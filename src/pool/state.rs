@@ -4,6 +4,7 @@
 mod apply;
 mod due;
 pub(super) mod hash;
+mod idset;
 pub(super) mod table;
 
 use super::config::Config;
@@ -18,7 +19,7 @@ pub(crate) use apply::evolve_owned;
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
 use hash::IdMap;
-use std::collections::BTreeSet;
+use idset::IdSet;
 use std::sync::Arc;
 use table::{ClientTable, Handle};
 
@@ -39,9 +40,9 @@ pub struct PoolState {
     /// Sorted by rep id.
     ledgers: Vec<RepLedger>,
     /// Clients by owner and by public pool: looked up by key only (never iterated across
-    /// keys), so hashed; each set lists its clients in id order.
-    owned: IdMap<RepId, BTreeSet<ClientId>>,
-    public: IdMap<PoolId, BTreeSet<ClientId>>,
+    /// keys), so hashed; each set lists its clients in id order (see `idset`).
+    owned: IdMap<RepId, IdSet>,
+    public: IdMap<PoolId, IdSet>,
     due: DueIndex,
     keys: KeyIndex,
 }
@@ -140,18 +141,18 @@ impl PoolState {
 
     /// Clients the rep owns, ascending (only those loaded, in a partial state).
     pub fn owned_by(&self, rep: RepId) -> impl Iterator<Item = ClientId> + '_ {
-        self.owned.get(&rep).into_iter().flatten().copied()
+        self.owned.get(&rep).into_iter().flat_map(IdSet::iter)
     }
 
     /// How many clients are unowned, in every pool: read from the public index, without
     /// listing the clients.
     pub fn public_len(&self) -> usize {
-        self.public.values().map(BTreeSet::len).sum()
+        self.public.values().map(IdSet::len).sum()
     }
 
     /// Unowned clients of `pool`, ascending.
     pub fn public_in(&self, pool: PoolId) -> impl Iterator<Item = ClientId> + '_ {
-        self.public.get(&pool).into_iter().flatten().copied()
+        self.public.get(&pool).into_iter().flat_map(IdSet::iter)
     }
 
     /// The live deadline entries at or before `instant`, in (deadline, id) order, with their
@@ -342,12 +343,8 @@ impl Slot {
 
 /// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
 /// client passing through the public pool does not free and reallocate the set's node.
-fn remove_from<K: Eq + std::hash::Hash>(
-    index: &mut IdMap<K, BTreeSet<ClientId>>,
-    key: &K,
-    id: &ClientId,
-) {
+fn remove_from<K: Eq + std::hash::Hash>(index: &mut IdMap<K, IdSet>, key: &K, id: &ClientId) {
     if let Some(ids) = index.get_mut(key) {
-        ids.remove(id);
+        ids.remove(*id);
     }
 }

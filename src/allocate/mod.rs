@@ -150,7 +150,15 @@ pub struct Team {
     /// The largest capacity override of any rep (derived from `reps`).
     #[serde(skip)]
     max_cap_override: Option<u32>,
+    /// Each rep's position, indexed by rep id, for ids below a bound of a few slots per rep
+    /// ([`NO_SLOT`] where no rep has the id); larger ids are found by a binary search. Rep
+    /// ids are usually small sequence numbers, so a lookup is one read (derived from `reps`).
+    #[serde(skip)]
+    slots: Vec<u32>,
 }
+
+/// An id below the bound that no rep has.
+const NO_SLOT: u32 = u32::MAX;
 
 impl Team {
     /// A team from its reps (sorted by id; a later duplicate id replaces an earlier one; use
@@ -166,9 +174,24 @@ impl Team {
     /// A team of reps already sorted by id, each once.
     fn sorted(reps: Vec<Rep>) -> Self {
         let max_cap_override = reps.iter().filter_map(|r| r.cap_override).max();
+        let bound = reps.len().saturating_mul(4).saturating_add(64);
+        let below = |r: &&Rep| usize::try_from(r.id.0).is_ok_and(|i| i < bound);
+        let len = reps
+            .iter()
+            .filter(below)
+            .map(|r| r.id.0 as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut slots = vec![NO_SLOT; len];
+        for (position, rep) in reps.iter().enumerate() {
+            if below(&rep) {
+                slots[rep.id.0 as usize] = u32::try_from(position).unwrap_or(NO_SLOT);
+            }
+        }
         Self {
             reps,
             max_cap_override,
+            slots,
         }
     }
 
@@ -198,16 +221,19 @@ impl Team {
     }
 
     /// The rep with this id.
+    #[inline]
     pub fn get(&self, id: RepId) -> Option<&Rep> {
-        self.reps
-            .binary_search_by_key(&id, |r| r.id)
-            .ok()
-            .map(|i| &self.reps[i])
+        self.position(id).and_then(|i| self.reps.get(i))
     }
 
     /// The position of the rep in id order (a dense index for per-rep arrays).
+    #[inline]
     pub fn position(&self, id: RepId) -> Option<usize> {
-        self.reps.binary_search_by_key(&id, |r| r.id).ok()
+        match usize::try_from(id.0).ok().and_then(|i| self.slots.get(i)) {
+            Some(&NO_SLOT) => None,
+            Some(&slot) => Some(slot as usize),
+            None => self.reps.binary_search_by_key(&id, |r| r.id).ok(),
+        }
     }
 
     /// How many reps.

@@ -22,7 +22,9 @@ mod workload;
 use leadpool::allocate::{AllocState, Request, RoundRobin};
 use leadpool::model::ContactLevel;
 use leadpool::pool::Actor;
-use leadpool::pool::{Assigner, Command, Config, PoolState, PoolView, decide, evolve};
+use leadpool::pool::{
+    Assigner, Command, Config, PoolState, PoolView, decide, decide_into, evolve_owned,
+};
 use leadpool::rng::seeded;
 use leadpool::sim::{SeededBehaviour, Simulation};
 use std::hint::black_box;
@@ -96,7 +98,8 @@ fn day(reps: u64, leads: u32, side: &str, skip: bool) {
 }
 
 /// The crate's own part of a lead, as a CRM calls it: import, allocate (round-robin over the
-/// pool's view), assign, one follow-up, each decided and applied.
+/// pool's view), assign, one follow-up, each decided into one reused buffer and applied
+/// (`decide_into`, `evolve_owned`).
 fn lead(reps: u64, leads: u32, skip: bool) {
     let team = day_team(reps);
     let stream = day_stream(&team, leads);
@@ -108,15 +111,18 @@ fn lead(reps: u64, leads: u32, skip: bool) {
     println!("units={}", stream.len());
     measure(skip, || {
         let mut assigned = 0u64;
+        // One buffer for every command's events, as a CRM's loop would keep.
+        let mut events = Vec::new();
         for arrival in stream.arrivals() {
             let now = arrival.at;
             let id = arrival.client.id();
             let import = Command::Import {
                 client: Box::new(arrival.client.clone()),
             };
-            for event in decide(&state, Actor::System, import, now).expect("fresh ids import") {
-                evolve(&mut state, &event);
-            }
+            decide_into(&state, Actor::System, import, now, &mut events).expect("fresh ids import");
+            events
+                .drain(..)
+                .for_each(|event| evolve_owned(&mut state, event));
             let Some(client) = state.client(id) else {
                 continue;
             };
@@ -137,11 +143,11 @@ fn lead(reps: u64, leads: u32, skip: bool) {
                     explanation: Box::new(decision.explanation),
                 },
             };
-            for event in
-                decide(&state, Actor::System, assign, now).expect("the rule's pick is admitted")
-            {
-                evolve(&mut state, &event);
-            }
+            decide_into(&state, Actor::System, assign, now, &mut events)
+                .expect("the rule's pick is admitted");
+            events
+                .drain(..)
+                .for_each(|event| evolve_owned(&mut state, event));
 
             let follow_up = Command::FollowUp {
                 client: id,
@@ -149,11 +155,11 @@ fn lead(reps: u64, leads: u32, skip: bool) {
                 level: ContactLevel::Phone,
                 note: String::new(),
             };
-            for event in
-                decide(&state, Actor::Rep(rep), follow_up, now).expect("the owner follows up")
-            {
-                evolve(&mut state, &event);
-            }
+            decide_into(&state, Actor::Rep(rep), follow_up, now, &mut events)
+                .expect("the owner follows up");
+            events
+                .drain(..)
+                .for_each(|event| evolve_owned(&mut state, event));
             assigned += 1;
         }
         assert_eq!(assigned, stream.len() as u64);

@@ -18,7 +18,7 @@ use leadpool::label::Label;
 use leadpool::model::{Availability, Client, Contact, ContactLevel, DedupeKeys, Rep};
 use leadpool::pool::{
     Actor, Assigner, Command, Config, CooldownScope, Department, Event, Flag, PoolDef, PoolError,
-    PoolPolicy, PoolState, PoolView, TransferScope, decide, execute,
+    PoolPolicy, PoolState, PoolView, TransferScope, decide, decide_into, evolve_owned, execute,
 };
 use leadpool::reason::{Refusal, Step};
 use pool_support::{client, t0};
@@ -691,8 +691,19 @@ proptest! {
             let actor = actor(&op, pick);
             let expected = with_authority(&op, actor, &model, expected);
             let before = state.clone();
+            // The buffered decider appends what `decide` returns (nothing on refusal) after
+            // whatever the buffer held, and applying it by value reaches the same state.
+            let mut buffer = log.iter().rev().take(2).cloned().collect::<Vec<Event>>();
+            let held = buffer.len();
+            let appended = decide_into(&state, actor, command.clone(), now, &mut buffer);
             let result = execute(&mut state, actor, command, now);
             prop_assert_eq!(kind(&result), expected.clone(), "{:?} at {}: {:?}", op, now, result);
+            prop_assert_eq!(appended.is_ok(), result.is_ok());
+            let tail = buffer.split_off(held);
+            prop_assert_eq!(&tail, result.as_deref().unwrap_or(&[]));
+            let mut by_value = before.clone();
+            tail.into_iter().for_each(|event| evolve_owned(&mut by_value, event));
+            prop_assert_eq!(&by_value, &state, "events applied by value reach the same state");
             match result {
                 Ok(events) => {
                     apply(&op, &events, &mut model, now)?;

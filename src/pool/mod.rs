@@ -57,16 +57,15 @@ pub use admission::{Action, Forbidden, Grant, Need, Route};
 pub use authority::{Department, PoolDef};
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
-pub use decide::decide;
 pub(crate) use decide::{Decided, decided};
+pub use decide::{decide, decide_into};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};
 #[cfg(feature = "async")]
 pub use facade::AsyncPool;
 pub use facade::{Pool, SweepReport};
 pub use policy::{CooldownScope, PoolPolicy, RecycleRule};
-pub(crate) use state::evolve_owned;
-pub use state::{PoolState, evolve};
+pub use state::{PoolState, evolve, evolve_owned};
 pub use view::PoolView;
 
 /// Decides `command` asked by `actor` and, if accepted, applies its events to `state`;

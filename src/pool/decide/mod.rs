@@ -31,6 +31,44 @@ pub fn decide(
     decided(state, actor, command, now).map(Decided::into_vec)
 }
 
+/// [`decide`], appending the events to `events` instead of returning a new vector: a caller
+/// deciding many commands reuses one buffer, so a command costs no allocation for its
+/// events. On refusal nothing is appended. Decides exactly as [`decide`] does.
+///
+/// ```
+/// # use leadpool::pool::{Actor, Command, Config, PoolState, decide_into, evolve_owned};
+/// # use leadpool::model::{Client, Source};
+/// # use leadpool::ids::ClientId;
+/// # use chrono::{TimeZone, Utc};
+/// # let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// # let mut state = PoolState::new(Config::default());
+/// let mut events = Vec::new();
+/// for id in 1..=3 {
+///     let client = Client::new(ClientId(id), format!("client {id}"), Source::Website, now);
+///     let import = Command::Import { client: Box::new(client) };
+///     decide_into(&state, Actor::System, import, now, &mut events)?;
+///     // Applied (and here dropped) in order; the buffer keeps its capacity.
+///     for event in events.drain(..) {
+///         evolve_owned(&mut state, event);
+///     }
+/// }
+/// assert_eq!(state.len(), 3);
+/// # Ok::<(), leadpool::pool::PoolError>(())
+/// ```
+pub fn decide_into(
+    state: &PoolState,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+    events: &mut Vec<Event>,
+) -> Result<(), PoolError> {
+    match decided(state, actor, command, now)? {
+        Decided::One(event) => events.push(event),
+        Decided::Many(many) => events.extend(many),
+    }
+    Ok(())
+}
+
 /// [`decide`], with the events as a [`Decided`]: the one event of most commands stays out of
 /// the heap, for callers that apply the events at once (the simulation driver).
 pub(crate) fn decided(

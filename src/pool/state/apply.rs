@@ -10,9 +10,10 @@ use crate::pool::event::{Event, Via};
 use crate::pool::policy::PoolPolicy;
 use std::sync::Arc;
 
-/// [`evolve`] for a caller that does not keep the event: an imported client moves into the
-/// table instead of being copied.
-pub(crate) fn evolve_owned(state: &mut PoolState, event: Event) {
+/// [`evolve`] for a caller that does not keep the event (it has stored it, or does not need
+/// it): applies it exactly as [`evolve`] does, but an imported client moves into the state
+/// instead of being copied.
+pub fn evolve_owned(state: &mut PoolState, event: Event) {
     match event {
         Event::Imported { client, .. } => {
             if state.clients.handle(client.id()).is_none() {

@@ -147,11 +147,11 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn client(&self, id: ClientId) -> Result<&'a Client, PoolError> {
-        self.state.client(id).ok_or(PoolError::UnknownClient(id))
+        self.state.client(id).ok_or_else(|| PoolError::UnknownClient(id))
     }
 
     fn rep(&self, id: RepId) -> Result<&'a Rep, PoolError> {
-        self.state.rep(id).ok_or(PoolError::UnknownRep(id))
+        self.state.rep(id).ok_or_else(|| PoolError::UnknownRep(id))
     }
 
     /// The permission matrix for the actor doing the command's action on `subject`.

@@ -173,7 +173,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
         snapshot
             .client(id)
             .cloned()
-            .ok_or(PoolError::UnknownClient(id))
+            .ok_or_else(|| PoolError::UnknownClient(id))
     }
 
     pub(super) async fn execute(
@@ -205,7 +205,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
                 let mut state = snapshot.state()?;
                 let lead = state
                     .client(client)
-                    .ok_or(PoolError::UnknownClient(client))?;
+                    .ok_or_else(|| PoolError::UnknownClient(client))?;
                 let decision = {
                     let view = PoolView::new(&state, now);
                     let mut request = Request::new(lead, state.team(), now)
@@ -266,7 +266,7 @@ impl<B: Backend, C: Clock> Core<B, C> {
         let config = snapshot.config().ok_or(PoolError::NotConfigured)?;
         let stored = snapshot
             .client(client)
-            .ok_or(PoolError::UnknownClient(client))?;
+            .ok_or_else(|| PoolError::UnknownClient(client))?;
         Ok(contact_verdict(&config.value, &stored.value, rep, now))
     }
 

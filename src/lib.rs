@@ -92,6 +92,7 @@ pub mod conflict;
 pub mod conformance;
 pub mod error;
 pub mod fairness;
+pub(crate) mod hash;
 pub mod i18n;
 pub mod ids;
 pub(crate) mod inline;

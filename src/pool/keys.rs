@@ -3,8 +3,8 @@
 //! text lives once, in the client's card, and a lookup compares against it to rule out hash
 //! collisions.
 
-use super::state::hash::{IdMap, key_hash};
 use super::state::table::{ClientTable, Handle};
+use crate::hash::{IdMap, key_hash};
 use crate::ids::ClientId;
 use crate::model::{DedupeKey, DedupeKeys};
 

@@ -3,7 +3,6 @@
 
 mod apply;
 mod due;
-pub(super) mod hash;
 mod idset;
 pub(super) mod table;
 
@@ -12,12 +11,12 @@ use super::event::Event;
 use super::keys::KeyIndex;
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
+use crate::hash::IdMap;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger};
 pub use apply::{evolve, evolve_owned};
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
-use hash::IdMap;
 use idset::IdSet;
 use std::sync::Arc;
 use table::{ClientTable, Handle};

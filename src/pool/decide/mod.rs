@@ -147,7 +147,9 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn client(&self, id: ClientId) -> Result<&'a Client, PoolError> {
-        self.state.client(id).ok_or_else(|| PoolError::UnknownClient(id))
+        self.state
+            .client(id)
+            .ok_or_else(|| PoolError::UnknownClient(id))
     }
 
     fn rep(&self, id: RepId) -> Result<&'a Rep, PoolError> {

@@ -14,7 +14,7 @@
 //! An id above the bound when it arrives is hashed instead (a partial state holding a few
 //! clients of a large database, ids from another numbering).
 
-use super::hash::IdMap;
+use crate::hash::IdMap;
 use crate::ids::ClientId;
 use crate::model::Client;
 /// A client's place in the table: its index, fixed for the life of the state.

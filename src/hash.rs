@@ -75,3 +75,19 @@ pub(crate) fn key_hash(kind: u8, text: &str) -> u64 {
     hasher.write_usize(text.len());
     hasher.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    /// The hash of an id is the same on every machine and in every run (no random seed): a
+    /// lookup-only map's layout can then never differ between two runs.
+    #[test]
+    fn the_hash_of_an_id_is_fixed() {
+        let build = BuildHasherDefault::<FxHasher>::default();
+        assert_eq!(build.hash_one(crate::ids::ClientId(1)), SEED);
+        assert_eq!(key_hash(1, "a"), key_hash(1, "a"));
+        assert_ne!(key_hash(1, "a"), key_hash(2, "a"));
+    }
+}

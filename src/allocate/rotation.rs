@@ -357,8 +357,7 @@ impl Rotation {
         self.narrow &= narrow_count(m.served) && self.data.turns < NARROW;
         self.rekey(index);
         if queued {
-            self.place(index);
-            self.promote();
+            self.requeue(index);
         }
     }
 
@@ -391,8 +390,7 @@ impl Rotation {
             .saturating_add(u64::try_from(credit).unwrap_or(0));
         self.narrow &= narrow_count(self.data.members[index].1.served) && self.data.turns < NARROW;
         self.rekey(index);
-        self.place(index);
-        self.promote();
+        self.requeue(index);
     }
 
     /// True when `m` has not run ahead of its share: `served / weight <= turns / total`.
@@ -446,6 +444,16 @@ impl Rotation {
             let waiting = self.slot(index, false);
             self.waiting.remove(&waiting);
         }
+    }
+
+    /// Puts back the member at `index`, taken out and re-counted, after promoting the members
+    /// the new count of turns made eligible. The queues end up holding the same either way
+    /// (the member, out of both, is not among those promoted); promoting first lets a team of
+    /// equal weights append every promoted member and then the served one, in order, where the
+    /// other way round each promoted member would be inserted before the served one.
+    fn requeue(&mut self, index: usize) {
+        self.promote();
+        self.place(index);
     }
 
     fn promote(&mut self) {

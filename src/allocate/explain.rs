@@ -107,6 +107,17 @@ impl Explanation {
         self.figure
     }
 
+    /// Empties this explanation (equal to [`Explanation::default`] afterwards), keeping its
+    /// buffers.
+    #[inline]
+    pub(crate) fn clear(&mut self) {
+        self.steps.clear();
+        self.considered = 0;
+        self.excluded.clear();
+        self.unlisted = 0;
+        self.figure = None;
+    }
+
     /// Appends a step (a wrapper's own, after its inner strategy's).
     pub(crate) fn push(&mut self, step: Step) {
         self.steps.push(step);

@@ -87,6 +87,24 @@ impl<T: Keyed> Queue<T> {
         }
     }
 
+    /// The greatest item, when the layout knows it without a search (sorted: the last one;
+    /// `None` for a heap, or when empty).
+    #[inline]
+    pub(super) fn last(&self) -> Option<&T> {
+        match self {
+            Self::Sorted(run) => run.live().last(),
+            Self::Heap(_) => None,
+        }
+    }
+
+    /// Changes every item by `change`, which must keep their order and their members.
+    pub(super) fn for_each_mut(&mut self, change: impl FnMut(&mut T)) {
+        match self {
+            Self::Sorted(run) => run.live_mut().iter_mut().for_each(change),
+            Self::Heap(heap) => heap.items_mut().iter_mut().for_each(change),
+        }
+    }
+
     /// Removes and returns the smallest item.
     pub(super) fn pop(&mut self) -> Option<T> {
         match self {
@@ -157,6 +175,11 @@ impl<T: Copy> Run<T> {
     #[inline]
     pub(super) fn live(&self) -> &[T] {
         self.items.get(self.head..).unwrap_or_default()
+    }
+
+    /// The live items, to change in place.
+    fn live_mut(&mut self) -> &mut [T] {
+        self.items.get_mut(self.head..).unwrap_or_default()
     }
 
     /// Removes and returns the first live item.

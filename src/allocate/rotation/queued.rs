@@ -41,6 +41,15 @@ impl Rotation {
         if self.linear {
             return;
         }
+        // The usual turn is the first of `ready`: known by position, no slot to build.
+        if self
+            .ready
+            .peek()
+            .is_some_and(|first| first.member as usize == index)
+        {
+            self.ready.pop();
+            return;
+        }
         // A member sits in exactly one queue, under the slot its counters give there.
         if self.ready.remove(&self.slot(index, true)).is_none() {
             let waiting = self.slot(index, false);

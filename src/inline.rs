@@ -71,8 +71,9 @@ impl<T, const N: usize> InlineVec<T, N> {
         self.iter().next_back()
     }
 
-    /// Removes every item (keeping the spill buffer's capacity).
-    #[cfg(test)]
+    /// Removes every item (keeping the spill buffer's capacity): only the slots in use are
+    /// touched.
+    #[inline]
     pub(crate) fn clear(&mut self) {
         for slot in &mut self.inline[..self.len] {
             *slot = None;

@@ -5,13 +5,13 @@ mod alloc_support;
 use alloc_support::{MapView, client, now, region};
 use chrono::{Duration, NaiveDate};
 use leadpool::allocate::{
-    AllocState, Allocator, Decision, LeadFactors, LeastLoaded, Policy, Ranking, RankingMode,
-    Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
+    AllocState, Allocator, Decision, Explanation, LeadFactors, LeastLoaded, Policy, Ranking,
+    RankingMode, Request, RoundRobin, ScoreTier, ScoreWeighted, SkillMatch, Team, Territory,
 };
 use leadpool::calendar::Window;
 use leadpool::ids::RepId;
 use leadpool::model::{Availability, LeadInputs, Metric, Metrics, Region, Rep, Source, Tier};
-use leadpool::reason::Refusal;
+use leadpool::reason::{ExclusionReason, Refusal, Step};
 use leadpool::rng::seeded;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -240,6 +240,46 @@ proptest! {
             }
             (None, None) => {}
             (got, want) => prop_assert!(false, "got {got:?}, deepest covering depth {want:?}"),
+        }
+    }
+
+    /// A decision kept by the caller and allocated into, again and again, holds exactly what
+    /// `allocate` returns each time (whatever it held before: steps, exclusions past the listed
+    /// ones, a figure, updates), and both draw the same from the RNG: the strategies that build
+    /// in place (round-robin) and the ones that keep the default.
+    #[test]
+    fn allocating_into_a_kept_decision_gives_what_allocate_returns(
+        specs in proptest::collection::vec(rep_spec(), 1..24),
+        leads in proptest::collection::vec((0usize..6, 0u8..101), 1..12),
+        seed in any::<u64>(),
+    ) {
+        let (team, view) = build(&specs);
+        for (name, strategy) in strategies(&team) {
+            let (mut state, mut kept_state) = (AllocState::new(), AllocState::new());
+            let (mut rng, mut kept_rng) = (seeded(seed), seeded(seed));
+            // Left over from elsewhere: every part of a decision holds something.
+            let mut kept = RoundRobin::new(&team)
+                .allocate(&Request::new(&client(99, Source::Website), &team, now()), &mut seeded(1));
+            kept.explanation = Explanation::new(Step::Custom { rule: "old".into(), rep: None })
+                .with_figure(2.5)
+                .with_considered(40);
+            for k in 0..12 {
+                kept.explanation.exclude(RepId(k), ExclusionReason::Refused(Refusal::NotOnTeam));
+            }
+            for (n, &(reg, score)) in leads.iter().enumerate() {
+                let source = if n % 2 == 0 { Source::DirectorySearch } else { Source::Website };
+                let lead = client(n as u64, source)
+                    .with_region(region(REGIONS[reg]))
+                    .with_lead(LeadInputs { budget: score, urgency: score, product_fit: score })
+                    .with_tags(["technical"]);
+                let request = Request::new(&lead, &team, now()).with_view(&view);
+                let decision = strategy.allocate(&request.with_state(&state), &mut rng);
+                strategy.allocate_into(&request.with_state(&kept_state), &mut kept_rng, &mut kept);
+                prop_assert_eq!(&kept, &decision, "{}", name);
+                state.apply(&decision);
+                kept_state.apply(&kept);
+            }
+            prop_assert_eq!(&kept_rng, &rng, "{}", name);
         }
     }
 

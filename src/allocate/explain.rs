@@ -14,6 +14,11 @@ pub(crate) const MAX_LISTED_EXCLUSIONS: usize = 8;
 /// Steps kept inline; an explanation with more (deeply nested wrappers) spills to the heap.
 const INLINE_STEPS: usize = 4;
 
+/// Listed exclusions kept inline; the rest of the list (up to [`MAX_LISTED_EXCLUSIONS`]) spills
+/// to the heap. Few decisions exclude anyone, and every move of an explanation copies the
+/// inline slots.
+const INLINE_EXCLUSIONS: usize = 2;
+
 /// A rep left out of a decision, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exclusion {
@@ -32,7 +37,7 @@ pub struct Explanation {
     #[serde(default)]
     considered: u32,
     #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
-    excluded: InlineVec<Exclusion, MAX_LISTED_EXCLUSIONS>,
+    excluded: InlineVec<Exclusion, INLINE_EXCLUSIONS>,
     #[serde(default, skip_serializing_if = "is_zero")]
     unlisted: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,6 +110,17 @@ impl Explanation {
     /// The deciding figure (a score, a rank, a load ratio), when there is one.
     pub fn figure(&self) -> Option<f64> {
         self.figure
+    }
+
+    /// Empties this explanation (equal to [`Explanation::default`] afterwards), keeping its
+    /// buffers.
+    #[inline]
+    pub(crate) fn clear(&mut self) {
+        self.steps.clear();
+        self.considered = 0;
+        self.excluded.clear();
+        self.unlisted = 0;
+        self.figure = None;
     }
 
     /// Appends a step (a wrapper's own, after its inner strategy's).

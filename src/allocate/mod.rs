@@ -121,11 +121,23 @@ use std::sync::Arc;
 pub trait Allocator {
     /// Decides who gets `request.client`. Never panics; "nobody" is an ordinary outcome.
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision;
+
+    /// [`Allocator::allocate`] into a decision the caller keeps: `decision` is overwritten with
+    /// exactly the decision `allocate` returns (drawing the same from `rng`), whatever it held
+    /// before. A caller placing many leads keeps one [`Decision`] and passes it every time (a
+    /// decision is large): a strategy that builds in place then clears and refills it instead
+    /// of returning a new one and dropping the old. The default calls `allocate`.
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        *decision = self.allocate(request, rng);
+    }
 }
 
 impl<A: Allocator + ?Sized> Allocator for &A {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         (**self).allocate(request, rng)
+    }
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        (**self).allocate_into(request, rng, decision)
     }
 }
 
@@ -133,11 +145,17 @@ impl<A: Allocator + ?Sized> Allocator for Box<A> {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         (**self).allocate(request, rng)
     }
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        (**self).allocate_into(request, rng, decision)
+    }
 }
 
 impl<A: Allocator + ?Sized> Allocator for Arc<A> {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         (**self).allocate(request, rng)
+    }
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        (**self).allocate_into(request, rng, decision)
     }
 }
 
@@ -531,6 +549,16 @@ impl Decision {
     #[inline]
     pub(crate) fn searching(client: ClientId) -> Self {
         Self::unassigned(client, Explanation::default())
+    }
+
+    /// Makes this decision equal to [`Decision::searching`]`(client)`, keeping its buffers
+    /// (what it held is dropped item by item, not as a whole).
+    #[inline]
+    pub(crate) fn reset(&mut self, client: ClientId) {
+        self.client = client;
+        self.rep = None;
+        self.explanation.clear();
+        self.updates.clear();
     }
 
     /// The chosen rep.

@@ -20,6 +20,7 @@ mod heap;
 mod linear;
 mod member_list;
 mod queue;
+mod queued;
 
 use crate::ids::RepId;
 use frac::Frac;
@@ -77,6 +78,9 @@ pub(crate) struct Rotation {
     /// The first member's id when the members' ids are consecutive (a position is then a
     /// subtraction, not a search).
     dense_from: Option<u64>,
+    /// Every member has the same weight (derived): a round's end then promotes everyone
+    /// waiting at once, in the order they wait (see [`Rotation::promote`]).
+    uniform: bool,
     /// Every counter (turns, each member's `served`) and the total weight are below
     /// [`NARROW`], so the eligibility and deadline products fit in an `i64` (derived; cleared
     /// for good once a counter grows past the bound, which then takes the `i128` path).
@@ -151,6 +155,7 @@ impl Rotation {
             .iter()
             .fold(0u64, |sum, (_, m)| sum.saturating_add(u64::from(m.weight)));
         let n = data.members.len();
+        let uniform = (data.members.windows(2)).all(|w| w[0].1.weight == w[1].1.weight);
         let narrow = total < NARROW
             && data.turns < NARROW
             && data.members.iter().all(|(_, m)| narrow_count(m.served));
@@ -161,6 +166,7 @@ impl Rotation {
             waiting: Queue::default(),
             linear,
             narrow,
+            uniform,
             keys: Vec::new(),
             unit: 0,
             dense_from: None,
@@ -357,8 +363,7 @@ impl Rotation {
         self.narrow &= narrow_count(m.served) && self.data.turns < NARROW;
         self.rekey(index);
         if queued {
-            self.place(index);
-            self.promote();
+            self.requeue(index);
         }
     }
 
@@ -391,8 +396,7 @@ impl Rotation {
             .saturating_add(u64::try_from(credit).unwrap_or(0));
         self.narrow &= narrow_count(self.data.members[index].1.served) && self.data.turns < NARROW;
         self.rekey(index);
-        self.place(index);
-        self.promote();
+        self.requeue(index);
     }
 
     /// True when `m` has not run ahead of its share: `served / weight <= turns / total`.
@@ -403,64 +407,6 @@ impl Rotation {
         }
         i128::from(m.served) * i128::from(self.total)
             <= i128::from(self.data.turns) * i128::from(m.weight)
-    }
-
-    /// The member's slot by deadline (in `ready`) or by eligible time (in `waiting`).
-    fn slot(&self, index: usize, deadline: bool) -> Slot {
-        let (rep, m) = self.data.members[index];
-        Slot {
-            at: Frac {
-                num: if deadline {
-                    m.served.saturating_add(1)
-                } else {
-                    m.served
-                },
-                den: m.weight,
-            },
-            last_seq: m.last_seq,
-            rep,
-            member: index as u32,
-        }
-    }
-
-    fn place(&mut self, index: usize) {
-        if self.linear {
-            return;
-        }
-        let m = self.data.members[index].1;
-        if self.eligible(&m) {
-            let slot = self.slot(index, true);
-            self.ready.push(slot);
-        } else {
-            let slot = self.slot(index, false);
-            self.waiting.push(slot);
-        }
-    }
-
-    fn unplace(&mut self, index: usize) {
-        if self.linear {
-            return;
-        }
-        // A member sits in exactly one queue, under the slot its counters give there.
-        if self.ready.remove(&self.slot(index, true)).is_none() {
-            let waiting = self.slot(index, false);
-            self.waiting.remove(&waiting);
-        }
-    }
-
-    fn promote(&mut self) {
-        if self.linear {
-            return;
-        }
-        while let Some(first) = self.waiting.peek().copied() {
-            let m = self.data.members[first.member as usize].1;
-            if !self.eligible(&m) {
-                break;
-            }
-            self.waiting.pop();
-            let slot = self.slot(first.member as usize, true);
-            self.ready.push(slot);
-        }
     }
 }
 

@@ -187,10 +187,10 @@ impl RoundRobin {
     }
 }
 
-impl Allocator for RoundRobin {
-    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        // Built in place: a decision is large, every move copies it.
-        let mut decision = Decision::searching(request.client.id());
+impl RoundRobin {
+    /// Decides into `decision`, a [`Decision::searching`] for the request's client.
+    #[inline]
+    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
         let mut examined = Examined::new(&mut decision.explanation);
         let (rep, turn) = self.pick_into(request, &mut examined, &mut decision.updates);
         let key = self.key.clone();
@@ -202,6 +202,19 @@ impl Allocator for RoundRobin {
             None => examined.conclude(Step::RotationExhausted { key }, None),
         }
         decision.rep = rep;
+    }
+}
+
+impl Allocator for RoundRobin {
+    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
+        // Built in place: a decision is large, every move copies it.
+        let mut decision = Decision::searching(request.client.id());
+        self.decide(request, &mut decision);
         decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, decision);
     }
 }

@@ -170,6 +170,7 @@ impl<'a> Simulation<'a> {
             scratch: Vec::new(),
             open: OpenClients::new(&team),
             spare: None,
+            decision: Decision::unassigned(ClientId(0), Explanation::default()),
         };
         let zone = policy.zone;
         let first = zone.day_of(self.start);
@@ -222,6 +223,9 @@ struct Run<'r> {
     /// The box of the last applied rule assignment's explanation, reused by the next one
     /// (when the events are not kept): a lead costs no allocation for its audit record.
     spare: Option<Box<Explanation>>,
+    /// The decision every lead is allocated into ([`Allocator::allocate_into`]), so its
+    /// buffers serve them all.
+    decision: Decision,
 }
 
 impl Run<'_> {
@@ -278,31 +282,27 @@ impl Run<'_> {
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        let Decision {
-            rep,
-            explanation,
-            updates,
-            ..
-        } = self.allocator.allocate(&request, &mut self.rng);
-        let Some(rep) = rep else {
+        (self.allocator).allocate_into(&request, &mut self.rng, &mut self.decision);
+        let Some(rep) = self.decision.rep else {
             self.tally.unassigned();
             return;
+        };
+        // The explanation goes with the command; the decision keeps the spare's old one, which
+        // the next allocation clears.
+        let explanation = match self.spare.take() {
+            Some(mut spare) => {
+                std::mem::swap(&mut *spare, &mut self.decision.explanation);
+                spare
+            }
+            None => Box::new(std::mem::take(&mut self.decision.explanation)),
         };
         let assign = Command::Assign {
             client: id,
             rep,
-            by: Assigner::Rule {
-                explanation: match self.spare.take() {
-                    Some(mut spare) => {
-                        *spare = explanation;
-                        spare
-                    }
-                    None => Box::new(explanation),
-                },
-            },
+            by: Assigner::Rule { explanation },
         };
         match self.execute(Actor::System, assign) {
-            Ok(()) => updates.iter().for_each(|u| self.alloc.apply_update(u)),
+            Ok(()) => (self.decision.updates()).for_each(|u| self.alloc.apply_update(u)),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
         }

@@ -60,6 +60,11 @@ impl<T: Keyed> Heap<T> {
         self.up(at);
     }
 
+    /// The items in heap order, to change in place (keeping their order and members).
+    pub(super) fn items_mut(&mut self) -> &mut [T] {
+        &mut self.items
+    }
+
     /// Removes and returns the smallest item.
     pub(super) fn pop(&mut self) -> Option<T> {
         self.take(0)

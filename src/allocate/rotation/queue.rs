@@ -1,17 +1,16 @@
 //! The two ordered collections a rotation keeps its members in (`ready` by deadline, `waiting`
 //! by eligible time), in one of two layouts chosen by team size:
 //!
-//! - **sorted**: a sorted double-ended queue. In a rotation the served member leaves the
-//!   front and re-enters at (or near) the back, so a turn costs a couple of comparisons; an
-//!   insertion elsewhere (a calibration, a weighted member) moves the members behind it.
-//!   Cheapest for mid-size teams.
+//! - **sorted**: a sorted [`Run`], a vector whose popped front is skipped rather than moved.
+//!   In a rotation the served member leaves the front and re-enters at (or near) the back, so
+//!   a turn costs a couple of comparisons and no move; an insertion elsewhere (a calibration,
+//!   a weighted member) moves the members behind it. Cheapest for mid-size teams.
 //! - **heap**: an indexed binary heap ([`Heap`]): O(log n) for any insertion or removal, for
 //!   large teams where moving a few members would cost more than sifting.
 //!
 //! Both hold the same items and yield the same first item: the layout never decides a turn.
 
 use super::heap::{Heap, Keyed};
-use std::collections::VecDeque;
 
 /// Rotations of at most this many members keep sorted queues; larger ones keep heaps.
 /// Measured with the instruction-count program: the simulated day at 100 reps (equal weights,
@@ -27,13 +26,13 @@ const NEAR_BACK: usize = 4;
 /// An ordered collection of rotation slots (see the module docs).
 #[derive(Clone, Debug)]
 pub(super) enum Queue<T> {
-    Sorted(VecDeque<T>),
+    Sorted(Run<T>),
     Heap(Heap<T>),
 }
 
 impl<T> Default for Queue<T> {
     fn default() -> Self {
-        Self::Sorted(VecDeque::new())
+        Self::Sorted(Run::default())
     }
 }
 
@@ -41,7 +40,7 @@ impl<T: Keyed> Queue<T> {
     /// An empty queue for `members` members, sorted or a heap.
     pub(super) fn with_members(members: usize, sorted: bool) -> Self {
         if sorted {
-            Self::Sorted(VecDeque::with_capacity(members))
+            Self::Sorted(Run::with_capacity(members))
         } else {
             Self::Heap(Heap::with_members(members))
         }
@@ -51,33 +50,65 @@ impl<T: Keyed> Queue<T> {
     #[inline]
     pub(super) fn peek(&self) -> Option<&T> {
         match self {
-            Self::Sorted(items) => items.front(),
+            Self::Sorted(run) => run.live().first(),
             Self::Heap(heap) => heap.peek(),
         }
     }
 
     /// Adds `item` (its member must not be here).
+    #[inline]
     pub(super) fn push(&mut self, item: T) {
+        // Served members re-enter at the back (or near it): one comparison, then an append.
+        if let Self::Sorted(run) = self {
+            if run.live().last().is_none_or(|back| *back < item) {
+                run.insert(run.live().len(), item);
+                return;
+            }
+        }
+        self.push_inside(item);
+    }
+
+    /// [`Queue::push`] of an item that does not go at the back of a sorted queue.
+    fn push_inside(&mut self, item: T) {
         match self {
-            Self::Sorted(items) => {
-                // Served members re-enter at or near the back: look there first.
+            Self::Sorted(run) => {
+                // Near the back: look there first (the last item is known not to be smaller).
+                let items = run.live();
                 let len = items.len();
-                let near = (1..=len.min(NEAR_BACK)).find(|&k| items[len - k] < item);
+                let near = (2..=len.min(NEAR_BACK)).find(|&k| items[len - k] < item);
                 let at = match near {
                     Some(k) => len - k + 1,
                     None if len <= NEAR_BACK => 0,
                     None => items.partition_point(|x| *x < item),
                 };
-                items.insert(at, item);
+                run.insert(at, item);
             }
             Self::Heap(heap) => heap.push(item),
+        }
+    }
+
+    /// The greatest item, when the layout knows it without a search (sorted: the last one;
+    /// `None` for a heap, or when empty).
+    #[inline]
+    pub(super) fn last(&self) -> Option<&T> {
+        match self {
+            Self::Sorted(run) => run.live().last(),
+            Self::Heap(_) => None,
+        }
+    }
+
+    /// Changes every item by `change`, which must keep their order and their members.
+    pub(super) fn for_each_mut(&mut self, change: impl FnMut(&mut T)) {
+        match self {
+            Self::Sorted(run) => run.live_mut().iter_mut().for_each(change),
+            Self::Heap(heap) => heap.items_mut().iter_mut().for_each(change),
         }
     }
 
     /// Removes and returns the smallest item.
     pub(super) fn pop(&mut self) -> Option<T> {
         match self {
-            Self::Sorted(items) => items.pop_front(),
+            Self::Sorted(run) => run.pop_front(),
             Self::Heap(heap) => heap.pop(),
         }
     }
@@ -85,12 +116,14 @@ impl<T: Keyed> Queue<T> {
     /// Removes `item` (equal to the one its member holds here), if it is here.
     pub(super) fn remove(&mut self, item: &T) -> Option<T> {
         match self {
-            Self::Sorted(items) => {
-                if items.front() == Some(item) {
-                    return items.pop_front();
+            Self::Sorted(run) => {
+                // A member is here at most once: at the front (the usual turn), it is `item`.
+                let front = run.live().first()?;
+                if front.member() == item.member() {
+                    return run.pop_front();
                 }
-                let at = items.binary_search(item).ok()?;
-                items.remove(at)
+                let at = run.live().binary_search(item).ok()?;
+                Some(run.remove(at))
             }
             Self::Heap(heap) => heap.remove(item.member()),
         }
@@ -99,13 +132,93 @@ impl<T: Keyed> Queue<T> {
     /// Every item, sorted.
     pub(super) fn sorted(&self) -> Vec<T> {
         match self {
-            Self::Sorted(items) => items.iter().copied().collect(),
+            Self::Sorted(run) => run.live().to_vec(),
             Self::Heap(heap) => {
                 let mut items = heap.items().to_vec();
                 items.sort_unstable();
                 items
             }
         }
+    }
+}
+
+/// A vector whose first `head` items are spent: popping the front steps over an item instead
+/// of moving the others, pushing at the back appends. The spent prefix is dropped (the live
+/// items moved down) only when it is at least as long as the live part and the vector is full,
+/// so every pop and push at the ends is O(1) amortised, and the live items are one slice.
+#[derive(Clone, Debug)]
+pub(super) struct Run<T> {
+    items: Vec<T>,
+    /// How many leading `items` are spent (popped).
+    head: usize,
+}
+
+impl<T> Default for Run<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            head: 0,
+        }
+    }
+}
+
+impl<T: Copy> Run<T> {
+    /// An empty run with room for `capacity` live items before it first grows.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        Self {
+            items: Vec::with_capacity(capacity),
+            head: 0,
+        }
+    }
+
+    /// The live items, in order.
+    #[inline]
+    pub(super) fn live(&self) -> &[T] {
+        self.items.get(self.head..).unwrap_or_default()
+    }
+
+    /// The live items, to change in place.
+    fn live_mut(&mut self) -> &mut [T] {
+        self.items.get_mut(self.head..).unwrap_or_default()
+    }
+
+    /// Removes and returns the first live item.
+    #[inline]
+    pub(super) fn pop_front(&mut self) -> Option<T> {
+        let item = *self.items.get(self.head)?;
+        self.head += 1;
+        if self.head == self.items.len() {
+            // Nothing live: start over at the front, for free.
+            self.items.clear();
+            self.head = 0;
+        }
+        Some(item)
+    }
+
+    /// Inserts `item` before the live item at `at` (at the back when `at` is the live length).
+    #[inline]
+    pub(super) fn insert(&mut self, at: usize, item: T) {
+        if self.items.len() == self.items.capacity() && self.head * 2 >= self.items.len() {
+            // Full, and at least half spent: reclaim the spent prefix instead of growing.
+            self.items.drain(..self.head);
+            self.head = 0;
+        }
+        let at = self.head + at;
+        if at >= self.items.len() {
+            self.items.push(item);
+        } else {
+            self.items.insert(at, item);
+        }
+    }
+
+    /// Removes and returns the live item at `at` (which must be live).
+    pub(super) fn remove(&mut self, at: usize) -> T {
+        if at == 0 {
+            if let Some(item) = self.pop_front() {
+                return item;
+            }
+        }
+        self.items.remove(self.head + at)
     }
 }
 
@@ -128,6 +241,38 @@ mod tests {
     }
 
     proptest! {
+        /// Inserting anywhere, popping the front and removing anywhere, a run holds what a
+        /// double-ended queue holds, whatever its starting room, and it never grows past four
+        /// times the most it held live.
+        #[test]
+        fn a_run_agrees_with_a_double_ended_queue(
+            capacity in 0usize..6,
+            ops in proptest::collection::vec((0u8..4, 0usize..64, any::<u32>()), 0..400),
+        ) {
+            let mut run = Run::with_capacity(capacity);
+            let mut model: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+            let mut most = 0;
+            for (op, at, value) in ops {
+                match op {
+                    0 | 1 => {
+                        let at = at % (model.len() + 1);
+                        run.insert(at, value);
+                        model.insert(at, value);
+                    }
+                    2 => prop_assert_eq!(run.pop_front(), model.pop_front()),
+                    _ if model.is_empty() => {}
+                    _ => {
+                        let at = at % model.len();
+                        prop_assert_eq!(Some(run.remove(at)), model.remove(at));
+                    }
+                }
+                prop_assert_eq!(run.live(), model.iter().copied().collect::<Vec<_>>());
+                most = most.max(model.len());
+                // It grows only while more than half of it is live.
+                prop_assert!(run.items.capacity() <= (4 * most).max(capacity).max(4));
+            }
+        }
+
         /// Pushing, popping and removing in any order, both layouts hold what an ordered set
         /// holds and put its first item first.
         #[test]

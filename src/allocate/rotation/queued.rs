@@ -1,0 +1,99 @@
+//! How a rotation in queues (sorted or heaps, not linear) keeps them up to date: each member
+//! sits in `ready` under its deadline when eligible, else in `waiting` under its eligible time.
+
+use super::frac::Frac;
+use super::{Rotation, Slot};
+
+impl Rotation {
+    /// The member's slot by deadline (in `ready`) or by eligible time (in `waiting`).
+    pub(super) fn slot(&self, index: usize, deadline: bool) -> Slot {
+        let (rep, m) = self.data.members[index];
+        Slot {
+            at: Frac {
+                num: if deadline {
+                    m.served.saturating_add(1)
+                } else {
+                    m.served
+                },
+                den: m.weight,
+            },
+            last_seq: m.last_seq,
+            rep,
+            member: index as u32,
+        }
+    }
+
+    pub(super) fn place(&mut self, index: usize) {
+        if self.linear {
+            return;
+        }
+        let m = self.data.members[index].1;
+        if self.eligible(&m) {
+            let slot = self.slot(index, true);
+            self.ready.push(slot);
+        } else {
+            let slot = self.slot(index, false);
+            self.waiting.push(slot);
+        }
+    }
+
+    pub(super) fn unplace(&mut self, index: usize) {
+        if self.linear {
+            return;
+        }
+        // The usual turn is the first of `ready`: known by position, no slot to build.
+        if self
+            .ready
+            .peek()
+            .is_some_and(|first| first.member as usize == index)
+        {
+            self.ready.pop();
+            return;
+        }
+        // A member sits in exactly one queue, under the slot its counters give there.
+        if self.ready.remove(&self.slot(index, true)).is_none() {
+            let waiting = self.slot(index, false);
+            self.waiting.remove(&waiting);
+        }
+    }
+
+    /// Puts back the member at `index`, taken out and re-counted, after promoting the members
+    /// the new count of turns made eligible. The queues end up holding the same either way
+    /// (the member, out of both, is not among those promoted); promoting first lets a team of
+    /// equal weights append every promoted member and then the served one, in order, where the
+    /// other way round each promoted member would be inserted before the served one.
+    pub(super) fn requeue(&mut self, index: usize) {
+        self.promote();
+        self.place(index);
+    }
+
+    /// Moves the members that have become eligible from `waiting` to `ready`.
+    fn promote(&mut self) {
+        if self.linear {
+            return;
+        }
+        if self.uniform && self.narrow && self.ready.peek().is_none() {
+            // A round of equal weights has ended when the last to wait is eligible: everyone
+            // waiting moves, and in the order they wait (a deadline is the eligible time plus
+            // one turn, of one weight for all), so the queues trade places and each slot's time
+            // becomes its deadline. (Narrow: no count is near saturating.)
+            let everyone = (self.waiting.last())
+                .is_some_and(|last| self.eligible(&self.data.members[last.member as usize].1));
+            if everyone {
+                std::mem::swap(&mut self.ready, &mut self.waiting);
+                self.ready
+                    .for_each_mut(|slot| slot.at.num = slot.at.num.saturating_add(1));
+                return;
+            }
+        }
+        while let Some(first) = self.waiting.peek().copied() {
+            let m = self.data.members[first.member as usize].1;
+            if !self.eligible(&m) {
+                break;
+            }
+            self.waiting.pop();
+            let slot = self.slot(first.member as usize, true);
+            self.ready.push(slot);
+        }
+    }
+}

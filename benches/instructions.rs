@@ -19,7 +19,8 @@ mod naive;
 #[path = "workload/mod.rs"]
 mod workload;
 
-use leadpool::allocate::{AllocState, Request, RoundRobin};
+use leadpool::allocate::{AllocState, Allocator, Decision, Explanation, Request, RoundRobin};
+use leadpool::ids::ClientId;
 use leadpool::model::ContactLevel;
 use leadpool::pool::Actor;
 use leadpool::pool::{
@@ -99,7 +100,7 @@ fn day(reps: u64, leads: u32, side: &str, skip: bool) {
 
 /// The crate's own part of a lead, as a CRM calls it: import, allocate (round-robin over the
 /// pool's view), assign, one follow-up, each decided into one reused buffer and applied
-/// (`decide_into`, `evolve_owned`).
+/// (`allocate_into`, `decide_into`, `evolve_owned`).
 fn lead(reps: u64, leads: u32, skip: bool) {
     let team = day_team(reps);
     let stream = day_stream(&team, leads);
@@ -111,8 +112,9 @@ fn lead(reps: u64, leads: u32, skip: bool) {
     println!("units={}", stream.len());
     measure(skip, || {
         let mut assigned = 0u64;
-        // One buffer for every command's events, as a CRM's loop would keep.
+        // One buffer for every command's events and one decision, as a CRM's loop would keep.
         let mut events = Vec::new();
+        let mut decision = Decision::unassigned(ClientId(0), Explanation::default());
         for arrival in stream.arrivals() {
             let now = arrival.at;
             let id = arrival.client.id();
@@ -130,17 +132,17 @@ fn lead(reps: u64, leads: u32, skip: bool) {
             let request = Request::new(client, &team, now)
                 .with_view(&view)
                 .with_state(&alloc);
-            let decision =
-                leadpool::allocate::Allocator::allocate(&round_robin, &request, &mut rng);
+            round_robin.allocate_into(&request, &mut rng, &mut decision);
             let Some(rep) = decision.rep else { continue };
             // The rule's pick is always admitted here (the view asked the admission rules), so
             // its rotation turn can be taken before the command is decided.
             alloc.apply(&decision);
+            // The explanation goes with the command (and its event, which a CRM stores).
             let assign = Command::Assign {
                 client: id,
                 rep,
                 by: Assigner::Rule {
-                    explanation: Box::new(decision.explanation),
+                    explanation: Box::new(std::mem::take(&mut decision.explanation)),
                 },
             };
             decide_into(&state, Actor::System, assign, now, &mut events)

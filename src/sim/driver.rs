@@ -282,7 +282,8 @@ impl Run<'_> {
             .with_state(&self.alloc)
             .with_zone(self.policy.zone)
             .with_metrics(&self.metrics);
-        (self.allocator).allocate_into(&request, &mut self.rng, &mut self.decision);
+        self.allocator
+            .allocate_into(&request, &mut self.rng, &mut self.decision);
         let Some(rep) = self.decision.rep else {
             self.tally.unassigned();
             return;
@@ -302,7 +303,10 @@ impl Run<'_> {
             by: Assigner::Rule { explanation },
         };
         match self.execute(Actor::System, assign) {
-            Ok(()) => (self.decision.updates()).for_each(|u| self.alloc.apply_update(u)),
+            Ok(()) => self
+                .decision
+                .updates()
+                .for_each(|u| self.alloc.apply_update(u)),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
         }

@@ -1,10 +1,12 @@
 //! [`RepLedger`]: the counters a rep's limits are checked against, of bounded size.
 
+mod receipts;
+
 use super::Region;
 use crate::ids::RepId;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use receipts::Receipts;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A rep's counters that limits are checked against. Stores keep it beside the clients (one
@@ -28,8 +30,9 @@ pub struct RepLedger {
     /// Count per region held, sorted by region, no zero counts; serialised as a map.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "region_counts")]
     held_regions: Vec<(Region, u32)>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    received: BTreeMap<NaiveDate, u32>,
+    /// Receipts per team day; serialised as a map of dates.
+    #[serde(default, skip_serializing_if = "Receipts::is_empty")]
+    received: Receipts,
 }
 
 impl RepLedger {
@@ -90,12 +93,7 @@ impl RepLedger {
     /// Clients received (by any route) on the team days `days`; exact for the last
     /// [`RepLedger::RECEIPT_DAYS`] days.
     pub fn received_in(&self, days: Range<NaiveDate>) -> u32 {
-        if days.start >= days.end {
-            return 0;
-        }
-        self.received
-            .range(days)
-            .fold(0u32, |sum, (_, n)| sum.saturating_add(*n))
+        self.received.received_in(days)
     }
 
     /// Sets the holding counts, for the conformance suite's fixtures only.
@@ -124,25 +122,7 @@ impl RepLedger {
         if let Some(n) = claims {
             self.claims = Some((day, n));
         }
-        // Most receipts fall on the latest day the ledger knows: count them without a search.
-        match self.received.last_entry() {
-            Some(mut last) if *last.key() == day => {
-                let slot = last.get_mut();
-                *slot = slot.saturating_add(1);
-            }
-            _ => {
-                let slot = self.received.entry(day).or_insert(0);
-                *slot = slot.saturating_add(1);
-            }
-        }
-        // Forget the days before the window (`day` minus RECEIPT_DAYS - 1), compared as day
-        // numbers: a day more than RECEIPT_DAYS - 1 days before `day` is before the horizon.
-        let today = day.num_days_from_ce();
-        while self.received.first_key_value().is_some_and(|(d, _)| {
-            i64::from(today) - i64::from(d.num_days_from_ce()) > i64::from(Self::RECEIPT_DAYS - 1)
-        }) {
-            self.received.pop_first();
-        }
+        self.received.take(day);
     }
 
     /// A client of `region` leaves the rep's private pool (released, transferred away).
@@ -227,6 +207,7 @@ mod region_counts {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::collections::BTreeMap;
 
     fn day(n: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::Days::new(u64::from(n))
@@ -239,7 +220,10 @@ mod tests {
         for n in 0..100 {
             ledger.take(&Region::world(), false, at, day(n), None);
         }
-        assert_eq!(ledger.received.len(), RepLedger::RECEIPT_DAYS as usize);
+        assert_eq!(
+            ledger.received.entries().count(),
+            RepLedger::RECEIPT_DAYS as usize
+        );
         assert_eq!(ledger.received_in(day(99)..day(100)), 1);
         assert_eq!(ledger.received_in(day(70)..day(100)), 30);
         assert_eq!(ledger.received_in(day(0)..day(60)), 0, "forgotten");
@@ -278,7 +262,8 @@ mod tests {
                 let d = base + chrono::Days::new(u64::from(n));
                 ledger.take(&Region::world(), false, at, d, None);
                 reference_take(&mut reference, d);
-                proptest::prop_assert_eq!(&ledger.received, &reference);
+                let kept: BTreeMap<NaiveDate, u32> = ledger.received.entries().collect();
+                proptest::prop_assert_eq!(&kept, &reference);
             }
         }
     }

@@ -24,6 +24,9 @@ const HOURS_PER_DAY: i64 = 24;
 /// Seconds per bucket.
 const BUCKET_SECONDS: u32 = 3_600;
 
+/// Places for the buckets reached lately: a day's hours and some more.
+const RECENT: usize = 32;
+
 /// Entries in a bucket's first chunk.
 const CHUNK_FIRST: usize = 8;
 
@@ -92,9 +95,21 @@ impl Bucket {
 }
 
 /// Deadlines in hour buckets; see the module docs.
+///
+/// The buckets live in `slots`, found by hour through `order`; the slots of the hours reached
+/// lately are remembered in `recent`, one place per hour modulo [`RECENT`], so that deadlines
+/// set or cleared in the hours of a working day find their buckets without a search. A
+/// dropped bucket's slot is reused, with its chunk list's capacity.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DueIndex {
-    buckets: BTreeMap<i64, Bucket>,
+    /// Hour to slot, in hour order.
+    order: BTreeMap<i64, usize>,
+    slots: Vec<Bucket>,
+    /// Slots of dropped buckets, empty.
+    free: Vec<usize>,
+    /// (hour, slot) of an hour reached lately, at the hour modulo [`RECENT`]; only hours in
+    /// `order`.
+    recent: [Option<(i64, usize)>; RECENT],
     /// The date of the last deadline entered or forgotten and its day number from the epoch
     /// (most deadlines fall on the date of the one before: its number is not computed again).
     known: (NaiveDate, i64),
@@ -131,15 +146,40 @@ impl DueIndex {
         hour_of(self.known.1, at)
     }
 
+    /// The place of hour `key` in `recent`.
+    fn recent_place(key: i64) -> usize {
+        key.rem_euclid(RECENT as i64) as usize
+    }
+
+    /// The slot of the bucket of hour `key`, if there is one (remembered in `recent`).
+    fn find(&mut self, key: i64) -> Option<usize> {
+        let place = Self::recent_place(key);
+        if let Some((hour, slot)) = self.recent[place]
+            && hour == key
+        {
+            return Some(slot);
+        }
+        let slot = *self.order.get(&key)?;
+        self.recent[place] = Some((key, slot));
+        Some(slot)
+    }
+
     /// Records a live deadline.
     pub(crate) fn insert(&mut self, entry: Entry) {
         let key = self.bucket_at(entry.at);
-        // Deadlines are set from a clock that moves forward by a fixed term, so most land in
-        // the latest bucket: reach it down the map's right edge, without a search.
-        let bucket = match self.buckets.last_entry() {
-            Some(last) if *last.key() == key => last.into_mut(),
-            _ => self.buckets.entry(key).or_default(),
+        let slot = match self.find(key) {
+            Some(slot) => slot,
+            None => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.slots.push(Bucket::default());
+                    self.slots.len() - 1
+                });
+                self.order.insert(key, slot);
+                self.recent[Self::recent_place(key)] = Some((key, slot));
+                slot
+            }
         };
+        let bucket = &mut self.slots[slot];
         bucket.live = bucket.live.saturating_add(1);
         bucket.push(entry);
     }
@@ -148,12 +188,19 @@ impl DueIndex {
     /// changed the client's stamp). `live` says whether an entry is still live, for compaction.
     pub(crate) fn forget(&mut self, at: DateTime<Utc>, live: impl Fn(&Entry) -> bool) {
         let key = self.bucket_at(at);
-        let Some(bucket) = self.buckets.get_mut(&key) else {
+        let Some(slot) = self.find(key) else {
             return;
         };
+        let bucket = &mut self.slots[slot];
         bucket.live = bucket.live.saturating_sub(1);
         if bucket.live == 0 {
-            self.buckets.remove(&key);
+            bucket.chunks.clear();
+            bucket.len = 0;
+            bucket.unsorted = false;
+            self.order.remove(&key);
+            self.free.push(slot);
+            // `find` just remembered it.
+            self.recent[Self::recent_place(key)] = None;
         } else if bucket.len > 2 * bucket.live as usize + 8 {
             bucket.compact(live);
         }
@@ -167,7 +214,8 @@ impl DueIndex {
     pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> UpTo<'_> {
         let last = bucket_of(instant);
         UpTo {
-            buckets: self.buckets.range(..=last),
+            buckets: self.order.range(..=last),
+            slots: &self.slots,
             instant,
             last,
             chunks: [].iter(),
@@ -179,19 +227,23 @@ impl DueIndex {
 
     /// The earliest entry `live` accepts.
     pub(crate) fn first(&self, live: impl Fn(&Entry) -> bool) -> Option<Entry> {
-        self.buckets.values().find_map(|b| {
-            b.entries()
-                .filter(|e| live(e))
-                .min_by_key(|e| (e.at, e.id))
-                .copied()
-        })
+        self.order
+            .values()
+            .map(|&slot| &self.slots[slot])
+            .find_map(|b| {
+                b.entries()
+                    .filter(|e| live(e))
+                    .min_by_key(|e| (e.at, e.id))
+                    .copied()
+            })
     }
 }
 
 /// The entries [`DueIndex::up_to`] lists, read bucket by bucket.
 #[derive(Clone)]
 pub(crate) struct UpTo<'a> {
-    buckets: std::collections::btree_map::Range<'a, i64, Bucket>,
+    buckets: std::collections::btree_map::Range<'a, i64, usize>,
+    slots: &'a [Bucket],
     instant: DateTime<Utc>,
     /// The instant's bucket.
     last: i64,
@@ -238,7 +290,9 @@ impl Iterator for UpTo<'_> {
                 self.current = part.iter();
                 continue;
             }
-            let (&key, bucket) = self.buckets.next()?;
+            let (&key, &slot) = self.buckets.next()?;
+            let slots = self.slots;
+            let bucket = &slots[slot];
             if bucket.unsorted {
                 self.sorted = sorted_copy(bucket, self.instant);
             } else {
@@ -257,7 +311,8 @@ impl Iterator for UpTo<'_> {
         let rest: usize = self
             .buckets
             .clone()
-            .map(|(&key, bucket)| {
+            .map(|(&key, &slot)| {
+                let bucket = &self.slots[slot];
                 if bucket.unsorted {
                     bucket.len
                 } else {

@@ -61,9 +61,10 @@ impl Bucket {
     /// Appends `entry` to the last chunk, or to a new one twice its size when it is full.
     fn push(&mut self, entry: Entry) {
         if let Some(last) = self.chunks.last_mut() {
+            // (deadline, id) order, compared field by field: most entries are later.
             self.unsorted |= last
                 .last()
-                .is_some_and(|e| (e.at, e.id) > (entry.at, entry.id));
+                .is_some_and(|e| e.at > entry.at || (e.at == entry.at && e.id > entry.id));
             if last.len() < last.capacity() {
                 last.push(entry);
                 self.len += 1;

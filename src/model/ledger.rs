@@ -1,10 +1,12 @@
 //! [`RepLedger`]: the counters a rep's limits are checked against, of bounded size.
 
+mod receipts;
+
 use super::Region;
 use crate::ids::RepId;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use receipts::Receipts;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A rep's counters that limits are checked against. Stores keep it beside the clients (one
@@ -28,8 +30,9 @@ pub struct RepLedger {
     /// Count per region held, sorted by region, no zero counts; serialised as a map.
     #[serde(default, skip_serializing_if = "Vec::is_empty", with = "region_counts")]
     held_regions: Vec<(Region, u32)>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    received: BTreeMap<NaiveDate, u32>,
+    /// Receipts per team day; serialised as a map of dates.
+    #[serde(default, skip_serializing_if = "Receipts::is_empty")]
+    received: Receipts,
 }
 
 impl RepLedger {
@@ -90,12 +93,7 @@ impl RepLedger {
     /// Clients received (by any route) on the team days `days`; exact for the last
     /// [`RepLedger::RECEIPT_DAYS`] days.
     pub fn received_in(&self, days: Range<NaiveDate>) -> u32 {
-        if days.start >= days.end {
-            return 0;
-        }
-        self.received
-            .range(days)
-            .fold(0u32, |sum, (_, n)| sum.saturating_add(*n))
+        self.received.received_in(days)
     }
 
     /// Sets the holding counts, for the conformance suite's fixtures only.
@@ -124,25 +122,7 @@ impl RepLedger {
         if let Some(n) = claims {
             self.claims = Some((day, n));
         }
-        // Most receipts fall on the latest day the ledger knows: count them without a search.
-        match self.received.last_entry() {
-            Some(mut last) if *last.key() == day => {
-                let slot = last.get_mut();
-                *slot = slot.saturating_add(1);
-            }
-            _ => {
-                let slot = self.received.entry(day).or_insert(0);
-                *slot = slot.saturating_add(1);
-            }
-        }
-        // Forget the days before the window (`day` minus RECEIPT_DAYS - 1), compared as day
-        // numbers: a day more than RECEIPT_DAYS - 1 days before `day` is before the horizon.
-        let today = day.num_days_from_ce();
-        while self.received.first_key_value().is_some_and(|(d, _)| {
-            i64::from(today) - i64::from(d.num_days_from_ce()) > i64::from(Self::RECEIPT_DAYS - 1)
-        }) {
-            self.received.pop_first();
-        }
+        self.received.take(day);
     }
 
     /// A client of `region` leaves the rep's private pool (released, transferred away).
@@ -168,7 +148,9 @@ impl RepLedger {
         if self.held_regions.len() <= SCANNED {
             let same = |r: &Region| {
                 r.depth() == region.depth()
-                    && r.segments().iter().rev().eq(region.segments().iter().rev())
+                    && (r.segments().iter().rev())
+                        .zip(region.segments().iter().rev())
+                        .all(|(a, b)| same_text(a, b))
             };
             if let Some(i) = self.held_regions.iter().position(|(r, _)| same(r)) {
                 return Ok(i);
@@ -201,6 +183,26 @@ impl RepLedger {
     }
 }
 
+/// `a == b`, for the short segments of regions without a call to `memcmp`: up to 16 bytes are
+/// compared as two (overlapping) words, or byte by byte below 8.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    match n {
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// The region counts' serialised form: a map from region to count, as before they were kept
 /// in a vector (a map naming a region twice keeps its last count).
 mod region_counts {
@@ -227,6 +229,7 @@ mod region_counts {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::collections::BTreeMap;
 
     fn day(n: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::Days::new(u64::from(n))
@@ -239,7 +242,10 @@ mod tests {
         for n in 0..100 {
             ledger.take(&Region::world(), false, at, day(n), None);
         }
-        assert_eq!(ledger.received.len(), RepLedger::RECEIPT_DAYS as usize);
+        assert_eq!(
+            ledger.received.entries().count(),
+            RepLedger::RECEIPT_DAYS as usize
+        );
         assert_eq!(ledger.received_in(day(99)..day(100)), 1);
         assert_eq!(ledger.received_in(day(70)..day(100)), 30);
         assert_eq!(ledger.received_in(day(0)..day(60)), 0, "forgotten");
@@ -278,7 +284,8 @@ mod tests {
                 let d = base + chrono::Days::new(u64::from(n));
                 ledger.take(&Region::world(), false, at, d, None);
                 reference_take(&mut reference, d);
-                proptest::prop_assert_eq!(&ledger.received, &reference);
+                let kept: BTreeMap<NaiveDate, u32> = ledger.received.entries().collect();
+                proptest::prop_assert_eq!(&kept, &reference);
             }
         }
     }
@@ -335,6 +342,27 @@ mod tests {
             );
             let back: RepLedger = serde_json::from_value(json).unwrap();
             proptest::prop_assert_eq!(back, ledger);
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-wise segment comparison is string equality, at every length around 8
+        /// and 16 bytes.
+        #[test]
+        fn same_text_is_equality(
+            a in "[ab\u{e9}]{0,20}",
+            b in "[ab\u{e9}]{0,20}",
+        ) {
+            proptest::prop_assert_eq!(same_text(&a, &b), a == b);
+            proptest::prop_assert!(same_text(&a, &a));
+            // One character changed anywhere: not the same.
+            let chars: Vec<char> = a.chars().collect();
+            for i in 0..chars.len() {
+                let mut other = chars.clone();
+                other[i] = if chars[i] == 'a' { 'b' } else { 'a' };
+                let other: String = other.into_iter().collect();
+                proptest::prop_assert_eq!(same_text(&a, &other), a == other);
+            }
         }
     }
 

@@ -8,14 +8,33 @@
 //! deadlines. Deadlines are set from the clock, which moves forward, so an entry usually lands
 //! at the end of its bucket in (deadline, id) order; a bucket that received one out of order
 //! is sorted by the sweep that reads it (a copy: reading never changes the state).
+//!
+//! A bucket keeps its entries in chunks that double in size up to [`CHUNK_MAX`] entries: an
+//! entry once pushed is never moved by a growing bucket (a vector's reallocation would copy the
+//! whole bucket each time it doubles).
 
 use super::table::Handle;
 use crate::ids::ClientId;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 
+/// Hours per day: buckets are hours.
+const HOURS_PER_DAY: i64 = 24;
+
 /// Seconds per bucket.
-const BUCKET_SECONDS: i64 = 3_600;
+const BUCKET_SECONDS: u32 = 3_600;
+
+/// Places for the buckets reached lately: a day's hours and some more.
+const RECENT: usize = 32;
+
+/// Entries in a bucket's first chunk.
+const CHUNK_FIRST: usize = 8;
+
+/// Entries in a bucket's largest chunks (few in tests, so that the property test fills some).
+#[cfg(not(test))]
+const CHUNK_MAX: usize = 1_024;
+#[cfg(test)]
+const CHUNK_MAX: usize = 32;
 
 /// One deadline entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,52 +47,163 @@ pub(crate) struct Entry {
 
 #[derive(Clone, Debug, Default)]
 struct Bucket {
-    /// In insertion order; sorted by (deadline, id) while `sorted`.
-    entries: Vec<Entry>,
+    /// In insertion order, chunk after chunk, none empty; sorted by (deadline, id) unless
+    /// `unsorted`.
+    chunks: Vec<Vec<Entry>>,
+    /// Entries in all chunks.
+    len: usize,
     live: u32,
-    /// False once an entry arrived out of order: readers sort a copy.
+    /// True once an entry arrived out of order: readers sort a copy.
     unsorted: bool,
 }
 
+impl Bucket {
+    /// Appends `entry` to the last chunk, or to a new one twice its size when it is full.
+    fn push(&mut self, entry: Entry) {
+        if let Some(last) = self.chunks.last_mut() {
+            // (deadline, id) order, compared field by field: most entries are later.
+            self.unsorted |= last
+                .last()
+                .is_some_and(|e| e.at > entry.at || (e.at == entry.at && e.id > entry.id));
+            if last.len() < last.capacity() {
+                last.push(entry);
+                self.len += 1;
+                return;
+            }
+        }
+        let size = self
+            .chunks
+            .last()
+            .map_or(CHUNK_FIRST, |c| (c.capacity() * 2).min(CHUNK_MAX));
+        let mut chunk = Vec::with_capacity(size);
+        chunk.push(entry);
+        self.chunks.push(chunk);
+        self.len += 1;
+    }
+
+    /// Keeps the entries `live` accepts, in order.
+    fn compact(&mut self, live: impl Fn(&Entry) -> bool) {
+        for chunk in &mut self.chunks {
+            chunk.retain(|e| live(e));
+        }
+        self.chunks.retain(|c| !c.is_empty());
+        self.len = self.chunks.iter().map(Vec::len).sum();
+    }
+
+    fn entries(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.chunks.iter().flatten()
+    }
+}
+
 /// Deadlines in hour buckets; see the module docs.
+///
+/// The buckets live in `slots`, found by hour through `order`; the slots of the hours reached
+/// lately are remembered in `recent`, one place per hour modulo [`RECENT`], so that deadlines
+/// set or cleared in the hours of a working day find their buckets without a search. A
+/// dropped bucket's slot is reused, with its chunk list's capacity.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DueIndex {
-    buckets: BTreeMap<i64, Bucket>,
+    /// Hour to slot, in hour order.
+    order: BTreeMap<i64, usize>,
+    slots: Vec<Bucket>,
+    /// Slots of dropped buckets, empty.
+    free: Vec<usize>,
+    /// (hour, slot) of an hour reached lately, at the hour modulo [`RECENT`]; only hours in
+    /// `order`.
+    recent: [Option<(i64, usize)>; RECENT],
+    /// The date of the last deadline entered or forgotten and its day number from the epoch
+    /// (most deadlines fall on the date of the one before: its number is not computed again).
+    known: (NaiveDate, i64),
+}
+
+/// The day number of `date` from the Unix epoch.
+fn epoch_day(date: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    /// 1970-01-01's day number from the common era.
+    const EPOCH_FROM_CE: i64 = 719_163;
+    i64::from(date.num_days_from_ce()) - EPOCH_FROM_CE
+}
+
+/// The hour bucket of `at` (the hours from the epoch to it, rounded down), given `day`, the
+/// day number of its date from the epoch.
+fn hour_of(day: i64, at: NaiveDateTime) -> i64 {
+    day * HOURS_PER_DAY + i64::from(at.time().num_seconds_from_midnight() / BUCKET_SECONDS)
 }
 
 fn bucket_of(at: DateTime<Utc>) -> i64 {
-    at.timestamp().div_euclid(BUCKET_SECONDS)
+    let at = at.naive_utc();
+    hour_of(epoch_day(at.date()), at)
 }
 
 impl DueIndex {
+    /// The hour bucket of `at`, reusing the last date's day number.
+    fn bucket_at(&mut self, at: DateTime<Utc>) -> i64 {
+        // The naive UTC fields as stored: `DateTime::date_naive` would add the zero offset.
+        let at = at.naive_utc();
+        let date = at.date();
+        if date != self.known.0 {
+            self.known = (date, epoch_day(date));
+        }
+        hour_of(self.known.1, at)
+    }
+
+    /// The place of hour `key` in `recent`.
+    fn recent_place(key: i64) -> usize {
+        key.rem_euclid(RECENT as i64) as usize
+    }
+
+    /// The slot of the bucket of hour `key`, if there is one (remembered in `recent`).
+    fn find(&mut self, key: i64) -> Option<usize> {
+        let place = Self::recent_place(key);
+        if let Some((hour, slot)) = self.recent[place]
+            && hour == key
+        {
+            return Some(slot);
+        }
+        let slot = *self.order.get(&key)?;
+        self.recent[place] = Some((key, slot));
+        Some(slot)
+    }
+
     /// Records a live deadline.
     pub(crate) fn insert(&mut self, entry: Entry) {
-        let key = bucket_of(entry.at);
-        // Deadlines are set from a clock that moves forward by a fixed term, so most land in
-        // the latest bucket: reach it down the map's right edge, without a search.
-        let bucket = match self.buckets.last_entry() {
-            Some(last) if *last.key() == key => last.into_mut(),
-            _ => self.buckets.entry(key).or_default(),
+        let key = self.bucket_at(entry.at);
+        let slot = match self.find(key) {
+            Some(slot) => slot,
+            None => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.slots.push(Bucket::default());
+                    self.slots.len() - 1
+                });
+                self.order.insert(key, slot);
+                self.recent[Self::recent_place(key)] = Some((key, slot));
+                slot
+            }
         };
+        let bucket = &mut self.slots[slot];
         bucket.live = bucket.live.saturating_add(1);
-        if let Some(last) = bucket.entries.last() {
-            bucket.unsorted |= (last.at, last.id) > (entry.at, entry.id);
-        }
-        bucket.entries.push(entry);
+        bucket.push(entry);
     }
 
     /// Forgets the live deadline at `at` (its entry is stale from now on: the caller has
     /// changed the client's stamp). `live` says whether an entry is still live, for compaction.
     pub(crate) fn forget(&mut self, at: DateTime<Utc>, live: impl Fn(&Entry) -> bool) {
-        let key = bucket_of(at);
-        let Some(bucket) = self.buckets.get_mut(&key) else {
+        let key = self.bucket_at(at);
+        let Some(slot) = self.find(key) else {
             return;
         };
+        let bucket = &mut self.slots[slot];
         bucket.live = bucket.live.saturating_sub(1);
         if bucket.live == 0 {
-            self.buckets.remove(&key);
-        } else if bucket.entries.len() > 2 * bucket.live as usize + 8 {
-            bucket.entries.retain(|e| live(e));
+            bucket.chunks.clear();
+            bucket.len = 0;
+            bucket.unsorted = false;
+            self.order.remove(&key);
+            self.free.push(slot);
+            // `find` just remembered it.
+            self.recent[Self::recent_place(key)] = None;
+        } else if bucket.len > 2 * bucket.live as usize + 8 {
+            bucket.compact(live);
         }
     }
 
@@ -83,9 +213,14 @@ impl DueIndex {
     /// Its size hint's upper bound counts the entries it can still yield, so a caller can
     /// reserve once.
     pub(crate) fn up_to(&self, instant: DateTime<Utc>) -> UpTo<'_> {
+        let last = bucket_of(instant);
         UpTo {
-            buckets: self.buckets.range(..=bucket_of(instant)),
+            buckets: self.order.range(..=last),
+            slots: &self.slots,
             instant,
+            last,
+            chunks: [].iter(),
+            cut: false,
             current: [].iter(),
             sorted: Vec::new().into_iter(),
         }
@@ -93,37 +228,45 @@ impl DueIndex {
 
     /// The earliest entry `live` accepts.
     pub(crate) fn first(&self, live: impl Fn(&Entry) -> bool) -> Option<Entry> {
-        self.buckets.values().find_map(|b| {
-            b.entries
-                .iter()
-                .filter(|e| live(e))
-                .min_by_key(|e| (e.at, e.id))
-                .copied()
-        })
+        self.order
+            .values()
+            .map(|&slot| &self.slots[slot])
+            .find_map(|b| {
+                b.entries()
+                    .filter(|e| live(e))
+                    .min_by_key(|e| (e.at, e.id))
+                    .copied()
+            })
     }
 }
 
 /// The entries [`DueIndex::up_to`] lists, read bucket by bucket.
 #[derive(Clone)]
 pub(crate) struct UpTo<'a> {
-    buckets: std::collections::btree_map::Range<'a, i64, Bucket>,
+    buckets: std::collections::btree_map::Range<'a, i64, usize>,
+    slots: &'a [Bucket],
     instant: DateTime<Utc>,
-    /// The rest of the current bucket (up to the instant), when it is in order.
+    /// The instant's bucket.
+    last: i64,
+    /// The chunks left of the current bucket, when it is in order.
+    chunks: std::slice::Iter<'a, Vec<Entry>>,
+    /// Whether the current bucket is the instant's own, whose chunks are cut at the instant.
+    cut: bool,
+    /// The rest of the current chunk (up to the instant).
     current: std::slice::Iter<'a, Entry>,
-    /// The rest of the current bucket's sorted copy, when it is not.
+    /// The rest of the current bucket's sorted copy, when it is not in order.
     sorted: std::vec::IntoIter<Entry>,
 }
 
 impl<'a> UpTo<'a> {
-    /// The entries of `bucket` at or before the instant, when the bucket is in order: all of
-    /// them, except in the instant's own bucket, which is cut where the instant falls.
-    fn in_order(&self, key: i64, bucket: &'a Bucket) -> &'a [Entry] {
-        if key < bucket_of(self.instant) {
-            return &bucket.entries;
+    /// The entries of `chunk` of an in-order bucket at or before the instant: all of them,
+    /// except in the instant's own bucket, which is cut where the instant falls.
+    fn in_order(&self, chunk: &'a [Entry], cut: bool) -> &'a [Entry] {
+        if !cut {
+            return chunk;
         }
         let instant = self.instant;
-        let end = bucket.entries.partition_point(|e| e.at <= instant);
-        &bucket.entries[..end]
+        &chunk[..chunk.partition_point(|e| e.at <= instant)]
     }
 }
 
@@ -139,28 +282,54 @@ impl Iterator for UpTo<'_> {
             if let Some(entry) = self.sorted.next() {
                 return Some(entry);
             }
-            let (&key, bucket) = self.buckets.next()?;
+            if let Some(chunk) = self.chunks.next() {
+                let part = self.in_order(chunk, self.cut);
+                if part.len() < chunk.len() {
+                    // The rest of the bucket is after the instant.
+                    self.chunks = [].iter();
+                }
+                self.current = part.iter();
+                continue;
+            }
+            let (&key, &slot) = self.buckets.next()?;
+            let slots = self.slots;
+            let bucket = &slots[slot];
             if bucket.unsorted {
                 self.sorted = sorted_copy(bucket, self.instant);
             } else {
-                self.current = self.in_order(key, bucket).iter();
+                self.chunks = bucket.chunks.iter();
+                self.cut = key >= self.last;
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
+        let chunks: usize = self
+            .chunks
+            .clone()
+            .map(|c| self.in_order(c, self.cut).len())
+            .sum();
         let rest: usize = self
             .buckets
             .clone()
-            .map(|(&key, bucket)| {
+            .map(|(&key, &slot)| {
+                let bucket = &self.slots[slot];
                 if bucket.unsorted {
-                    bucket.entries.len()
+                    bucket.len
                 } else {
-                    self.in_order(key, bucket).len()
+                    let cut = key >= self.last;
+                    bucket
+                        .chunks
+                        .iter()
+                        .map(|c| self.in_order(c, cut).len())
+                        .sum()
                 }
             })
             .sum();
-        (0, Some(self.current.len() + self.sorted.len() + rest))
+        (
+            0,
+            Some(self.current.len() + self.sorted.len() + chunks + rest),
+        )
     }
 }
 
@@ -169,8 +338,7 @@ impl Iterator for UpTo<'_> {
 #[inline(never)]
 fn sorted_copy(bucket: &Bucket, instant: DateTime<Utc>) -> std::vec::IntoIter<Entry> {
     let mut copy: Vec<Entry> = bucket
-        .entries
-        .iter()
+        .entries()
         .filter(|e| e.at <= instant)
         .copied()
         .collect();
@@ -194,9 +362,23 @@ mod tests {
         /// of (deadline, id) it replaces lists, for any instant.
         #[test]
         fn the_index_lists_what_an_ordered_set_lists(
+            mode in 0u8..3,
             ops in proptest::collection::vec((0u32..40, proptest::option::of(-600i64..6_000)), 0..300),
             probes in proptest::collection::vec(-700i64..7_000, 1..8),
         ) {
+            // Modes 1 and 2 set deadlines within a few hours, so that buckets fill several
+            // chunks: 1 in any order, 2 a minute apart in order (as the clock sets them, so
+            // that buckets are read in place).
+            let dense = mode > 0;
+            let ops = ops.into_iter().enumerate().map(|(k, (handle, deadline))| {
+                let d = deadline.map(|d| match mode {
+                    0 => d,
+                    1 => d.rem_euclid(180) - 60,
+                    _ => k as i64 - 60,
+                });
+                (handle, d)
+            });
+            let probes = probes.into_iter().map(|p| if dense { p.rem_euclid(360) - 90 } else { p });
             let mut index = DueIndex::default();
             let mut model: BTreeSet<(DateTime<Utc>, ClientId)> = BTreeSet::new();
             let mut current: Vec<Option<DateTime<Utc>>> = vec![None; 40];
@@ -243,5 +425,30 @@ mod tests {
             let first = index.first(|e| stamps[e.handle as usize] == e.stamp).map(|e| (e.at, e.id));
             prop_assert_eq!(first, model.first().copied());
         }
+
+        /// The hour bucket, computed from the day number (the last one kept), is the
+        /// timestamp's hour, over chrono's whole range.
+        #[test]
+        fn buckets_are_hours_from_the_epoch(
+            seconds in proptest::collection::vec(-8_300_000_000_000i64..8_300_000_000_000, 1..6),
+            nanos in 0u32..2_000_000_000,
+        ) {
+            let mut index = DueIndex::default();
+            for at in seconds.into_iter().filter_map(|s| DateTime::from_timestamp(s, nanos)) {
+                let hour = at.timestamp().div_euclid(3_600);
+                prop_assert_eq!(bucket_of(at), hour);
+                prop_assert_eq!(index.bucket_at(at), hour);
+                if let Some(later) = at.checked_add_signed(Duration::minutes(30)) {
+                    prop_assert_eq!(index.bucket_at(later), bucket_of(later));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_known_date_is_the_epoch() {
+        let index = DueIndex::default();
+        assert_eq!(epoch_day(index.known.0), index.known.1);
+        assert_eq!(index.known.1, 0);
     }
 }

@@ -198,12 +198,14 @@ fn alloc(name: &str, reps: usize, side: &str, skip: bool) {
             }
             measure(skip, || {
                 let mut placed = 0usize;
+                // One decision kept across calls, as a CRM's loop would (`allocate_into`).
+                let mut decision = Decision::unassigned(ClientId(0), Explanation::default());
                 for k in 0..count {
                     let request = Request::new(&leads[k % 64], &team, alloc_now())
                         .with_state(&state)
                         .with_view(&view)
                         .with_metrics(&metrics);
-                    let decision = allocator.allocate(&request, &mut rng);
+                    allocator.allocate_into(&request, &mut rng, &mut decision);
                     state.apply(&decision);
                     placed += usize::from(decision.rep.is_some());
                 }

@@ -85,6 +85,10 @@ fn strategies(team: &Team) -> Vec<(&'static str, Box<dyn Allocator>)> {
     vec![
         ("round_robin", Box::new(RoundRobin::new(team))),
         ("territory", Box::new(Territory::new(team))),
+        (
+            "territory_with_default",
+            Box::new(Territory::new(team).with_default(Box::new(LeastLoaded::new(4)))),
+        ),
         ("skill", Box::new(SkillMatch::new(team, ["technical"]))),
         (
             "score",

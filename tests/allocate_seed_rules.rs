@@ -176,6 +176,37 @@ fn rule_4_a_territory_whose_reps_are_all_unavailable_falls_back_to_its_parent() 
 }
 
 #[test]
+fn a_lead_outside_every_territory_goes_to_the_default_after_the_territories_are_explained() {
+    let team = team();
+    let territory =
+        Territory::new(&team).with_default(Box::new(leadpool::allocate::LeastLoaded::new(4)));
+    let lead = client(11, Source::Website).with_region(region("JP/Tokyo"));
+    let request = Request::new(&lead, &team, now());
+    let decision = territory.allocate(&request, &mut seeded(1));
+    // Nobody covers Japan: the default (least loaded, lowest id on a tie) decides.
+    assert_eq!(decision.rep, Some(RepId(1)));
+    let steps: Vec<_> = decision.explanation.steps().collect();
+    assert!(
+        matches!(steps.first(), Some(leadpool::reason::Step::NoTerritory)),
+        "{steps:?}"
+    );
+    assert!(
+        matches!(
+            steps.last(),
+            Some(leadpool::reason::Step::LeastLoaded { rep: RepId(1), .. })
+        ),
+        "{steps:?}"
+    );
+    // Allocating into a kept decision gives the same.
+    let mut kept = territory.allocate(
+        &Request::new(&client(12, Source::Website), &team, now()),
+        &mut seeded(2),
+    );
+    territory.allocate_into(&request, &mut seeded(1), &mut kept);
+    assert_eq!(kept, decision);
+}
+
+#[test]
 fn rule_5_purchased_list_goes_to_the_rep_holding_most_clients_in_the_region() {
     let team = team();
     let policy = Policy::seed_default().build(&team).unwrap();

@@ -137,6 +137,19 @@ impl LeastLoaded {
 impl Allocator for LeastLoaded {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
         let mut decision = Decision::searching(request.client.id());
+        self.decide(request, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, decision);
+    }
+}
+
+impl LeastLoaded {
+    /// Decides `request` into `decision` (a searching one), in place: a decision is large.
+    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
         let mut examined = Examined::new(&mut decision.explanation);
         let best = if request.view.indexes_open_load() {
             self.pick_indexed(request, &mut examined)
@@ -151,16 +164,10 @@ impl Allocator for LeastLoaded {
                     load,
                     capacity,
                 };
-                {
-                    examined.conclude(step, Some(ratio));
-                    decision.rep = Some(rep);
-                    decision
-                }
+                examined.conclude(step, Some(ratio));
+                decision.rep = Some(rep);
             }
-            None => {
-                examined.conclude(Step::NoRoom, None);
-                decision
-            }
+            None => examined.conclude(Step::NoRoom, None),
         }
     }
 }

@@ -284,6 +284,20 @@ impl Ranking {
 
 impl Allocator for Ranking {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        let mut decision = Decision::searching(request.client.id());
+        self.decide(request, rng, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, rng, decision);
+    }
+}
+
+impl Ranking {
+    /// Decides `request` into `decision` (a searching one), in place: a decision is large.
+    fn decide(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
         let days = self.window.days(request.zone, request.now);
         let today = request.zone.day_of(request.now);
         let computed;
@@ -296,7 +310,6 @@ impl Allocator for Ranking {
                 &computed
             }
         };
-        let mut decision = Decision::searching(request.client.id());
         let mut examined = Examined::new(&mut decision.explanation);
         let picked = match self.mode {
             RankingMode::Top1 => Self::top1(standings, request, &mut examined),
@@ -304,7 +317,7 @@ impl Allocator for Ranking {
                 .or_else(|| Self::top1(standings, request, &mut examined)),
         };
         let (key, window, from, to) = (self.key.clone(), self.window, days.start, days.end);
-        let mut decision = match picked {
+        match picked {
             Some((rep, score, rank)) => {
                 let step = Step::Ranked {
                     key,
@@ -315,11 +328,8 @@ impl Allocator for Ranking {
                     from,
                     to,
                 };
-                {
-                    examined.conclude(step, Some(score));
-                    decision.rep = Some(rep);
-                    decision
-                }
+                examined.conclude(step, Some(score));
+                decision.rep = Some(rep);
             }
             None => {
                 let step = Step::RankingExhausted {
@@ -328,13 +338,9 @@ impl Allocator for Ranking {
                     from,
                     to,
                 };
-                {
-                    examined.conclude(step, None);
-                    decision
-                }
+                examined.conclude(step, None);
             }
-        };
+        }
         decision.updates.extend(update);
-        decision
     }
 }

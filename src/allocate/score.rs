@@ -207,16 +207,26 @@ impl ScoreWeighted {
 
 impl Allocator for ScoreWeighted {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
+        let mut decision = Decision::searching(request.client.id());
+        self.decide(request, rng, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, rng, decision);
+    }
+}
+
+impl ScoreWeighted {
+    /// Decides `request` into `decision` (a searching one), in place: a decision is large.
+    fn decide(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
         let client = request.client;
         let score = self.factors.score(&client.lead());
-        let mut decision = Decision::searching(request.client.id());
         let mut examined = Examined::new(&mut decision.explanation);
         let Some(band) = self.bands.iter().find(|b| score >= f64::from(b.min_score)) else {
-            let step = Step::NoBand { score };
-            return {
-                examined.conclude(step, Some(score));
-                decision
-            };
+            examined.conclude(Step::NoBand { score }, Some(score));
+            return;
         };
         match Self::draw(band, request, rng, &mut examined) {
             Some((rep, weight)) => {
@@ -227,21 +237,15 @@ impl Allocator for ScoreWeighted {
                     weight,
                     total: band.cumulative.last().copied().unwrap_or(0),
                 };
-                {
-                    examined.conclude(step, Some(score));
-                    decision.rep = Some(rep);
-                    decision
-                }
+                examined.conclude(step, Some(score));
+                decision.rep = Some(rep);
             }
             None => {
                 let step = Step::BandExhausted {
                     score,
                     band: band.min_score,
                 };
-                {
-                    examined.conclude(step, Some(score));
-                    decision
-                }
+                examined.conclude(step, Some(score));
             }
         }
     }

@@ -86,12 +86,26 @@ impl SkillMatch {
     }
 }
 
+impl SkillMatch {
+    /// Decides `request` into `decision` (a searching one), in place: a decision is large.
+    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
+        match &self.layout {
+            Layout::Profiles(profiles) => profiles.decide(&self.reps, request, decision),
+            Layout::Planes(planes) => planes.decide(&self.reps, &self.required, request, decision),
+        }
+    }
+}
+
 impl Allocator for SkillMatch {
     fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        match &self.layout {
-            Layout::Profiles(profiles) => profiles.allocate(&self.reps, request),
-            Layout::Planes(planes) => planes.allocate(&self.reps, &self.required, request),
-        }
+        let mut decision = Decision::searching(request.client.id());
+        self.decide(request, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, decision);
     }
 }
 

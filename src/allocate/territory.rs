@@ -234,8 +234,21 @@ impl Territory {
 
 impl Allocator for Territory {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let client = request.client;
         let mut decision = Decision::searching(request.client.id());
+        self.decide(request, rng, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        decision.reset(request.client.id());
+        self.decide(request, rng, decision);
+    }
+}
+
+impl Territory {
+    /// Decides `request` into `decision` (a searching one), in place: a decision is large.
+    fn decide(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
+        let client = request.client;
         let mut examined = Examined::new(&mut decision.explanation);
         let mut tried = 0u32;
         for node in self.covering(client.region()) {
@@ -249,7 +262,7 @@ impl Allocator for Territory {
                 examined.conclude(step, figure);
                 decision.rep = Some(rep);
                 decision.updates = updates;
-                return decision;
+                return;
             }
         }
         let step = if tried == 0 {
@@ -258,16 +271,14 @@ impl Allocator for Territory {
             Step::TerritoriesExhausted { tried }
         };
         examined.conclude(step, None);
-        match &self.default {
-            Some(default) => {
-                let mut inner = default.allocate(request, rng);
-                decision
-                    .explanation
-                    .absorb(std::mem::take(&mut inner.explanation));
-                inner.explanation = decision.explanation;
-                inner
-            }
-            None => decision,
+        if let Some(default) = &self.default {
+            // The default decides; its explanation follows the territories tried.
+            let mut inner = default.allocate(request, rng);
+            decision
+                .explanation
+                .absorb(std::mem::take(&mut inner.explanation));
+            inner.explanation = std::mem::take(&mut decision.explanation);
+            *decision = inner;
         }
     }
 }

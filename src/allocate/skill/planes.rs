@@ -54,16 +54,16 @@ impl Planes {
 }
 
 impl Planes {
-    /// The decision for `request`; `reps` are the team's reps in id order and `required` the
-    /// strategy's required tags.
-    pub(super) fn allocate(
+    /// Decides `request` into `decision` (a searching one); `reps` are the team's reps in id
+    /// order and `required_tags` the strategy's required tags.
+    pub(super) fn decide(
         &self,
         reps: &[RepId],
         required_tags: &BTreeSet<Label>,
         request: &Request<'_>,
-    ) -> Decision {
+        decision: &mut Decision,
+    ) {
         let client = request.client;
-        let mut decision = Decision::searching(request.client.id());
         let mut examined = Examined::new(&mut decision.explanation);
         let empty: &[u64] = &[];
         let mut inline_req = [empty; INLINE_TAGS];
@@ -98,10 +98,8 @@ impl Planes {
         }
         if let Some(tag) = missing {
             let step = Step::MissingSkill { tag: tag.clone() };
-            return {
-                examined.conclude(step, None);
-                decision
-            };
+            examined.conclude(step, None);
+            return;
         }
         let required = || inline_req[..n_req].iter().chain(&spill_req);
         let desired = || inline_des[..n_des].iter().chain(&spill_des);
@@ -207,7 +205,6 @@ impl Planes {
             }
         }
         decision.rep = skill_decision(examined, best, n_desired, qualified);
-        decision
     }
 }
 

@@ -154,10 +154,10 @@ impl Profiles {
         }
     }
 
-    /// The decision for `request`; `reps` are the team's reps in id order.
-    pub(super) fn allocate(&self, reps: &[RepId], request: &Request<'_>) -> Decision {
+    /// Decides `request` into `decision` (a searching one); `reps` are the team's reps in id
+    /// order.
+    pub(super) fn decide(&self, reps: &[RepId], request: &Request<'_>, decision: &mut Decision) {
         let client = request.client;
-        let mut decision = Decision::searching(request.client.id());
         let mut examined = Examined::new(&mut decision.explanation);
         // Profile bitsets of the client's required and desired tags, in the client's order.
         let mut inline_req = [0u64; INLINE_TAGS];
@@ -173,10 +173,8 @@ impl Profiles {
             let (slots, n, spill) = match (&tag.required, tag.known) {
                 (Some(label), false) => {
                     let step = Step::MissingSkill { tag: label.clone() };
-                    return {
-                        examined.conclude(step, None);
-                        decision
-                    };
+                    examined.conclude(step, None);
+                    return;
                 }
                 (Some(_), true) => (&mut inline_req[..], &mut n_req, &mut spill_req),
                 (None, _) => (&mut inline_des[..], &mut n_des, &mut spill_des),
@@ -220,7 +218,7 @@ impl Profiles {
             levels = top.wrapping_sub(1);
             if best.is_some() || top == 0 {
                 decision.rep = skill_decision(examined, best, n_desired, qualified);
-                return decision;
+                return;
             }
         }
         for level in (0..=levels).rev() {
@@ -242,7 +240,6 @@ impl Profiles {
             }
         }
         decision.rep = skill_decision(examined, best, n_desired, qualified);
-        decision
     }
 
     /// The first eligible rep of the `at_level` profiles in the view's open-load order.

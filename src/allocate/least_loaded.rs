@@ -12,7 +12,7 @@
 use super::eligibility::{check_rep, fairness_key};
 use super::explain::Examined;
 use super::round_robin::rotates;
-use super::{Allocator, Decision, Request};
+use super::{Decision, Request};
 use crate::ids::RepId;
 use crate::model::Rep;
 use crate::reason::{ExclusionReason, Step};
@@ -134,22 +134,11 @@ impl LeastLoaded {
     }
 }
 
-impl Allocator for LeastLoaded {
-    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, decision);
-    }
-}
+super::decides_in_place!(LeastLoaded);
 
 impl LeastLoaded {
     /// Decides `request` into `decision` (a searching one), in place: a decision is large.
-    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
+    fn decide(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
         let mut examined = Examined::new(&mut decision.explanation);
         let best = if request.view.indexes_open_load() {
             self.pick_indexed(request, &mut examined)
@@ -175,7 +164,7 @@ impl LeastLoaded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allocate::{LoadRank, Request, Team, TeamView};
+    use crate::allocate::{Allocator, LoadRank, Request, Team, TeamView};
     use crate::ids::ClientId;
     use crate::model::{Availability, Client, Source};
     use crate::rng::seeded;

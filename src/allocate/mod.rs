@@ -132,6 +132,38 @@ pub trait Allocator {
     }
 }
 
+/// Implements [`Allocator`] for a strategy that decides in place: its inherent
+/// `decide(&self, request, rng, decision)` fills a searching decision ([`Decision::searching`]).
+/// `allocate` builds a new decision and `allocate_into` resets the caller's, so the two always
+/// agree.
+macro_rules! decides_in_place {
+    ($strategy:ty) => {
+        impl $crate::allocate::Allocator for $strategy {
+            fn allocate(
+                &self,
+                request: &$crate::allocate::Request<'_>,
+                rng: &mut dyn $crate::rng::Rng,
+            ) -> $crate::allocate::Decision {
+                // Built in place: a decision is large, every move copies it.
+                let mut decision = $crate::allocate::Decision::searching(request.client.id());
+                self.decide(request, rng, &mut decision);
+                decision
+            }
+
+            fn allocate_into(
+                &self,
+                request: &$crate::allocate::Request<'_>,
+                rng: &mut dyn $crate::rng::Rng,
+                decision: &mut $crate::allocate::Decision,
+            ) {
+                decision.reset(request.client.id());
+                self.decide(request, rng, decision);
+            }
+        }
+    };
+}
+pub(crate) use decides_in_place;
+
 impl<A: Allocator + ?Sized> Allocator for &A {
     fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
         (**self).allocate(request, rng)

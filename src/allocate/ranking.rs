@@ -12,7 +12,7 @@
 use super::eligibility::{check_rep, fairness_key};
 use super::explain::Examined;
 use super::round_robin::rotates;
-use super::{Allocator, Decision, Request, StateUpdate, Team};
+use super::{Decision, Request, StateUpdate, Team};
 use crate::calendar::Window;
 use crate::ids::RepId;
 use crate::label::Label;
@@ -282,18 +282,7 @@ impl Ranking {
     }
 }
 
-impl Allocator for Ranking {
-    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, rng, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, rng, decision);
-    }
-}
+super::decides_in_place!(Ranking);
 
 impl Ranking {
     /// Decides `request` into `decision` (a searching one), in place: a decision is large.

@@ -14,7 +14,7 @@
 use super::eligibility::check_rep;
 use super::explain::Examined;
 use super::rotation::fingerprint;
-use super::{Allocator, Decision, Rejoin, Request, Rotation, StateUpdate, Team, Updates};
+use super::{Decision, Rejoin, Request, Rotation, StateUpdate, Team, Updates};
 use crate::ids::RepId;
 use crate::label::Label;
 use crate::model::{Availability, Rep};
@@ -190,7 +190,7 @@ impl RoundRobin {
 impl RoundRobin {
     /// Decides into `decision`, a [`Decision::searching`] for the request's client.
     #[inline]
-    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
+    fn decide(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
         let mut examined = Examined::new(&mut decision.explanation);
         let (rep, turn) = self.pick_into(request, &mut examined, &mut decision.updates);
         let key = self.key.clone();
@@ -205,16 +205,4 @@ impl RoundRobin {
     }
 }
 
-impl Allocator for RoundRobin {
-    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        // Built in place: a decision is large, every move copies it.
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, decision);
-    }
-}
+super::decides_in_place!(RoundRobin);

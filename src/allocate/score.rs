@@ -11,7 +11,7 @@
 use super::eligibility::check_rep;
 use super::explain::Examined;
 use super::round_robin::rotates;
-use super::{Allocator, Decision, Request, Team};
+use super::{Decision, Request, Team};
 use crate::config::{ConfigError, ConfigRule, check_weight};
 use crate::ids::RepId;
 use crate::model::{LeadInputs, Tier};
@@ -205,18 +205,7 @@ impl ScoreWeighted {
     }
 }
 
-impl Allocator for ScoreWeighted {
-    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, rng, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, rng, decision);
-    }
-}
+super::decides_in_place!(ScoreWeighted);
 
 impl ScoreWeighted {
     /// Decides `request` into `decision` (a searching one), in place: a decision is large.

@@ -22,7 +22,7 @@ mod profiles;
 mod tests;
 
 use super::explain::Examined;
-use super::{Allocator, Decision, Request, Team};
+use super::{Decision, Request, Team};
 use crate::ids::RepId;
 use crate::label::Label;
 use crate::rng::Rng;
@@ -88,7 +88,7 @@ impl SkillMatch {
 
 impl SkillMatch {
     /// Decides `request` into `decision` (a searching one), in place: a decision is large.
-    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
+    fn decide(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
         match &self.layout {
             Layout::Profiles(profiles) => profiles.decide(&self.reps, request, decision),
             Layout::Planes(planes) => planes.decide(&self.reps, &self.required, request, decision),
@@ -96,18 +96,7 @@ impl SkillMatch {
     }
 }
 
-impl Allocator for SkillMatch {
-    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, decision);
-    }
-}
+super::decides_in_place!(SkillMatch);
 
 /// The decision both layouts reach: the best rep found (with their desired-tag score and open
 /// load), explained, or nobody qualified.

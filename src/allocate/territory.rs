@@ -232,18 +232,7 @@ impl Territory {
     }
 }
 
-impl Allocator for Territory {
-    fn allocate(&self, request: &Request<'_>, rng: &mut dyn Rng) -> Decision {
-        let mut decision = Decision::searching(request.client.id());
-        self.decide(request, rng, &mut decision);
-        decision
-    }
-
-    fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
-        decision.reset(request.client.id());
-        self.decide(request, rng, decision);
-    }
-}
+super::decides_in_place!(Territory);
 
 impl Territory {
     /// Decides `request` into `decision` (a searching one), in place: a decision is large.

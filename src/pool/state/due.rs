@@ -155,10 +155,11 @@ impl DueIndex {
     /// The slot of the bucket of hour `key`, if there is one (remembered in `recent`).
     fn find(&mut self, key: i64) -> Option<usize> {
         let place = Self::recent_place(key);
-        if let Some((hour, slot)) = self.recent[place]
-            && hour == key
-        {
-            return Some(slot);
+        // (No `let` chains: the library builds on Rust 1.85.)
+        if let Some((hour, slot)) = self.recent[place] {
+            if hour == key {
+                return Some(slot);
+            }
         }
         let slot = *self.order.get(&key)?;
         self.recent[place] = Some((key, slot));

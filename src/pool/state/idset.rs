@@ -40,13 +40,13 @@ impl IdSet {
     /// Adds `id`; false if it was there.
     pub(crate) fn insert(&mut self, id: ClientId) -> bool {
         // The newest id goes at the end, without a search.
-        if let Some(last) = self.runs.last_mut()
-            && last.last().is_some_and(|l| *l < id)
-            && last.len() < RUN
-        {
-            last.push(id);
-            self.len += 1;
-            return true;
+        // (No `let` chains: the library builds on Rust 1.85.)
+        if let Some(last) = self.runs.last_mut() {
+            if last.last().is_some_and(|l| *l < id) && last.len() < RUN {
+                last.push(id);
+                self.len += 1;
+                return true;
+            }
         }
         if self.runs.is_empty() {
             let mut run = Vec::with_capacity(RUN);

@@ -9,7 +9,8 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use leadpool::TeamZone;
 use leadpool::allocate::{
-    AllocState, Policy, PriorContact, Request, Team, TeamView, UnassignedQueue,
+    AllocState, Decision, Explanation, Policy, PriorContact, Request, Team, TeamView,
+    UnassignedQueue,
 };
 use leadpool::i18n::{Lang, Locale, Render};
 use leadpool::ids::{ClientId, RepId};
@@ -143,13 +144,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut state = AllocState::new();
     let mut queue = UnassignedQueue::new();
     let mut rng = seeded(2026);
+    // One decision kept for every lead and refilled by `allocate_into`, as a live CRM's loop
+    // would keep it (`allocate` returns a new one each time, with the same content).
+    let mut decision = Decision::unassigned(ClientId(0), Explanation::default());
     for client in &leads {
         let request = Request::new(client, &team, now)
             .with_zone(zone)
             .with_view(&view)
             .with_state(&state)
             .with_metrics(&metrics);
-        let decision = allocator.allocate(&request, &mut rng);
+        allocator.allocate_into(&request, &mut rng, &mut decision);
         let who = decision
             .rep
             .and_then(|r| team.get(r))

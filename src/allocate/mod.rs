@@ -127,6 +127,26 @@ pub trait Allocator {
     /// before. A caller placing many leads keeps one [`Decision`] and passes it every time (a
     /// decision is large): a strategy that builds in place then clears and refills it instead
     /// of returning a new one and dropping the old. The default calls `allocate`.
+    ///
+    /// ```
+    /// # use leadpool::allocate::{AllocState, Allocator, Decision, Explanation, Request, RoundRobin, Team};
+    /// # use leadpool::ids::{ClientId, RepId};
+    /// # use leadpool::model::{Client, Rep, Source};
+    /// # use leadpool::rng::seeded;
+    /// # use chrono::{TimeZone, Utc};
+    /// # let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    /// let team = Team::new([Rep::new(RepId(1), "Ann"), Rep::new(RepId(2), "Bo")]);
+    /// let round_robin = RoundRobin::new(&team);
+    /// let (mut state, mut rng) = (AllocState::new(), seeded(7));
+    /// let mut decision = Decision::unassigned(ClientId(0), Explanation::default());
+    /// for id in 1..=4 {
+    ///     let lead = Client::new(ClientId(id), format!("lead {id}"), Source::Website, now);
+    ///     let request = Request::new(&lead, &team, now).with_state(&state);
+    ///     round_robin.allocate_into(&request, &mut rng, &mut decision);
+    ///     state.apply(&decision);
+    ///     assert_eq!(decision.rep, Some(RepId(if id % 2 == 1 { 1 } else { 2 })));
+    /// }
+    /// ```
     fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
         *decision = self.allocate(request, rng);
     }

@@ -301,6 +301,40 @@ mod tests {
         }
     }
 
+    /// Receipts are equal when they count the same days, whichever form holds them; a count
+    /// or a day apart makes them differ.
+    #[test]
+    fn receipts_are_equal_when_they_count_the_same_days() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let mut ring = Receipts::default();
+        ring.take(day);
+        let map = Receipts::Map(BTreeMap::from([(day, 1)]));
+        assert!(matches!(ring, Receipts::Ring { .. }));
+        assert_eq!(ring, map);
+        let mut more = ring.clone();
+        more.take(day);
+        assert_ne!(ring, more);
+        let mut later = Receipts::default();
+        later.take(day + chrono::Days::new(1));
+        assert_ne!(ring, later);
+        assert_ne!(ring, Receipts::default());
+    }
+
+    /// Receipts pushed into the map by a day older than the window go back to the ring once
+    /// the window has passed that day (the ring is the cheap form).
+    #[test]
+    fn receipts_return_to_the_ring_once_they_fit_again() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let mut receipts = Receipts::default();
+        receipts.take(day);
+        receipts.take(day - chrono::Days::new(40));
+        assert!(matches!(receipts, Receipts::Map(_)));
+        // The next day's receipt moves the window past the old day, which is forgotten.
+        receipts.take(day + chrono::Days::new(1));
+        assert!(matches!(receipts, Receipts::Ring { .. }), "{receipts:?}");
+        assert_eq!(receipts.received_in(NaiveDate::MIN..NaiveDate::MAX), 2);
+    }
+
     #[test]
     fn counts_saturate_in_the_ring_and_in_the_map() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();

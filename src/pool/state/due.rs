@@ -358,6 +358,57 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minutes)
     }
 
+    /// Deadlines set in (deadline, id) order, ties and a re-set of the same deadline
+    /// included, keep their bucket sorted (read in place); the bucket grows by doubling chunks
+    /// up to the largest size, and forgetting most deadlines keeps it within twice its live
+    /// entries (plus a few).
+    #[test]
+    fn an_ordered_bucket_stays_sorted_grows_by_chunks_and_stays_bounded() {
+        const N: u64 = 600;
+        let mut index = DueIndex::default();
+        // Within one hour: several entries share each second, in increasing id.
+        let at = |k: u64| t(0) + Duration::seconds((k * 3_599 / N) as i64);
+        let entry = |k: u64, stamp: u32| Entry {
+            at: at(k),
+            id: ClientId(k),
+            handle: k as Handle,
+            stamp,
+        };
+        for k in 0..N {
+            index.insert(entry(k, 0));
+        }
+        // The last deadline set again (a new stamp), at the same instant.
+        index.insert(entry(N - 1, 1));
+        // Read in place: a clone would shrink the chunks to their lengths.
+        let slot = *index.order.get(&bucket_of(at(0))).expect("one bucket");
+        let full = &index.slots[slot];
+        assert!(!full.unsorted, "entries set in order need no sorting");
+        assert_eq!(full.len, N as usize + 1);
+        let sizes: Vec<usize> = full.chunks.iter().map(Vec::capacity).collect();
+        let mut expected = Vec::new();
+        let (mut size, mut held) = (CHUNK_FIRST, 0);
+        while held < full.len {
+            expected.push(size);
+            held += size;
+            size = (size * 2).min(CHUNK_MAX);
+        }
+        assert_eq!(sizes, expected, "chunks double up to the largest size");
+        // Forget all but a few: stale entries are compacted away.
+        let mut alive = vec![true; N as usize];
+        for k in 0..N - 5 {
+            alive[k as usize] = false;
+            let alive = &alive;
+            index.forget(at(k), |e| alive[e.handle as usize]);
+        }
+        let left = &index.slots[slot];
+        assert!(
+            left.len <= 2 * left.live as usize + 8,
+            "{} entries held for {} live",
+            left.len,
+            left.live
+        );
+    }
+
     proptest! {
         /// Setting and clearing deadlines in any order, the index lists what the ordered set
         /// of (deadline, id) it replaces lists, for any instant.

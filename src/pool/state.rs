@@ -166,7 +166,7 @@ impl PoolState {
         self.clients
             .row(entry.handle)
             .filter(|row| row.due_stamp == entry.stamp)
-            .map(|row| &row.client)
+            .map(|row| &*row.client)
     }
 
     /// Clients whose deadline is at or before `instant`, in (deadline, id) order.
@@ -200,7 +200,7 @@ impl PoolState {
     }
 
     /// Adds a client read from a store, with every index (for partial states).
-    pub(crate) fn load_client(&mut self, client: Client) {
+    pub(crate) fn load_client(&mut self, client: Box<Client>) {
         match self.clients.handle(client.id()) {
             Some(handle) => {
                 let Some(row) = self.clients.row_mut(handle) else {

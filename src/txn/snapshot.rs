@@ -77,7 +77,7 @@ impl Snapshot {
         let config = self.config.as_ref().ok_or(PoolError::NotConfigured)?;
         let mut state = PoolState::new(config.value.clone());
         for client in self.clients.values() {
-            state.load_client(client.value.clone());
+            state.load_client(Box::new(client.value.clone()));
         }
         for ledger in self.ledgers.values() {
             state.load_ledger(ledger.value.clone());

@@ -4,7 +4,7 @@
 use super::PoolState;
 use crate::allocate::Team;
 use crate::ids::RepId;
-use crate::model::{Client, Deal, Release, RepLedger, Timers};
+use crate::model::{Deal, Release, RepLedger, Timers};
 use crate::pool::config::Config;
 use crate::pool::event::{Event, Via};
 use crate::pool::policy::PoolPolicy;
@@ -17,7 +17,7 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
     match event {
         Event::Imported { client, .. } => {
             if state.clients.handle(client.id()).is_none() {
-                state.load_client(*client);
+                state.load_client(client);
             }
         }
         other => evolve(state, &other),
@@ -32,7 +32,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
         Event::Imported { client, .. } => {
             if state.clients.handle(client.id()).is_none() {
-                state.load_client(Client::clone(client));
+                state.load_client(client.clone());
             }
         }
         Event::DuplicateReported { .. } => {}

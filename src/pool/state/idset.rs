@@ -39,10 +39,11 @@ impl IdSet {
 
     /// Adds `id`; false if it was there.
     pub(crate) fn insert(&mut self, id: ClientId) -> bool {
-        // The newest id goes at the end, without a search.
+        // The newest id goes at the end, without a search; so does any id when the set is
+        // empty (its one run, emptied, is kept: a public pool passes clients through).
         // (No `let` chains: the library builds on Rust 1.85.)
         if let Some(last) = self.runs.last_mut() {
-            if last.last().is_some_and(|l| *l < id) && last.len() < RUN {
+            if last.last().is_none_or(|l| *l < id) && last.len() < RUN {
                 last.push(id);
                 self.len += 1;
                 return true;

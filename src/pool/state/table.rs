@@ -33,10 +33,12 @@ const DENSE_PER_CLIENT: usize = 4;
 /// An empty slot of the id-indexed lookup.
 const NO_HANDLE: Handle = Handle::MAX;
 
-/// One row: the client and the stamps that say which index entries are still its own.
+/// One row: the client and the stamps that say which index entries are still its own. The
+/// client stays in the box it arrived in (an import's event carries it boxed), so taking it
+/// in copies nothing and a chunk of rows is small.
 #[derive(Clone, Debug)]
 pub(crate) struct Row {
-    pub client: Client,
+    pub client: Box<Client>,
     /// Bumped whenever the client's deadline entry is replaced: older entries are stale.
     pub due_stamp: u32,
 }
@@ -112,11 +114,11 @@ impl ClientTable {
     pub(crate) fn get(&self, id: ClientId) -> Option<&Client> {
         self.handle(id)
             .and_then(|h| self.row(h))
-            .map(|row| &row.client)
+            .map(|row| &*row.client)
     }
 
     /// Adds a client not yet in the table; returns its handle.
-    pub(crate) fn push(&mut self, client: Client) -> Handle {
+    pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();
         let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
@@ -147,7 +149,7 @@ impl ClientTable {
             strays: strays.into_iter().peekable(),
         }
         .filter_map(|h| self.row(h))
-        .map(|row| &row.client)
+        .map(|row| &*row.client)
     }
 
     /// How many clients.
@@ -200,7 +202,7 @@ mod tests {
                 if model.contains_key(&ClientId(id)) {
                     continue;
                 }
-                table.push(client(id));
+                table.push(Box::new(client(id)));
                 model.insert(ClientId(id), client(id));
             }
             let listed: Vec<ClientId> = table.iter().map(Client::id).collect();

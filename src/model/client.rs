@@ -1,6 +1,7 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
 use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
+use super::contact_log::ContactLog;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::label::Label;
 use chrono::{DateTime, Utc};
@@ -154,8 +155,8 @@ pub struct Client {
     owner: Option<RepId>,
     #[serde(default)]
     custody: Custody,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "ContactLog::is_empty")]
+    contacts: ContactLog,
 }
 
 impl Client {
@@ -176,7 +177,7 @@ impl Client {
             pool: PoolId::DEFAULT,
             owner: None,
             custody: Custody::default(),
-            contacts: Vec::new(),
+            contacts: ContactLog::Empty,
         }
     }
 
@@ -310,7 +311,7 @@ impl Client {
 
     /// Every contact logged, oldest first.
     pub fn contacts(&self) -> &[Contact] {
-        &self.contacts
+        self.contacts.as_slice()
     }
 
     /// The earliest pending timer (reminder or release): stores index it so a sweep reads
@@ -326,14 +327,14 @@ impl Client {
 
     /// The highest contact level any rep reached, with the latest contact at that level.
     pub fn highest_contact(&self) -> Option<&Contact> {
-        self.contacts
+        self.contacts()
             .iter()
             .max_by(|a, b| a.level.cmp(&b.level).then(a.at.cmp(&b.at)))
     }
 
     /// The latest contact at or above `level`.
     pub fn latest_contact_at_least(&self, level: ContactLevel) -> Option<&Contact> {
-        self.contacts
+        self.contacts()
             .iter()
             .filter(|c| c.level >= level)
             .max_by_key(|c| c.at)
@@ -407,5 +408,5 @@ pub(crate) struct CustodyMut<'a> {
     pub pool: &'a mut PoolId,
     pub owner: &'a mut Option<RepId>,
     pub custody: &'a mut Custody,
-    pub contacts: &'a mut Vec<Contact>,
+    pub contacts: &'a mut ContactLog,
 }

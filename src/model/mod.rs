@@ -4,6 +4,7 @@
 
 mod client;
 mod contact;
+mod contact_log;
 mod dedupe;
 mod ledger;
 mod metrics;

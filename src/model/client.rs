@@ -1,7 +1,7 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
-use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
 use super::contact_log::ContactLog;
+use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::label::Label;
 use chrono::{DateTime, Utc};

@@ -118,7 +118,11 @@ mod tests {
             rep: RepId(u64::from(k % 5) + 1),
             level: ContactLevel::ALL[usize::from(k % 4)],
             at: at + Duration::minutes(i64::from(k)),
-            note: if k % 3 == 0 { String::new() } else { format!("call {k}") },
+            note: if k % 3 == 0 {
+                String::new()
+            } else {
+                format!("call {k}")
+            },
         }
     }
 

@@ -166,7 +166,7 @@ impl PoolState {
         self.clients
             .row(entry.handle)
             .filter(|row| row.due_stamp == entry.stamp)
-            .map(|row| &*row.client)
+            .map(|row| &row.client)
     }
 
     /// Clients whose deadline is at or before `instant`, in (deadline, id) order.
@@ -206,7 +206,7 @@ impl PoolState {
                 let Some(row) = self.clients.row_mut(handle) else {
                     return;
                 };
-                let old = std::mem::replace(&mut row.client, client);
+                let old = std::mem::replace(&mut row.client, *client);
                 let before = Slot::of(&old);
                 self.keys.remove(old.keys(), old.id());
                 let new = &self.clients.row(handle).map(|r| &r.client);

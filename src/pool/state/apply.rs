@@ -3,8 +3,8 @@
 
 use super::PoolState;
 use crate::allocate::Team;
-use crate::ids::RepId;
-use crate::model::{Deal, Release, RepLedger, Timers};
+use crate::ids::{ClientId, RepId};
+use crate::model::{Contact, Deal, Release, RepLedger, Timers};
 use crate::pool::config::Config;
 use crate::pool::event::{Event, Via};
 use crate::pool::policy::PoolPolicy;
@@ -20,8 +20,31 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
                 state.load_client(client);
             }
         }
+        // The contact moves into the client's log instead of being copied.
+        Event::ContactLogged {
+            client,
+            contact,
+            follow_up,
+            ..
+        } => log_contact(state, client, contact, follow_up),
         other => evolve(state, &other),
     }
+}
+
+/// Logs `contact` on the client; a follow-up by the owner also restarts its timers.
+fn log_contact(
+    state: &mut PoolState,
+    client: ClientId,
+    contact: Contact,
+    follow_up: Option<Timers>,
+) {
+    state.modify(client, |c| {
+        if let Some(timers) = follow_up {
+            c.custody.last_follow_up = Some(contact.at);
+            c.custody.timers = timers;
+        }
+        c.contacts.push(contact);
+    })
 }
 
 /// Applies one event to the state. Never checks a rule and never reads a clock: every
@@ -75,13 +98,7 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             contact,
             follow_up,
             ..
-        } => state.modify(*client, |c| {
-            if let Some(timers) = follow_up {
-                c.custody.last_follow_up = Some(contact.at);
-                c.custody.timers = *timers;
-            }
-            c.contacts.push(contact.clone());
-        }),
+        } => log_contact(state, *client, contact.clone(), *follow_up),
         Event::Reminded { client, .. } => {
             state.modify(*client, |c| c.custody.timers.remind_at = None)
         }

@@ -31,6 +31,10 @@ impl IdSet {
     /// The position of the run that holds `id` or would take it: the first run whose last id
     /// is at least `id`, or the last run when `id` is above every id.
     fn run_of(&self, id: ClientId) -> usize {
+        // Most sets (a rep's book, a pool passing clients through) are one run.
+        if self.runs.len() <= 1 {
+            return 0;
+        }
         let first_not_below = self
             .runs
             .partition_point(|run| run.last().is_some_and(|last| *last < id));

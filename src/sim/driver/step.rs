@@ -57,11 +57,12 @@ impl Run<'_> {
             return;
         }
         match event {
-            // The imported client moves into the pool rather than being copied.
-            Event::Imported { .. } => evolve_owned(&mut self.state, event),
-            event => {
+            // A rule assignment's explanation box is kept for the next one.
+            Event::OwnerChanged {
+                via: Via::Assign { .. },
+                ..
+            } => {
                 evolve(&mut self.state, &event);
-                // A rule assignment's explanation box is kept for the next one.
                 if let Event::OwnerChanged {
                     via:
                         Via::Assign {
@@ -73,6 +74,8 @@ impl Run<'_> {
                     self.spare = Some(explanation);
                 }
             }
+            // An imported client or a logged contact moves into the pool, not copied.
+            event => evolve_owned(&mut self.state, event),
         }
     }
 

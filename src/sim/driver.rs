@@ -244,7 +244,7 @@ impl Run<'_> {
         self.book.reserve(arrivals.len());
         for arrival in arrivals {
             self.now = arrival.at;
-            self.arrive(arrival.client.clone(), arrival.value, day);
+            self.arrive(Box::new(arrival.client.clone()), arrival.value, day);
         }
         self.now = at_minute(opens, WORK_AT);
         self.work(day);
@@ -255,22 +255,16 @@ impl Run<'_> {
         let _ = self.execute(Actor::System, Command::Sweep);
     }
 
-    fn arrive(&mut self, client: Client, value: f64, day: NaiveDate) {
+    fn arrive(&mut self, client: Box<Client>, value: f64, day: NaiveDate) {
         self.tally.arrival();
         let id = client.id();
-        let source = client.source().clone();
         // An inquiry to a rep's sub-account is that rep's platform work (seed rule 2: the
         // master account goes to the rep with the most inquiries this month).
-        if let Source::PlatformSubAccount { rep } = source {
+        if let Source::PlatformSubAccount { rep } = *client.source() {
             self.metrics.record(rep, day, Metric::Inquiries, 1.0);
         }
-        self.book.insert(id, value, source.kind());
-        let imported = self.execute(
-            Actor::System,
-            Command::Import {
-                client: Box::new(client),
-            },
-        );
+        self.book.insert(id, value, client.source().kind());
+        let imported = self.execute(Actor::System, Command::Import { client });
         // Refused, or reported as a duplicate of a known client: nothing new to place.
         let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
             return;

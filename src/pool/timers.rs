@@ -3,7 +3,7 @@
 use super::policy::PoolPolicy;
 use crate::calendar::{after_days, before_days};
 use crate::model::{Client, ContactLevel, RecycleCause, RecycleKind, ScheduledRelease, Timers};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 /// The facts the timers depend on, taken from a client and then adjusted by the command
 /// being decided (a claim sets `owned_since`, a deal sets `won`, …).
@@ -99,13 +99,15 @@ impl TimerPlan {
         let Some((days, remind)) = self.base else {
             return Timers::default();
         };
-        let release = after_days(no_follow_up_since(basis), days);
-        // No reminder days: the reminder would fall on the release, which replaces it.
-        let remind_at = if remind == 0 {
-            None
-        } else {
-            Some(before_days(release, remind)).filter(|&at| at < release)
-        };
+        let from = no_follow_up_since(basis);
+        let (release, remind_at) = within_year(from, days, remind).unwrap_or_else(|| {
+            let release = after_days(from, days);
+            // No reminder days: the reminder would fall on the release, which replaces it.
+            let remind_at = (remind != 0)
+                .then(|| before_days(release, remind))
+                .filter(|&at| at < release);
+            (release, remind_at)
+        });
         Timers {
             remind_at,
             release: Some(ScheduledRelease {
@@ -117,6 +119,27 @@ impl TimerPlan {
             }),
         }
     }
+}
+
+/// The release `days` after `from` and the reminder `remind` (at most `days`) days before it,
+/// if both fall in `from`'s year (nearly always): one day of the year read, two written, the
+/// dates [`after_days`] and [`before_days`] find. The reminder falls between `from` and the
+/// release, so in the same year, and strictly before the release unless `remind` is 0 (then
+/// the release replaces it).
+fn within_year(
+    from: DateTime<Utc>,
+    days: u32,
+    remind: u32,
+) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let naive = from.naive_utc();
+    let release_day = naive.ordinal().checked_add(days)?;
+    let release = naive.with_ordinal(release_day)?;
+    let remind_at = if remind == 0 {
+        None
+    } else {
+        naive.with_ordinal(release_day - remind)
+    };
+    Some((release.and_utc(), remind_at.map(|at| at.and_utc())))
 }
 
 /// The bit of `level` in [`TimerPlan::exempt_levels`].
@@ -187,6 +210,7 @@ impl PoolPolicy {
 mod tests {
     use super::*;
     use crate::pool::policy::RecycleRule;
+    use chrono::{NaiveDate, NaiveTime};
     use proptest::prelude::*;
     use std::collections::BTreeSet;
 
@@ -235,15 +259,23 @@ mod tests {
         }
     }
 
-    /// An instant anywhere in chrono's range, often near its ends (where the dates saturate).
+    /// An instant anywhere in chrono's range, often near its ends (where the dates saturate)
+    /// or in the last weeks of a year (where the timers leave it).
     fn instant() -> impl Strategy<Value = DateTime<Utc>> {
         let (min, max) = (
             DateTime::<Utc>::MIN_UTC.timestamp(),
             DateTime::<Utc>::MAX_UTC.timestamp(),
         );
         let day = 86_400;
+        let year_end =
+            (2000i32..2100, 330u32..=366, 0i64..day).prop_map(|(year, ordinal, secs)| {
+                let date = NaiveDate::from_yo_opt(year, ordinal)
+                    .unwrap_or_else(|| NaiveDate::from_yo_opt(year, 365).unwrap());
+                date.and_time(NaiveTime::MIN).and_utc().timestamp() + secs
+            });
         prop_oneof![
             (1_700_000_000i64..1_900_000_000, 0u32..1_000_000_000),
+            (year_end, 0u32..1_000_000_000),
             (min..=max, 0u32..1_000_000_000),
             (min..min + 40 * day, 0u32..1_000_000_000),
             (max - 40 * day..=max, 0u32..1_000_000_000),

@@ -7,7 +7,9 @@
 //! zones with daylight saving choose the offset they want boundaries computed in.
 
 use crate::error::ModelError;
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc, Weekday,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
@@ -59,8 +61,15 @@ impl TeamZone {
 
     /// The team's calendar day containing `instant`.
     pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
+        let naive = instant.naive_utc();
+        // The offset keeps the time of day within the UTC day (always at UTC): the UTC date.
+        let local =
+            i64::from(naive.num_seconds_from_midnight()) + i64::from(self.offset.local_minus_utc());
+        if (0..86_400).contains(&local) {
+            return naive.date();
+        }
         // Checked: near chrono's limits the local date may not exist; clip to the range.
-        match instant.naive_utc().checked_add_offset(self.offset) {
+        match naive.checked_add_offset(self.offset) {
             Some(local) => local.date(),
             None if self.offset.local_minus_utc() > 0 => NaiveDate::MAX,
             None => NaiveDate::MIN,
@@ -360,6 +369,46 @@ mod tests {
         fn whole_days_move_like_the_calendar(at in any_instant(), days in any_days()) {
             prop_assert_eq!(after_days(at, days), after_days_by_calendar(at, days));
             prop_assert_eq!(before_days(at, days), before_days_by_calendar(at, days));
+        }
+    }
+
+    /// `TeamZone::day_of` as first written: the local date time's date, clipped to the range.
+    fn day_of_by_offset(zone: TeamZone, instant: DateTime<Utc>) -> NaiveDate {
+        match instant.naive_utc().checked_add_offset(zone.offset) {
+            Some(local) => local.date(),
+            None if zone.offset.local_minus_utc() > 0 => NaiveDate::MAX,
+            None => NaiveDate::MIN,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_096))]
+
+        /// The team's day of an instant is the day the local date time falls on, in every
+        /// zone (any offset chrono has, not only whole minutes), at both ends of the range and
+        /// in leap seconds.
+        #[test]
+        fn the_teams_day_is_the_local_date(
+            at in any_instant(),
+            offset in prop_oneof![Just(0), -86_399i32..86_400, -3_600i32..3_600],
+        ) {
+            let zone = TeamZone { offset: FixedOffset::east_opt(offset).unwrap() };
+            prop_assert_eq!(zone.day_of(at), day_of_by_offset(zone, at));
+        }
+    }
+
+    #[test]
+    fn the_teams_day_clips_at_the_ends_of_chronos_range() {
+        let (east, west) = (
+            TeamZone::east_hours(8).unwrap(),
+            TeamZone::east_hours(-5).unwrap(),
+        );
+        assert_eq!(east.day_of(DateTime::<Utc>::MAX_UTC), NaiveDate::MAX);
+        assert_eq!(west.day_of(DateTime::<Utc>::MIN_UTC), NaiveDate::MIN);
+        for zone in [east, west, TeamZone::UTC] {
+            for at in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+                assert_eq!(zone.day_of(at), day_of_by_offset(zone, at), "{zone} {at}");
+            }
         }
     }
 

@@ -87,7 +87,10 @@ impl TimerPlan {
     /// The timers of an owned client under `policy` (the policy this plan is of): the
     /// earliest release over every rule that applies, and that rule's reminder. Exempt
     /// clients get none.
-    #[inline]
+    // Inlined, with the date arithmetic below, into the few commands that set timers: the
+    // basis then stays in registers (measured: 17 instructions less per lead than a call;
+    // inlining this alone, without the arithmetic, cost 8 more).
+    #[inline(always)]
     pub(crate) fn timers(&self, policy: &PoolPolicy, basis: &TimerBasis<'_>) -> Timers {
         debug_assert_eq!(*self, Self::of(policy), "a plan of another policy");
         if self.exempt(basis) {
@@ -126,6 +129,7 @@ impl TimerPlan {
 /// dates [`after_days`] and [`before_days`] find. The reminder falls between `from` and the
 /// release, so in the same year, and strictly before the release unless `remind` is 0 (then
 /// the release replaces it).
+#[inline(always)]
 fn within_year(
     from: DateTime<Utc>,
     days: u32,
@@ -148,6 +152,7 @@ fn level_bit(level: ContactLevel) -> u8 {
 }
 
 /// Where a no-follow-up rule counts from: the later of the last follow-up and the claim.
+#[inline(always)]
 fn no_follow_up_since(basis: &TimerBasis<'_>) -> DateTime<Utc> {
     basis
         .last_follow_up

@@ -7,7 +7,9 @@
 //! zones with daylight saving choose the offset they want boundaries computed in.
 
 use crate::error::ModelError;
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc, Weekday,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
@@ -59,8 +61,15 @@ impl TeamZone {
 
     /// The team's calendar day containing `instant`.
     pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
+        let naive = instant.naive_utc();
+        // The offset keeps the time of day within the UTC day (always at UTC): the UTC date.
+        let local =
+            i64::from(naive.num_seconds_from_midnight()) + i64::from(self.offset.local_minus_utc());
+        if (0..86_400).contains(&local) {
+            return naive.date();
+        }
         // Checked: near chrono's limits the local date may not exist; clip to the range.
-        match instant.naive_utc().checked_add_offset(self.offset) {
+        match naive.checked_add_offset(self.offset) {
             Some(local) => local.date(),
             None if self.offset.local_minus_utc() > 0 => NaiveDate::MAX,
             None => NaiveDate::MIN,
@@ -162,6 +171,15 @@ impl Window {
 /// date and keep the time of day (UTC has no daylight saving), so only the date is computed.
 pub(crate) fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     let naive = at.naive_utc();
+    // Within the year (nearly always): only the day of the year moves, read and written in
+    // place, the same date the full calendar arithmetic below finds.
+    if let Some(moved) = naive
+        .ordinal()
+        .checked_add(days)
+        .and_then(|ordinal| naive.with_ordinal(ordinal))
+    {
+        return moved.and_utc();
+    }
     naive
         .date()
         .checked_add_days(chrono::Days::new(u64::from(days)))
@@ -173,6 +191,14 @@ pub(crate) fn after_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
 /// `at` minus `days` whole days, saturating at chrono's first instant.
 pub(crate) fn before_days(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     let naive = at.naive_utc();
+    // Within the year, as in `after_days` (day 0 of a year is none: the fallback crosses it).
+    if let Some(moved) = naive
+        .ordinal()
+        .checked_sub(days)
+        .and_then(|ordinal| naive.with_ordinal(ordinal))
+    {
+        return moved.and_utc();
+    }
     naive
         .date()
         .checked_sub_days(chrono::Days::new(u64::from(days)))
@@ -259,6 +285,173 @@ mod tests {
             (max - 400 * 86_400..=max, 0u32..1_000_000_000),
         ]
         .prop_map(|(secs, nanos)| DateTime::from_timestamp(secs, nanos).unwrap())
+    }
+
+    /// `after_days` as first written, the reference for its in-year shortcut: the date moved by
+    /// chrono's day arithmetic, the time of day kept, saturating at chrono's last instant.
+    fn after_days_by_calendar(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let naive = at.naive_utc();
+        naive
+            .date()
+            .checked_add_days(chrono::Days::new(u64::from(days)))
+            .map_or(DateTime::<Utc>::MAX_UTC, |date| {
+                date.and_time(naive.time()).and_utc()
+            })
+    }
+
+    /// `before_days` as first written, saturating at chrono's first instant.
+    fn before_days_by_calendar(at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let naive = at.naive_utc();
+        naive
+            .date()
+            .checked_sub_days(chrono::Days::new(u64::from(days)))
+            .map_or(DateTime::<Utc>::MIN_UTC, |date| {
+                date.and_time(naive.time()).and_utc()
+            })
+    }
+
+    /// Any day chrono can represent, often the first or last days of a year (where the
+    /// shortcut must hand over) and the first and last days of the whole range.
+    fn any_day() -> impl Strategy<Value = NaiveDate> {
+        let (first, last) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        let (min_year, max_year) = (NaiveDate::MIN.year(), NaiveDate::MAX.year());
+        prop_oneof![
+            (first..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            (min_year..=max_year, prop_oneof![1u32..4, 360u32..=366]).prop_map(|(y, o)| {
+                NaiveDate::from_yo_opt(y, o)
+                    .unwrap_or_else(|| NaiveDate::from_yo_opt(y, 365).unwrap())
+            }),
+            (first..first + 800).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            (last - 800..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+        ]
+    }
+
+    /// Any instant on `any_day`, to the nanosecond, sometimes inside a leap second (chrono
+    /// represents one as a nanosecond count of 1e9 or more on a second 59).
+    fn any_instant() -> impl Strategy<Value = DateTime<Utc>> {
+        let time = prop_oneof![
+            (0u32..86_400, 0u32..1_000_000_000),
+            (0u32..1_440, 0u32..2_000_000_000)
+                .prop_map(|(minute, nanos)| (minute * 60 + 59, nanos)),
+            (
+                Just(86_399u32),
+                prop_oneof![Just(1_999_999_999u32), 1_000_000_000u32..2_000_000_000]
+            ),
+        ]
+        .prop_map(|(secs, nanos)| {
+            NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos).unwrap()
+        });
+        (any_day(), time).prop_map(|(day, time)| day.and_time(time).and_utc())
+    }
+
+    /// Day counts from none to every `u32`, often about a year (where a move leaves its year).
+    fn any_days() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            0u32..1_000,
+            360u32..370,
+            730u32..733,
+            proptest::num::u32::ANY,
+            Just(i32::MAX as u32),
+            Just(i32::MAX as u32 + 1),
+            Just(u32::MAX),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_096))]
+
+        /// Whole days moved through the in-year shortcut land where chrono's calendar
+        /// arithmetic lands them, saturating at the same ends, leap seconds kept.
+        #[test]
+        fn whole_days_move_like_the_calendar(at in any_instant(), days in any_days()) {
+            prop_assert_eq!(after_days(at, days), after_days_by_calendar(at, days));
+            prop_assert_eq!(before_days(at, days), before_days_by_calendar(at, days));
+        }
+    }
+
+    /// `TeamZone::day_of` as first written: the local date time's date, clipped to the range.
+    fn day_of_by_offset(zone: TeamZone, instant: DateTime<Utc>) -> NaiveDate {
+        match instant.naive_utc().checked_add_offset(zone.offset) {
+            Some(local) => local.date(),
+            None if zone.offset.local_minus_utc() > 0 => NaiveDate::MAX,
+            None => NaiveDate::MIN,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_096))]
+
+        /// The team's day of an instant is the day the local date time falls on, in every
+        /// zone (any offset chrono has, not only whole minutes), at both ends of the range and
+        /// in leap seconds.
+        #[test]
+        fn the_teams_day_is_the_local_date(
+            at in any_instant(),
+            offset in prop_oneof![Just(0), -86_399i32..86_400, -3_600i32..3_600],
+        ) {
+            let zone = TeamZone { offset: FixedOffset::east_opt(offset).unwrap() };
+            prop_assert_eq!(zone.day_of(at), day_of_by_offset(zone, at));
+        }
+    }
+
+    #[test]
+    fn the_teams_day_clips_at_the_ends_of_chronos_range() {
+        let (east, west) = (
+            TeamZone::east_hours(8).unwrap(),
+            TeamZone::east_hours(-5).unwrap(),
+        );
+        assert_eq!(east.day_of(DateTime::<Utc>::MAX_UTC), NaiveDate::MAX);
+        assert_eq!(west.day_of(DateTime::<Utc>::MIN_UTC), NaiveDate::MIN);
+        for zone in [east, west, TeamZone::UTC] {
+            for at in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+                assert_eq!(zone.day_of(at), day_of_by_offset(zone, at), "{zone} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_ends_of_chronos_range_saturate_as_they_did() {
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+            .unwrap()
+            .and_utc();
+        let ends = [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC, leap];
+        for at in ends {
+            for days in [
+                0,
+                1,
+                365,
+                366,
+                i32::MAX as u32,
+                i32::MAX as u32 + 1,
+                u32::MAX,
+            ] {
+                assert_eq!(
+                    after_days(at, days),
+                    after_days_by_calendar(at, days),
+                    "{at} + {days}"
+                );
+                assert_eq!(
+                    before_days(at, days),
+                    before_days_by_calendar(at, days),
+                    "{at} - {days}"
+                );
+            }
+        }
+        assert_eq!(
+            after_days(DateTime::<Utc>::MAX_UTC, 1),
+            DateTime::<Utc>::MAX_UTC
+        );
+        assert_eq!(
+            before_days(DateTime::<Utc>::MIN_UTC, 1),
+            DateTime::<Utc>::MIN_UTC
+        );
+        // A leap second stays a leap second, a day later.
+        assert_eq!(after_days(leap, 1).timestamp_subsec_nanos(), 1_500_000_000);
     }
 
     proptest! {

@@ -2,23 +2,42 @@
 
 use super::authority::Org;
 use super::policy::PoolPolicy;
+use super::timers::{TimerBasis, TimerPlan};
 use crate::allocate::Team;
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{PoolId, RepId};
+use crate::model::Timers;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A team and its pool policy, checked against each other: the policy is valid on its own
 /// ([`PoolPolicy::validate`]) and every rep it names (pool members, cap overrides) is on the
 /// team. The pool state holds one; it changes only by the pool's `ChangePolicy` and
 /// `ChangeTeam` commands, which check the new one the same way. Who belongs to and who
-/// manages whom is resolved once here, not per command.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// manages whom is resolved once here, not per command, and so is what the timers read of
+/// the policy.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Config {
     team: Team,
     policy: PoolPolicy,
     /// Derived from `policy` (so equal whenever the policies are).
     #[serde(skip)]
     org: Org,
+    /// Derived from `policy` (so equal whenever the policies are).
+    #[serde(skip)]
+    timers: TimerPlan,
+}
+
+impl Default for Config {
+    /// No reps, the default policy.
+    fn default() -> Self {
+        let policy = PoolPolicy::default();
+        Self {
+            team: Team::default(),
+            timers: TimerPlan::of(&policy),
+            policy,
+            org: Org::default(),
+        }
+    }
 }
 
 impl Config {
@@ -77,7 +96,19 @@ impl Config {
     /// `team` and `policy` as they are, for `evolve` applying an event `decide` checked.
     pub(crate) fn unchecked(team: Team, policy: PoolPolicy) -> Self {
         let org = Org::new(&policy.departments);
-        Self { team, policy, org }
+        let timers = TimerPlan::of(&policy);
+        Self {
+            team,
+            policy,
+            org,
+            timers,
+        }
+    }
+
+    /// The timers of an owned client with `basis` under the policy (see [`TimerPlan`]).
+    #[inline]
+    pub(crate) fn timers(&self, basis: &TimerBasis<'_>) -> Timers {
+        self.timers.timers(&self.policy, basis)
     }
 
     /// True when `rep` may work clients of `pool`: the pool names no member and no
@@ -108,5 +139,37 @@ impl<'de> Deserialize<'de> for Config {
         }
         let parts = Parts::deserialize(deserializer)?;
         Config::new(parts.team, parts.policy).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContactLevel, Rep};
+
+    /// What the timers read is worked out from the policy the configuration holds, however the
+    /// configuration was built, so it cannot go stale.
+    #[test]
+    fn a_configuration_times_clients_by_its_own_policy() {
+        let team = Team::new([Rep::new(RepId(1), "Li")]);
+        let policy = PoolPolicy {
+            remind_after_days: Some(7),
+            release_after_reminder_days: 3,
+            exempt_levels: [ContactLevel::Sample].into(),
+            ..PoolPolicy::default()
+        };
+        let config = Config::new(team.clone(), policy.clone()).unwrap();
+        let changed = Config::default()
+            .with_policy(PoolPolicy::default())
+            .unwrap();
+        let json = serde_json::to_string(&config).unwrap();
+        let read: Config = serde_json::from_str(&json).unwrap();
+        for built in [&config, &read, &config.with_team(team).unwrap()] {
+            assert_eq!(built.timers, TimerPlan::of(&policy));
+        }
+        for built in [&Config::default(), &changed] {
+            assert_eq!(built.timers, TimerPlan::of(&PoolPolicy::default()));
+        }
+        assert_ne!(config.timers, changed.timers);
     }
 }

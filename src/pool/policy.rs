@@ -5,7 +5,7 @@ use super::authority::{self, Department, PoolDef};
 use crate::calendar::{TeamZone, after_days};
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{DeptId, PoolId, RepId};
-use crate::model::{Client, ContactLevel, RecycleKind, Rep};
+use crate::model::{Client, ContactLevel, RecycleKind, Release, Rep};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -245,13 +245,25 @@ impl PoolPolicy {
     }
 
     /// The end of the reclaim cooldown for `rep` on `client`, if it still runs at `now`.
+    #[inline]
     pub fn cooldown_until(
         &self,
         client: &Client,
         rep: RepId,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
+        // A client never released (most of them) has none: answered where it is asked.
         let release = client.custody().last_release.as_ref()?;
+        self.cooldown_after(release, rep, now)
+    }
+
+    /// The end of the reclaim cooldown for `rep` after `release`, if it still runs at `now`.
+    fn cooldown_after(
+        &self,
+        release: &Release,
+        rep: RepId,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let applies = match self.cooldown_scope {
             CooldownScope::FormerOwner => release.from == rep,
             CooldownScope::Everyone => true,

@@ -3,7 +3,7 @@
 use super::policy::PoolPolicy;
 use crate::calendar::{after_days, before_days};
 use crate::model::{Client, ContactLevel, RecycleCause, RecycleKind, ScheduledRelease, Timers};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 /// The facts the timers depend on, taken from a client and then adjusted by the command
 /// being decided (a claim sets `owned_since`, a deal sets `won`, …).
@@ -41,21 +41,129 @@ impl<'a> TimerBasis<'a> {
     }
 }
 
-impl PoolPolicy {
+/// What the timers read of a policy, worked out once when a [`Config`](super::Config) is
+/// built (the policy is public data; the configuration holding it is not, so this cannot go
+/// stale): the exemptions as flags and a set of levels, the built-in rule's terms with its
+/// reminder already bounded, and whether further rules must be walked. With no further rules
+/// (the common case) the timers are the built-in rule's two dates, found in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TimerPlan {
+    /// `exempt_levels`, one bit per level (bit `level as u8`).
+    exempt_levels: u8,
+    exempt_locked: bool,
+    exempt_won: bool,
+    /// The built-in no-follow-up rule: days until release, days of reminder before it (at
+    /// most the days until release), if on.
+    base: Option<(u32, u32)>,
+    /// The policy has further recycle rules: [`PoolPolicy::earliest_rule`] decides.
+    walk_rules: bool,
+}
+
+impl TimerPlan {
+    /// The plan of `policy`.
+    pub(crate) fn of(policy: &PoolPolicy) -> Self {
+        Self {
+            exempt_levels: policy
+                .exempt_levels
+                .iter()
+                .fold(0, |bits, &level| bits | level_bit(level)),
+            exempt_locked: policy.exempt_locked,
+            exempt_won: policy.exempt_won,
+            base: policy
+                .base_terms()
+                .map(|(days, remind)| (days, remind.min(days))),
+            walk_rules: !policy.recycle.is_empty(),
+        }
+    }
+
     fn exempt(&self, basis: &TimerBasis<'_>) -> bool {
         (self.exempt_locked && basis.locked)
             || (self.exempt_won && basis.won)
             || basis
                 .top_contact
-                .is_some_and(|level| self.exempt_levels.contains(&level))
+                .is_some_and(|level| self.exempt_levels & level_bit(level) != 0)
     }
 
-    /// The timers of an owned client: the earliest release over every rule that applies, and
-    /// that rule's reminder. Exempt clients get none.
-    pub(crate) fn timers(&self, basis: &TimerBasis<'_>) -> Timers {
+    /// The timers of an owned client under `policy` (the policy this plan is of): the
+    /// earliest release over every rule that applies, and that rule's reminder. Exempt
+    /// clients get none.
+    // Inlined, with the date arithmetic below, into the few commands that set timers: the
+    // basis then stays in registers (measured: 17 instructions less per lead than a call;
+    // inlining this alone, without the arithmetic, cost 8 more).
+    #[inline(always)]
+    pub(crate) fn timers(&self, policy: &PoolPolicy, basis: &TimerBasis<'_>) -> Timers {
+        debug_assert_eq!(*self, Self::of(policy), "a plan of another policy");
         if self.exempt(basis) {
             return Timers::default();
         }
+        if self.walk_rules {
+            return policy.earliest_rule(basis);
+        }
+        let Some((days, remind)) = self.base else {
+            return Timers::default();
+        };
+        let from = no_follow_up_since(basis);
+        let (release, remind_at) = within_year(from, days, remind).unwrap_or_else(|| {
+            let release = after_days(from, days);
+            // No reminder days: the reminder would fall on the release, which replaces it.
+            let remind_at = (remind != 0)
+                .then(|| before_days(release, remind))
+                .filter(|&at| at < release);
+            (release, remind_at)
+        });
+        Timers {
+            remind_at,
+            release: Some(ScheduledRelease {
+                at: release,
+                cause: RecycleCause {
+                    rule: RecycleKind::NoFollowUp,
+                    days,
+                },
+            }),
+        }
+    }
+}
+
+/// The release `days` after `from` and the reminder `remind` (at most `days`) days before it,
+/// if both fall in `from`'s year (nearly always): one day of the year read, two written, the
+/// dates [`after_days`] and [`before_days`] find. The reminder falls between `from` and the
+/// release, so in the same year, and strictly before the release unless `remind` is 0 (then
+/// the release replaces it).
+#[inline(always)]
+fn within_year(
+    from: DateTime<Utc>,
+    days: u32,
+    remind: u32,
+) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let naive = from.naive_utc();
+    let release_day = naive.ordinal().checked_add(days)?;
+    let release = naive.with_ordinal(release_day)?;
+    let remind_at = if remind == 0 {
+        None
+    } else {
+        naive.with_ordinal(release_day - remind)
+    };
+    Some((release.and_utc(), remind_at.map(|at| at.and_utc())))
+}
+
+/// The bit of `level` in [`TimerPlan::exempt_levels`].
+fn level_bit(level: ContactLevel) -> u8 {
+    1 << (level as u8)
+}
+
+/// Where a no-follow-up rule counts from: the later of the last follow-up and the claim.
+#[inline(always)]
+fn no_follow_up_since(basis: &TimerBasis<'_>) -> DateTime<Utc> {
+    basis
+        .last_follow_up
+        .map_or(basis.owned_since, |f| f.max(basis.owned_since))
+}
+
+impl PoolPolicy {
+    /// The timers of an owned, not exempt client: the earliest release over every rule that
+    /// applies (the built-in one first, then `recycle` in order; the first of equal releases
+    /// wins), and that rule's reminder.
+    fn earliest_rule(&self, basis: &TimerBasis<'_>) -> Timers {
         // The base rule (remind after n days, release so many days later) is read from the
         // policy's fields in place: building it as a `RecycleRule` per command cost more than
         // the arithmetic.
@@ -91,9 +199,7 @@ impl PoolPolicy {
         basis: &TimerBasis<'_>,
     ) -> Option<(DateTime<Utc>, DateTime<Utc>, RecycleCause)> {
         let from = match kind {
-            RecycleKind::NoFollowUp => basis
-                .last_follow_up
-                .map_or(basis.owned_since, |f| f.max(basis.owned_since)),
+            RecycleKind::NoFollowUp => no_follow_up_since(basis),
             RecycleKind::NoOpportunity if basis.open_opportunity => return None,
             RecycleKind::NoDeal if basis.won => return None,
             RecycleKind::NoOpportunity | RecycleKind::NoDeal => basis.owned_since,
@@ -102,5 +208,218 @@ impl PoolPolicy {
         let remind = before_days(release, remind_before_days.min(days));
         let cause = RecycleCause { rule: kind, days };
         Some((release, remind, cause))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pool::policy::RecycleRule;
+    use chrono::{NaiveDate, NaiveTime};
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    /// The timers as first written, read from the policy's fields on every call: the
+    /// reference the plan must match.
+    fn timers_as_first_written(policy: &PoolPolicy, basis: &TimerBasis<'_>) -> Timers {
+        let exempt = (policy.exempt_locked && basis.locked)
+            || (policy.exempt_won && basis.won)
+            || basis
+                .top_contact
+                .is_some_and(|level| policy.exempt_levels.contains(&level));
+        if exempt {
+            return Timers::default();
+        }
+        let rule_timers = |kind, days: u32, remind_before_days: u32| {
+            let from = match kind {
+                RecycleKind::NoFollowUp => basis
+                    .last_follow_up
+                    .map_or(basis.owned_since, |f| f.max(basis.owned_since)),
+                RecycleKind::NoOpportunity if basis.open_opportunity => return None,
+                RecycleKind::NoDeal if basis.won => return None,
+                RecycleKind::NoOpportunity | RecycleKind::NoDeal => basis.owned_since,
+            };
+            let release = after_days(from, days);
+            let remind = before_days(release, remind_before_days.min(days));
+            Some((release, remind, RecycleCause { rule: kind, days }))
+        };
+        let mut best = policy
+            .base_terms()
+            .and_then(|(days, remind)| rule_timers(RecycleKind::NoFollowUp, days, remind));
+        for rule in &policy.recycle {
+            let days = rule.days_for(basis.level);
+            let Some(found) = rule_timers(rule.kind, days, rule.remind_before_days) else {
+                continue;
+            };
+            if best.is_none_or(|(at, ..)| found.0 < at) {
+                best = Some(found);
+            }
+        }
+        match best {
+            None => Timers::default(),
+            Some((release, remind, cause)) => Timers {
+                remind_at: (remind < release).then_some(remind),
+                release: Some(ScheduledRelease { at: release, cause }),
+            },
+        }
+    }
+
+    /// An instant anywhere in chrono's range, often near its ends (where the dates saturate)
+    /// or in the last weeks of a year (where the timers leave it).
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        let (min, max) = (
+            DateTime::<Utc>::MIN_UTC.timestamp(),
+            DateTime::<Utc>::MAX_UTC.timestamp(),
+        );
+        let day = 86_400;
+        let year_end =
+            (2000i32..2100, 330u32..=366, 0i64..day).prop_map(|(year, ordinal, secs)| {
+                let date = NaiveDate::from_yo_opt(year, ordinal)
+                    .unwrap_or_else(|| NaiveDate::from_yo_opt(year, 365).unwrap());
+                date.and_time(NaiveTime::MIN).and_utc().timestamp() + secs
+            });
+        prop_oneof![
+            (1_700_000_000i64..1_900_000_000, 0u32..1_000_000_000),
+            (year_end, 0u32..1_000_000_000),
+            (min..=max, 0u32..1_000_000_000),
+            (min..min + 40 * day, 0u32..1_000_000_000),
+            (max - 40 * day..=max, 0u32..1_000_000_000),
+        ]
+        .prop_map(|(secs, nanos)| DateTime::from_timestamp(secs, nanos).unwrap())
+    }
+
+    /// Day counts: usually a few, sometimes any (a huge one saturates).
+    fn days() -> impl Strategy<Value = u32> {
+        prop_oneof![4 => 0u32..40, 1 => proptest::num::u32::ANY]
+    }
+
+    fn level() -> impl Strategy<Value = ContactLevel> {
+        proptest::sample::select(ContactLevel::ALL.to_vec())
+    }
+
+    fn recycle_rule() -> impl Strategy<Value = RecycleRule> {
+        let kind = proptest::sample::select(vec![
+            RecycleKind::NoFollowUp,
+            RecycleKind::NoOpportunity,
+            RecycleKind::NoDeal,
+        ]);
+        (kind, days(), proptest::option::of(days()), 0u32..50).prop_map(
+            |(kind, days, gold_days, remind)| {
+                let rule = RecycleRule::new(kind, days, remind.min(days));
+                match gold_days {
+                    Some(gold) => rule.with_level_days("gold", gold),
+                    None => rule,
+                }
+            },
+        )
+    }
+
+    /// Policies with and without the built-in rule, further rules and every exemption.
+    fn policy() -> impl Strategy<Value = PoolPolicy> {
+        (
+            proptest::option::of(days()),
+            days(),
+            prop_oneof![3 => Just(Vec::new()), 1 => proptest::collection::vec(recycle_rule(), 1..4)],
+            proptest::collection::btree_set(level(), 0..=4),
+            any::<(bool, bool)>(),
+        )
+            .prop_map(|(remind, release, recycle, exempt_levels, (locked, won))| PoolPolicy {
+                remind_after_days: remind,
+                release_after_reminder_days: release,
+                recycle,
+                exempt_levels,
+                exempt_locked: locked,
+                exempt_won: won,
+                ..PoolPolicy::default()
+            })
+    }
+
+    type BasisParts = (
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        (bool, bool, bool),
+        Option<&'static str>,
+        Option<ContactLevel>,
+    );
+
+    fn basis_parts() -> impl Strategy<Value = BasisParts> {
+        (
+            instant(),
+            proptest::option::of(instant()),
+            any::<(bool, bool, bool)>(),
+            proptest::option::of(proptest::sample::select(vec!["gold", "silver"])),
+            proptest::option::of(level()),
+        )
+    }
+
+    fn basis(parts: &BasisParts) -> TimerBasis<'static> {
+        let (owned_since, last_follow_up, (won, locked, open_opportunity), level, top_contact) =
+            *parts;
+        TimerBasis {
+            owned_since,
+            last_follow_up,
+            won,
+            locked,
+            open_opportunity,
+            level,
+            top_contact,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_048))]
+
+        /// The plan worked out once gives every client the timers the policy's fields give
+        /// it read on every call: exemptions, the built-in rule alone, further rules.
+        #[test]
+        fn the_plan_times_clients_as_the_policy_does(policy in policy(), parts in basis_parts()) {
+            let basis = basis(&parts);
+            prop_assert_eq!(
+                TimerPlan::of(&policy).timers(&policy, &basis),
+                timers_as_first_written(&policy, &basis)
+            );
+        }
+
+        /// The same under the common policy (the built-in rule, no further rules, the default
+        /// exemptions), which the plan times without walking any rule.
+        #[test]
+        fn the_built_in_rule_alone_times_as_it_did(
+            remind in days(),
+            release in days(),
+            parts in basis_parts(),
+        ) {
+            let policy = PoolPolicy {
+                remind_after_days: Some(remind),
+                release_after_reminder_days: release,
+                ..PoolPolicy::default()
+            };
+            let basis = basis(&parts);
+            prop_assert_eq!(
+                TimerPlan::of(&policy).timers(&policy, &basis),
+                timers_as_first_written(&policy, &basis)
+            );
+        }
+    }
+
+    #[test]
+    fn every_exempt_level_and_only_those_exempt() {
+        let policy = PoolPolicy {
+            remind_after_days: Some(7),
+            exempt_levels: BTreeSet::from([ContactLevel::Visit, ContactLevel::Cooperating]),
+            ..PoolPolicy::default()
+        };
+        let plan = TimerPlan::of(&policy);
+        for level in ContactLevel::ALL {
+            let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+            let mut basis = basis(&(at, None, (false, false, false), None, Some(level)));
+            let exempt = policy.exempt_levels.contains(&level);
+            assert_eq!(
+                plan.timers(&policy, &basis).release.is_none(),
+                exempt,
+                "{level:?}"
+            );
+            basis.top_contact = None;
+            assert!(plan.timers(&policy, &basis).release.is_some());
+        }
     }
 }

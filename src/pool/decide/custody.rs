@@ -24,7 +24,7 @@ fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
         via,
         at: ctx.now,
         day: ctx.today(),
-        timers: ctx.policy.timers(&basis),
+        timers: ctx.state.config().timers(&basis),
         actor: ctx.actor,
     }
 }
@@ -266,7 +266,7 @@ pub(super) fn mark_deal(
             at: ctx.now,
             note: String::new(),
         },
-        timers: ctx.policy.timers(&basis),
+        timers: ctx.state.config().timers(&basis),
         actor: ctx.actor,
     });
     Ok(Decided::Many(events))

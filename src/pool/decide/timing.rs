@@ -5,6 +5,7 @@ use super::{Ctx, Decided};
 use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
+use crate::pool::Config;
 use crate::pool::actor::Actor;
 use crate::pool::admission::Subject;
 use crate::pool::admission::contact;
@@ -31,7 +32,7 @@ pub(super) fn follow_up(
         let mut basis = TimerBasis::of(client, owned_since);
         basis.last_follow_up = Some(ctx.now);
         basis.top_contact = basis.top_contact.max(Some(level));
-        Some(ctx.policy.timers(&basis))
+        Some(ctx.state.config().timers(&basis))
     } else {
         contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
             client: id,
@@ -99,9 +100,9 @@ pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolE
     Ok(due(ctx, client).map_or_else(Decided::none, Decided::One))
 }
 
-fn owned_timers(policy: &PoolPolicy, client: &Client, basis: &TimerBasis<'_>) -> Timers {
+fn owned_timers(config: &Config, client: &Client, basis: &TimerBasis<'_>) -> Timers {
     if client.owner().is_some() {
-        policy.timers(basis)
+        config.timers(basis)
     } else {
         Timers::default()
     }
@@ -123,7 +124,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
         Flag::OpenOpportunity(on) => basis.open_opportunity = *on,
         Flag::Level(level) => basis.level = level.as_deref(),
     }
-    let timers = owned_timers(ctx.policy, client, &basis);
+    let timers = owned_timers(ctx.state.config(), client, &basis);
     Ok(Decided::One(Event::FlagSet {
         client: id,
         flag,
@@ -136,7 +137,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
 pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Decided, PoolError> {
     ctx.permit(Subject::default())?;
-    ctx.state.config().with_policy(PoolPolicy::clone(&next))?;
+    let config = ctx.state.config().with_policy(PoolPolicy::clone(&next))?;
     // A policy without admins could never be changed again.
     if next.admins.is_empty() {
         return Err(ConfigError::new("admins", ConfigRule::Empty).into());
@@ -145,7 +146,7 @@ pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Deci
     for client in ctx.state.clients().filter(|c| c.owner().is_some()) {
         let current = client.custody().timers;
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
-        let mut timers = next.timers(&TimerBasis::of(client, owned_since));
+        let mut timers = config.timers(&TimerBasis::of(client, owned_since));
         let reminded = current.remind_at.is_none() && current.release.is_some();
         if reminded && timers.remind_at.is_some_and(|at| at <= ctx.now) {
             timers.remind_at = None;

@@ -27,15 +27,14 @@ pub struct Region {
     segments: Option<Arc<[String]>>,
 }
 
-/// A hash of `segments`, the same for equal segments in every run: each segment's bytes then
-/// its length, so two different paths never feed the hasher the same words.
+/// A hash of `segments`, the same for equal segments in every run: each segment's length
+/// then its bytes, so two different paths never feed the hasher the same words.
 fn fingerprint(segments: &[String]) -> u64 {
     let mut hasher = FxHasher::default();
     for segment in segments {
-        hasher.write(segment.as_bytes());
-        hasher.write_usize(segment.len());
+        hasher.write_text(segment.as_bytes());
     }
-    hasher.finish()
+    hasher.finish_mixed()
 }
 
 impl Region {

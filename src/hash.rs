@@ -67,13 +67,72 @@ impl Hasher for FxHasher {
 /// A lookup-only map with [`FxHasher`].
 pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
+impl FxHasher {
+    /// Feeds `bytes` and their length, a word at a time and without a copy: the last partial
+    /// word is read as the (overlapping) last 8 bytes of a longer text, or from a 4-, 2- and
+    /// 1-byte read of a shorter one. Given the length, every byte reaches the hash, so two
+    /// different texts differ in some word fed.
+    #[inline]
+    pub(crate) fn write_text(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        self.add(n as u64);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(word(chunk, 0));
+        }
+        let rest = chunks.remainder().len();
+        if rest > 0 {
+            self.add(if n >= 8 {
+                word(bytes, n - 8)
+            } else {
+                short_word(bytes)
+            });
+        }
+    }
+
+    /// The hash with every bit mixed into every other (a folded multiply: the high and low
+    /// halves of a 128-bit product, xored). A multiplicative hash's low bits depend only on
+    /// the low bits of the words fed, and a text's last word carries its differences high
+    /// (the overlapping read), while hash tables choose buckets by low bits.
+    #[inline]
+    pub(crate) fn finish_mixed(&self) -> u64 {
+        let product = u128::from(self.hash) * u128::from(SEED);
+        (product as u64) ^ ((product >> 64) as u64)
+    }
+}
+
+/// The 8 bytes of `bytes` from `at`, little-endian.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The bytes of a text shorter than 8 bytes as one word: its first and last 4 bytes (they
+/// overlap below 8), or its first, middle and last byte below 4.
+#[inline]
+fn short_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let half = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&bytes[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    match n {
+        0 => 0,
+        1..4 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
+        _ => half(0) | half(n - 4) << 32,
+    }
+}
+
 /// The hash of one dedupe key's text, tagged with its kind.
+#[inline]
 pub(crate) fn key_hash(kind: u8, text: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write_u8(kind);
-    hasher.write(text.as_bytes());
-    hasher.write_usize(text.len());
-    hasher.finish()
+    hasher.write_text(text.as_bytes());
+    hasher.finish_mixed()
 }
 
 #[cfg(test)]
@@ -89,5 +148,61 @@ mod tests {
         assert_eq!(build.hash_one(crate::ids::ClientId(1)), SEED);
         assert_eq!(key_hash(1, "a"), key_hash(1, "a"));
         assert_ne!(key_hash(1, "a"), key_hash(2, "a"));
+    }
+
+    /// Keys that differ only in their last characters (the usual numbered names and phones)
+    /// spread over a lookup map's buckets, which its low bits choose, and over its tags, its
+    /// top 7 bits: 10,000 names fill about as many of 4,096 buckets as random hashes would.
+    #[test]
+    fn similar_keys_spread_over_the_buckets_of_a_map() {
+        let build = BuildHasherDefault::<FxHasher>::default();
+        for format in [
+            |i: u32| format!("company{i}"),
+            |i: u32| format!("861380013{i:04}"),
+        ] {
+            let hashes: Vec<u64> = (0..10_000)
+                .map(|i| build.hash_one(key_hash(0, &format(i))))
+                .collect();
+            let buckets: std::collections::HashSet<u64> =
+                hashes.iter().map(|h| h & 0xfff).collect();
+            let tags: std::collections::HashSet<u64> = hashes.iter().map(|h| h >> 57).collect();
+            assert!(buckets.len() > 3_500, "{} buckets", buckets.len());
+            assert_eq!(tags.len(), 128);
+        }
+    }
+
+    /// The words [`FxHasher::write_text`] feeds: its length, then each word.
+    fn words_fed(text: &[u8]) -> Vec<u64> {
+        let mut fed = vec![text.len() as u64];
+        let mut chunks = text.chunks_exact(8);
+        fed.extend((&mut chunks).map(|c| word(c, 0)));
+        if !chunks.remainder().is_empty() {
+            let n = text.len();
+            fed.push(if n >= 8 {
+                word(text, n - 8)
+            } else {
+                short_word(text)
+            });
+        }
+        fed
+    }
+
+    proptest::proptest! {
+        /// Two different texts never feed the hasher the same words (so they collide only
+        /// when the hash function does), at every length around a word; the same text always
+        /// hashes alike.
+        #[test]
+        fn different_texts_feed_different_words(
+            a in proptest::collection::vec(0u8..3, 0..20),
+            b in proptest::collection::vec(0u8..3, 0..20),
+        ) {
+            proptest::prop_assert_eq!(words_fed(&a) == words_fed(&b), a == b);
+            let hash = |bytes: &[u8]| {
+                let mut hasher = FxHasher::default();
+                hasher.write_text(bytes);
+                hasher.finish()
+            };
+            proptest::prop_assert_eq!(hash(&a), hash(&a.clone()));
+        }
     }
 }

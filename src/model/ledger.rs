@@ -140,19 +140,13 @@ impl RepLedger {
     }
 
     /// Where `region` is in the sorted counts (`Err`: where it would go). A rep usually holds
-    /// a few regions: those are scanned comparing the narrowest segment first, which tells
-    /// two cities apart at once, where an ordered search compares the shared country and
+    /// a few regions: those are scanned comparing fingerprints, which tells two regions apart
+    /// without reading their text, where an ordered search compares the shared country and
     /// province again at every step. Longer lists are searched by halves.
     fn find_region(&self, region: &Region) -> Result<usize, usize> {
         const SCANNED: usize = 16;
         if self.held_regions.len() <= SCANNED {
-            let same = |r: &Region| {
-                r.depth() == region.depth()
-                    && (r.segments().iter().rev())
-                        .zip(region.segments().iter().rev())
-                        .all(|(a, b)| same_text(a, b))
-            };
-            if let Some(i) = self.held_regions.iter().position(|(r, _)| same(r)) {
+            if let Some(i) = self.held_regions.iter().position(|(r, _)| r == region) {
                 return Ok(i);
             }
             return Err(self.held_regions.partition_point(|(r, _)| r < region));
@@ -180,26 +174,6 @@ impl RepLedger {
             }
             (Err(_), false) => {}
         }
-    }
-}
-
-/// `a == b`, for the short segments of regions without a call to `memcmp`: up to 16 bytes are
-/// compared as two (overlapping) words, or byte by byte below 8.
-fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    match n {
-        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => a == b,
     }
 }
 
@@ -342,27 +316,6 @@ mod tests {
             );
             let back: RepLedger = serde_json::from_value(json).unwrap();
             proptest::prop_assert_eq!(back, ledger);
-        }
-    }
-
-    proptest::proptest! {
-        /// The word-wise segment comparison is string equality, at every length around 8
-        /// and 16 bytes.
-        #[test]
-        fn same_text_is_equality(
-            a in "[ab\u{e9}]{0,20}",
-            b in "[ab\u{e9}]{0,20}",
-        ) {
-            proptest::prop_assert_eq!(same_text(&a, &b), a == b);
-            proptest::prop_assert!(same_text(&a, &a));
-            // One character changed anywhere: not the same.
-            let chars: Vec<char> = a.chars().collect();
-            for i in 0..chars.len() {
-                let mut other = chars.clone();
-                other[i] = if chars[i] == 'a' { 'b' } else { 'a' };
-                let other: String = other.into_iter().collect();
-                proptest::prop_assert_eq!(same_text(&a, &other), a == other);
-            }
         }
     }
 

@@ -20,6 +20,16 @@ fn text(keys: &DedupeKeys, kind: u8) -> Option<&str> {
     }
 }
 
+/// The keys present in `keys`, each with its kind, in [`DedupeKeys::iter`] order: for the
+/// loops that visit every key (the screen, which stops at the first match, reads the kinds in
+/// turn: its `find_map` over this chain was not inlined and cost more).
+fn present(keys: &DedupeKeys) -> impl Iterator<Item = (u8, &str)> {
+    let company = keys.company.as_deref().map(|text| (KINDS[0], text));
+    let phone = keys.phone.as_deref().map(|text| (KINDS[1], text));
+    let email = keys.email.as_deref().map(|text| (KINDS[2], text));
+    company.into_iter().chain(phone).chain(email)
+}
+
 /// The key of `kind` with `text`, as the public type.
 fn key(kind: u8, text: &str) -> DedupeKey {
     match kind {
@@ -104,10 +114,7 @@ impl KeyIndex {
 
     /// Indexes the keys of the client `id` at `handle`.
     pub(super) fn insert(&mut self, keys: &DedupeKeys, id: ClientId, handle: Handle) {
-        for kind in KINDS {
-            let Some(text) = text(keys, kind) else {
-                continue;
-            };
+        for (kind, text) in present(keys) {
             match self.map.entry(key_hash(kind, text)) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     slot.insert(Holders::One([(id, handle)]));
@@ -126,10 +133,7 @@ impl KeyIndex {
 
     /// Forgets the keys of the client `id`.
     pub(super) fn remove(&mut self, keys: &DedupeKeys, id: ClientId) {
-        for kind in KINDS {
-            let Some(text) = text(keys, kind) else {
-                continue;
-            };
+        for (kind, text) in present(keys) {
             let hash = key_hash(kind, text);
             let Some(holders) = self.map.get_mut(&hash) else {
                 continue;
@@ -152,4 +156,28 @@ fn carries(table: &ClientTable, handle: Handle, kind: u8, wanted: &str) -> bool 
     table
         .row(handle)
         .is_some_and(|row| text(row.client.keys(), kind) == Some(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys the index stores and forgets are the ones [`DedupeKeys::iter`] lists, in its
+    /// order and with their kinds, whichever are missing.
+    #[test]
+    fn the_index_reads_the_keys_the_public_iterator_lists() {
+        for mask in 0..8u8 {
+            let keys = DedupeKeys {
+                company: (mask & 1 != 0).then(|| "acme".to_owned()),
+                phone: (mask & 2 != 0).then(|| "8613800138000".to_owned()),
+                email: (mask & 4 != 0).then(|| "sales@acme.com".to_owned()),
+            };
+            let read: Vec<DedupeKey> = present(&keys).map(|(kind, text)| key(kind, text)).collect();
+            assert_eq!(read, keys.iter().collect::<Vec<_>>());
+            for (kind, text) in present(&keys) {
+                assert_eq!(parts(&key(kind, text)), (kind, text));
+                assert_eq!(super::text(&keys, kind), Some(text));
+            }
+        }
+    }
 }

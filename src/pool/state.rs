@@ -207,24 +207,33 @@ impl PoolState {
                     return;
                 };
                 let old = std::mem::replace(&mut row.client, *client);
-                let before = Slot::of(&old);
+                let before = Place::of(&old);
                 self.keys.remove(old.keys(), old.id());
                 let new = &self.clients.row(handle).map(|r| &r.client);
                 if let Some(new) = new {
-                    let after = Slot::of(new);
+                    let after = Place::of(new);
+                    let deadline = new.deadline();
                     let keys = new.keys().clone();
                     self.keys.insert(&keys, after.id, handle);
-                    self.reindex(handle, before, after, true);
+                    if before != after {
+                        self.move_place(before, after);
+                    }
+                    // A reloaded row's deadline is entered again even if it did not change.
+                    self.retime(handle, after.id, old.deadline(), deadline);
                 }
             }
             None => {
                 let id = client.id();
-                let slot = Slot::of(&client);
+                let place = Place::of(&client);
+                let deadline = client.deadline();
                 let handle = self.clients.push(client);
                 if let Some(row) = self.clients.row(handle) {
                     self.keys.insert(row.client.keys(), id, handle);
                 }
-                self.index_new(handle, slot);
+                self.index_place(place);
+                if let Some(at) = deadline {
+                    self.add_deadline(handle, id, at);
+                }
             }
         }
     }
@@ -237,29 +246,29 @@ impl PoolState {
         }
     }
 
-    fn index_new(&mut self, handle: Handle, slot: Slot) {
-        self.index_place(slot);
-        if let Some(at) = slot.deadline {
-            self.add_deadline(handle, slot.id, at);
-        }
-    }
-
-    fn index_place(&mut self, slot: Slot) {
-        match slot.owner {
+    fn index_place(&mut self, place: Place) {
+        match place.owner {
             Some(owner) => {
-                self.owned.entry(owner).or_default().insert(slot.id);
+                self.owned.entry(owner).or_default().insert(place.id);
             }
             None => {
-                self.public.entry(slot.pool).or_default().insert(slot.id);
+                self.public.entry(place.pool).or_default().insert(place.id);
             }
         }
     }
 
-    fn unindex_place(&mut self, slot: Slot) {
-        match slot.owner {
-            Some(owner) => remove_from(&mut self.owned, &owner, &slot.id),
-            None => remove_from(&mut self.public, &slot.pool, &slot.id),
+    fn unindex_place(&mut self, place: Place) {
+        match place.owner {
+            Some(owner) => remove_from(&mut self.owned, &owner, &place.id),
+            None => remove_from(&mut self.public, &place.pool, &place.id),
         }
+    }
+
+    /// Moves a client from the owner or public index `before` puts it in to the one `after`
+    /// does.
+    fn move_place(&mut self, before: Place, after: Place) {
+        self.unindex_place(before);
+        self.index_place(after);
     }
 
     fn add_deadline(&mut self, handle: Handle, id: ClientId, at: DateTime<Utc>) {
@@ -272,28 +281,28 @@ impl PoolState {
         });
     }
 
-    /// Moves a client between the indexes, from where `before` put it to where `after` does.
-    /// `force_deadline` re-enters the deadline even if it did not change (a reloaded row).
-    fn reindex(&mut self, handle: Handle, before: Slot, after: Slot, force_deadline: bool) {
-        if (before.owner, before.pool) != (after.owner, after.pool) || before.id != after.id {
-            self.unindex_place(before);
-            self.index_place(after);
+    /// Replaces the client's deadline entry `old` by one at `new`: the old entry goes stale
+    /// (the row's stamp moves on) and is forgotten.
+    fn retime(
+        &mut self,
+        handle: Handle,
+        id: ClientId,
+        old: Option<DateTime<Utc>>,
+        new: Option<DateTime<Utc>>,
+    ) {
+        if let Some(row) = self.clients.row_mut(handle) {
+            row.due_stamp = row.due_stamp.wrapping_add(1);
         }
-        if before.deadline != after.deadline || force_deadline {
-            if let Some(row) = self.clients.row_mut(handle) {
-                row.due_stamp = row.due_stamp.wrapping_add(1);
-            }
-            if let Some(old) = before.deadline {
-                let clients = &self.clients;
-                self.due.forget(old, |e| {
-                    clients
-                        .row(e.handle)
-                        .is_some_and(|r| r.due_stamp == e.stamp)
-                });
-            }
-            if let Some(at) = after.deadline {
-                self.add_deadline(handle, after.id, at);
-            }
+        if let Some(old) = old {
+            let clients = &self.clients;
+            self.due.forget(old, |e| {
+                clients
+                    .row(e.handle)
+                    .is_some_and(|r| r.due_stamp == e.stamp)
+            });
+        }
+        if let Some(at) = new {
+            self.add_deadline(handle, id, at);
         }
     }
 
@@ -310,31 +319,32 @@ impl PoolState {
         let Some(row) = self.clients.row_mut(handle) else {
             return;
         };
-        let before = Slot::of(&row.client);
+        let (before, old) = (Place::of(&row.client), row.client.deadline());
         change(row.client.custody_mut());
-        let after = Slot::of(&row.client);
+        let (after, new) = (Place::of(&row.client), row.client.deadline());
         if before != after {
-            self.reindex(handle, before, after, false);
+            self.move_place(before, after);
+        }
+        if old != new {
+            self.retime(handle, after.id, old, new);
         }
     }
 }
 
-/// Where a client sits in the indexes that custody changes move it between.
+/// Where a client sits in the owner and public-pool indexes.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct Slot {
+struct Place {
     id: ClientId,
     owner: Option<RepId>,
     pool: PoolId,
-    deadline: Option<DateTime<Utc>>,
 }
 
-impl Slot {
+impl Place {
     fn of(client: &Client) -> Self {
         Self {
             id: client.id(),
             owner: client.owner(),
             pool: client.pool(),
-            deadline: client.deadline(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! or reads a clock, is in `apply`.
 
 mod apply;
+mod by_id;
 mod due;
 mod idset;
 pub(super) mod table;
@@ -11,10 +12,10 @@ use super::event::Event;
 use super::keys::KeyIndex;
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
-use crate::hash::IdMap;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger};
 pub use apply::{evolve, evolve_owned};
+use by_id::ById;
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
 use idset::IdSet;
@@ -37,10 +38,11 @@ pub struct PoolState {
     clients: ClientTable,
     /// Sorted by rep id.
     ledgers: Vec<RepLedger>,
-    /// Clients by owner and by public pool: looked up by key only (never iterated across
-    /// keys), so hashed; each set lists its clients in id order (see `idset`).
-    owned: IdMap<RepId, IdSet>,
-    public: IdMap<PoolId, IdSet>,
+    /// Clients by owner id and by public pool id: looked up by key only (never iterated
+    /// across keys), found by the id itself (see `by_id`); each set lists its clients in id
+    /// order (see `idset`).
+    owned: ById<IdSet>,
+    public: ById<IdSet>,
     due: DueIndex,
     keys: KeyIndex,
 }
@@ -139,7 +141,7 @@ impl PoolState {
 
     /// Clients the rep owns, ascending (only those loaded, in a partial state).
     pub fn owned_by(&self, rep: RepId) -> impl Iterator<Item = ClientId> + '_ {
-        self.owned.get(&rep).into_iter().flat_map(IdSet::iter)
+        self.owned.get(rep.0).into_iter().flat_map(IdSet::iter)
     }
 
     /// How many clients are unowned, in every pool: read from the public index, without
@@ -150,7 +152,7 @@ impl PoolState {
 
     /// Unowned clients of `pool`, ascending.
     pub fn public_in(&self, pool: PoolId) -> impl Iterator<Item = ClientId> + '_ {
-        self.public.get(&pool).into_iter().flat_map(IdSet::iter)
+        self.public.get(pool.0).into_iter().flat_map(IdSet::iter)
     }
 
     /// The live deadline entries at or before `instant`, in (deadline, id) order, with their
@@ -249,18 +251,18 @@ impl PoolState {
     fn index_place(&mut self, place: Place) {
         match place.owner {
             Some(owner) => {
-                self.owned.entry(owner).or_default().insert(place.id);
+                self.owned.entry(owner.0).insert(place.id);
             }
             None => {
-                self.public.entry(place.pool).or_default().insert(place.id);
+                self.public.entry(place.pool.0).insert(place.id);
             }
         }
     }
 
     fn unindex_place(&mut self, place: Place) {
         match place.owner {
-            Some(owner) => remove_from(&mut self.owned, &owner, &place.id),
-            None => remove_from(&mut self.public, &place.pool, &place.id),
+            Some(owner) => remove_from(&mut self.owned, owner.0, place.id),
+            None => remove_from(&mut self.public, place.pool.0, place.id),
         }
     }
 
@@ -350,9 +352,9 @@ impl Place {
 }
 
 /// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
-/// client passing through the public pool does not free and reallocate the set's node.
-fn remove_from<K: Eq + std::hash::Hash>(index: &mut IdMap<K, IdSet>, key: &K, id: &ClientId) {
+/// client passing through the public pool does not free and reallocate the set's runs.
+fn remove_from(index: &mut ById<IdSet>, key: u64, id: ClientId) {
     if let Some(ids) = index.get_mut(key) {
-        ids.remove(*id);
+        ids.remove(id);
     }
 }

@@ -137,6 +137,20 @@ mod tests {
         assert_eq!(log.as_slice(), &[contact(1), contact(2)]);
     }
 
+    #[test]
+    fn a_log_read_back_keeps_no_contact_or_one_contact_off_the_heap() {
+        assert!(matches!(ContactLog::from(Vec::new()), ContactLog::Empty));
+        assert!(matches!(
+            ContactLog::from(vec![contact(1)]),
+            ContactLog::One(_)
+        ));
+        let read: ContactLog = serde_json::from_str("[]").unwrap();
+        assert!(matches!(read, ContactLog::Empty));
+        let one = serde_json::to_string(&[contact(1)]).unwrap();
+        let read: ContactLog = serde_json::from_str(&one).unwrap();
+        assert!(matches!(read, ContactLog::One(c) if c == contact(1)));
+    }
+
     proptest! {
         /// Pushed, extended, compared, printed and serialised, the log is the list of its
         /// contacts in the order they were logged.

@@ -130,25 +130,6 @@ impl KeyIndex {
             }
         }
     }
-
-    /// Forgets the keys of the client `id`.
-    pub(super) fn remove(&mut self, keys: &DedupeKeys, id: ClientId) {
-        for (kind, text) in present(keys) {
-            let hash = key_hash(kind, text);
-            let Some(holders) = self.map.get_mut(&hash) else {
-                continue;
-            };
-            let mut list = holders.as_slice().to_vec();
-            list.retain(|(other, _)| *other != id);
-            match list.as_slice() {
-                [] => {
-                    self.map.remove(&hash);
-                }
-                [one] => *holders = Holders::One([*one]),
-                _ => *holders = Holders::Many(list),
-            }
-        }
-    }
 }
 
 /// Whether the client at `handle` carries the key of `kind` with `text`.
@@ -162,7 +143,7 @@ fn carries(table: &ClientTable, handle: Handle, kind: u8, wanted: &str) -> bool 
 mod tests {
     use super::*;
 
-    /// The keys the index stores and forgets are the ones [`DedupeKeys::iter`] lists, in its
+    /// The keys the index stores are the ones [`DedupeKeys::iter`] lists, in its
     /// order and with their kinds, whichever are missing.
     #[test]
     fn the_index_reads_the_keys_the_public_iterator_lists() {

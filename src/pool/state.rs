@@ -201,42 +201,23 @@ impl PoolState {
         self.keys.first_known(&self.clients, keys)
     }
 
-    /// Adds a client read from a store, with every index (for partial states).
+    /// Adds a client imported or read from a store, with every index. Every caller adds a
+    /// client the state does not hold yet (an import of a known id is applied as no change; a
+    /// store's snapshot reads each client once): one already held is left as it is.
     pub(crate) fn load_client(&mut self, client: Box<Client>) {
-        match self.clients.handle(client.id()) {
-            Some(handle) => {
-                let Some(row) = self.clients.row_mut(handle) else {
-                    return;
-                };
-                let old = std::mem::replace(&mut row.client, *client);
-                let before = Place::of(&old);
-                self.keys.remove(old.keys(), old.id());
-                let new = &self.clients.row(handle).map(|r| &r.client);
-                if let Some(new) = new {
-                    let after = Place::of(new);
-                    let deadline = new.deadline();
-                    let keys = new.keys().clone();
-                    self.keys.insert(&keys, after.id, handle);
-                    if before != after {
-                        self.move_place(before, after);
-                    }
-                    // A reloaded row's deadline is entered again even if it did not change.
-                    self.retime(handle, after.id, old.deadline(), deadline);
-                }
-            }
-            None => {
-                let id = client.id();
-                let place = Place::of(&client);
-                let deadline = client.deadline();
-                let handle = self.clients.push(client);
-                if let Some(row) = self.clients.row(handle) {
-                    self.keys.insert(row.client.keys(), id, handle);
-                }
-                self.index_place(place);
-                if let Some(at) = deadline {
-                    self.add_deadline(handle, id, at);
-                }
-            }
+        let id = client.id();
+        if self.clients.handle(id).is_some() {
+            return;
+        }
+        let place = Place::of(&client);
+        let deadline = client.deadline();
+        let handle = self.clients.push(client);
+        if let Some(row) = self.clients.row(handle) {
+            self.keys.insert(row.client.keys(), id, handle);
+        }
+        self.index_place(place);
+        if let Some(at) = deadline {
+            self.add_deadline(handle, id, at);
         }
     }
 

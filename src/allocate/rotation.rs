@@ -322,6 +322,7 @@ impl Rotation {
 
     /// The next turn: the member's position in the member list (in id order, as the
     /// membership it was built for lists them) and its id.
+    #[inline]
     pub(crate) fn first(&self) -> Option<(usize, RepId)> {
         if self.linear {
             return self.linear_first();
@@ -348,6 +349,15 @@ impl Rotation {
         let Some(index) = self.index(rep) else {
             return;
         };
+        if !self.linear && self.serve_first_ready(index) {
+            return;
+        }
+        self.serve_at(index);
+    }
+
+    /// [`Rotation::serve`] of the member at `index`, in any layout (the general path).
+    #[inline]
+    fn serve_at(&mut self, index: usize) {
         // A linear rotation keeps no queues to update.
         let queued = !self.linear;
         if queued {

@@ -107,6 +107,7 @@ impl Rotation {
 
     /// The next turn, by a scan: the eligible member with the earliest deadline, or when none
     /// is eligible the member that becomes eligible first.
+    #[inline(never)]
     pub(super) fn linear_first(&self) -> Option<(usize, RepId)> {
         if self.unit != 0 {
             return self.keyed_first();

@@ -58,31 +58,8 @@ impl<T: Keyed> Queue<T> {
     /// Adds `item` (its member must not be here).
     #[inline]
     pub(super) fn push(&mut self, item: T) {
-        // Served members re-enter at the back (or near it): one comparison, then an append.
-        if let Self::Sorted(run) = self {
-            if run.live().last().is_none_or(|back| *back < item) {
-                run.insert(run.live().len(), item);
-                return;
-            }
-        }
-        self.push_inside(item);
-    }
-
-    /// [`Queue::push`] of an item that does not go at the back of a sorted queue.
-    fn push_inside(&mut self, item: T) {
         match self {
-            Self::Sorted(run) => {
-                // Near the back: look there first (the last item is known not to be smaller).
-                let items = run.live();
-                let len = items.len();
-                let near = (2..=len.min(NEAR_BACK)).find(|&k| items[len - k] < item);
-                let at = match near {
-                    Some(k) => len - k + 1,
-                    None if len <= NEAR_BACK => 0,
-                    None => items.partition_point(|x| *x < item),
-                };
-                run.insert(at, item);
-            }
+            Self::Sorted(run) => run.push_sorted(item),
             Self::Heap(heap) => heap.push(item),
         }
     }
@@ -178,7 +155,7 @@ impl<T: Copy> Run<T> {
     }
 
     /// The live items, to change in place.
-    fn live_mut(&mut self) -> &mut [T] {
+    pub(super) fn live_mut(&mut self) -> &mut [T] {
         self.items.get_mut(self.head..).unwrap_or_default()
     }
 
@@ -193,6 +170,45 @@ impl<T: Copy> Run<T> {
             self.head = 0;
         }
         Some(item)
+    }
+
+    /// Inserts `item` in order into live items that are sorted. Served members re-enter at the
+    /// back (or near it): one comparison, then an append, all inline while the vector has room.
+    #[inline]
+    pub(super) fn push_sorted(&mut self, item: T)
+    where
+        T: Ord,
+    {
+        if self.items.len() < self.items.capacity()
+            && self.live().last().is_none_or(|back| *back < item)
+        {
+            // With room left, `insert` at the back is a plain push (nothing to reclaim).
+            self.items.push(item);
+            return;
+        }
+        self.push_inside(item);
+    }
+
+    /// [`Run::push_sorted`] when the vector is full or `item` does not go at the back.
+    #[inline(never)]
+    fn push_inside(&mut self, item: T)
+    where
+        T: Ord,
+    {
+        let items = self.live();
+        let len = items.len();
+        if items.last().is_none_or(|back| *back < item) {
+            self.insert(len, item);
+            return;
+        }
+        // Near the back: look there first (the last item is known not to be smaller).
+        let near = (2..=len.min(NEAR_BACK)).find(|&k| items[len - k] < item);
+        let at = match near {
+            Some(k) => len - k + 1,
+            None if len <= NEAR_BACK => 0,
+            None => items.partition_point(|x| *x < item),
+        };
+        self.insert(at, item);
     }
 
     /// Inserts `item` before the live item at `at` (at the back when `at` is the live length).

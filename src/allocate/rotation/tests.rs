@@ -63,3 +63,78 @@ fn calibrating_a_member_that_is_ahead_changes_nothing() {
     rotation.calibrate(RepId(99));
     assert_eq!(rotation, before);
 }
+
+mod first_ready {
+    use super::super::queue::Queue;
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A rotation of `weights` (ids from 1) in sorted queues; when `late`, a few turns short of
+    /// the narrow bound with everyone at their share, so serving crosses it.
+    fn sorted(weights: &[u32], late: bool) -> Rotation {
+        let members: Vec<(RepId, u32)> = (1..).map(RepId).zip(weights.iter().copied()).collect();
+        let mut data: RotationData = Rotation::new(&members).into();
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        if late && total > 0 {
+            data.turns = NARROW - 3;
+            for (_, m) in &mut data.members {
+                m.served = i64::try_from(data.turns * u64::from(m.weight) / total).unwrap();
+            }
+        }
+        Rotation::laid_out(data, Layout::Sorted)
+    }
+
+    /// True when `serve` of the member at `index` takes the inline path.
+    fn first_ready(rotation: &Rotation, index: usize) -> bool {
+        matches!(rotation.ready, Queue::Sorted(_))
+            && rotation.narrow
+            && rotation.ready.peek().map(|s| s.member as usize) == Some(index)
+    }
+
+    proptest! {
+        /// A sorted rotation served through `serve` (the inline turn when it applies) stays
+        /// exactly the one served through the general path, turn by turn: counters, both
+        /// queues, the next turn, over teams of equal or mixed weights, calibrations, serves
+        /// of members not due, and the narrow bound.
+        #[test]
+        fn the_first_ready_turn_serves_as_the_general_path_does(
+            uniform in any::<bool>(),
+            weights in proptest::collection::vec(prop_oneof![4 => 1u32..5, 1 => 1u32..100_000], 1..40),
+            late in any::<bool>(),
+            ops in proptest::collection::vec((0u8..10, 0usize..64), 0..300),
+        ) {
+            let weights: Vec<u32> = weights.iter().map(|&w| if uniform { 3 } else { w }).collect();
+            let mut fast = sorted(&weights, late);
+            let mut general = fast.clone();
+            let (mut next_turns, mut inline) = (0, 0);
+            for (op, k) in ops {
+                let n = weights.len();
+                let rep = match op {
+                    0..=6 => general.first().map_or(RepId(0), |(_, rep)| rep),
+                    7 => RepId(1 + (k % n) as u64),
+                    8 => RepId(k as u64),
+                    _ => {
+                        fast.calibrate(RepId(1 + (k % n) as u64));
+                        general.calibrate(RepId(1 + (k % n) as u64));
+                        RepId(0)
+                    }
+                };
+                if op < 9 {
+                    next_turns += usize::from(op <= 6);
+                    if let Some(index) = general.index(rep) {
+                        inline += usize::from(first_ready(&fast, index));
+                        general.serve_at(index);
+                    }
+                    fast.serve(rep);
+                }
+                prop_assert_eq!(&fast.data, &general.data);
+                prop_assert_eq!(fast.narrow, general.narrow);
+                prop_assert_eq!(fast.ready.sorted(), general.ready.sorted());
+                prop_assert_eq!(fast.waiting.sorted(), general.waiting.sorted());
+                prop_assert_eq!(fast.first(), general.first());
+            }
+            // The next turn is served inline unless the bound was crossed first.
+            prop_assert!(next_turns == 0 || inline > 0 || late);
+        }
+    }
+}

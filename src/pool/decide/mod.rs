@@ -62,9 +62,11 @@ pub fn decide_into(
     now: DateTime<Utc>,
     events: &mut Vec<Event>,
 ) -> Result<(), PoolError> {
-    match decided(state, actor, command, now)? {
-        Decided::One(event) => events.push(event),
-        Decided::Many(many) => events.extend(many),
+    // Matched in place (not through `?`): the event is moved once, into the buffer.
+    match decided(state, actor, command, now) {
+        Ok(Decided::One(event)) => events.push(event),
+        Ok(Decided::Many(many)) => events.extend(many),
+        Err(error) => return Err(error),
     }
     Ok(())
 }

@@ -72,6 +72,7 @@ impl ContactVerdict {
 
 /// May `rep` contact `client` at `now`, with visits, samples and cooperating contacts
 /// protecting for `protection_days`? Contacts dated after `now` protect nothing yet.
+#[inline]
 pub fn may_contact(
     client: &Client,
     rep: RepId,

@@ -313,7 +313,36 @@ fn permit_grant(
         (Grant::Never, _) | (_, None) => return Err(refuse(Need::AnotherRole)),
         (_, Some(person)) => person,
     };
+    // A person acting for themselves (a rep's claim, follow-up or release) is answered from
+    // the subject alone; every other cell reads the policy and the organisation.
+    let checked = match grant {
+        Grant::Themselves => themselves(person, subject),
+        grant => authority(config, grant, person, subject),
+    };
+    let gives = matches!(
+        action,
+        Action::Assign | Action::AssignByRule | Action::Transfer | Action::Handover
+    );
+    match checked {
+        Ok(()) if gives && subject.rep == Some(person) => Err(refuse(Need::NotToThemselves)),
+        checked => checked.map_err(refuse),
+    }
+}
 
+/// [`Grant::Themselves`]: `person` is the rep the command names.
+#[inline]
+fn themselves(person: RepId, subject: &Subject) -> Result<(), Need> {
+    match subject.rep {
+        Some(rep) if rep == person => Ok(()),
+        Some(rep) => Err(Need::Themselves { rep }),
+        None => Err(Need::AnotherRole),
+    }
+}
+
+/// The cells of [`permit_grant`] that read the configuration: what `person` lacks, if
+/// anything, for `grant` on `subject`.
+#[inline(never)]
+fn authority(config: &Config, grant: Grant, person: RepId, subject: &Subject) -> Result<(), Need> {
     let policy = config.policy();
     let org: &Org = config.org();
     let admin_of = |pool: Option<PoolId>| match pool {
@@ -332,13 +361,10 @@ fn permit_grant(
             None => Err(admin_need(subject.pool)),
         }
     };
-    let checked = match grant {
-        Grant::Never | Grant::Always => Ok(()),
-        Grant::Themselves => match subject.rep {
-            Some(rep) if rep == person => Ok(()),
-            Some(rep) => Err(Need::Themselves { rep }),
-            None => Err(Need::AnotherRole),
-        },
+    match grant {
+        Grant::Never => Err(Need::AnotherRole),
+        Grant::Always => Ok(()),
+        Grant::Themselves => themselves(person, subject),
         Grant::TheirOwnIfAllowed => match subject.owner {
             _ if !policy.reps_transfer_own => Err(Need::OwnTransfersAllowed),
             Some(owner) if owner == person => Ok(()),
@@ -373,14 +399,6 @@ fn permit_grant(
             .contains(&person)
             .then_some(())
             .ok_or(Need::PolicyAdmin),
-    };
-    let gives = matches!(
-        action,
-        Action::Assign | Action::AssignByRule | Action::Transfer | Action::Handover
-    );
-    match checked {
-        Ok(()) if gives && subject.rep == Some(person) => Err(refuse(Need::NotToThemselves)),
-        checked => checked.map_err(refuse),
     }
 }
 

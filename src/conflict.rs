@@ -7,7 +7,7 @@
 
 use crate::calendar::after_days;
 use crate::ids::{PoolId, RepId};
-use crate::model::{Client, ContactLevel};
+use crate::model::{Client, Contact, ContactLevel};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +72,7 @@ impl ContactVerdict {
 
 /// May `rep` contact `client` at `now`, with visits, samples and cooperating contacts
 /// protecting for `protection_days`? Contacts dated after `now` protect nothing yet.
-#[inline]
+#[inline(always)]
 pub fn may_contact(
     client: &Client,
     rep: RepId,
@@ -80,22 +80,10 @@ pub fn may_contact(
     protection_days: u32,
 ) -> ContactVerdict {
     let contacts = client.contacts();
-    let others = || contacts.iter().filter(move |c| c.rep != rep && c.at <= now);
-    if let Some(owner) = client.owner().filter(|o| *o != rep) {
-        let level = contacts
-            .iter()
-            .filter(|c| c.rep == owner)
-            .map(|c| c.level)
-            .max();
-        return ContactVerdict::Refused {
-            by: owner,
-            level,
-            since: client.custody().owned_since.unwrap_or(client.created_at()),
-            protection: Protection::Owned,
-        };
-    }
-    if client.owner() == Some(rep) {
-        return ContactVerdict::Allowed;
+    match client.owner() {
+        Some(owner) if owner == rep => return ContactVerdict::Allowed,
+        Some(owner) => return owned_by(client, owner),
+        None => {}
     }
     if let Some(deal) = client.custody().deal.filter(|d| d.credited_to != rep) {
         return ContactVerdict::Refused {
@@ -105,6 +93,38 @@ pub fn may_contact(
             protection: Protection::Cooperating,
         };
     }
+    // A client nobody has contacted (most new leads) is answered without a call.
+    if contacts.is_empty() {
+        return ContactVerdict::Allowed;
+    }
+    by_contacts(contacts, rep, now, protection_days)
+}
+
+/// [`may_contact`] for a client `owner` (another rep) owns: refused.
+fn owned_by(client: &Client, owner: RepId) -> ContactVerdict {
+    let level = client
+        .contacts()
+        .iter()
+        .filter(|c| c.rep == owner)
+        .map(|c| c.level)
+        .max();
+    ContactVerdict::Refused {
+        by: owner,
+        level,
+        since: client.custody().owned_since.unwrap_or(client.created_at()),
+        protection: Protection::Owned,
+    }
+}
+
+/// [`may_contact`] for a client no other rep owns or closed: what the other reps' contacts
+/// say.
+fn by_contacts(
+    contacts: &[Contact],
+    rep: RepId,
+    now: DateTime<Utc>,
+    protection_days: u32,
+) -> ContactVerdict {
+    let others = || contacts.iter().filter(move |c| c.rep != rep && c.at <= now);
     if let Some(recent) = others()
         .filter(|c| c.level >= ContactLevel::Visit)
         .filter(|c| now < after_days(c.at, protection_days))

@@ -169,6 +169,7 @@ impl Org {
 
     /// True when `rep` may work clients of `pool`: the pool is open to every rep, or names the
     /// rep, or one of the rep's departments (or one above them).
+    #[inline]
     pub(crate) fn is_member(&self, pools: &Pools, rep: RepId, pool: PoolId) -> bool {
         let Some(def) = pools.get(&pool) else {
             return true;

@@ -36,7 +36,7 @@ use super::config::Config;
 use super::state::PoolState;
 use crate::conflict::{ContactVerdict, Protection, may_contact};
 use crate::ids::RepId;
-use crate::model::{Availability, Client};
+use crate::model::{Availability, Client, Rep};
 use crate::reason::Refusal;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -114,9 +114,21 @@ pub(crate) fn admit_at(
     clients: &[&Client],
     now: DateTime<Utc>,
 ) -> Result<(), (usize, Refusal)> {
+    let profile = state.rep(rep).ok_or((0, Refusal::NotOnTeam))?;
+    admit_rep(state, route, profile, clients, now)
+}
+
+/// [`admit_at`] for a rep on the team, its profile already found (the first rule passed).
+pub(crate) fn admit_rep(
+    state: &PoolState,
+    route: Route,
+    profile: &Rep,
+    clients: &[&Client],
+    now: DateTime<Utc>,
+) -> Result<(), (usize, Refusal)> {
     let on = |i: usize| move |refusal: Refusal| (i, refusal);
     let policy = state.policy();
-    let profile = state.rep(rep).ok_or((0, Refusal::NotOnTeam))?;
+    let rep = profile.id;
     if !profile.availability.is_available(now) {
         let until = match profile.availability {
             Availability::OnLeave { until } => Some(until),

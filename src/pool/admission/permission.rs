@@ -155,6 +155,7 @@ impl Action {
     ];
 
     /// What an actor of `kind` needs to do this: the matrix's cell.
+    #[inline]
     pub fn grant(self, kind: ActorKind) -> Grant {
         // The variants are declared in `ALL`'s order (a test checks it): the discriminant is
         // the row.
@@ -278,10 +279,28 @@ pub(crate) struct Subject {
 
 /// May `actor` do `action` on `subject` under `config`? The one place the permission matrix is
 /// decided.
+///
+/// Inlined as far as the cell: the system's own work (a cell that always grants) costs no
+/// call, and the caller's subject is not even built for it.
+#[inline]
 pub(crate) fn permit(
     config: &Config,
     actor: Actor,
     action: Action,
+    subject: &Subject,
+) -> Result<(), Forbidden> {
+    match action.grant(actor.kind()) {
+        Grant::Always => Ok(()),
+        grant => permit_grant(config, actor, action, grant, subject),
+    }
+}
+
+/// [`permit`] for a cell that does not always grant.
+fn permit_grant(
+    config: &Config,
+    actor: Actor,
+    action: Action,
+    grant: Grant,
     subject: &Subject,
 ) -> Result<(), Forbidden> {
     let refuse = |needs: Need| Forbidden {
@@ -289,13 +308,41 @@ pub(crate) fn permit(
         action,
         needs,
     };
-    let grant = action.grant(actor.kind());
     let person = match (grant, actor.person()) {
         (Grant::Always, _) => return Ok(()),
         (Grant::Never, _) | (_, None) => return Err(refuse(Need::AnotherRole)),
         (_, Some(person)) => person,
     };
+    // A person acting for themselves (a rep's claim, follow-up or release) is answered from
+    // the subject alone; every other cell reads the policy and the organisation.
+    let checked = match grant {
+        Grant::Themselves => themselves(person, subject),
+        grant => authority(config, grant, person, subject),
+    };
+    let gives = matches!(
+        action,
+        Action::Assign | Action::AssignByRule | Action::Transfer | Action::Handover
+    );
+    match checked {
+        Ok(()) if gives && subject.rep == Some(person) => Err(refuse(Need::NotToThemselves)),
+        checked => checked.map_err(refuse),
+    }
+}
 
+/// [`Grant::Themselves`]: `person` is the rep the command names.
+#[inline]
+fn themselves(person: RepId, subject: &Subject) -> Result<(), Need> {
+    match subject.rep {
+        Some(rep) if rep == person => Ok(()),
+        Some(rep) => Err(Need::Themselves { rep }),
+        None => Err(Need::AnotherRole),
+    }
+}
+
+/// The cells of [`permit_grant`] that read the configuration: what `person` lacks, if
+/// anything, for `grant` on `subject`.
+#[inline(never)]
+fn authority(config: &Config, grant: Grant, person: RepId, subject: &Subject) -> Result<(), Need> {
     let policy = config.policy();
     let org: &Org = config.org();
     let admin_of = |pool: Option<PoolId>| match pool {
@@ -314,13 +361,10 @@ pub(crate) fn permit(
             None => Err(admin_need(subject.pool)),
         }
     };
-    let checked = match grant {
-        Grant::Never | Grant::Always => Ok(()),
-        Grant::Themselves => match subject.rep {
-            Some(rep) if rep == person => Ok(()),
-            Some(rep) => Err(Need::Themselves { rep }),
-            None => Err(Need::AnotherRole),
-        },
+    match grant {
+        Grant::Never => Err(Need::AnotherRole),
+        Grant::Always => Ok(()),
+        Grant::Themselves => themselves(person, subject),
         Grant::TheirOwnIfAllowed => match subject.owner {
             _ if !policy.reps_transfer_own => Err(Need::OwnTransfersAllowed),
             Some(owner) if owner == person => Ok(()),
@@ -355,14 +399,6 @@ pub(crate) fn permit(
             .contains(&person)
             .then_some(())
             .ok_or(Need::PolicyAdmin),
-    };
-    let gives = matches!(
-        action,
-        Action::Assign | Action::AssignByRule | Action::Transfer | Action::Handover
-    );
-    match checked {
-        Ok(()) if gives && subject.rep == Some(person) => Err(refuse(Need::NotToThemselves)),
-        checked => checked.map_err(refuse),
     }
 }
 

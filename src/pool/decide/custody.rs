@@ -15,6 +15,7 @@ use crate::pool::timers::TimerBasis;
 
 /// The owner change to `to`: a new custody, which starts unlocked (a lock belongs to one
 /// owner's custody), with its timers from now.
+#[inline]
 fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
     let mut basis = TimerBasis::of(client, ctx.now);
     basis.locked = false;

@@ -7,7 +7,7 @@ mod intake;
 mod timing;
 
 use super::actor::Actor;
-use super::admission::{Action, Route, Subject, admit_at, permit};
+use super::admission::{Action, Route, Subject, admit_rep, permit};
 use super::command::Command;
 use super::error::PoolError;
 use super::event::Event;
@@ -62,9 +62,11 @@ pub fn decide_into(
     now: DateTime<Utc>,
     events: &mut Vec<Event>,
 ) -> Result<(), PoolError> {
-    match decided(state, actor, command, now)? {
-        Decided::One(event) => events.push(event),
-        Decided::Many(many) => events.extend(many),
+    // Matched in place (not through `?`): the event is moved once, into the buffer.
+    match decided(state, actor, command, now) {
+        Ok(Decided::One(event)) => events.push(event),
+        Ok(Decided::Many(many)) => events.extend(many),
+        Err(error) => return Err(error),
     }
     Ok(())
 }
@@ -174,8 +176,8 @@ impl<'a> Ctx<'a> {
     /// The admission rules for `rep` taking `clients` by `route`, as a command refusal naming
     /// the client the rule refused.
     fn admit(&self, route: Route, rep: RepId, clients: &[&Client]) -> Result<(), PoolError> {
-        self.rep(rep)?;
-        admit_at(self.state, route, rep, clients, self.now).map_err(|(i, reason)| {
+        let profile = self.rep(rep)?;
+        admit_rep(self.state, route, profile, clients, self.now).map_err(|(i, reason)| {
             PoolError::Refused {
                 client: clients.get(i).map_or(ClientId(0), |c| c.id()),
                 rep,

@@ -118,7 +118,7 @@ impl PoolState {
     }
 
     fn ledger_position(&self, rep: RepId) -> Result<usize, usize> {
-        self.ledgers.binary_search_by_key(&rep, RepLedger::rep)
+        ledger_position(&self.ledgers, rep)
     }
 
     /// The rep's ledger (an empty one if the rep never held anything).
@@ -337,5 +337,21 @@ impl Place {
 fn remove_from(index: &mut ById<IdSet>, key: u64, id: ClientId) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(id);
+    }
+}
+
+/// Where the ledger of `rep` is in `ledgers` (sorted by rep), or where it would go. Rep ids are
+/// usually dense: the ledger is first looked for as many places after the first as its id is
+/// after the first's, then searched by halves.
+#[inline]
+fn ledger_position(ledgers: &[RepLedger], rep: RepId) -> Result<usize, usize> {
+    let guess = ledgers
+        .first()
+        .and_then(|first| rep.0.checked_sub(first.rep().0))
+        .and_then(|offset| usize::try_from(offset).ok())
+        .filter(|&i| ledgers.get(i).is_some_and(|l| l.rep() == rep));
+    match guess {
+        Some(i) => Ok(i),
+        None => ledgers.binary_search_by_key(&rep, RepLedger::rep),
     }
 }

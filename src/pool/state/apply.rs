@@ -186,19 +186,9 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
     }
 }
 
-/// The rep's ledger in `ledgers` (sorted by rep), created empty if it is not there yet. Rep
-/// ids are usually dense: the ledger is first looked for as many places after the first as
-/// its id is after the first's, then searched by halves.
+/// The rep's ledger in `ledgers` (sorted by rep), created empty if it is not there yet.
 fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
-    let guess = ledgers
-        .first()
-        .and_then(|first| rep.0.checked_sub(first.rep().0))
-        .and_then(|offset| usize::try_from(offset).ok())
-        .filter(|&i| ledgers.get(i).is_some_and(|l| l.rep() == rep));
-    if let Some(i) = guess {
-        return &mut ledgers[i];
-    }
-    let i = match ledgers.binary_search_by_key(&rep, RepLedger::rep) {
+    let i = match super::ledger_position(ledgers, rep) {
         Ok(i) => i,
         Err(i) => {
             ledgers.insert(i, RepLedger::new(rep));

@@ -12,7 +12,8 @@
 //! table (four slots per client, at least [`DENSE_FLOOR`]): a CRM's ids come from a sequence,
 //! so nearly every id is one read away, and the vector stays within a few bytes per client.
 //! An id above the bound when it arrives is hashed instead (a partial state holding a few
-//! clients of a large database, ids from another numbering).
+//! clients of a large database, ids from another numbering), and moves into the vector when
+//! the vector grows to cover it: an id below the vector's length is either in it or unknown.
 
 use crate::hash::IdMap;
 use crate::ids::ClientId;
@@ -69,8 +70,11 @@ impl ClientTable {
             .copied();
         match slot {
             Some(handle) if handle != NO_HANDLE => Some(handle),
-            _ if self.by_hash.is_empty() => None,
-            _ => self.by_hash.get(&id).copied(),
+            // Every id the vector covers is in it (see `index`): an empty slot is an unknown
+            // id, answered without hashing.
+            Some(_) => None,
+            None if self.by_hash.is_empty() => None,
+            None => self.by_hash.get(&id).copied(),
         }
     }
 
@@ -82,6 +86,21 @@ impl ClientTable {
                 if i >= self.by_id.len() {
                     let grown = i.saturating_add(1).next_power_of_two().min(bound);
                     self.by_id.resize(grown, NO_HANDLE);
+                    // Ids hashed when the bound was lower move into the vector now covering
+                    // them, so the vector alone answers for every id below its length.
+                    if !self.by_hash.is_empty() {
+                        let by_id = &mut self.by_id;
+                        self.by_hash.retain(|id, handle| {
+                            let covered = usize::try_from(id.0).ok().filter(|&j| j < grown);
+                            match covered.filter(|_| *handle != NO_HANDLE) {
+                                Some(j) => {
+                                    by_id[j] = *handle;
+                                    false
+                                }
+                                None => true,
+                            }
+                        });
+                    }
                 }
                 self.by_id[i] = handle;
             }
@@ -189,6 +208,30 @@ mod tests {
     fn client(id: u64) -> Client {
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
         Client::new(ClientId(id), format!("c{id}"), Source::Website, at)
+    }
+
+    #[test]
+    fn ids_hashed_early_move_into_the_vector_once_it_covers_them() {
+        let mut table = ClientTable::default();
+        // Above the first bound (4,096 slots): hashed.
+        for id in 5_000..5_010 {
+            table.push(Box::new(client(id)));
+        }
+        assert_eq!(table.by_hash.len(), 10);
+        // Enough clients for the bound to pass 8,192, then an id that grows the vector past
+        // the hashed ones.
+        for id in 0..2_100 {
+            table.push(Box::new(client(id)));
+        }
+        table.push(Box::new(client(6_000)));
+        assert!(table.by_id.len() > 5_010);
+        assert!(table.by_hash.is_empty());
+        for id in (5_000..5_010).chain(0..2_100).chain([6_000]) {
+            assert_eq!(table.get(ClientId(id)).map(Client::id), Some(ClientId(id)));
+        }
+        for id in [5_010, 4_999, 2_100, 6_001, 8_191, 9_000] {
+            assert_eq!(table.get(ClientId(id)), None);
+        }
     }
 
     proptest! {

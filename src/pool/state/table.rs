@@ -259,4 +259,46 @@ mod tests {
             prop_assert_eq!(table.len(), model.len());
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// After pushes of ids interleaved from small, mid (hashed, then covered by the vector)
+        /// and huge ranges, every known id is found and the ids next to them only if known
+        /// (from an adversarial review).
+        #[test]
+        fn interleaved_ids_are_found_and_none_stays_hashed_below_the_vector(
+            ids in proptest::collection::vec(
+                prop_oneof![3 => 0u64..3_000, 3 => 4_096u64..6_000, 1 => 3_000u64..40_000, 1 => any::<u64>(), 1 => Just(u64::MAX), 1 => Just(0u64)],
+                0..1_500,
+            ),
+        ) {
+            let mut table = ClientTable::default();
+            let mut model: BTreeMap<u64, ()> = BTreeMap::new();
+            for (n, id) in ids.iter().copied().enumerate() {
+                if model.contains_key(&id) {
+                    continue;
+                }
+                table.push(Box::new(client(id)));
+                model.insert(id, ());
+                if n % 97 == 0 {
+                    for &k in model.keys() {
+                        prop_assert_eq!(table.get(ClientId(k)).map(Client::id), Some(ClientId(k)));
+                        let next = k.wrapping_add(1);
+                        prop_assert_eq!(table.get(ClientId(next)).is_some(), model.contains_key(&next));
+                    }
+                }
+            }
+            for &k in model.keys() {
+                prop_assert_eq!(table.get(ClientId(k)).map(Client::id), Some(ClientId(k)));
+            }
+            for k in 0..(table.by_id.len() as u64 + 10) {
+                prop_assert_eq!(table.get(ClientId(k)).is_some(), model.contains_key(&k));
+            }
+            let listed: Vec<u64> = table.iter().map(|c| c.id().0).collect();
+            let expected: Vec<u64> = model.keys().copied().collect();
+            prop_assert_eq!(listed, expected);
+            // Nothing hashed is below the vector's length: the vector alone answers there.
+            prop_assert!(table.by_hash.keys().all(|id| usize::try_from(id.0).map_or(true, |i| i >= table.by_id.len())));
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! is rendered only when someone reads it ([`crate::i18n`]).
 
 use crate::ids::RepId;
-use crate::inline::InlineVec;
+use crate::inline::{InlineVec, Rewrite};
 use crate::reason::{ExclusionReason, Step};
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +123,17 @@ impl Explanation {
         self.figure = None;
     }
 
+    /// [`Explanation::clear`] but for the steps, which [`Examined::conclude_in_place`] rewrites.
+    #[inline]
+    pub(crate) fn clear_but_steps(&mut self) {
+        self.considered = 0;
+        if !self.excluded.is_empty() {
+            self.excluded.clear();
+        }
+        self.unlisted = 0;
+        self.figure = None;
+    }
+
     /// Appends a step (a wrapper's own, after its inner strategy's).
     pub(crate) fn push(&mut self, step: Step) {
         self.steps.push(step);
@@ -187,6 +198,21 @@ impl<'e> Examined<'e> {
                 false
             }
         }
+    }
+
+    /// Concludes the explanation with its one step and the deciding `figure`: the steps become
+    /// exactly that step, the one they held first when `rewrite` makes it that step in place
+    /// (see [`Rewrite::put`]), else `make()`. For a strategy whose explanation is one step,
+    /// deciding into a reused decision ([`Decision::reset_but_lists`](super::Decision)).
+    #[inline(always)]
+    pub(crate) fn conclude_in_place(
+        self,
+        rewrite: impl FnOnce(&mut Step) -> bool,
+        make: impl FnOnce() -> Step,
+        figure: Option<f64>,
+    ) {
+        Rewrite::new(&mut self.explanation.steps).put(rewrite, make);
+        self.explanation.figure = figure;
     }
 
     /// Concludes the explanation: what was examined, then `step`, with the deciding `figure`.

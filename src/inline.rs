@@ -82,6 +82,38 @@ impl<T, const N: usize> InlineVec<T, N> {
         self.spill.clear();
     }
 
+    /// The item at `index`, to change in place.
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
+        if index < self.len {
+            self.inline[index].as_mut()
+        } else {
+            self.spill.get_mut(index - self.len)
+        }
+    }
+
+    /// Keeps the first `len` items (all of them when there are fewer), dropping the rest.
+    #[inline(always)]
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len < self.len() {
+            self.drop_from(len);
+        }
+    }
+
+    /// [`InlineVec::truncate`] to fewer items than are listed.
+    #[inline(never)]
+    fn drop_from(&mut self, len: usize) {
+        if len >= self.len {
+            self.spill.truncate(len - self.len);
+            return;
+        }
+        // Fewer than the inline slots: nothing stays spilled.
+        self.spill.clear();
+        for slot in &mut self.inline[len..self.len] {
+            *slot = None;
+        }
+        self.len = len;
+    }
+
     /// Moves every item of `other` to the end of `self`.
     pub(crate) fn append(&mut self, other: &mut Self) {
         for slot in &mut other.inline[..other.len] {
@@ -98,6 +130,45 @@ impl<T, const N: usize> InlineVec<T, N> {
                 self.spill.push(item);
             }
         }
+    }
+}
+
+/// Writes a list again from its start, rewriting in place the items already there that only
+/// need new figures (a reused decision's step and update usually differ from the last ones by a
+/// rep and a count: nothing is dropped or cloned). When dropped it drops the items not
+/// written, so the list holds exactly what was written.
+pub(crate) struct Rewrite<'v, T, const N: usize> {
+    list: &'v mut InlineVec<T, N>,
+    written: usize,
+}
+
+impl<'v, T, const N: usize> Rewrite<'v, T, N> {
+    /// Rewrites `list` from its first item.
+    #[inline]
+    pub(crate) fn new(list: &'v mut InlineVec<T, N>) -> Self {
+        Self { list, written: 0 }
+    }
+
+    /// Writes the next item: the one already in its place when `rewrite` turns it into the
+    /// item meant (returning true; returning false it must leave it unchanged), else `make()`.
+    #[inline(always)]
+    pub(crate) fn put(&mut self, rewrite: impl FnOnce(&mut T) -> bool, make: impl FnOnce() -> T) {
+        match self.list.get_mut(self.written) {
+            Some(old) => {
+                if !rewrite(old) {
+                    *old = make();
+                }
+            }
+            None => self.list.push(make()),
+        }
+        self.written += 1;
+    }
+}
+
+impl<T, const N: usize> Drop for Rewrite<'_, T, N> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.list.truncate(self.written);
     }
 }
 
@@ -165,7 +236,70 @@ impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for InlineVec<T,
 
 #[cfg(test)]
 mod tests {
-    use super::InlineVec;
+    use super::{InlineVec, Rewrite};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Rewriting a list (keeping the items that `rewrite` accepts, replacing the others) holds
+        /// exactly what was written, whatever the list held before, as clearing it and pushing
+        /// does; truncating keeps the first items as a vector's `truncate` does.
+        #[test]
+        fn rewriting_gives_what_clearing_and_pushing_gives(
+            before in proptest::collection::vec(0u32..6, 0..7),
+            written in proptest::collection::vec(0u32..6, 0..7),
+            keep in 0usize..8,
+        ) {
+            let mut list: InlineVec<u32, 2> = before.iter().copied().collect();
+            {
+                let mut rewrite = Rewrite::new(&mut list);
+                for &item in &written {
+                    // Accepts an old item only when it is the one meant (unchanged otherwise).
+                    rewrite.put(|old| *old == item, || item);
+                }
+            }
+            prop_assert_eq!(list.iter().copied().collect::<Vec<_>>(), written.clone());
+            prop_assert_eq!(list.len(), written.len());
+            list.truncate(keep);
+            let mut plain = written.clone();
+            plain.truncate(keep);
+            prop_assert_eq!(list.iter().copied().collect::<Vec<_>>(), plain.clone());
+            list.push(9);
+            plain.push(9);
+            prop_assert_eq!(list.iter().copied().collect::<Vec<_>>(), plain);
+        }
+    }
+
+    #[test]
+    fn rewriting_keeps_accepted_items_and_replaces_the_others() {
+        let mut v: InlineVec<(u32, u32), 2> = [(1, 0), (2, 0), (3, 0)].into_iter().collect();
+        {
+            let mut rewrite = Rewrite::new(&mut v);
+            // Same kind (first field): its count changes in place.
+            rewrite.put(
+                |old| {
+                    old.0 == 1 && {
+                        old.1 = 5;
+                        true
+                    }
+                },
+                || (1, 5),
+            );
+            rewrite.put(|old| old.0 == 7, || (7, 1));
+        }
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), [(1, 5), (7, 1)]);
+        // Written past what it held: pushed, spilling as usual.
+        {
+            let mut rewrite = Rewrite::new(&mut v);
+            for i in 0..4 {
+                rewrite.put(|_| false, || (i, i));
+            }
+        }
+        assert_eq!(v.len(), 4);
+        assert_eq!(v.last(), Some(&(3, 3)));
+        // Nothing written: emptied.
+        drop(Rewrite::new(&mut v));
+        assert!(v.is_empty());
+    }
 
     #[test]
     fn items_past_the_inline_slots_spill_in_order() {

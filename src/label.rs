@@ -53,6 +53,12 @@ impl Label {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// True when `other` is a clone of this label (the same shared text, not read).
+    #[inline]
+    pub(crate) fn is(&self, other: &Label) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl Default for Label {

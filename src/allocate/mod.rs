@@ -613,6 +613,16 @@ impl Decision {
         self.updates.clear();
     }
 
+    /// [`Decision::reset`] but for the steps and the updates, which a strategy deciding in
+    /// place then rewrites from their start ([`Rewrite`](crate::inline::Rewrite), through
+    /// [`explain::Examined::conclude_in_place`]): what they held is rewritten or dropped.
+    #[inline]
+    pub(crate) fn reset_but_lists(&mut self, client: ClientId) {
+        self.client = client;
+        self.rep = None;
+        self.explanation.clear_but_steps();
+    }
+
     /// The chosen rep.
     pub fn rep(&self) -> Option<RepId> {
         self.rep

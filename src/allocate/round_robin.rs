@@ -14,8 +14,9 @@
 use super::eligibility::check_rep;
 use super::explain::Examined;
 use super::rotation::fingerprint;
-use super::{Decision, Rejoin, Request, Rotation, StateUpdate, Team, Updates};
+use super::{Allocator, Decision, Rejoin, Request, Rotation, StateUpdate, Team, Updates};
 use crate::ids::RepId;
+use crate::inline::Rewrite;
 use crate::label::Label;
 use crate::model::{Availability, Rep};
 use crate::reason::Step;
@@ -93,6 +94,7 @@ impl RoundRobin {
     /// The rotation state as it stands for this membership, the update that installs it when
     /// the stored one is missing or was built for another membership, and the stored one's
     /// turn count (0 when none is stored).
+    #[inline]
     pub(crate) fn current<'s>(
         &self,
         request: &'s Request<'_>,
@@ -102,16 +104,26 @@ impl RoundRobin {
             Some(stored) if stored.fingerprint() == self.fingerprint => {
                 (stored, None, stored.turns())
             }
-            stored => {
-                let turns = stored.map_or(0, Rotation::turns);
-                let built = match stored {
-                    Some(old) => old.rebase(&self.members),
-                    None => Rotation::new(&self.members),
-                };
-                let update = StateUpdate::rotation(self.key.clone(), built.clone());
-                (fresh.insert(built), Some(update), turns)
-            }
+            stored => self.install(stored, fresh),
         }
+    }
+
+    /// [`RoundRobin::current`] when the stored rotation is missing or was built for another
+    /// membership (once per membership: kept out of the usual turn's way).
+    #[cold]
+    #[inline(never)]
+    fn install<'s>(
+        &self,
+        stored: Option<&Rotation>,
+        fresh: &'s mut Option<Rotation>,
+    ) -> (&'s Rotation, Option<StateUpdate>, u64) {
+        let turns = stored.map_or(0, Rotation::turns);
+        let built = match stored {
+            Some(old) => old.rebase(&self.members),
+            None => Rotation::new(&self.members),
+        };
+        let update = StateUpdate::rotation(self.key.clone(), built.clone());
+        (fresh.insert(built), Some(update), turns)
     }
 
     /// Walks the rotation from its next turn and returns the first eligible member, with the
@@ -123,22 +135,24 @@ impl RoundRobin {
         examined: &mut Examined<'_>,
     ) -> (Option<RepId>, Updates, u64) {
         let mut updates = Updates::new();
-        let (rep, turns) = self.pick_into(request, examined, &mut updates);
+        let (rep, turns) = self.pick_into(request, examined, &mut Rewrite::new(&mut updates));
         (rep, updates, turns)
     }
 
-    /// [`RoundRobin::pick`], pushing the updates onto `updates` (a decision's own, so nothing
-    /// is moved afterwards).
+    /// [`RoundRobin::pick`], writing the updates through `updates` (a decision's own,
+    /// rewritten in place, so nothing is moved afterwards). The usual turn (the next member
+    /// may take the client) is inline; the walk past it is not.
+    #[inline(always)]
     fn pick_into(
         &self,
         request: &Request<'_>,
         examined: &mut Examined<'_>,
-        updates: &mut Updates,
+        updates: &mut Rewrite<'_, StateUpdate, 2>,
     ) -> (Option<RepId>, u64) {
         let mut fresh = None;
         let (rotation, install, turns) = self.current(request, &mut fresh);
         if let Some(install) = install {
-            updates.push(install);
+            updates.put(|_| false, || install);
         }
         // The next turn is usually taken: it is examined without sorting anyone, its profile
         // found by its position (the team normally lists exactly the members, in id order).
@@ -155,54 +169,167 @@ impl RoundRobin {
                 return (Some(first), turns);
             }
         }
+        (self.walk(request, rotation, examined, updates), turns)
+    }
+
+    /// The rest of [`RoundRobin::pick_into`]: the members after the next one, in serving
+    /// order, until one may take the client.
+    #[inline(never)]
+    fn walk(
+        &self,
+        request: &Request<'_>,
+        rotation: &Rotation,
+        examined: &mut Examined<'_>,
+        updates: &mut Rewrite<'_, StateUpdate, 2>,
+    ) -> Option<RepId> {
         for rep_id in rotation.order().skip(1) {
             let Some(rep) = request.team.get(rep_id) else {
                 continue;
             };
             if self.admit(request, rep, examined, updates) {
-                return (Some(rep_id), turns);
+                return Some(rep_id);
             }
         }
-        (None, turns)
+        None
     }
 
     /// Examines `rep`: when it may be chosen, records its turn and returns true; otherwise
     /// records the calibration a skipped member gets (under [`Rejoin::Calibrate`]).
-    #[inline]
+    #[inline(always)]
     fn admit(
         &self,
         request: &Request<'_>,
         rep: &Rep,
         examined: &mut Examined<'_>,
-        updates: &mut Updates,
+        updates: &mut Rewrite<'_, StateUpdate, 2>,
     ) -> bool {
+        let key = &self.key;
         if examined.admits(rep.id, check_rep(request, rep)) {
-            updates.push(StateUpdate::served(self.key.clone(), rep.id));
+            updates.put(
+                |old| old.rewrite_turn(false, key, rep.id),
+                || StateUpdate::served(key.clone(), rep.id),
+            );
             return true;
         }
         if self.rejoin == Rejoin::Calibrate {
-            updates.push(StateUpdate::calibrate(self.key.clone(), rep.id));
+            updates.put(
+                |old| old.rewrite_turn(true, key, rep.id),
+                || StateUpdate::calibrate(key.clone(), rep.id),
+            );
         }
         false
     }
 }
 
 impl RoundRobin {
-    /// Decides into `decision`, a [`Decision::searching`] for the request's client.
-    #[inline]
-    fn decide(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
+    /// Decides into `decision`, a [`Decision::searching`] for the request's client, or one
+    /// reset but for its steps and updates ([`Decision::reset_but_lists`]), which are
+    /// rewritten: the same decision either way.
+    #[inline(always)]
+    fn decide(&self, request: &Request<'_>, decision: &mut Decision) {
         let mut examined = Examined::new(&mut decision.explanation);
-        let (rep, turn) = self.pick_into(request, &mut examined, &mut decision.updates);
-        let key = self.key.clone();
+        let (rep, turn) = self.pick_into(
+            request,
+            &mut examined,
+            &mut Rewrite::new(&mut decision.updates),
+        );
+        let key = &self.key;
         match rep {
-            Some(rep) => {
-                let step = Step::NextInRotation { key, rep, turn };
-                examined.conclude(step, Some(turn as f64));
-            }
-            None => examined.conclude(Step::RotationExhausted { key }, None),
+            Some(rep) => examined.conclude_in_place(
+                |old| match old {
+                    Step::NextInRotation {
+                        key: k,
+                        rep: r,
+                        turn: t,
+                    } if k.is(key) => {
+                        (*r, *t) = (rep, turn);
+                        true
+                    }
+                    _ => false,
+                },
+                || Step::NextInRotation {
+                    key: key.clone(),
+                    rep,
+                    turn,
+                },
+                Some(turn as f64),
+            ),
+            None => examined.conclude_in_place(
+                |old| matches!(old, Step::RotationExhausted { key: k } if k.is(key)),
+                || Step::RotationExhausted { key: key.clone() },
+                None,
+            ),
         }
         decision.rep = rep;
     }
 }
 
-super::decides_in_place!(RoundRobin);
+impl Allocator for RoundRobin {
+    fn allocate(&self, request: &Request<'_>, _rng: &mut dyn Rng) -> Decision {
+        // Built in place: a decision is large, every move copies it.
+        let mut decision = Decision::searching(request.client.id());
+        self.decide(request, &mut decision);
+        decision
+    }
+
+    fn allocate_into(&self, request: &Request<'_>, _rng: &mut dyn Rng, decision: &mut Decision) {
+        // The last decision's step and update usually differ from this one's by a rep and a
+        // count: they are rewritten, not dropped and built again.
+        decision.reset_but_lists(request.client.id());
+        self.decide(request, decision);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocate::AllocState;
+    use crate::ids::ClientId;
+    use crate::model::{Client, Source};
+    use crate::rng::seeded;
+    use chrono::{TimeZone, Utc};
+
+    /// A decision kept and allocated into holds what `allocate` returns: after a turn
+    /// (its step and update rewritten in place), after a skip (a calibration and an exclusion
+    /// more than the next one), when nobody may take the client (the step replaced by
+    /// another kind, the update dropped) and after another rotation's decision (another key:
+    /// replaced, not rewritten).
+    #[test]
+    fn a_kept_decision_is_rewritten_to_what_allocate_returns() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let away = Availability::OnLeave {
+            until: now + chrono::Duration::days(1),
+        };
+        let team = Team::new([
+            Rep::new(RepId(1), "Ann"),
+            Rep::new(RepId(2), "Bo"),
+            Rep::new(RepId(3), "Cy"),
+        ]);
+        let skipping = Team::new([
+            Rep::new(RepId(1), "Ann").with_availability(away),
+            Rep::new(RepId(2), "Bo"),
+            Rep::new(RepId(3), "Cy"),
+        ]);
+        let nobody = Team::new([
+            Rep::new(RepId(1), "Ann").with_availability(away),
+            Rep::new(RepId(2), "Bo").with_availability(away),
+            Rep::new(RepId(3), "Cy").with_availability(away),
+        ]);
+        let rr = RoundRobin::new(&team);
+        let other = RoundRobin::new(&team);
+        let mut state = AllocState::new();
+        let mut kept = Decision::unassigned(ClientId(0), Default::default());
+        let teams = [&team, &team, &skipping, &team, &nobody, &team, &skipping];
+        for (n, team) in teams.into_iter().enumerate() {
+            let lead = Client::new(ClientId(n as u64), "lead", Source::Website, now);
+            let request = Request::new(&lead, team, now).with_state(&state);
+            // Lead 5 is decided by another rotation (another key: nothing is rewritten).
+            let rotation = if n == 5 { &other } else { &rr };
+            let fresh = rotation.allocate(&request, &mut seeded(1));
+            rotation.allocate_into(&request, &mut seeded(1), &mut kept);
+            assert_eq!(kept, fresh, "lead {n}");
+            assert_eq!(kept.explanation.steps().count(), 1);
+            state.apply(&kept);
+        }
+    }
+}

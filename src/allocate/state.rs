@@ -113,6 +113,20 @@ impl StateUpdate {
         Self(Update::Calibrate { key, rep })
     }
 
+    /// Makes this update [`StateUpdate::served`] (`calibrate` false) or
+    /// [`StateUpdate::calibrate`] (true) of `rep` under a clone of `key` in place, when it
+    /// already is one of that kind under a clone of `key`: true then, false (unchanged)
+    /// otherwise. A reused decision's update changes so, without a clone or a drop.
+    #[inline]
+    pub(crate) fn rewrite_turn(&mut self, calibrate: bool, key: &Label, rep: RepId) -> bool {
+        match &mut self.0 {
+            Update::Served { key: k, rep: r } if !calibrate && k.is(key) => *r = rep,
+            Update::Calibrate { key: k, rep: r } if calibrate && k.is(key) => *r = rep,
+            _ => return false,
+        }
+        true
+    }
+
     pub(crate) fn standings(key: Label, standings: Standings) -> Self {
         Self(Update::Standings {
             key,

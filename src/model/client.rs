@@ -2,10 +2,12 @@
 
 use super::contact_log::ContactLog;
 use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
+use crate::hash::KeyHashes;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::label::Label;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::sync::Arc;
 
 /// Lead-score inputs, each a 0–100 rating the CRM fills in (from a form, a model or a rep).
@@ -120,7 +122,7 @@ impl Custody {
 
 /// What a client is and where it came from: fixed when it is imported, shared by every copy
 /// of the client (an import event, the pool state, a store row) without being copied.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Card {
     name: String,
     source: Source,
@@ -135,6 +137,25 @@ struct Card {
     #[serde(default)]
     keys: DedupeKeys,
     created_at: DateTime<Utc>,
+    /// The index hashes of `keys`, computed on first use (cleared whenever `keys` change).
+    #[serde(skip)]
+    hashes: KeyHashes,
+}
+
+impl fmt::Debug for Card {
+    /// The description, without the hashes kept beside it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Card")
+            .field("name", &self.name)
+            .field("source", &self.source)
+            .field("region", &self.region)
+            .field("industry", &self.industry)
+            .field("tags", &self.tags)
+            .field("lead", &self.lead)
+            .field("keys", &self.keys)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// A client (客户) or lead (线索).
@@ -173,6 +194,7 @@ impl Client {
                 lead: LeadInputs::default(),
                 keys: DedupeKeys::default(),
                 created_at: at,
+                hashes: KeyHashes::default(),
             }),
             pool: PoolId::DEFAULT,
             owner: None,
@@ -223,7 +245,9 @@ impl Client {
 
     /// Sets the dedupe keys (builder style).
     pub fn with_keys(mut self, keys: DedupeKeys) -> Self {
-        self.card_mut().keys = keys;
+        let card = self.card_mut();
+        card.keys = keys;
+        card.hashes.clear();
         self
     }
 
@@ -287,6 +311,14 @@ impl Client {
     /// Normalised keys that identify the company.
     pub fn keys(&self) -> &DedupeKeys {
         &self.card.keys
+    }
+
+    /// The text and index hash ([`crate::hash::key_hash`]) of its dedupe key of `kind` (see
+    /// [`DedupeKeys::text_of`]): the hash is computed once, for every copy of the client.
+    #[inline]
+    pub(crate) fn dedupe_key(&self, kind: u8) -> Option<(&str, u64)> {
+        let text = self.card.keys.text_of(kind)?;
+        Some((text, self.card.hashes.get(kind, text)))
     }
 
     /// When the client was first recorded.
@@ -385,7 +417,9 @@ impl Client {
     /// The dedupe keys, mutable, for the conformance suite's fixtures only.
     #[cfg(any(test, feature = "conformance"))]
     pub(crate) fn fixture_keys(&mut self) -> &mut DedupeKeys {
-        &mut self.card_mut().keys
+        let card = self.card_mut();
+        card.hashes.clear();
+        &mut card.keys
     }
 
     /// Makes the client what an import admits: public, in its pool, keeping only the flags a

@@ -1,5 +1,7 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
+mod copy;
+
 use super::contact_log::ContactLog;
 use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
 use crate::hash::KeyHashes;
@@ -165,7 +167,7 @@ impl fmt::Debug for Card {
 /// pool, owner, custody, timers and contact log) is the pool's alone: read it through the
 /// accessors; only the pool's events change it, so no caller can hand a client to a rep past
 /// the rules. Cloning a client copies its custody and contact log, never its description.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
     id: ClientId,
     #[serde(flatten)]

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 impl Clone for Client {
     /// Copies the custody and contact log and shares the card. Written out: the parts that
-    /// own memory (the latest release, the level, the log) are empty on most clients, so the
-    /// copy is built in place with them empty and each is cloned only when present (the
-    /// derived clone built every part aside, then moved the whole into place).
+    /// own memory (the latest release, the level, the log) are empty on most clients, so each
+    /// is cloned only when present, and the copy is written in place (the derived clone built
+    /// the custody aside, then moved it into the copy).
     #[inline]
     fn clone(&self) -> Self {
         let Client {
@@ -29,7 +29,20 @@ impl Clone for Client {
             open_opportunity,
             level,
         } = custody;
-        let mut copy = Client {
+        // The parts that own memory first, each cloned only when present; then the copy,
+        // written straight into place.
+        let last_release = if last_release.is_some() {
+            last_release.clone()
+        } else {
+            None
+        };
+        let level = if level.is_some() { level.clone() } else { None };
+        let contacts = if contacts.is_empty() {
+            ContactLog::Empty
+        } else {
+            contacts.clone()
+        };
+        Client {
             id: *id,
             card: Arc::clone(card),
             pool: *pool,
@@ -38,25 +51,15 @@ impl Clone for Client {
                 owned_since: *owned_since,
                 last_follow_up: *last_follow_up,
                 pooled_at: *pooled_at,
-                last_release: None,
+                last_release,
                 timers: *timers,
                 locked: *locked,
                 deal: *deal,
                 open_opportunity: *open_opportunity,
-                level: None,
+                level,
             },
-            contacts: ContactLog::Empty,
-        };
-        if last_release.is_some() {
-            copy.custody.last_release = last_release.clone();
+            contacts,
         }
-        if level.is_some() {
-            copy.custody.level = level.clone();
-        }
-        if !contacts.is_empty() {
-            copy.contacts = contacts.clone();
-        }
-        copy
     }
 }
 

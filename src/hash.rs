@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A multiplicative hasher (the Fx hash of rustc): a few instructions per word, no random
 /// seed, so runs are reproducible.
@@ -135,6 +136,57 @@ pub(crate) fn key_hash(kind: u8, text: &str) -> u64 {
     hasher.finish_mixed()
 }
 
+/// The [`key_hash`]es of one client's dedupe keys (company, phone, e-mail), each computed on
+/// first use and kept with the client's card, which every copy of the client shares: the
+/// import's screen hashes a key once and the index insert that follows reads it. Zero means
+/// not yet computed (a key hashing to zero is hashed at each use). The owner clears it
+/// whenever the keys change.
+#[derive(Default)]
+pub(crate) struct KeyHashes([AtomicU64; 3]);
+
+impl KeyHashes {
+    /// The hash of the key of `kind` with `text`, which must be the owner's key of that kind.
+    #[inline]
+    pub(crate) fn get(&self, kind: u8, text: &str) -> u64 {
+        let Some(slot) = self.0.get(usize::from(kind)) else {
+            return key_hash(kind, text);
+        };
+        // Relaxed: the value is a function of the text alone, so any thread's store is right.
+        match slot.load(Ordering::Relaxed) {
+            0 => {
+                let hash = key_hash(kind, text);
+                slot.store(hash, Ordering::Relaxed);
+                hash
+            }
+            hash => hash,
+        }
+    }
+
+    /// Forgets every hash (the keys changed).
+    pub(crate) fn clear(&mut self) {
+        for slot in &mut self.0 {
+            *slot.get_mut() = 0;
+        }
+    }
+}
+
+impl PartialEq for KeyHashes {
+    /// Always: the hashes follow from the keys beside them, which their owner compares.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeyHashes {}
+
+impl Clone for KeyHashes {
+    fn clone(&self) -> Self {
+        Self(std::array::from_fn(|i| {
+            AtomicU64::new(self.0[i].load(Ordering::Relaxed))
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +221,29 @@ mod tests {
             assert!(buckets.len() > 3_500, "{} buckets", buckets.len());
             assert_eq!(tags.len(), 128);
         }
+    }
+
+    /// A cached hash is the key's hash, computed once, copied by a clone and forgotten by a
+    /// clear.
+    #[test]
+    fn key_hashes_are_the_key_hash_and_kept() {
+        let mut hashes = KeyHashes::default();
+        assert_eq!(hashes.get(1, "8613800138000"), key_hash(1, "8613800138000"));
+        assert_eq!(
+            hashes.0[1].load(Ordering::Relaxed),
+            key_hash(1, "8613800138000")
+        );
+        assert_eq!(hashes.0[0].load(Ordering::Relaxed), 0);
+        let copy = hashes.clone();
+        assert_eq!(
+            copy.0[1].load(Ordering::Relaxed),
+            key_hash(1, "8613800138000")
+        );
+        hashes.clear();
+        assert_eq!(hashes.0[1].load(Ordering::Relaxed), 0);
+        assert_eq!(hashes.get(2, "a@b.c"), key_hash(2, "a@b.c"));
+        // A kind outside the three is hashed, not kept.
+        assert_eq!(hashes.get(7, "x"), key_hash(7, "x"));
     }
 
     /// The words [`FxHasher::write_text`] feeds: its length, then each word.

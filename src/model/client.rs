@@ -1,11 +1,15 @@
 //! The client record: what it is, where it came from, and where it stands in the pools.
 
+mod copy;
+
 use super::contact_log::ContactLog;
 use super::{Contact, ContactLevel, DedupeKeys, Region, Release, Source, Timers};
+use crate::hash::KeyHashes;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::label::Label;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use std::sync::Arc;
 
 /// Lead-score inputs, each a 0–100 rating the CRM fills in (from a form, a model or a rep).
@@ -120,7 +124,7 @@ impl Custody {
 
 /// What a client is and where it came from: fixed when it is imported, shared by every copy
 /// of the client (an import event, the pool state, a store row) without being copied.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Card {
     name: String,
     source: Source,
@@ -135,6 +139,25 @@ struct Card {
     #[serde(default)]
     keys: DedupeKeys,
     created_at: DateTime<Utc>,
+    /// The index hashes of `keys`, computed on first use (cleared whenever `keys` change).
+    #[serde(skip)]
+    hashes: KeyHashes,
+}
+
+impl fmt::Debug for Card {
+    /// The description, without the hashes kept beside it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Card")
+            .field("name", &self.name)
+            .field("source", &self.source)
+            .field("region", &self.region)
+            .field("industry", &self.industry)
+            .field("tags", &self.tags)
+            .field("lead", &self.lead)
+            .field("keys", &self.keys)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// A client (客户) or lead (线索).
@@ -144,7 +167,7 @@ struct Card {
 /// pool, owner, custody, timers and contact log) is the pool's alone: read it through the
 /// accessors; only the pool's events change it, so no caller can hand a client to a rep past
 /// the rules. Cloning a client copies its custody and contact log, never its description.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
     id: ClientId,
     #[serde(flatten)]
@@ -173,6 +196,7 @@ impl Client {
                 lead: LeadInputs::default(),
                 keys: DedupeKeys::default(),
                 created_at: at,
+                hashes: KeyHashes::default(),
             }),
             pool: PoolId::DEFAULT,
             owner: None,
@@ -223,7 +247,9 @@ impl Client {
 
     /// Sets the dedupe keys (builder style).
     pub fn with_keys(mut self, keys: DedupeKeys) -> Self {
-        self.card_mut().keys = keys;
+        let card = self.card_mut();
+        card.keys = keys;
+        card.hashes.clear();
         self
     }
 
@@ -287,6 +313,14 @@ impl Client {
     /// Normalised keys that identify the company.
     pub fn keys(&self) -> &DedupeKeys {
         &self.card.keys
+    }
+
+    /// The text and index hash ([`crate::hash::key_hash`]) of its dedupe key of `kind` (see
+    /// [`DedupeKeys::text_of`]): the hash is computed once, for every copy of the client.
+    #[inline]
+    pub(crate) fn dedupe_key(&self, kind: u8) -> Option<(&str, u64)> {
+        let text = self.card.keys.text_of(kind)?;
+        Some((text, self.card.hashes.get(kind, text)))
     }
 
     /// When the client was first recorded.
@@ -385,7 +419,9 @@ impl Client {
     /// The dedupe keys, mutable, for the conformance suite's fixtures only.
     #[cfg(any(test, feature = "conformance"))]
     pub(crate) fn fixture_keys(&mut self) -> &mut DedupeKeys {
-        &mut self.card_mut().keys
+        let card = self.card_mut();
+        card.hashes.clear();
+        &mut card.keys
     }
 
     /// Makes the client what an import admits: public, in its pool, keeping only the flags a

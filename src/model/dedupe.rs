@@ -55,6 +55,17 @@ impl DedupeKeys {
         company.chain(phone).chain(email)
     }
 
+    /// The text of the key of `kind`: 0 the company, 1 the phone, 2 the e-mail (the
+    /// [`DedupeKeys::iter`] order).
+    #[inline]
+    pub(crate) fn text_of(&self, kind: u8) -> Option<&str> {
+        match kind {
+            0 => self.company.as_deref(),
+            1 => self.phone.as_deref(),
+            _ => self.email.as_deref(),
+        }
+    }
+
     /// True when no key is present.
     pub fn is_empty(&self) -> bool {
         self.company.is_none() && self.phone.is_none() && self.email.is_none()

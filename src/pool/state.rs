@@ -213,12 +213,18 @@ impl PoolState {
         let deadline = client.deadline();
         let handle = self.clients.push(client);
         if let Some(row) = self.clients.row(handle) {
-            self.keys.insert(row.client.keys(), id, handle);
+            self.keys.insert(&row.client, id, handle);
         }
         self.index_place(place);
         if let Some(at) = deadline {
             self.add_deadline(handle, id, at);
         }
+    }
+
+    /// [`PoolState::first_known_key`] for a client about to be imported: the hashes of its
+    /// keys stay with its card for [`PoolState::load_client`] to index them.
+    pub(crate) fn first_known_key_of(&self, client: &Client) -> Option<(DedupeKey, ClientId)> {
+        self.keys.first_known_of(&self.clients, client)
     }
 
     /// Adds a ledger read from a store (for partial states).

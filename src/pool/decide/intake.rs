@@ -30,7 +30,7 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
             now: ctx.now,
         });
     }
-    if let Some((key, existing)) = ctx.state.first_known_key(incoming.keys()) {
+    if let Some((key, existing)) = ctx.state.first_known_key_of(&incoming) {
         let owner = ctx.state.client(existing).and_then(Client::owner);
         return Ok(Decided::One(Event::DuplicateReported {
             incoming: id,

@@ -241,6 +241,7 @@ impl Run<'_> {
         self.tally
             .enter_week(day.checked_sub_signed(back).unwrap_or(day));
         let arrivals = stream.between(opens.max(start), closes);
+        self.open.reserve(arrivals.len());
         for arrival in arrivals {
             self.now = arrival.at;
             self.arrive(Box::new(arrival.client.clone()), arrival.value, day);

@@ -264,9 +264,14 @@ impl Run<'_> {
             self.metrics.record(rep, day, Metric::Inquiries, 1.0);
         }
         self.book.insert(id, value, client.source().kind());
-        let imported = self.execute(Actor::System, Command::Import { client });
         // Refused, or reported as a duplicate of a known client: nothing new to place.
-        let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
+        if self
+            .execute(Actor::System, Command::Import { client })
+            .is_err()
+        {
+            return;
+        }
+        let Some(client) = self.state.client(id) else {
             return;
         };
         let now = self.now;

@@ -226,10 +226,38 @@ impl SeededBehaviour {
 
     /// Whether `rep` works `client` at all: a fixed draw per pair.
     pub fn works(&self, rep: RepId, client: ClientId) -> bool {
-        let draw = splitmix(self.seed ^ splitmix(rep.0) ^ splitmix(client.0.rotate_left(17)));
-        // The top 53 bits as a fraction in [0, 1).
-        ((draw >> 11) as f64 / (1u64 << 53) as f64) < self.profile(rep).diligence
+        works(self.seed, self.profile(rep).diligence, rep, client)
     }
+}
+
+/// Whether a rep of `diligence` works `client`: the pair's fixed draw, a fraction in [0, 1),
+/// falls below the diligence. A diligence of 1 or more takes every draw and one of 0 or less
+/// (or NaN) none, so those answer without hashing.
+fn works(seed: u64, diligence: f64, rep: RepId, client: ClientId) -> bool {
+    if diligence >= 1.0 {
+        return true;
+    }
+    if diligence.is_nan() || diligence <= 0.0 {
+        return false;
+    }
+    pair_draw(seed, rep, client) < diligence
+}
+
+/// The (rep, client) pair's fixed draw: the top 53 bits of its hash as a fraction in [0, 1).
+fn pair_draw(seed: u64, rep: RepId, client: ClientId) -> f64 {
+    let draw = splitmix(seed ^ splitmix(rep.0) ^ splitmix(client.0.rotate_left(17)));
+    (draw >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// How a lead's score scales its chance of closing: the mean of the score inputs over 50,
+/// between 0.5 and 1.5.
+fn score_factor(client: &Client) -> f64 {
+    let lead = client.lead();
+    let score = (u32::from(lead.budget.min(100))
+        + u32::from(lead.urgency.min(100))
+        + u32::from(lead.product_fit.min(100))) as f64
+        / 3.0;
+    0.5 + score / 100.0
 }
 
 /// A chance in [0, 1] as a draw: true with probability `p`.
@@ -256,10 +284,11 @@ impl RepBehaviour for SeededBehaviour {
         client: &Client,
         rng: &mut dyn Rng,
     ) -> Option<ContactLevel> {
-        if !self.works(rep.id, client.id()) {
+        let profile = self.profile(rep.id);
+        if !works(self.seed, profile.diligence, rep.id, client.id()) {
             return None;
         }
-        let cadence = u64::from(self.profile(rep.id).cadence_days.max(1));
+        let cadence = u64::from(profile.cadence_days.max(1));
         if below(rng, cadence) != 0 {
             return None;
         }
@@ -279,13 +308,11 @@ impl RepBehaviour for SeededBehaviour {
         rng: &mut dyn Rng,
     ) -> Option<Close> {
         let profile = self.profile(rep.id);
-        // Better leads close more often: scale by the mean of the score inputs over 50.
-        let lead = client.lead();
-        let score = (u32::from(lead.budget.min(100))
-            + u32::from(lead.urgency.min(100))
-            + u32::from(lead.product_fit.min(100))) as f64
-            / 3.0;
-        if chance(rng, profile.win_per_follow_up * (0.5 + score / 100.0)) {
+        let win = profile.win_per_follow_up;
+        // Better leads close more often: the chance scales by a factor in [0.5, 1.5], so a
+        // rate of 0 or less stays a chance of 0 or less, which `chance` refuses without a
+        // draw: the score is not read then.
+        if (win > 0.0 || win.is_nan()) && chance(rng, win * score_factor(client)) {
             Some(Close::Won { value })
         } else if chance(rng, profile.loss_per_follow_up) {
             Some(Close::Lost)
@@ -324,113 +351,4 @@ impl RepBehaviour for SeededBehaviour {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rng::seeded;
-    use chrono::TimeZone;
-
-    fn today(team: &Team) -> Today<'_> {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
-        Today {
-            day: now.date_naive(),
-            now,
-            team,
-        }
-    }
-
-    #[test]
-    fn a_neglected_client_stays_neglected_for_its_owner() {
-        let model = SeededBehaviour::new(3, BTreeMap::new());
-        let team = Team::new([Rep::new(RepId(1), "a")]);
-        let rep = &team.reps()[0];
-        let neglected = (1..500)
-            .map(ClientId)
-            .find(|&c| !model.works(rep.id, c))
-            .expect("15% of clients are neglected at diligence 0.85");
-        let client = Client::new(
-            neglected,
-            "x",
-            crate::model::Source::Website,
-            today(&team).now,
-        );
-        let mut rng = seeded(1);
-        assert!((0..200).all(|_| {
-            model
-                .follow_up(&today(&team), rep, &client, &mut rng)
-                .is_none()
-        }));
-    }
-
-    #[test]
-    fn diligence_sets_the_share_of_clients_worked() {
-        let model = SeededBehaviour::new(8, BTreeMap::new());
-        let worked = (0..10_000)
-            .filter(|&c| model.works(RepId(4), ClientId(c)))
-            .count();
-        assert!(
-            (8_200..8_800).contains(&worked),
-            "{worked} of 10,000 at 0.85"
-        );
-    }
-
-    #[test]
-    fn the_diligent_model_follows_up_everything_and_never_closes() {
-        let model = SeededBehaviour::diligent(1);
-        let team = Team::new([Rep::new(RepId(1), "a")]);
-        let rep = &team.reps()[0];
-        let mut rng = seeded(2);
-        for id in 0..100 {
-            let c = Client::new(
-                ClientId(id),
-                "x",
-                crate::model::Source::Website,
-                today(&team).now,
-            );
-            assert!(model.follow_up(&today(&team), rep, &c, &mut rng).is_some());
-            assert!(
-                model
-                    .close(&today(&team), rep, &c, 10.0, &mut rng)
-                    .is_none()
-            );
-        }
-        assert_eq!(model.claims_wanted(&today(&team), rep, &mut rng), 0);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn any_profile_plays_without_panicking(
-            diligence in proptest::num::f64::ANY,
-            win in proptest::num::f64::ANY,
-            inquiries in proptest::num::f64::ANY,
-            cadence in proptest::prelude::any::<u32>(),
-            claims in proptest::prelude::any::<u32>(),
-        ) {
-            let profile = RepProfile {
-                diligence,
-                cadence_days: cadence,
-                win_per_follow_up: win,
-                loss_per_follow_up: win,
-                claims_per_day: claims,
-                inquiries_per_day: inquiries,
-            };
-            let model = SeededBehaviour {
-                seed: 1,
-                profiles: BTreeMap::from([(RepId(1), profile)]),
-                default_profile: profile,
-            };
-            let team = Team::new([Rep::new(RepId(1), "a")]);
-            let rep = &team.reps()[0];
-            let mut rng = seeded(3);
-            let client = Client::new(ClientId(9), "x", crate::model::Source::Website, today(&team).now);
-            let _ = model.follow_up(&today(&team), rep, &client, &mut rng);
-            let _ = model.close(&today(&team), rep, &client, 1.0, &mut rng);
-            proptest::prop_assert!(model.claims_wanted(&today(&team), rep, &mut rng) <= claims);
-            let mut recorded = 0u32;
-            model.daily_metrics(&today(&team), rep, &mut rng, &mut |_, v| {
-                assert!(v.is_finite());
-                recorded += 1;
-            });
-            proptest::prop_assert!(recorded <= 3);
-        }
-    }
-}
+mod tests;

@@ -241,7 +241,7 @@ impl Run<'_> {
         self.tally
             .enter_week(day.checked_sub_signed(back).unwrap_or(day));
         let arrivals = stream.between(opens.max(start), closes);
-        self.book.reserve(arrivals.len());
+        self.open.reserve(arrivals.len());
         for arrival in arrivals {
             self.now = arrival.at;
             self.arrive(Box::new(arrival.client.clone()), arrival.value, day);
@@ -264,9 +264,14 @@ impl Run<'_> {
             self.metrics.record(rep, day, Metric::Inquiries, 1.0);
         }
         self.book.insert(id, value, client.source().kind());
-        let imported = self.execute(Actor::System, Command::Import { client });
         // Refused, or reported as a duplicate of a known client: nothing new to place.
-        let (Ok(()), Some(client)) = (imported, self.state.client(id)) else {
+        if self
+            .execute(Actor::System, Command::Import { client })
+            .is_err()
+        {
+            return;
+        }
+        let Some(client) = self.state.client(id) else {
             return;
         };
         let now = self.now;

@@ -31,6 +31,19 @@ impl OpenClients {
         }
     }
 
+    /// Makes room for a day of `arrivals` leads spread over the team: each rep's list gets room
+    /// for its even share of them, so a list grows once a day rather than doubling its way up
+    /// (nothing is reserved while the share is below one lead a rep).
+    pub(super) fn reserve(&mut self, arrivals: usize) {
+        let share = arrivals / self.by_rep.len().max(1);
+        if share == 0 {
+            return;
+        }
+        for listed in &mut self.by_rep {
+            listed.ids.reserve(share);
+        }
+    }
+
     /// Notes that `client` changed hands to the rep at `slot` (its position in the team).
     pub(super) fn gained(&mut self, slot: usize, client: ClientId) {
         if let Some(listed) = self.by_rep.get_mut(slot) {
@@ -113,6 +126,19 @@ mod tests {
             1 => (1u64..7).prop_map(Op::Deal),
             2 => (1u64..4).prop_map(Op::Read),
         ]
+    }
+
+    #[test]
+    fn a_day_reserves_each_rep_its_share_and_an_empty_team_nothing() {
+        let team = Team::new((1..=4).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+        let mut open = OpenClients::new(&team);
+        open.reserve(3);
+        assert!(open.by_rep.iter().all(|l| l.ids.capacity() == 0));
+        open.reserve(41);
+        assert!(open.by_rep.iter().all(|l| l.ids.capacity() >= 10));
+        let mut empty = OpenClients::new(&Team::new([]));
+        empty.reserve(1_000);
+        assert!(empty.by_rep.is_empty());
     }
 
     proptest! {

@@ -15,9 +15,11 @@ impl Run<'_> {
     pub(super) fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
         let now = self.now;
         // Matched rather than iterated: the one event of most commands is read in place.
-        match decided(&self.state, actor, command, now)? {
-            Decided::One(event) => self.absorb(event, now),
-            Decided::Many(events) => events.into_iter().for_each(|e| self.absorb(e, now)),
+        // Matched in place rather than through `?`, which copies the event once more.
+        match decided(&self.state, actor, command, now) {
+            Ok(Decided::One(event)) => self.absorb(event, now),
+            Ok(Decided::Many(events)) => events.into_iter().for_each(|e| self.absorb(e, now)),
+            Err(refused) => return Err(refused),
         }
         Ok(())
     }

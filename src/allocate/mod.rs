@@ -68,6 +68,7 @@
 //! ```
 
 mod compose;
+mod decision;
 mod eligibility;
 mod explain;
 mod learned;
@@ -82,9 +83,12 @@ mod round_robin;
 mod score;
 mod skill;
 mod state;
+mod team;
 mod territory;
 
 pub use compose::{Fallback, Filter, Router, from_fn};
+pub use decision::Decision;
+pub(crate) use decision::Updates;
 pub(crate) use eligibility::check_rep;
 pub use eligibility::{Eligibility, EligibilityRules, IntakeQuota, Rejoin};
 pub use explain::{Exclusion, Explanation};
@@ -100,18 +104,16 @@ pub use round_robin::RoundRobin;
 pub use score::{LeadFactors, ScoreTier, ScoreWeighted};
 pub use skill::SkillMatch;
 pub use state::{AllocState, StateUpdate};
+pub use team::Team;
 pub use territory::{Territory, TerritoryInner};
 
 use crate::calendar::TeamZone;
-use crate::config::{ConfigError, ConfigRule};
 use crate::ids::{ClientId, RepId};
-use crate::inline::InlineVec;
-use crate::model::{Client, ContactLevel, DedupeKeys, Metrics, Region, Rep};
+use crate::model::{Client, ContactLevel, DedupeKeys, Metrics, Region};
 use crate::reason::Refusal;
 use crate::rng::Rng;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -208,124 +210,6 @@ impl<A: Allocator + ?Sized> Allocator for Arc<A> {
     }
     fn allocate_into(&self, request: &Request<'_>, rng: &mut dyn Rng, decision: &mut Decision) {
         (**self).allocate_into(request, rng, decision)
-    }
-}
-
-/// The reps of a team, in id order, with the lookups strategies need. Serialised as the list
-/// of reps; a list naming one id twice is refused.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(into = "Vec<Rep>")]
-pub struct Team {
-    reps: Vec<Rep>,
-    /// The largest capacity override of any rep (derived from `reps`).
-    #[serde(skip)]
-    max_cap_override: Option<u32>,
-    /// Each rep's position, indexed by rep id, for ids below a bound of a few slots per rep
-    /// ([`NO_SLOT`] where no rep has the id); larger ids are found by a binary search. Rep
-    /// ids are usually small sequence numbers, so a lookup is one read (derived from `reps`).
-    #[serde(skip)]
-    slots: Vec<u32>,
-}
-
-/// An id below the bound that no rep has.
-const NO_SLOT: u32 = u32::MAX;
-
-impl Team {
-    /// A team from its reps (sorted by id; a later duplicate id replaces an earlier one; use
-    /// [`Team::try_new`] to refuse duplicates instead).
-    pub fn new(reps: impl IntoIterator<Item = Rep>) -> Self {
-        let mut by_id: BTreeMap<RepId, Rep> = BTreeMap::new();
-        for rep in reps {
-            by_id.insert(rep.id, rep);
-        }
-        Self::sorted(by_id.into_values().collect())
-    }
-
-    /// A team of reps already sorted by id, each once.
-    fn sorted(reps: Vec<Rep>) -> Self {
-        let max_cap_override = reps.iter().filter_map(|r| r.cap_override).max();
-        let bound = reps.len().saturating_mul(4).saturating_add(64);
-        let below = |r: &&Rep| usize::try_from(r.id.0).is_ok_and(|i| i < bound);
-        let len = reps
-            .iter()
-            .filter(below)
-            .map(|r| r.id.0 as usize + 1)
-            .max()
-            .unwrap_or(0);
-        let mut slots = vec![NO_SLOT; len];
-        for (position, rep) in reps.iter().enumerate() {
-            if below(&rep) {
-                slots[rep.id.0 as usize] = u32::try_from(position).unwrap_or(NO_SLOT);
-            }
-        }
-        Self {
-            reps,
-            max_cap_override,
-            slots,
-        }
-    }
-
-    /// The largest capacity override of any rep.
-    pub(crate) fn max_cap_override(&self) -> Option<u32> {
-        self.max_cap_override
-    }
-
-    /// A team from its reps, refusing an id given twice.
-    pub fn try_new(reps: impl IntoIterator<Item = Rep>) -> Result<Self, ConfigError> {
-        let mut by_id: BTreeMap<RepId, Rep> = BTreeMap::new();
-        for (i, rep) in reps.into_iter().enumerate() {
-            let id = rep.id;
-            if by_id.insert(id, rep).is_some() {
-                return Err(ConfigError::new(
-                    format!("[{i}].id"),
-                    ConfigRule::DuplicateRep { rep: id },
-                ));
-            }
-        }
-        Ok(Self::sorted(by_id.into_values().collect()))
-    }
-
-    /// The reps, in id order.
-    pub fn reps(&self) -> &[Rep] {
-        &self.reps
-    }
-
-    /// The rep with this id.
-    #[inline]
-    pub fn get(&self, id: RepId) -> Option<&Rep> {
-        self.position(id).and_then(|i| self.reps.get(i))
-    }
-
-    /// The position of the rep in id order (a dense index for per-rep arrays).
-    #[inline]
-    pub fn position(&self, id: RepId) -> Option<usize> {
-        match usize::try_from(id.0).ok().and_then(|i| self.slots.get(i)) {
-            Some(&NO_SLOT) => None,
-            Some(&slot) => Some(slot as usize),
-            None => self.reps.binary_search_by_key(&id, |r| r.id).ok(),
-        }
-    }
-
-    /// How many reps.
-    pub fn len(&self) -> usize {
-        self.reps.len()
-    }
-
-    /// True when the team has no rep.
-    pub fn is_empty(&self) -> bool {
-        self.reps.is_empty()
-    }
-}
-
-impl<'de> Deserialize<'de> for Team {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Team::try_new(Vec::<Rep>::deserialize(deserializer)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl From<Team> for Vec<Rep> {
-    fn from(team: Team) -> Self {
-        team.reps
     }
 }
 
@@ -555,81 +439,5 @@ impl<'a> Request<'a> {
     /// availability (set by the [`Filter`] wrapper).
     pub fn eligibility(&self) -> Option<&'a dyn Eligibility> {
         self.eligibility
-    }
-}
-
-/// State updates a decision carries; the usual one or two are kept inline.
-pub(crate) type Updates = InlineVec<StateUpdate, 2>;
-
-/// The result of one allocation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Decision {
-    /// The client placed.
-    pub client: ClientId,
-    /// The chosen rep; `None` leaves the client unassigned (in the public pool).
-    pub rep: Option<RepId>,
-    /// Why.
-    pub explanation: Explanation,
-    /// State changes to apply if the decision is acted on ([`AllocState::apply`]).
-    #[serde(default, skip_serializing_if = "InlineVec::is_empty")]
-    pub(crate) updates: InlineVec<StateUpdate, 2>,
-}
-
-impl Decision {
-    /// A decision for `rep`.
-    pub fn assigned(client: ClientId, rep: RepId, explanation: Explanation) -> Self {
-        Self {
-            client,
-            rep: Some(rep),
-            explanation,
-            updates: Updates::new(),
-        }
-    }
-
-    /// A decision that nobody gets the client.
-    pub fn unassigned(client: ClientId, explanation: Explanation) -> Self {
-        Self {
-            client,
-            rep: None,
-            explanation,
-            updates: Updates::new(),
-        }
-    }
-
-    /// A decision for `client` still being searched: nobody yet, an empty explanation for an
-    /// [`explain::Examined`] to fill in place.
-    #[inline]
-    pub(crate) fn searching(client: ClientId) -> Self {
-        Self::unassigned(client, Explanation::default())
-    }
-
-    /// Makes this decision equal to [`Decision::searching`]`(client)`, keeping its buffers
-    /// (what it held is dropped item by item, not as a whole).
-    #[inline]
-    pub(crate) fn reset(&mut self, client: ClientId) {
-        self.client = client;
-        self.rep = None;
-        self.explanation.clear();
-        self.updates.clear();
-    }
-
-    /// [`Decision::reset`] but for the steps and the updates, which a strategy deciding in
-    /// place then rewrites from their start ([`Rewrite`](crate::inline::Rewrite), through
-    /// [`explain::Examined::conclude_in_place`]): what they held is rewritten or dropped.
-    #[inline]
-    pub(crate) fn reset_but_lists(&mut self, client: ClientId) {
-        self.client = client;
-        self.rep = None;
-        self.explanation.clear_but_steps();
-    }
-
-    /// The chosen rep.
-    pub fn rep(&self) -> Option<RepId> {
-        self.rep
-    }
-
-    /// The state changes acting on the decision applies ([`AllocState::apply`]), in order.
-    pub fn updates(&self) -> impl Iterator<Item = &StateUpdate> + '_ {
-        self.updates.iter()
     }
 }

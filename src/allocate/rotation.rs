@@ -344,7 +344,7 @@ impl Rotation {
     }
 
     /// Gives `rep` one turn. Unknown reps are ignored.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn serve(&mut self, rep: RepId) {
         let Some(index) = self.index(rep) else {
             return;

@@ -4,14 +4,15 @@
 use super::{Decision, Rotation, Standings};
 use crate::ids::RepId;
 use crate::label::Label;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Per-call state of stateful strategies, serialisable so a restart continues where it was.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocState {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    rotations: BTreeMap<Label, Rotation>,
+    #[serde(default, skip_serializing_if = "Rotations::is_empty")]
+    rotations: Rotations,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     standings: BTreeMap<Label, Standings>,
 }
@@ -20,7 +21,7 @@ impl AllocState {
     /// No state yet.
     pub const fn new() -> Self {
         Self {
-            rotations: BTreeMap::new(),
+            rotations: Rotations::new(),
             standings: BTreeMap::new(),
         }
     }
@@ -49,17 +50,33 @@ impl AllocState {
     }
 
     /// Applies one update.
+    #[inline]
     pub fn apply_update(&mut self, update: &StateUpdate) {
+        // A rotation's turn, the usual update, is inline; the others are not.
+        if let Update::Served { key, rep } = &update.0 {
+            self.serve(key, *rep);
+            return;
+        }
+        self.apply_other(update);
+    }
+
+    /// Gives `rep` a turn in the rotation under `key` (if there is one).
+    #[inline(always)]
+    fn serve(&mut self, key: &Label, rep: RepId) {
+        if let Some(rotation) = self.rotations.get_mut(key) {
+            rotation.serve(rep);
+        }
+    }
+
+    /// [`AllocState::apply_update`] of an update other than a turn.
+    #[inline(never)]
+    fn apply_other(&mut self, update: &StateUpdate) {
         match &update.0 {
             Update::Rotation { key, rotation } => {
                 self.rotations
                     .insert(key.clone(), Rotation::clone(rotation));
             }
-            Update::Served { key, rep } => {
-                if let Some(rotation) = self.rotations.get_mut(key) {
-                    rotation.serve(*rep);
-                }
-            }
+            Update::Served { key, rep } => self.serve(key, *rep),
             Update::Calibrate { key, rep } => {
                 if let Some(rotation) = self.rotations.get_mut(key) {
                     rotation.calibrate(*rep);
@@ -167,4 +184,167 @@ enum Update {
         /// The ranking.
         standings: Box<Standings>,
     },
+}
+
+/// How many leading entries of [`Rotations`] are compared by pointer before the text is
+/// searched.
+const SCAN: usize = 4;
+
+/// Rotations by key, in key order, each key once: a vector sorted by key text. A strategy asks
+/// with its own key, and the stored key is normally a clone of it: the first few entries are
+/// checked by pointer ([`Label::is`]) before the text is searched, so the usual lookup (one or
+/// a few rotations) reads no text, where a `BTreeMap` walked its node every time. Serialised,
+/// printed and compared as the map it stands for.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct Rotations(Vec<(Label, Rotation)>);
+
+impl Rotations {
+    /// None yet.
+    pub(crate) const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// True when none is kept.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The position of `key`, or where it would go.
+    #[inline(always)]
+    fn position(&self, key: &Label) -> Result<usize, usize> {
+        let entries = &self.0[..self.0.len().min(SCAN)];
+        if let Some(at) = entries.iter().position(|(k, _)| k.is(key)) {
+            return Ok(at);
+        }
+        self.search(key)
+    }
+
+    /// [`Rotations::position`] by the text (a key that is not a clone of the stored one, as
+    /// after a restart, or past the first entries).
+    #[inline(never)]
+    fn search(&self, key: &Label) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
+    /// The rotation under `key`.
+    #[inline]
+    pub(crate) fn get(&self, key: &Label) -> Option<&Rotation> {
+        let at = self.position(key).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    /// The rotation under `key`, to change. A stored key equal to `key` by text but not a
+    /// clone of it is replaced by `key`, so the next lookups find it by pointer.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, key: &Label) -> Option<&mut Rotation> {
+        let at = self.position(key).ok()?;
+        let (stored, rotation) = &mut self.0[at];
+        if !stored.is(key) {
+            *stored = key.clone();
+        }
+        Some(rotation)
+    }
+
+    /// Keeps `rotation` under `key`, replacing the one there.
+    pub(crate) fn insert(&mut self, key: Label, rotation: Rotation) {
+        match self.position(&key) {
+            Ok(at) => self.0[at] = (key, rotation),
+            Err(at) => self.0.insert(at, (key, rotation)),
+        }
+    }
+}
+
+impl fmt::Debug for Rotations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
+}
+
+impl Serialize for Rotations {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Rotations {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // As a map: a key given twice keeps its last rotation, in key order.
+        let map = BTreeMap::<Label, Rotation>::deserialize(deserializer)?;
+        Ok(Self(map.into_iter().collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rotation(n: u64) -> Rotation {
+        Rotation::new(&[(RepId(n), 1), (RepId(n + 1), 2)])
+    }
+
+    proptest! {
+        /// Inserting, reading and changing under keys asked by a clone of a stored key or by a
+        /// fresh label of the same text, the rotations hold what a `BTreeMap` holds, serialise
+        /// and print as it does, and keep their keys sorted.
+        #[test]
+        fn rotations_agree_with_a_btree_map(
+            ops in proptest::collection::vec((0u8..4, 0usize..12, any::<bool>()), 0..200),
+        ) {
+            let texts: Vec<Label> = (0..12).map(|i| Label::from(format!("k{}", (i * 7) % 12))).collect();
+            let mut kept = Rotations::new();
+            let mut model: BTreeMap<Label, Rotation> = BTreeMap::new();
+            for (op, k, fresh) in ops {
+                let key = if fresh { Label::new(texts[k].as_str()) } else { texts[k].clone() };
+                match op {
+                    0 => {
+                        kept.insert(key.clone(), rotation(k as u64));
+                        model.insert(key, rotation(k as u64));
+                    }
+                    1 => prop_assert_eq!(kept.get(&key), model.get(&key)),
+                    _ => {
+                        let next = kept.get(&key).and_then(|r| r.order().next());
+                        if let Some(r) = kept.get_mut(&key) {
+                            r.serve(next.unwrap_or(RepId(0)));
+                        }
+                        if let Some(r) = model.get_mut(&key) {
+                            r.serve(next.unwrap_or(RepId(0)));
+                        }
+                    }
+                }
+                prop_assert!(kept.0.windows(2).all(|w| w[0].0 < w[1].0));
+                prop_assert_eq!(kept.is_empty(), model.is_empty());
+                let listed: Vec<_> = model.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                prop_assert_eq!(&kept.0, &listed);
+                prop_assert_eq!(format!("{kept:?}"), format!("{model:?}"));
+                let json = serde_json::to_string(&kept).unwrap();
+                prop_assert_eq!(&json, &serde_json::to_string(&model).unwrap());
+                let back: Rotations = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(&back, &kept);
+            }
+        }
+    }
+
+    /// A key asked by text (not a clone, as after a restart) is found and adopted, so later
+    /// lookups find it by pointer; a key past the scanned entries is found by its text.
+    #[test]
+    fn a_key_asked_by_text_is_found_and_adopted() {
+        let mut kept = Rotations::new();
+        let keys: Vec<Label> = (0..SCAN + 3)
+            .map(|i| Label::from(format!("k{i:02}")))
+            .collect();
+        for (n, key) in keys.iter().enumerate() {
+            kept.insert(key.clone(), rotation(n as u64));
+        }
+        let last = keys.last().unwrap();
+        assert_eq!(kept.get(last), Some(&rotation(keys.len() as u64 - 1)));
+        let asked = Label::new("k01");
+        assert!(!kept.0[1].0.is(&asked));
+        assert!(kept.get_mut(&asked).is_some());
+        assert!(kept.0[1].0.is(&asked));
+        assert_eq!(kept.get(&Label::new("k99")), None);
+        assert_eq!(kept.get(&Label::new("")), None);
+    }
 }

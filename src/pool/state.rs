@@ -255,6 +255,7 @@ impl PoolState {
 
     /// Moves a client from the owner or public index `before` puts it in to the one `after`
     /// does.
+    #[inline]
     fn move_place(&mut self, before: Place, after: Place) {
         self.unindex_place(before);
         self.index_place(after);
@@ -268,31 +269,6 @@ impl PoolState {
             handle,
             stamp,
         });
-    }
-
-    /// Replaces the client's deadline entry `old` by one at `new`: the old entry goes stale
-    /// (the row's stamp moves on) and is forgotten.
-    fn retime(
-        &mut self,
-        handle: Handle,
-        id: ClientId,
-        old: Option<DateTime<Utc>>,
-        new: Option<DateTime<Utc>>,
-    ) {
-        if let Some(row) = self.clients.row_mut(handle) {
-            row.due_stamp = row.due_stamp.wrapping_add(1);
-        }
-        if let Some(old) = old {
-            let clients = &self.clients;
-            self.due.forget(old, |e| {
-                clients
-                    .row(e.handle)
-                    .is_some_and(|r| r.due_stamp == e.stamp)
-            });
-        }
-        if let Some(at) = new {
-            self.add_deadline(handle, id, at);
-        }
     }
 
     /// Applies `change` to a client's custody and moves it in the indexes; unknown ids are
@@ -311,11 +287,30 @@ impl PoolState {
         let (before, old) = (Place::of(&row.client), row.client.deadline());
         change(row.client.custody_mut());
         let (after, new) = (Place::of(&row.client), row.client.deadline());
+        if old != new {
+            // The old entry goes stale (the row's stamp moves on) and is forgotten; the new one
+            // carries the new stamp, read from the row in hand (not looked up again).
+            row.due_stamp = row.due_stamp.wrapping_add(1);
+            let stamp = row.due_stamp;
+            if let Some(old) = old {
+                let clients = &self.clients;
+                self.due.forget(old, |e| {
+                    clients
+                        .row(e.handle)
+                        .is_some_and(|r| r.due_stamp == e.stamp)
+                });
+            }
+            if let Some(at) = new {
+                self.due.insert(Entry {
+                    at,
+                    id: after.id,
+                    handle,
+                    stamp,
+                });
+            }
+        }
         if before != after {
             self.move_place(before, after);
-        }
-        if old != new {
-            self.retime(handle, after.id, old, new);
         }
     }
 }

@@ -1,0 +1,134 @@
+//! The one-client pass of the per-client rules against the batch path it stands for.
+
+use super::*;
+use crate::allocate::{Explanation, Team};
+use crate::ids::{ClientId, PoolId};
+use crate::label::Label;
+use crate::model::{ContactLevel, Source};
+use crate::pool::{
+    Actor, Assigner, Command, Config, CooldownScope, PoolDef, PoolPolicy, decide, evolve,
+};
+use crate::reason::Step;
+use chrono::{Duration, TimeZone};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+const EXPORT: PoolId = PoolId(7);
+
+/// A pool where every per-client rule refuses someone: an export pool of reps 1 and 2, an
+/// embargo, everyone's cooldown, a protection window.
+fn state(scope: CooldownScope) -> PoolState {
+    let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+    let export = PoolDef {
+        members: [RepId(1), RepId(2)].into(),
+        ..PoolDef::default()
+    };
+    let policy = PoolPolicy {
+        pools: [(PoolId::DEFAULT, PoolDef::default()), (EXPORT, export)].into(),
+        embargo_days: Some(1),
+        cooldown_days: 3,
+        cooldown_scope: scope,
+        protection_days: 4,
+        private_cap: None,
+        ..PoolPolicy::default()
+    };
+    let mut state = PoolState::new(Config::new(team, policy).unwrap());
+    let run = |state: &mut PoolState, actor: Actor, command: Command, at: DateTime<Utc>| {
+        for event in decide(state, actor, command, at).unwrap() {
+            evolve(state, &event);
+        }
+    };
+    for id in 1..=6 {
+        let mut client = Client::new(ClientId(id), format!("c{id}"), Source::Website, t0());
+        if id == 6 {
+            client = client.with_pool(EXPORT);
+        }
+        let import = Command::Import {
+            client: Box::new(client),
+        };
+        run(&mut state, Actor::System, import, t0());
+    }
+    let assign = |client: u64, rep: u64| Command::Assign {
+        client: ClientId(client),
+        rep: RepId(rep),
+        by: Assigner::Rule {
+            explanation: Box::new(Explanation::new(Step::Custom {
+                rule: Label::new("test"),
+                rep: None,
+            })),
+        },
+    };
+    // Client 2: held by rep 2 and released (embargo; cooldown).
+    run(&mut state, Actor::System, assign(2, 2), t0());
+    let release = Command::Release {
+        client: ClientId(2),
+        rep: RepId(2),
+        note: "lost".into(),
+    };
+    run(
+        &mut state,
+        Actor::Rep(RepId(2)),
+        release,
+        t0() + Duration::hours(1),
+    );
+    // Client 3: public, called by rep 3 (protected from the others).
+    let call = Command::FollowUp {
+        client: ClientId(3),
+        rep: RepId(3),
+        level: ContactLevel::Phone,
+        note: String::new(),
+    };
+    run(
+        &mut state,
+        Actor::Rep(RepId(3)),
+        call,
+        t0() + Duration::hours(1),
+    );
+    // Client 4: owned by rep 1.
+    run(&mut state, Actor::System, assign(4, 1), t0());
+    state
+}
+
+/// For every route, rep, client and instant, the one-client pass refuses as the batch path
+/// does for a batch of one; every per-client rule refuses somewhere.
+#[test]
+fn one_client_is_checked_as_a_batch_of_one() {
+    let mut seen = std::collections::BTreeSet::new();
+    for scope in [CooldownScope::FormerOwner, CooldownScope::Everyone] {
+        let state = state(scope);
+        for hours in [2, 30, 24 * 5, 24 * 30] {
+            let now = t0() + Duration::hours(hours);
+            for route in Route::ALL {
+                for rep in 1..=3 {
+                    for client in state.clients() {
+                        let rep = RepId(rep);
+                        let one = one_client(&state, route, rep, client, now).map_err(|r| (0, r));
+                        let batch = batch_rules(&state, route, rep, &[client], now);
+                        assert_eq!(
+                            one,
+                            batch,
+                            "{route:?} {rep:?} {:?} at +{hours}h",
+                            client.id()
+                        );
+                        if let Err((_, refusal)) = one {
+                            seen.insert(
+                                format!("{refusal:?}")
+                                    .split([' ', '{'])
+                                    .next()
+                                    .map(str::to_owned),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for kind in ["NotMember", "Embargoed", "Cooldown", "Protected"] {
+        assert!(
+            seen.contains(&Some(kind.to_owned())),
+            "no {kind} among {seen:?}"
+        );
+    }
+}

@@ -17,6 +17,9 @@ use crate::pool::timers::TimerBasis;
 
 /// Logs a contact. The owner's contact is a follow-up and restarts the timers; another rep's
 /// contact passes the 撞单 check first.
+// Out of line: `decided` dispatches every command, and inlining its busiest arms made
+// its figures swing by hundreds of instructions per lead with unrelated changes.
+#[inline(never)]
 pub(super) fn follow_up(
     ctx: &Ctx<'_>,
     id: ClientId,

@@ -86,7 +86,20 @@ fn any_part_of_a_record_makes_an_import_a_migration() {
             forbidden(Actor::Rep(A), Action::ImportHistory, Need::AnotherRole),
             "{record:?}"
         );
+        let flags = |c: &leadpool::model::Client| {
+            let custody = c.custody();
+            (
+                custody.locked(),
+                custody.open_opportunity(),
+                custody.level().map(str::to_owned),
+            )
+        };
+        let expected = flags(&record);
         import(&mut w, Actor::Admin(pool_support::ADMIN), record).unwrap();
+        // The migration keeps the flags the record came with, and enters the public pool.
+        let stored = w.state.client(ClientId(5)).unwrap();
+        assert_eq!(flags(stored), expected);
+        assert_eq!(stored.owner(), None);
     }
     let mut w = World::new(3, recycling());
     import(&mut w, Actor::Rep(A), client(5)).unwrap();

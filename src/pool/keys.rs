@@ -1,15 +1,16 @@
 //! The pool's dedupe-key index, interned: each key is a 64-bit hash of its kind and text
-//! mapping to the handles of the clients that carry it. No key text is copied or stored: the
-//! text lives once, in the client's card, and a lookup compares against it to rule out hash
-//! collisions.
+//! stored with the handles of the clients that carry it ([`slots::HashSlots`]). No key text
+//! or id is copied or stored: the text lives once, in the client's card, and a lookup compares
+//! a found client's key with the one asked for, which rules out hash collisions.
+
+mod slots;
 
 use super::state::table::{ClientTable, Handle};
-use crate::hash::{IdMap, key_hash};
+use crate::hash::key_hash;
 use crate::ids::ClientId;
 use crate::model::{Client, DedupeKey, DedupeKeys};
-
-/// The three kinds of key, in [`DedupeKeys::iter`] order.
-const KINDS: [u8; 3] = [0, 1, 2];
+use slots::HashSlots;
+use std::fmt;
 
 /// The key of `kind` with `text`, as the public type.
 fn key(kind: u8, text: &str) -> DedupeKey {
@@ -29,30 +30,24 @@ fn parts(key: &DedupeKey) -> (u8, &str) {
     }
 }
 
-/// The clients whose key hashes to one value, ascending by client id: almost always one.
-#[derive(Clone, Debug)]
-enum Holders {
-    One([(ClientId, Handle); 1]),
-    Many(Vec<(ClientId, Handle)>),
+/// Clients by dedupe key; see the module docs.
+#[derive(Clone, Default)]
+pub(super) struct KeyIndex {
+    slots: HashSlots,
 }
 
-impl Holders {
-    fn as_slice(&self) -> &[(ClientId, Handle)] {
-        match self {
-            Holders::One(one) => one,
-            Holders::Many(list) => list,
-        }
+impl fmt::Debug for KeyIndex {
+    /// The (hash, handle) pairs, in the table's order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.slots.pairs()).finish()
     }
 }
 
-/// Clients by dedupe key; see the module docs.
-#[derive(Clone, Debug, Default)]
-pub(super) struct KeyIndex {
-    map: IdMap<u64, Holders>,
-}
-
 impl KeyIndex {
-    /// The clients carrying the key of `kind` with `text`, whose hash is `hash`, ascending.
+    /// The clients carrying the key of `kind` with `text`, whose hash is `hash`, in no
+    /// particular order (a client carrying it twice, under two kinds whose hashes collide, may
+    /// come twice).
+    #[inline]
     fn holders<'a>(
         &'a self,
         table: &'a ClientTable,
@@ -60,21 +55,30 @@ impl KeyIndex {
         text: &'a str,
         hash: u64,
     ) -> impl Iterator<Item = ClientId> + 'a {
-        let holders = self.map.get(&hash).map_or(&[][..], Holders::as_slice);
-        holders
-            .iter()
-            .filter(move |(_, h)| carries(table, *h, kind, text))
-            .map(|(id, _)| *id)
+        self.slots.get(hash).filter_map(move |handle| {
+            let client = &table.row(handle)?.client;
+            (client.keys().text_of(kind) == Some(text)).then(|| client.id())
+        })
     }
 
-    /// Clients carrying `key`, ascending.
+    /// Clients carrying `key`, ascending. Almost every key has one holder; each step finds
+    /// the next by reading the holders again.
     pub(super) fn get<'a>(
         &'a self,
         table: &'a ClientTable,
         key: &'a DedupeKey,
     ) -> impl Iterator<Item = ClientId> + 'a {
         let (kind, text) = parts(key);
-        self.holders(table, kind, text, key_hash(kind, text))
+        let hash = key_hash(kind, text);
+        let mut last = None;
+        std::iter::from_fn(move || {
+            let next = self
+                .holders(table, kind, text, hash)
+                .filter(|id| last.is_none_or(|last| *id > last))
+                .min()?;
+            last = Some(next);
+            Some(next)
+        })
     }
 
     /// The first of `keys` (company, phone, e-mail) a known client carries, with the lowest
@@ -107,41 +111,46 @@ impl KeyIndex {
         table: &ClientTable,
         key_of: impl Fn(u8) -> Option<(&'k str, u64)>,
     ) -> Option<(DedupeKey, ClientId)> {
-        KINDS.into_iter().find_map(|kind| {
-            let (text, hash) = key_of(kind)?;
-            let first = self.holders(table, kind, text, hash).next()?;
-            Some((key(kind, text), first))
-        })
+        // Each kind in turn, written out so that each reads its own field.
+        self.first_of_kind(table, 0, key_of(0))
+            .or_else(|| self.first_of_kind(table, 1, key_of(1)))
+            .or_else(|| self.first_of_kind(table, 2, key_of(2)))
+    }
+
+    /// The key of `kind` (its text and hash, if any) with the lowest client carrying it.
+    #[inline(always)]
+    fn first_of_kind(
+        &self,
+        table: &ClientTable,
+        kind: u8,
+        key_of_kind: Option<(&str, u64)>,
+    ) -> Option<(DedupeKey, ClientId)> {
+        let (text, hash) = key_of_kind?;
+        let mut first: Option<ClientId> = None;
+        for id in self.holders(table, kind, text, hash) {
+            if first.is_none_or(|first| id < first) {
+                first = Some(id);
+            }
+        }
+        // The text is copied only once a holder is found.
+        let first = first?;
+        Some((key(kind, text), first))
     }
 
     /// Indexes the keys of `client`, whose id is `id`, at `handle`.
     pub(super) fn insert(&mut self, client: &Client, id: ClientId, handle: Handle) {
-        for kind in KINDS {
-            let Some((_, hash)) = client.dedupe_key(kind) else {
-                continue;
-            };
-            match self.map.entry(hash) {
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(Holders::One([(id, handle)]));
-                }
-                std::collections::hash_map::Entry::Occupied(mut slot) => {
-                    let mut list = slot.get().as_slice().to_vec();
-                    let at = list.partition_point(|(other, _)| *other < id);
-                    if list.get(at).is_none_or(|(other, _)| *other != id) {
-                        list.insert(at, (id, handle));
-                    }
-                    slot.insert(Holders::Many(list));
-                }
+        debug_assert_eq!(client.id(), id);
+        // Each kind written out, as in `first_known_by`.
+        for key in [
+            client.dedupe_key(0),
+            client.dedupe_key(1),
+            client.dedupe_key(2),
+        ] {
+            if let Some((_, hash)) = key {
+                self.slots.insert(hash, handle);
             }
         }
     }
-}
-
-/// Whether the client at `handle` carries the key of `kind` with `text`.
-fn carries(table: &ClientTable, handle: Handle, kind: u8, wanted: &str) -> bool {
-    table
-        .row(handle)
-        .is_some_and(|row| row.client.keys().text_of(kind) == Some(wanted))
 }
 
 #[cfg(test)]
@@ -151,6 +160,9 @@ mod tests {
     use chrono::{TimeZone, Utc};
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    /// The three kinds of key, in [`DedupeKeys::iter`] order.
+    const KINDS: [u8; 3] = [0, 1, 2];
 
     fn keys(company: Option<&str>, phone: Option<&str>, email: Option<&str>) -> DedupeKeys {
         DedupeKeys {
@@ -261,9 +273,7 @@ mod tests {
             client(1, keys(Some("acme"), None, None)),
         );
         let acme = table.handle(ClientId(1)).unwrap();
-        index
-            .map
-            .insert(key_hash(0, "initech"), Holders::One([(ClientId(1), acme)]));
+        index.slots.insert(key_hash(0, "initech"), acme);
         let initech = keys(Some("initech"), None, None);
         assert_eq!(index.first_known(&table, &initech), None);
         assert_eq!(

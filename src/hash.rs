@@ -278,6 +278,12 @@ mod tests {
                 hasher.finish()
             };
             proptest::prop_assert_eq!(hash(&a), hash(&a.clone()));
+            // The hasher feeds exactly those words.
+            let mut fed = FxHasher::default();
+            for word in words_fed(&a) {
+                fed.add(word);
+            }
+            proptest::prop_assert_eq!(hash(&a), fed.finish());
         }
     }
 }

@@ -39,8 +39,19 @@ impl ContactLog {
     }
 
     /// Logs `contact` after the others: the first stays inline, the second moves the log to
-    /// the heap.
+    /// the heap. The first is logged where the caller is (most clients are contacted once),
+    /// the others out of line.
+    #[inline]
     pub(crate) fn push(&mut self, contact: Contact) {
+        match self {
+            ContactLog::Empty => *self = ContactLog::One(contact),
+            _ => self.push_after(contact),
+        }
+    }
+
+    /// [`ContactLog::push`] to a log that holds a contact already.
+    #[inline(never)]
+    fn push_after(&mut self, contact: Contact) {
         match self {
             ContactLog::Empty => *self = ContactLog::One(contact),
             ContactLog::One(_) => {
@@ -135,6 +146,12 @@ mod tests {
         log.push(contact(2));
         assert!(matches!(&log, ContactLog::Many(list) if list.len() == 2));
         assert_eq!(log.as_slice(), &[contact(1), contact(2)]);
+        log.push(contact(3));
+        assert_eq!(log.as_slice(), &[contact(1), contact(2), contact(3)]);
+        // The out-of-line step logs a first contact as the inline one does.
+        let mut first = ContactLog::default();
+        first.push_after(contact(4));
+        assert!(matches!(&first, ContactLog::One(c) if *c == contact(4)));
     }
 
     #[test]

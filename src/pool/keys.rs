@@ -44,9 +44,8 @@ impl fmt::Debug for KeyIndex {
 }
 
 impl KeyIndex {
-    /// The clients carrying the key of `kind` with `text`, whose hash is `hash`, in no
-    /// particular order (a client carrying it twice, under two kinds whose hashes collide, may
-    /// come twice).
+    /// The clients carrying the key of `kind` with `text`, whose hash is `hash`, each once, in
+    /// no particular order.
     #[inline]
     fn holders<'a>(
         &'a self,

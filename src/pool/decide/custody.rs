@@ -54,6 +54,7 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 }
 
 /// A rep takes a public client, under every claim rule.
+#[inline(never)]
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Decided, PoolError> {
     let client = public(ctx, id, rep)?;
     ctx.admit(Route::Claim, rep, &[client])?;
@@ -91,6 +92,7 @@ pub(super) fn assign(
 }
 
 /// Moves one, some or all of a rep's clients to another rep, all or none.
+#[inline(never)]
 pub(super) fn transfer(
     ctx: &Ctx<'_>,
     from: RepId,
@@ -152,6 +154,7 @@ pub(super) fn transfer(
 }
 
 /// Hands a client its owner has held too long without a deal to another rep, with its history.
+#[inline(never)]
 pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(to)?;
@@ -201,6 +204,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
 }
 
 /// The owner gives a client back, with a reason everyone sees.
+#[inline(never)]
 pub(super) fn release(
     ctx: &Ctx<'_>,
     id: ClientId,
@@ -230,6 +234,7 @@ pub(super) fn release(
 
 /// A deal, credited to the owner. On a public client the closer claims it first, under every
 /// claim rule (the daily limit counts it).
+#[inline(never)]
 pub(super) fn mark_deal(
     ctx: &Ctx<'_>,
     id: ClientId,

@@ -86,6 +86,9 @@ pub(crate) fn decided(
         actor,
         action: Action::of(&command),
     };
+    // Every arm is a function of its own, out of line (`#[inline(never)]`): the dispatcher
+    // keeps a small frame and saves no registers for the arms it does not take (with its
+    // rarer arms inlined it pushed six registers and 1.4 kB of frame for every command).
     match command {
         Command::Import { client } => intake::import(&ctx, client),
         Command::Claim { client, rep } => custody::claim(&ctx, client, rep),
@@ -98,10 +101,7 @@ pub(crate) fn decided(
             note,
         } => timing::follow_up(&ctx, client, rep, level, note),
         Command::Release { client, rep, note } => custody::release(&ctx, client, rep, note),
-        Command::Sweep => {
-            ctx.permit(Subject::default())?;
-            Ok(Decided::Many(timing::sweep(&ctx)))
-        }
+        Command::Sweep => timing::sweep_all(&ctx),
         Command::SweepClient { client } => timing::sweep_client(&ctx, client),
         Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, client, closed_by),
         Command::Handover { client, to } => custody::handover(&ctx, client, to),

@@ -86,9 +86,16 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
     })
 }
 
+/// The sweep command: the system's, then every reminder and release due.
+#[inline(never)]
+pub(super) fn sweep_all(ctx: &Ctx<'_>) -> Result<Decided, PoolError> {
+    ctx.permit(Subject::default())?;
+    Ok(Decided::Many(sweep(ctx)))
+}
+
 /// The reminders and releases due at the decision instant, read from the deadline index: the
 /// cost follows what is due, not the size of the pool.
-pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
+fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
     let clients = ctx.state.due_clients(ctx.now);
     // At most one event per listed client: reserved once instead of grown by doubling.
     let mut events = Vec::with_capacity(clients.size_hint().1.unwrap_or(0));
@@ -97,6 +104,7 @@ pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
 }
 
 /// The reminder or release due on one client (none when nothing is due).
+#[inline(never)]
 pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.permit(Ctx::subject(client, None))?;
@@ -112,6 +120,7 @@ fn owned_timers(config: &Config, client: &Client, basis: &TimerBasis<'_>) -> Tim
 }
 
 /// Sets a custody flag and recomputes the owner's timers with it.
+#[inline(never)]
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.permit(Ctx::subject(client, None))?;
@@ -138,6 +147,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
 
 /// Replaces the policy, checked against the team, and recomputes every owned client's timers
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
+#[inline(never)]
 pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Decided, PoolError> {
     ctx.permit(Subject::default())?;
     let config = ctx.state.config().with_policy(PoolPolicy::clone(&next))?;

@@ -31,9 +31,10 @@ fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
 }
 
 /// The public client `rep` is to take, once the actor may give it to them.
+#[inline(always)]
 fn public<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, Some(rep)))?;
+    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
     match client.owner() {
         Some(owner) => Err(PoolError::AlreadyOwned { client: id, owner }),
         None => Ok(client),
@@ -165,7 +166,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
             owner: None,
         });
     };
-    ctx.permit(Ctx::subject(client, Some(to)))?;
+    ctx.permit(Ctx::client_subject(client, Some(to)))?;
     if from == to {
         return Err(PoolError::SameRep {
             client: id,
@@ -211,7 +212,7 @@ pub(super) fn release(
     rep: RepId,
     note: String,
 ) -> Result<Decided, PoolError> {
-    ctx.permit(Ctx::subject(ctx.client(id)?, Some(rep)))?;
+    ctx.permit(Ctx::client_subject(ctx.client(id)?, Some(rep)))?;
     owned_by(ctx, id, rep)?;
     let trimmed = note.trim();
     if trimmed.is_empty() {

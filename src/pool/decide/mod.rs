@@ -175,18 +175,22 @@ impl<'a> Ctx<'a> {
     }
 
     /// The permission matrix for the actor doing the command's action on `subject`.
-    fn permit(&self, subject: Subject) -> Result<(), PoolError> {
-        permit(self.state.config(), self.actor, self.action, &subject).map_err(PoolError::from)
+    fn permit(&self, subject: impl ToSubject) -> Result<(), PoolError> {
+        permit(self.state.config(), self.actor, self.action, || {
+            subject.into_subject()
+        })
+        .map_err(PoolError::from)
     }
 
     /// The permission subject of one client: its pool and owner, and the rep the command names.
     fn subject(client: &Client, rep: Option<RepId>) -> Subject {
-        Subject {
-            rep,
-            owner: client.owner(),
-            pool: Some(client.pool()),
-            to_pool: None,
-        }
+        Self::client_subject(client, rep).into_subject()
+    }
+
+    /// [`Ctx::subject`], read from the client only if the actor's cell reads a subject (the
+    /// system's rule assignments, sweeps and flags need none).
+    fn client_subject(client: &Client, rep: Option<RepId>) -> ClientSubject<'_> {
+        ClientSubject { client, rep }
     }
 
     /// The admission rules for `rep` taking `clients` by `route`, as a command refusal naming
@@ -214,5 +218,35 @@ impl<'a> Ctx<'a> {
             .ledger_ref(rep)
             .map_or(0, |l| l.claims_on(today))
             .saturating_add(1)
+    }
+}
+
+/// A permission subject, or what it is read from when a cell needs it.
+trait ToSubject {
+    fn into_subject(self) -> Subject;
+}
+
+impl ToSubject for Subject {
+    fn into_subject(self) -> Subject {
+        self
+    }
+}
+
+/// One client's permission subject, not yet read from the client.
+#[derive(Clone, Copy)]
+struct ClientSubject<'c> {
+    client: &'c Client,
+    rep: Option<RepId>,
+}
+
+impl ToSubject for ClientSubject<'_> {
+    #[inline]
+    fn into_subject(self) -> Subject {
+        Subject {
+            rep: self.rep,
+            owner: self.client.owner(),
+            pool: Some(self.client.pool()),
+            to_pool: None,
+        }
     }
 }

@@ -29,7 +29,7 @@ pub(super) fn follow_up(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
-    ctx.permit(Ctx::subject(client, Some(rep)))?;
+    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
     let follow_up = if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);
@@ -107,7 +107,7 @@ fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
 #[inline(never)]
 pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, None))?;
+    ctx.permit(Ctx::client_subject(client, None))?;
     Ok(due(ctx, client).map_or_else(Decided::none, Decided::One))
 }
 
@@ -123,7 +123,7 @@ fn owned_timers(config: &Config, client: &Client, basis: &TimerBasis<'_>) -> Tim
 #[inline(never)]
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, None))?;
+    ctx.permit(Ctx::client_subject(client, None))?;
     // Custody flags are set on an owner's custody; on a public client only the CRM's own data
     // (the system) sets them, or whoever takes the client next would find them set.
     if client.owner().is_none() && ctx.actor != Actor::System {

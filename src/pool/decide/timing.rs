@@ -30,32 +30,46 @@ pub(super) fn follow_up(
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
     ctx.permit(Ctx::client_subject(client, Some(rep)))?;
-    let follow_up = if client.owner() == Some(rep) {
+    if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);
         basis.last_follow_up = Some(ctx.now);
         basis.top_contact = basis.top_contact.max(Some(level));
-        Some(ctx.state.config().timers(&basis))
-    } else {
-        contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
-            client: id,
-            rep,
-            reason,
-        })?;
-        None
-    };
+        let timers = ctx.state.config().timers(&basis);
+        // Each branch builds its event (the timers go straight into it, not through an
+        // option both branches fill).
+        return Ok(logged(ctx, id, rep, level, note, Some(timers)));
+    }
+    contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
+        client: id,
+        rep,
+        reason,
+    })?;
+    Ok(logged(ctx, id, rep, level, note, None))
+}
+
+/// The event of `rep`'s contact with client `id`, with the owner's new timers, if any.
+#[inline(always)]
+fn logged(
+    ctx: &Ctx<'_>,
+    id: ClientId,
+    rep: RepId,
+    level: ContactLevel,
+    note: String,
+    follow_up: Option<Timers>,
+) -> Decided {
     let contact = Contact {
         rep,
         level,
         at: ctx.now,
         note,
     };
-    Ok(Decided::One(Event::ContactLogged {
+    Decided::One(Event::ContactLogged {
         client: id,
         contact,
         follow_up,
         actor: ctx.actor,
-    }))
+    })
 }
 
 /// The reminder or release due on `client` at the decision instant, if any.

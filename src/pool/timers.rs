@@ -103,15 +103,7 @@ impl TimerPlan {
             return Timers::default();
         };
         let from = no_follow_up_since(basis);
-        let (release, remind_at) = within_year(from, days, remind).unwrap_or_else(|| {
-            let release = after_days(from, days);
-            // No reminder days: the reminder would fall on the release, which replaces it.
-            let remind_at = (remind != 0)
-                .then(|| before_days(release, remind))
-                .filter(|&at| at < release);
-            (release, remind_at)
-        });
-        Timers {
+        let timers = |release, remind_at| Timers {
             remind_at,
             release: Some(ScheduledRelease {
                 at: release,
@@ -120,6 +112,19 @@ impl TimerPlan {
                     days,
                 },
             }),
+        };
+        // Each branch builds the timers (the dates go straight into them, not through a pair
+        // both branches fill).
+        match within_year(from, days, remind) {
+            Some((release, remind_at)) => timers(release, remind_at),
+            None => {
+                let release = after_days(from, days);
+                // No reminder days: the reminder would fall on the release, which replaces it.
+                let remind_at = (remind != 0)
+                    .then(|| before_days(release, remind))
+                    .filter(|&at| at < release);
+                timers(release, remind_at)
+            }
         }
     }
 }

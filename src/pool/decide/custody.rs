@@ -19,15 +19,18 @@ use crate::pool::timers::TimerBasis;
 fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
     let mut basis = TimerBasis::of(client, ctx.now);
     basis.locked = false;
-    Event::OwnerChanged {
-        client: client.id(),
-        to,
-        via,
-        at: ctx.now,
-        day: ctx.today(),
-        timers: ctx.state.config().timers(&basis),
-        actor: ctx.actor,
-    }
+    let day = ctx.today();
+    ctx.state
+        .config()
+        .timers_then(&basis, |timers| Event::OwnerChanged {
+            client: client.id(),
+            to,
+            via,
+            at: ctx.now,
+            day,
+            timers,
+            actor: ctx.actor,
+        })
 }
 
 /// The public client `rep` is to take, once the actor may give it to them.

@@ -63,8 +63,10 @@ impl TeamZone {
     pub fn day_of(&self, instant: DateTime<Utc>) -> NaiveDate {
         let naive = instant.naive_utc();
         // The offset keeps the time of day within the UTC day (always at UTC): the UTC date.
-        let local =
-            i64::from(naive.num_seconds_from_midnight()) + i64::from(self.offset.local_minus_utc());
+        // The time's own second count (`NaiveDateTime`'s would rebuild it from hours, minutes
+        // and seconds, three divisions).
+        let local = i64::from(naive.time().num_seconds_from_midnight())
+            + i64::from(self.offset.local_minus_utc());
         if (0..86_400).contains(&local) {
             return naive.date();
         }

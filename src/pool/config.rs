@@ -111,6 +111,16 @@ impl Config {
         self.timers.timers(&self.policy, basis)
     }
 
+    /// [`Config::timers`], handed to `then` (see [`TimerPlan::timers_then`]).
+    #[inline(always)]
+    pub(crate) fn timers_then<R>(
+        &self,
+        basis: &TimerBasis<'_>,
+        then: impl FnOnce(Timers) -> R,
+    ) -> R {
+        self.timers.timers_then(&self.policy, basis, then)
+    }
+
     /// True when `rep` may work clients of `pool`: the pool names no member and no
     /// department, or names the rep, or one of the rep's departments (or one above them).
     pub fn is_member(&self, rep: RepId, pool: PoolId) -> bool {

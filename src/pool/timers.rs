@@ -92,26 +92,31 @@ impl TimerPlan {
     // inlining this alone, without the arithmetic, cost 8 more).
     #[inline(always)]
     pub(crate) fn timers(&self, policy: &PoolPolicy, basis: &TimerBasis<'_>) -> Timers {
+        self.timers_then(policy, basis, |timers| timers)
+    }
+
+    /// [`TimerPlan::timers`], handed to `then` where each way of finding them ends: a caller
+    /// building an event around the timers builds it there, and the timers go straight into
+    /// it (not through a value every way fills).
+    #[inline(always)]
+    pub(crate) fn timers_then<R>(
+        &self,
+        policy: &PoolPolicy,
+        basis: &TimerBasis<'_>,
+        then: impl FnOnce(Timers) -> R,
+    ) -> R {
         debug_assert_eq!(*self, Self::of(policy), "a plan of another policy");
         if self.exempt(basis) {
-            return Timers::default();
+            return then(Timers::default());
         }
         if self.walk_rules {
-            return policy.earliest_rule(basis);
+            return then(policy.earliest_rule(basis));
         }
         let Some((days, remind)) = self.base else {
-            return Timers::default();
+            return then(Timers::default());
         };
         let from = no_follow_up_since(basis);
-        let (release, remind_at) = within_year(from, days, remind).unwrap_or_else(|| {
-            let release = after_days(from, days);
-            // No reminder days: the reminder would fall on the release, which replaces it.
-            let remind_at = (remind != 0)
-                .then(|| before_days(release, remind))
-                .filter(|&at| at < release);
-            (release, remind_at)
-        });
-        Timers {
+        let timers = |release, remind_at| Timers {
             remind_at,
             release: Some(ScheduledRelease {
                 at: release,
@@ -120,6 +125,19 @@ impl TimerPlan {
                     days,
                 },
             }),
+        };
+        // Each branch builds the timers (the dates go straight into them, not through a pair
+        // both branches fill).
+        match within_year(from, days, remind) {
+            Some((release, remind_at)) => then(timers(release, remind_at)),
+            None => {
+                let release = after_days(from, days);
+                // No reminder days: the reminder would fall on the release, which replaces it.
+                let remind_at = (remind != 0)
+                    .then(|| before_days(release, remind))
+                    .filter(|&at| at < release);
+                then(timers(release, remind_at))
+            }
         }
     }
 }
@@ -154,9 +172,11 @@ fn level_bit(level: ContactLevel) -> u8 {
 /// Where a no-follow-up rule counts from: the later of the last follow-up and the claim.
 #[inline(always)]
 fn no_follow_up_since(basis: &TimerBasis<'_>) -> DateTime<Utc> {
-    basis
-        .last_follow_up
-        .map_or(basis.owned_since, |f| f.max(basis.owned_since))
+    // `f.max(owned_since)`, compared by value (equal instants are the same value).
+    match basis.last_follow_up {
+        Some(f) if f > basis.owned_since => f,
+        _ => basis.owned_since,
+    }
 }
 
 impl PoolPolicy {

@@ -145,11 +145,13 @@ pub(crate) fn admit_rep(
     if let Some(cap) = policy.cap_for(rep, Some(profile)) {
         let (holding, held_won) = ledger.map_or((0, 0), |l| (l.holding(), l.holding_won()));
         let adding = clients.len();
-        let adding_won = clients
-            .iter()
-            .filter(|c| c.custody().deal.is_some())
-            .count();
+        // The won clients are counted only when the policy leaves them out (the count over
+        // the clients cost a loop's setup for every admission).
         let (holding, adding) = if policy.cap_excludes_won {
+            let adding_won = clients
+                .iter()
+                .filter(|c| c.custody().deal.is_some())
+                .count();
             (holding.saturating_sub(held_won), adding - adding_won)
         } else {
             (holding, adding)

@@ -281,17 +281,17 @@ pub(crate) struct Subject {
 /// decided.
 ///
 /// Inlined as far as the cell: the system's own work (a cell that always grants) costs no
-/// call, and the caller's subject is not even built for it.
+/// call, and the subject is built (by `subject`) only for a cell that reads it.
 #[inline]
 pub(crate) fn permit(
     config: &Config,
     actor: Actor,
     action: Action,
-    subject: &Subject,
+    subject: impl FnOnce() -> Subject,
 ) -> Result<(), Forbidden> {
     match action.grant(actor.kind()) {
         Grant::Always => Ok(()),
-        grant => permit_grant(config, actor, action, grant, subject),
+        grant => permit_grant(config, actor, action, grant, &subject()),
     }
 }
 
@@ -421,6 +421,54 @@ mod tests {
                 Grant::Never
             };
             assert_eq!(Action::Sweep.grant(kind), expected);
+        }
+    }
+
+    /// The subject is built for exactly the cells that read it, and the answer is the cell's
+    /// own: every action, every kind of actor, subjects naming the actor or someone else.
+    #[test]
+    fn the_subject_is_built_only_for_a_cell_that_reads_it() {
+        use crate::ids::PoolId;
+        use std::cell::Cell;
+        let config = Config::default();
+        let actors = [
+            Actor::Rep(RepId(1)),
+            Actor::Manager(RepId(1)),
+            Actor::Admin(RepId(1)),
+            Actor::System,
+        ];
+        let subjects = [
+            Subject::default(),
+            Subject {
+                rep: Some(RepId(1)),
+                owner: Some(RepId(1)),
+                pool: Some(PoolId::DEFAULT),
+                to_pool: None,
+            },
+            Subject {
+                rep: Some(RepId(2)),
+                owner: Some(RepId(3)),
+                pool: Some(PoolId::DEFAULT),
+                to_pool: Some(PoolId::DEFAULT),
+            },
+        ];
+        for action in Action::ALL {
+            for actor in actors {
+                for subject in subjects {
+                    let built = Cell::new(false);
+                    let answer = permit(&config, actor, action, || {
+                        built.set(true);
+                        subject
+                    });
+                    let grant = action.grant(actor.kind());
+                    assert_eq!(built.get(), grant != Grant::Always, "{action:?} {actor:?}");
+                    let expected = match grant {
+                        Grant::Always => Ok(()),
+                        grant => permit_grant(&config, actor, action, grant, &subject),
+                    };
+                    assert_eq!(answer, expected, "{action:?} {actor:?} {subject:?}");
+                }
+            }
         }
     }
 

@@ -19,21 +19,25 @@ use crate::pool::timers::TimerBasis;
 fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
     let mut basis = TimerBasis::of(client, ctx.now);
     basis.locked = false;
-    Event::OwnerChanged {
-        client: client.id(),
-        to,
-        via,
-        at: ctx.now,
-        day: ctx.today(),
-        timers: ctx.state.config().timers(&basis),
-        actor: ctx.actor,
-    }
+    let day = ctx.today();
+    ctx.state
+        .config()
+        .timers_then(&basis, |timers| Event::OwnerChanged {
+            client: client.id(),
+            to,
+            via,
+            at: ctx.now,
+            day,
+            timers,
+            actor: ctx.actor,
+        })
 }
 
 /// The public client `rep` is to take, once the actor may give it to them.
+#[inline(always)]
 fn public<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, Some(rep)))?;
+    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
     match client.owner() {
         Some(owner) => Err(PoolError::AlreadyOwned { client: id, owner }),
         None => Ok(client),
@@ -54,6 +58,7 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 }
 
 /// A rep takes a public client, under every claim rule.
+#[inline(never)]
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Decided, PoolError> {
     let client = public(ctx, id, rep)?;
     ctx.admit(Route::Claim, rep, &[client])?;
@@ -91,6 +96,7 @@ pub(super) fn assign(
 }
 
 /// Moves one, some or all of a rep's clients to another rep, all or none.
+#[inline(never)]
 pub(super) fn transfer(
     ctx: &Ctx<'_>,
     from: RepId,
@@ -152,6 +158,7 @@ pub(super) fn transfer(
 }
 
 /// Hands a client its owner has held too long without a deal to another rep, with its history.
+#[inline(never)]
 pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(to)?;
@@ -162,7 +169,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
             owner: None,
         });
     };
-    ctx.permit(Ctx::subject(client, Some(to)))?;
+    ctx.permit(Ctx::client_subject(client, Some(to)))?;
     if from == to {
         return Err(PoolError::SameRep {
             client: id,
@@ -201,13 +208,14 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
 }
 
 /// The owner gives a client back, with a reason everyone sees.
+#[inline(never)]
 pub(super) fn release(
     ctx: &Ctx<'_>,
     id: ClientId,
     rep: RepId,
     note: String,
 ) -> Result<Decided, PoolError> {
-    ctx.permit(Ctx::subject(ctx.client(id)?, Some(rep)))?;
+    ctx.permit(Ctx::client_subject(ctx.client(id)?, Some(rep)))?;
     owned_by(ctx, id, rep)?;
     let trimmed = note.trim();
     if trimmed.is_empty() {
@@ -230,6 +238,7 @@ pub(super) fn release(
 
 /// A deal, credited to the owner. On a public client the closer claims it first, under every
 /// claim rule (the daily limit counts it).
+#[inline(never)]
 pub(super) fn mark_deal(
     ctx: &Ctx<'_>,
     id: ClientId,

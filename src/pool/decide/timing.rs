@@ -29,33 +29,47 @@ pub(super) fn follow_up(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
-    ctx.permit(Ctx::subject(client, Some(rep)))?;
-    let follow_up = if client.owner() == Some(rep) {
+    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
+    if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);
         basis.last_follow_up = Some(ctx.now);
         basis.top_contact = basis.top_contact.max(Some(level));
-        Some(ctx.state.config().timers(&basis))
-    } else {
-        contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
-            client: id,
-            rep,
-            reason,
-        })?;
-        None
-    };
+        let timers = ctx.state.config().timers(&basis);
+        // Each branch builds its event (the timers go straight into it, not through an
+        // option both branches fill).
+        return Ok(logged(ctx, id, rep, level, note, Some(timers)));
+    }
+    contact(ctx.state, client, rep, ctx.now).map_err(|reason| PoolError::Refused {
+        client: id,
+        rep,
+        reason,
+    })?;
+    Ok(logged(ctx, id, rep, level, note, None))
+}
+
+/// The event of `rep`'s contact with client `id`, with the owner's new timers, if any.
+#[inline(always)]
+fn logged(
+    ctx: &Ctx<'_>,
+    id: ClientId,
+    rep: RepId,
+    level: ContactLevel,
+    note: String,
+    follow_up: Option<Timers>,
+) -> Decided {
     let contact = Contact {
         rep,
         level,
         at: ctx.now,
         note,
     };
-    Ok(Decided::One(Event::ContactLogged {
+    Decided::One(Event::ContactLogged {
         client: id,
         contact,
         follow_up,
         actor: ctx.actor,
-    }))
+    })
 }
 
 /// The reminder or release due on `client` at the decision instant, if any.
@@ -86,9 +100,16 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
     })
 }
 
+/// The sweep command: the system's, then every reminder and release due.
+#[inline(never)]
+pub(super) fn sweep_all(ctx: &Ctx<'_>) -> Result<Decided, PoolError> {
+    ctx.permit(Subject::default())?;
+    Ok(Decided::Many(sweep(ctx)))
+}
+
 /// The reminders and releases due at the decision instant, read from the deadline index: the
 /// cost follows what is due, not the size of the pool.
-pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
+fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
     let clients = ctx.state.due_clients(ctx.now);
     // At most one event per listed client: reserved once instead of grown by doubling.
     let mut events = Vec::with_capacity(clients.size_hint().1.unwrap_or(0));
@@ -97,9 +118,10 @@ pub(super) fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
 }
 
 /// The reminder or release due on one client (none when nothing is due).
+#[inline(never)]
 pub(super) fn sweep_client(ctx: &Ctx<'_>, id: ClientId) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, None))?;
+    ctx.permit(Ctx::client_subject(client, None))?;
     Ok(due(ctx, client).map_or_else(Decided::none, Decided::One))
 }
 
@@ -112,9 +134,10 @@ fn owned_timers(config: &Config, client: &Client, basis: &TimerBasis<'_>) -> Tim
 }
 
 /// Sets a custody flag and recomputes the owner's timers with it.
+#[inline(never)]
 pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
-    ctx.permit(Ctx::subject(client, None))?;
+    ctx.permit(Ctx::client_subject(client, None))?;
     // Custody flags are set on an owner's custody; on a public client only the CRM's own data
     // (the system) sets them, or whoever takes the client next would find them set.
     if client.owner().is_none() && ctx.actor != Actor::System {
@@ -138,6 +161,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
 
 /// Replaces the policy, checked against the team, and recomputes every owned client's timers
 /// under it, in id order; a reminder already sent for the pending release is not sent again.
+#[inline(never)]
 pub(super) fn change_policy(ctx: &Ctx<'_>, next: Box<PoolPolicy>) -> Result<Decided, PoolError> {
     ctx.permit(Subject::default())?;
     let config = ctx.state.config().with_policy(PoolPolicy::clone(&next))?;

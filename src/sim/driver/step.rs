@@ -88,6 +88,7 @@ impl Run<'_> {
 
     /// What the tally needs to know about a client changing hands, read before the change:
     /// the lead's value and source, and with `custody` its last release and holding time.
+    #[inline(always)]
     fn context(&self, id: ClientId, custody: bool, now: DateTime<Utc>) -> Context {
         let (value, source) = self.book.get(id);
         let custody = custody

@@ -30,7 +30,23 @@ pub(super) struct LeadBook {
 
 impl LeadBook {
     /// Records a lead's value and source (a later lead with the same id replaces it).
+    #[inline]
     pub(super) fn insert(&mut self, id: ClientId, value: f64, source: SourceKind) {
+        // The usual lead lands in the vector as it stands: written in place, no call.
+        if let Some(slot) = usize::try_from(id.0)
+            .ok()
+            .and_then(|slot| self.dense.get_mut(slot))
+        {
+            *slot = Some((value, source));
+            return;
+        }
+        self.insert_beyond(id, value, source);
+    }
+
+    /// [`LeadBook::insert`] of an id past the vector's end: the vector grows to cover it, or it
+    /// is hashed.
+    #[inline(never)]
+    fn insert_beyond(&mut self, id: ClientId, value: f64, source: SourceKind) {
         match self.place_for(id) {
             Some(slot) => self.dense[slot] = Some((value, source)),
             None => {

@@ -302,10 +302,7 @@ impl Run<'_> {
             by: Assigner::Rule { explanation },
         };
         match self.execute(Actor::System, assign) {
-            Ok(()) => self
-                .decision
-                .updates()
-                .for_each(|u| self.alloc.apply_update(u)),
+            Ok(()) => self.alloc.apply(&self.decision),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
         }

@@ -144,6 +144,7 @@ impl<'a> Tally<'a> {
 
     /// Counts an accepted custody change (`OwnerChanged` or `DealMarked`; other events are
     /// ignored) for the rep at `slot` in the team (`None`: not a member, nothing counted).
+    #[inline(always)]
     pub(super) fn observe_custody(&mut self, event: &Event, slot: Option<usize>, ctx: &Context) {
         let Some(i) = slot else { return };
         match event {

@@ -58,31 +58,37 @@ impl Run<'_> {
             self.events.push(event);
             return;
         }
-        match event {
-            // A rule assignment's explanation box is kept for the next one.
-            Event::OwnerChanged {
-                via: Via::Assign { .. },
+        // A rule assignment's explanation box is kept for the next one.
+        if let Event::OwnerChanged {
+            via: Via::Assign { .. },
+            ..
+        } = &event
+        {
+            evolve(&mut self.state, &event);
+            if let Event::OwnerChanged {
+                via:
+                    Via::Assign {
+                        by: Assigner::Rule { explanation },
+                    },
                 ..
-            } => {
-                evolve(&mut self.state, &event);
-                if let Event::OwnerChanged {
-                    via:
-                        Via::Assign {
-                            by: Assigner::Rule { explanation },
-                        },
-                    ..
-                } = event
-                {
+            } = event
+            {
+                // The arrival took the spare before it asked for the assignment, so there is
+                // nothing to drop here.
+                if self.spare.is_none() {
                     self.spare = Some(explanation);
                 }
             }
-            // An imported client or a logged contact moves into the pool, not copied.
-            event => evolve_owned(&mut self.state, event),
+            return;
         }
+        // An imported client or a logged contact moves into the pool, not copied: the event
+        // is handed on as it came, not rebound by a pattern (which copies its 120 bytes).
+        evolve_owned(&mut self.state, event);
     }
 
     /// What the tally needs to know about a client changing hands, read before the change:
     /// the lead's value and source, and with `custody` its last release and holding time.
+    #[inline(always)]
     fn context(&self, id: ClientId, custody: bool, now: DateTime<Utc>) -> Context {
         let (value, source) = self.book.get(id);
         let custody = custody

@@ -40,6 +40,10 @@ pub(crate) struct Row {
     pub client: Client,
     /// Bumped whenever the client's deadline entry is replaced: older entries are stale.
     pub due_stamp: u32,
+    /// The deadline index's slot of the bucket holding the live entry, while there is one.
+    pub due_slot: u32,
+    /// The client's place in its owner's book (see `book`), while it has an owner.
+    pub owner_slot: u32,
 }
 
 /// Clients by handle, with lookups by id and listings in id order.
@@ -149,6 +153,8 @@ impl ClientTable {
             chunk.push(Row {
                 client: *client,
                 due_stamp: 0,
+                due_slot: 0,
+                owner_slot: 0,
             });
         }
         self.len += 1;

@@ -150,10 +150,21 @@ impl ClientTable {
     pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();
         let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+        if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
-        if let Some(chunk) = self.chunks.last_mut() {
+        let Some(chunk) = self.chunks.last_mut() else {
+            return handle;
+        };
+        if chunk.len() == chunk.capacity() {
+            // A cloned table's chunks have no spare room (a clone allocates their lengths):
+            // the last one is given its full room back, once.
+            chunk.reserve_exact(CHUNK - chunk.len());
+        }
+        // The room is checked again before the client leaves its box, so that the push cannot
+        // grow the chunk and the client is copied once, from its box into its row (not through
+        // a temporary on the stack). There is room: `reserve_exact` made it.
+        if chunk.len() < chunk.capacity() {
             chunk.push(Row {
                 client: *client,
                 due_stamp: 0,
@@ -222,6 +233,30 @@ mod tests {
         for id in [5_010, 4_999, 2_100, 6_001, 8_191, 9_000] {
             assert_eq!(table.get(ClientId(id)), None);
         }
+    }
+
+    /// A clone keeps no spare room in its chunks: clients pushed into a clone (a partial or
+    /// copied state that imports more) land in their rows, past a chunk's end too.
+    #[test]
+    fn a_cloned_table_takes_more_clients() {
+        let mut table = ClientTable::default();
+        for id in 0..(CHUNK as u64 - 1) {
+            table.push(Box::new(client(id)));
+        }
+        let mut copy = table.clone();
+        for id in (CHUNK as u64 - 1)..(CHUNK as u64 + 2) {
+            copy.push(Box::new(client(id)));
+        }
+        let listed: Vec<u64> = copy.iter().map(|c| c.id().0).collect();
+        assert_eq!(listed, (0..CHUNK as u64 + 2).collect::<Vec<_>>());
+        for id in 0..(CHUNK as u64 + 2) {
+            assert_eq!(copy.get(ClientId(id)).map(Client::id), Some(ClientId(id)));
+        }
+        let mut small = ClientTable::default();
+        small.push(Box::new(client(1)));
+        let mut small = small.clone();
+        small.push(Box::new(client(2)));
+        assert_eq!(small.iter().count(), 2);
     }
 
     /// Ids arriving out of order (leads numbered when created, imported when they arrive) grow

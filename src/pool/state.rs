@@ -7,6 +7,8 @@ mod by_id;
 mod due;
 mod idset;
 pub(super) mod table;
+#[cfg(test)]
+mod tests;
 
 use super::config::Config;
 use super::event::Event;
@@ -298,6 +300,7 @@ impl PoolState {
         let Some(row) = self.clients.row_mut(handle) else {
             return;
         };
+        row.due_at = Some(at);
         row.due_slot = self.due.insert(Entry {
             at,
             id,
@@ -319,10 +322,14 @@ impl PoolState {
         let Some(row) = self.clients.row_mut(handle) else {
             return;
         };
-        let (before, old) = (Place::of(&row.client), row.client.deadline());
+        // Where the client sits, and the deadline the index holds for it (kept in the row, not
+        // worked out again): what a change may move.
+        let (before, old) = ((row.client.owner(), row.client.pool()), row.due_at);
         change(row.client.custody_mut());
-        let (after, new) = (Place::of(&row.client), row.client.deadline());
+        let after = (row.client.owner(), row.client.pool());
+        let (id, new) = (row.client.id(), row.client.deadline());
         if old != new {
+            row.due_at = new;
             // The old entry goes stale (the row's stamp moves on) and is forgotten; the new one
             // carries the new stamp, read from the row in hand (not looked up again).
             // The old entry's bucket is the one the row remembers (no hour worked out).
@@ -339,7 +346,7 @@ impl PoolState {
             if let Some(at) = new {
                 let slot = self.due.insert(Entry {
                     at,
-                    id: after.id,
+                    id,
                     handle,
                     stamp,
                 });
@@ -349,7 +356,8 @@ impl PoolState {
             }
         }
         if before != after {
-            self.move_place(handle, before, after);
+            let place = |(owner, pool)| Place { id, owner, pool };
+            self.move_place(handle, place(before), place(after));
         }
     }
 }

@@ -61,6 +61,7 @@ struct Bucket {
 
 impl Bucket {
     /// Appends `entry` to the last chunk, or to a new one twice its size when it is full.
+    #[inline]
     fn push(&mut self, entry: Entry) {
         if let Some(last) = self.chunks.last_mut() {
             // (deadline, id) order, compared field by field: most entries are later.
@@ -73,6 +74,12 @@ impl Bucket {
                 return;
             }
         }
+        self.push_chunk(entry);
+    }
+
+    /// Appends `entry` in a new chunk (out of line: most entries find room in the last one).
+    #[inline(never)]
+    fn push_chunk(&mut self, entry: Entry) {
         let size = self
             .chunks
             .last()
@@ -169,26 +176,36 @@ impl DueIndex {
     }
 
     /// Records a live deadline; returns the slot of its bucket, which stays the bucket's as
-    /// long as the deadline is live, for [`DueIndex::forget`].
+    /// long as the deadline is live, for [`DueIndex::forget`]. Inlined where deadlines are set:
+    /// the usual case (an hour reached lately, room in its bucket's last chunk) is a few reads
+    /// and an append; looking a bucket up or opening one, and adding a chunk, are out of line.
+    #[inline]
     pub(crate) fn insert(&mut self, entry: Entry) -> u32 {
         let key = self.bucket_at(entry.at);
-        let slot = match self.find(key) {
-            Some(slot) => slot,
-            None => {
-                let slot = self.free.pop().unwrap_or_else(|| {
-                    self.slots.push(Bucket::default());
-                    self.slots.len() - 1
-                });
-                self.order.insert(key, slot);
-                self.recent[Self::recent_place(key)] = Some((key, slot));
-                slot
-            }
+        let slot = match self.recent[Self::recent_place(key)] {
+            Some((hour, slot)) if hour == key => slot,
+            _ => self.enter(key),
         };
         let bucket = &mut self.slots[slot];
-        bucket.hour = key;
         bucket.live = bucket.live.saturating_add(1);
         bucket.push(entry);
         u32::try_from(slot).unwrap_or(u32::MAX)
+    }
+
+    /// The slot of the bucket of hour `key`, looked up or opened, and remembered in `recent`.
+    #[inline(never)]
+    fn enter(&mut self, key: i64) -> usize {
+        if let Some(slot) = self.find(key) {
+            return slot;
+        }
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(Bucket::default());
+            self.slots.len() - 1
+        });
+        self.slots[slot].hour = key;
+        self.order.insert(key, slot);
+        self.recent[Self::recent_place(key)] = Some((key, slot));
+        slot
     }
 
     /// Forgets a live deadline, entered into the bucket at `slot` (what [`DueIndex::insert`]

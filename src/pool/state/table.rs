@@ -21,6 +21,7 @@
 use crate::hash::IdMap;
 use crate::ids::ClientId;
 use crate::model::Client;
+use chrono::{DateTime, Utc};
 /// A client's place in the table: its index, fixed for the life of the state.
 pub(crate) type Handle = u32;
 
@@ -43,6 +44,9 @@ pub(crate) struct Row {
     pub client: Client,
     /// Bumped whenever the client's deadline entry is replaced: older entries are stale.
     pub due_stamp: u32,
+    /// The deadline the index holds a live entry for: the client's deadline (kept here so
+    /// that a change compares with it instead of working the old deadline out again).
+    pub due_at: Option<DateTime<Utc>>,
     /// The deadline index's slot of the bucket holding the live entry, while there is one.
     pub due_slot: u32,
     /// The client's place in its owner's book (see `book`), while it has an owner.
@@ -168,6 +172,7 @@ impl ClientTable {
             chunk.push(Row {
                 client: *client,
                 due_stamp: 0,
+                due_at: None,
                 due_slot: 0,
                 owner_slot: 0,
             });

@@ -2,10 +2,13 @@
 //! or reads a clock, is in `apply`.
 
 mod apply;
+mod book;
 mod by_id;
 mod due;
 mod idset;
 pub(super) mod table;
+#[cfg(test)]
+mod tests;
 
 use super::config::Config;
 use super::event::Event;
@@ -15,6 +18,7 @@ use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger};
 pub use apply::{evolve, evolve_owned};
+use book::{Book, Removed};
 use by_id::ById;
 use chrono::{DateTime, Utc};
 use due::{DueIndex, Entry};
@@ -39,9 +43,10 @@ pub struct PoolState {
     /// Sorted by rep id.
     ledgers: Vec<RepLedger>,
     /// Clients by owner id and by public pool id: looked up by key only (never iterated
-    /// across keys), found by the id itself (see `by_id`); each set lists its clients in id
-    /// order (see `idset`).
-    owned: ById<IdSet>,
+    /// across keys), found by the id itself (see `by_id`). An owner's book holds its clients'
+    /// handles in no order (see `book`), a pool's set its clients' ids in id order (see
+    /// `idset`: a claim reads the oldest first).
+    owned: ById<Book>,
     public: ById<IdSet>,
     due: DueIndex,
     keys: KeyIndex,
@@ -141,7 +146,16 @@ impl PoolState {
 
     /// Clients the rep owns, ascending (only those loaded, in a partial state).
     pub fn owned_by(&self, rep: RepId) -> impl Iterator<Item = ClientId> + '_ {
-        self.owned.get(rep.0).into_iter().flat_map(IdSet::iter)
+        // The book is in no order: the ids are sorted here, on the rare read of a whole book.
+        let mut ids: Vec<ClientId> = self.owned.get(rep.0).map_or_else(Vec::new, |book| {
+            book.handles()
+                .iter()
+                .filter_map(|&h| self.clients.row(h))
+                .map(|row| row.client.id())
+                .collect()
+        });
+        ids.sort_unstable();
+        ids.into_iter()
     }
 
     /// How many clients are unowned, in every pool: read from the public index, without
@@ -215,7 +229,7 @@ impl PoolState {
         if let Some(row) = self.clients.row(handle) {
             self.keys.insert(&row.client, id, handle);
         }
-        self.index_place(place);
+        self.index_place(handle, place);
         if let Some(at) = deadline {
             self.add_deadline(handle, id, at);
         }
@@ -235,10 +249,14 @@ impl PoolState {
         }
     }
 
-    fn index_place(&mut self, place: Place) {
+    /// Enters the client at `handle` in the owner or public index `place` puts it in.
+    fn index_place(&mut self, handle: Handle, place: Place) {
         match place.owner {
             Some(owner) => {
-                self.owned.entry(owner.0).insert(place.id);
+                let slot = self.owned.entry(owner.0).push(handle);
+                if let Some(row) = self.clients.row_mut(handle) {
+                    row.owner_slot = slot;
+                }
             }
             None => {
                 self.public.entry(place.pool.0).insert(place.id);
@@ -246,28 +264,48 @@ impl PoolState {
         }
     }
 
-    fn unindex_place(&mut self, place: Place) {
+    /// Takes the client at `handle` out of the owner or public index `place` puts it in. An
+    /// emptied book or set stays (reps and pools are few), so a client passing through the
+    /// public pool does not free and reallocate the set's runs.
+    fn unindex_place(&mut self, handle: Handle, place: Place) {
         match place.owner {
-            Some(owner) => remove_from(&mut self.owned, owner.0, place.id),
-            None => remove_from(&mut self.public, place.pool.0, place.id),
+            Some(owner) => {
+                let Some(book) = self.owned.get_mut(owner.0) else {
+                    return;
+                };
+                let slot = self.clients.row(handle).map_or(u32::MAX, |r| r.owner_slot);
+                if let Removed::Moved { handle, slot } = book.remove(handle, slot) {
+                    if let Some(row) = self.clients.row_mut(handle) {
+                        row.owner_slot = slot;
+                    }
+                }
+            }
+            None => {
+                if let Some(ids) = self.public.get_mut(place.pool.0) {
+                    ids.remove(place.id);
+                }
+            }
         }
     }
 
     /// Moves a client from the owner or public index `before` puts it in to the one `after`
     /// does.
     #[inline]
-    fn move_place(&mut self, before: Place, after: Place) {
-        self.unindex_place(before);
-        self.index_place(after);
+    fn move_place(&mut self, handle: Handle, before: Place, after: Place) {
+        self.unindex_place(handle, before);
+        self.index_place(handle, after);
     }
 
     fn add_deadline(&mut self, handle: Handle, id: ClientId, at: DateTime<Utc>) {
-        let stamp = self.clients.row(handle).map_or(0, |r| r.due_stamp);
-        self.due.insert(Entry {
+        let Some(row) = self.clients.row_mut(handle) else {
+            return;
+        };
+        row.due_at = Some(at);
+        row.due_slot = self.due.insert(Entry {
             at,
             id,
             handle,
-            stamp,
+            stamp: row.due_stamp,
         });
     }
 
@@ -284,33 +322,42 @@ impl PoolState {
         let Some(row) = self.clients.row_mut(handle) else {
             return;
         };
-        let (before, old) = (Place::of(&row.client), row.client.deadline());
+        // Where the client sits, and the deadline the index holds for it (kept in the row, not
+        // worked out again): what a change may move.
+        let (before, old) = ((row.client.owner(), row.client.pool()), row.due_at);
         change(row.client.custody_mut());
-        let (after, new) = (Place::of(&row.client), row.client.deadline());
+        let after = (row.client.owner(), row.client.pool());
+        let (id, new) = (row.client.id(), row.client.deadline());
         if old != new {
+            row.due_at = new;
             // The old entry goes stale (the row's stamp moves on) and is forgotten; the new one
             // carries the new stamp, read from the row in hand (not looked up again).
+            // The old entry's bucket is the one the row remembers (no hour worked out).
             row.due_stamp = row.due_stamp.wrapping_add(1);
-            let stamp = row.due_stamp;
-            if let Some(old) = old {
+            let (stamp, slot) = (row.due_stamp, row.due_slot);
+            if old.is_some() {
                 let clients = &self.clients;
-                self.due.forget(old, |e| {
+                self.due.forget(slot, |e| {
                     clients
                         .row(e.handle)
                         .is_some_and(|r| r.due_stamp == e.stamp)
                 });
             }
             if let Some(at) = new {
-                self.due.insert(Entry {
+                let slot = self.due.insert(Entry {
                     at,
-                    id: after.id,
+                    id,
                     handle,
                     stamp,
                 });
+                if let Some(row) = self.clients.row_mut(handle) {
+                    row.due_slot = slot;
+                }
             }
         }
         if before != after {
-            self.move_place(before, after);
+            let place = |(owner, pool)| Place { id, owner, pool };
+            self.move_place(handle, place(before), place(after));
         }
     }
 }
@@ -330,14 +377,6 @@ impl Place {
             owner: client.owner(),
             pool: client.pool(),
         }
-    }
-}
-
-/// Removes `id` from the set under `key`. An emptied set stays (reps and pools are few), so a
-/// client passing through the public pool does not free and reallocate the set's runs.
-fn remove_from(index: &mut ById<IdSet>, key: u64, id: ClientId) {
-    if let Some(ids) = index.get_mut(key) {
-        ids.remove(id);
     }
 }
 

@@ -47,6 +47,8 @@ pub(crate) struct Entry {
 
 #[derive(Clone, Debug, Default)]
 struct Bucket {
+    /// The bucket's hour (its key in `order`), while it is in use.
+    hour: i64,
     /// In insertion order, chunk after chunk, none empty; sorted by (deadline, id) unless
     /// `unsorted`.
     chunks: Vec<Vec<Entry>>,
@@ -59,6 +61,7 @@ struct Bucket {
 
 impl Bucket {
     /// Appends `entry` to the last chunk, or to a new one twice its size when it is full.
+    #[inline]
     fn push(&mut self, entry: Entry) {
         if let Some(last) = self.chunks.last_mut() {
             // (deadline, id) order, compared field by field: most entries are later.
@@ -71,6 +74,12 @@ impl Bucket {
                 return;
             }
         }
+        self.push_chunk(entry);
+    }
+
+    /// Appends `entry` in a new chunk (out of line: most entries find room in the last one).
+    #[inline(never)]
+    fn push_chunk(&mut self, entry: Entry) {
         let size = self
             .chunks
             .last()
@@ -166,43 +175,61 @@ impl DueIndex {
         Some(slot)
     }
 
-    /// Records a live deadline.
-    pub(crate) fn insert(&mut self, entry: Entry) {
+    /// Records a live deadline; returns the slot of its bucket, which stays the bucket's as
+    /// long as the deadline is live, for [`DueIndex::forget`]. Inlined where deadlines are set:
+    /// the usual case (an hour reached lately, room in its bucket's last chunk) is a few reads
+    /// and an append; looking a bucket up or opening one, and adding a chunk, are out of line.
+    #[inline]
+    pub(crate) fn insert(&mut self, entry: Entry) -> u32 {
         let key = self.bucket_at(entry.at);
-        let slot = match self.find(key) {
-            Some(slot) => slot,
-            None => {
-                let slot = self.free.pop().unwrap_or_else(|| {
-                    self.slots.push(Bucket::default());
-                    self.slots.len() - 1
-                });
-                self.order.insert(key, slot);
-                self.recent[Self::recent_place(key)] = Some((key, slot));
-                slot
-            }
+        let slot = match self.recent[Self::recent_place(key)] {
+            Some((hour, slot)) if hour == key => slot,
+            _ => self.enter(key),
         };
         let bucket = &mut self.slots[slot];
         bucket.live = bucket.live.saturating_add(1);
         bucket.push(entry);
+        u32::try_from(slot).unwrap_or(u32::MAX)
     }
 
-    /// Forgets the live deadline at `at` (its entry is stale from now on: the caller has
-    /// changed the client's stamp). `live` says whether an entry is still live, for compaction.
-    pub(crate) fn forget(&mut self, at: DateTime<Utc>, live: impl Fn(&Entry) -> bool) {
-        let key = self.bucket_at(at);
-        let Some(slot) = self.find(key) else {
+    /// The slot of the bucket of hour `key`, looked up or opened, and remembered in `recent`.
+    #[inline(never)]
+    fn enter(&mut self, key: i64) -> usize {
+        if let Some(slot) = self.find(key) {
+            return slot;
+        }
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(Bucket::default());
+            self.slots.len() - 1
+        });
+        self.slots[slot].hour = key;
+        self.order.insert(key, slot);
+        self.recent[Self::recent_place(key)] = Some((key, slot));
+        slot
+    }
+
+    /// Forgets a live deadline, entered into the bucket at `slot` (what [`DueIndex::insert`]
+    /// returned): its entry is stale from now on (the caller has changed the client's stamp).
+    /// The bucket is reached through its slot, without working out the deadline's hour. `live`
+    /// says whether an entry is still live, for compaction. A slot holding no live deadline
+    /// is ignored.
+    pub(crate) fn forget(&mut self, slot: u32, live: impl Fn(&Entry) -> bool) {
+        let slot = slot as usize;
+        let Some(bucket) = self.slots.get_mut(slot).filter(|b| b.live > 0) else {
             return;
         };
-        let bucket = &mut self.slots[slot];
-        bucket.live = bucket.live.saturating_sub(1);
+        bucket.live -= 1;
         if bucket.live == 0 {
             bucket.chunks.clear();
             bucket.len = 0;
             bucket.unsorted = false;
+            let key = bucket.hour;
             self.order.remove(&key);
             self.free.push(slot);
-            // `find` just remembered it.
-            self.recent[Self::recent_place(key)] = None;
+            let place = Self::recent_place(key);
+            if self.recent[place].is_some_and(|(hour, _)| hour == key) {
+                self.recent[place] = None;
+            }
         } else if bucket.len > 2 * bucket.live as usize + 8 {
             bucket.compact(live);
         }
@@ -348,159 +375,4 @@ fn sorted_copy(bucket: &Bucket, instant: DateTime<Utc>) -> std::vec::IntoIter<En
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{Duration, TimeZone};
-    use proptest::prelude::*;
-    use std::collections::BTreeSet;
-
-    fn t(minutes: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap() + Duration::minutes(minutes)
-    }
-
-    /// Deadlines set in (deadline, id) order, ties and a re-set of the same deadline
-    /// included, keep their bucket sorted (read in place); the bucket grows by doubling chunks
-    /// up to the largest size, and forgetting most deadlines keeps it within twice its live
-    /// entries (plus a few).
-    #[test]
-    fn an_ordered_bucket_stays_sorted_grows_by_chunks_and_stays_bounded() {
-        const N: u64 = 600;
-        let mut index = DueIndex::default();
-        // Within one hour: several entries share each second, in increasing id.
-        let at = |k: u64| t(0) + Duration::seconds((k * 3_599 / N) as i64);
-        let entry = |k: u64, stamp: u32| Entry {
-            at: at(k),
-            id: ClientId(k),
-            handle: k as Handle,
-            stamp,
-        };
-        for k in 0..N {
-            index.insert(entry(k, 0));
-        }
-        // The last deadline set again (a new stamp), at the same instant.
-        index.insert(entry(N - 1, 1));
-        // Read in place: a clone would shrink the chunks to their lengths.
-        let slot = *index.order.get(&bucket_of(at(0))).expect("one bucket");
-        let full = &index.slots[slot];
-        assert!(!full.unsorted, "entries set in order need no sorting");
-        assert_eq!(full.len, N as usize + 1);
-        let sizes: Vec<usize> = full.chunks.iter().map(Vec::capacity).collect();
-        let mut expected = Vec::new();
-        let (mut size, mut held) = (CHUNK_FIRST, 0);
-        while held < full.len {
-            expected.push(size);
-            held += size;
-            size = (size * 2).min(CHUNK_MAX);
-        }
-        assert_eq!(sizes, expected, "chunks double up to the largest size");
-        // Forget all but a few: stale entries are compacted away.
-        let mut alive = vec![true; N as usize];
-        for k in 0..N - 5 {
-            alive[k as usize] = false;
-            let alive = &alive;
-            index.forget(at(k), |e| alive[e.handle as usize]);
-        }
-        let left = &index.slots[slot];
-        assert!(
-            left.len <= 2 * left.live as usize + 8,
-            "{} entries held for {} live",
-            left.len,
-            left.live
-        );
-    }
-
-    proptest! {
-        /// Setting and clearing deadlines in any order, the index lists what the ordered set
-        /// of (deadline, id) it replaces lists, for any instant.
-        #[test]
-        fn the_index_lists_what_an_ordered_set_lists(
-            mode in 0u8..3,
-            ops in proptest::collection::vec((0u32..40, proptest::option::of(-600i64..6_000)), 0..300),
-            probes in proptest::collection::vec(-700i64..7_000, 1..8),
-        ) {
-            // Modes 1 and 2 set deadlines within a few hours, so that buckets fill several
-            // chunks: 1 in any order, 2 a minute apart in order (as the clock sets them, so
-            // that buckets are read in place).
-            let dense = mode > 0;
-            let ops = ops.into_iter().enumerate().map(|(k, (handle, deadline))| {
-                let d = deadline.map(|d| match mode {
-                    0 => d,
-                    1 => d.rem_euclid(180) - 60,
-                    _ => k as i64 - 60,
-                });
-                (handle, d)
-            });
-            let probes = probes.into_iter().map(|p| if dense { p.rem_euclid(360) - 90 } else { p });
-            let mut index = DueIndex::default();
-            let mut model: BTreeSet<(DateTime<Utc>, ClientId)> = BTreeSet::new();
-            let mut current: Vec<Option<DateTime<Utc>>> = vec![None; 40];
-            let mut stamps = vec![0u32; 40];
-            for (handle, deadline) in ops {
-                let h = handle as usize;
-                let id = ClientId(u64::from(handle) * 7 % 40);
-                let next = deadline.map(t);
-                if current[h] == next {
-                    continue;
-                }
-                stamps[h] += 1;
-                if let Some(old) = current[h] {
-                    model.remove(&(old, id));
-                    let stamps = &stamps;
-                    index.forget(old, |e| stamps[e.handle as usize] == e.stamp);
-                }
-                if let Some(at) = next {
-                    model.insert((at, id));
-                    index.insert(Entry { at, id, handle, stamp: stamps[h] });
-                }
-                current[h] = next;
-            }
-            for probe in probes {
-                let now = t(probe);
-                let listed: Vec<(DateTime<Utc>, ClientId)> = index
-                    .up_to(now)
-                    .filter(|e| stamps[e.handle as usize] == e.stamp)
-                    .map(|e| (e.at, e.id))
-                    .collect();
-                let expected: Vec<_> = model.range(..=(now, ClientId(u64::MAX))).copied().collect();
-                prop_assert_eq!(listed, expected);
-                // The size hint bounds what is listed (a sweep reserves by it), at every step.
-                let mut entries = index.up_to(now);
-                loop {
-                    let upper = entries.size_hint().1.expect("an upper bound");
-                    let rest = entries.clone().count();
-                    prop_assert!(rest <= upper, "{} entries left, hint {}", rest, upper);
-                    if entries.next().is_none() {
-                        break;
-                    }
-                }
-            }
-            let first = index.first(|e| stamps[e.handle as usize] == e.stamp).map(|e| (e.at, e.id));
-            prop_assert_eq!(first, model.first().copied());
-        }
-
-        /// The hour bucket, computed from the day number (the last one kept), is the
-        /// timestamp's hour, over chrono's whole range.
-        #[test]
-        fn buckets_are_hours_from_the_epoch(
-            seconds in proptest::collection::vec(-8_300_000_000_000i64..8_300_000_000_000, 1..6),
-            nanos in 0u32..2_000_000_000,
-        ) {
-            let mut index = DueIndex::default();
-            for at in seconds.into_iter().filter_map(|s| DateTime::from_timestamp(s, nanos)) {
-                let hour = at.timestamp().div_euclid(3_600);
-                prop_assert_eq!(bucket_of(at), hour);
-                prop_assert_eq!(index.bucket_at(at), hour);
-                if let Some(later) = at.checked_add_signed(Duration::minutes(30)) {
-                    prop_assert_eq!(index.bucket_at(later), bucket_of(later));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_default_known_date_is_the_epoch() {
-        let index = DueIndex::default();
-        assert_eq!(epoch_day(index.known.0), index.known.1);
-        assert_eq!(index.known.1, 0);
-    }
-}
+mod tests;

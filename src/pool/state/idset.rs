@@ -85,8 +85,20 @@ impl IdSet {
 
     /// Removes `id`; false if it was not there.
     pub(crate) fn remove(&mut self, id: ClientId) -> bool {
-        if self.runs.is_empty() {
+        // The newest id goes without a search (a public pool that clients pass through, from
+        // their import to their assignment, holds one or two); the general path below would
+        // find it in the last run and remove it from its end the same way.
+        let runs = self.runs.len();
+        let Some(last) = self.runs.last_mut() else {
             return false;
+        };
+        if last.last() == Some(&id) {
+            last.pop();
+            if last.is_empty() && runs > 1 {
+                self.runs.pop();
+            }
+            self.len -= 1;
+            return true;
         }
         let r = self.run_of(id);
         let run = &mut self.runs[r];
@@ -141,6 +153,45 @@ mod tests {
             }
             prop_assert!(set.iter().eq(model.iter().copied()));
         }
+    }
+
+    /// Removing the newest id (the short path), down to an empty set and across a run
+    /// boundary, leaves what removing it by the general path leaves.
+    #[test]
+    fn removing_the_newest_id_keeps_the_runs_as_the_general_path_does() {
+        let mut set = IdSet::default();
+        for id in 0..(RUN as u64 + 2) {
+            set.insert(ClientId(id * 2));
+        }
+        // Split into two runs by an insert in the middle of the full first one.
+        set.insert(ClientId(5));
+        assert_eq!(set.runs.len(), 2);
+        let mut model: BTreeSet<ClientId> = set.iter().collect();
+        while let Some(&newest) = model.last() {
+            let runs_before = set.runs.len();
+            let last_run = set.runs.last().map_or(0, Vec::len);
+            assert!(set.remove(newest));
+            model.remove(&newest);
+            // An emptied run goes unless it is the only one.
+            let expected_runs = if last_run == 1 && runs_before > 1 {
+                runs_before - 1
+            } else {
+                runs_before
+            };
+            assert_eq!(set.runs.len(), expected_runs);
+            assert!(
+                set.runs
+                    .iter()
+                    .take(set.runs.len() - 1)
+                    .all(|r| !r.is_empty())
+            );
+            assert!(set.iter().eq(model.iter().copied()));
+            assert_eq!(set.len(), model.len());
+        }
+        assert!(!set.remove(ClientId(0)));
+        assert!(set.insert(ClientId(1)));
+        assert!(set.remove(ClientId(1)));
+        assert_eq!(set.runs.len(), 1, "the only run is kept for the next id");
     }
 
     #[test]

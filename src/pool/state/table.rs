@@ -1,23 +1,27 @@
-//! The dense client table: clients in fixed-size chunks addressed by compact handles, an
-//! id → handle lookup, and the ids in ascending order for listings (touched once per import,
-//! never by a lookup).
+//! The dense client table: clients in fixed-size chunks addressed by compact handles, and an
+//! id → handle lookup that also lists the ids in order.
 //!
 //! Rows never move: the table grows by whole chunks, so an import never copies the clients
-//! already there (a `Vec` of rows would copy every client each time it doubled). Ids usually
-//! arrive in ascending order (a CRM's sequence), so the listing order is a vector appended to,
-//! with the ids that arrived out of order kept beside it unsorted: a listing (rare: equality,
-//! a policy change's retiming, a report) sorts a copy of those.
+//! already there (a `Vec` of rows would copy every client each time it doubled).
 //!
 //! The lookup is a vector indexed by the id itself for ids below a bound that grows with the
 //! table (four slots per client, at least [`DENSE_FLOOR`]): a CRM's ids come from a sequence,
 //! so nearly every id is one read away, and the vector stays within a few bytes per client.
 //! An id above the bound when it arrives is hashed instead (a partial state holding a few
 //! clients of a large database, ids from another numbering), and moves into the vector when
-//! the vector grows to cover it: an id below the vector's length is either in it or unknown.
+//! the vector grows to cover it: an id below the vector's length is either in it or unknown,
+//! and every hashed id is above the vector's. The vector grows by half its length at least
+//! (an id it cannot cover so is hashed until it can), so hashed ids move a few times, not at
+//! every import while the bound creeps up past them.
+//!
+//! So the listing in id order is the vector's handles in order, then the hashed ones sorted
+//! (a listing is rare: equality, a policy change's retiming, a report), and an import keeps no
+//! list of its own in id order (ids arrive in the order leads arrive, not in their numbering).
 
 use crate::hash::IdMap;
 use crate::ids::ClientId;
 use crate::model::Client;
+use chrono::{DateTime, Utc};
 /// A client's place in the table: its index, fixed for the life of the state.
 pub(crate) type Handle = u32;
 
@@ -40,6 +44,13 @@ pub(crate) struct Row {
     pub client: Client,
     /// Bumped whenever the client's deadline entry is replaced: older entries are stale.
     pub due_stamp: u32,
+    /// The deadline the index holds a live entry for: the client's deadline (kept here so
+    /// that a change compares with it instead of working the old deadline out again).
+    pub due_at: Option<DateTime<Utc>>,
+    /// The deadline index's slot of the bucket holding the live entry, while there is one.
+    pub due_slot: u32,
+    /// The client's place in its owner's book (see `book`), while it has an owner.
+    pub owner_slot: u32,
 }
 
 /// Clients by handle, with lookups by id and listings in id order.
@@ -51,13 +62,8 @@ pub(crate) struct ClientTable {
     len: usize,
     /// Handle by id, for ids below the bound when they arrived ([`NO_HANDLE`] elsewhere).
     by_id: Vec<Handle>,
-    /// Id → handle for the other ids, for lookup only: its order is never observed.
+    /// Id → handle for the other ids (each above the vector's length); sorted when listed.
     by_hash: IdMap<ClientId, Handle>,
-    /// Ids that arrived in ascending order, with their handles: most of the listing order.
-    ascending: Vec<(ClientId, Handle)>,
-    /// Ids that arrived below the largest id known then, with their handles, in arrival
-    /// order.
-    strays: Vec<(ClientId, Handle)>,
 }
 
 impl ClientTable {
@@ -78,36 +84,42 @@ impl ClientTable {
         }
     }
 
-    /// Records where `id` lives, in the id-indexed lookup if the id is below its bound.
+    /// Records where `id` lives, in the id-indexed lookup if the id is below its length, or
+    /// below its bound and the vector can grow by half to cover it (see the module docs).
     fn index(&mut self, id: ClientId, handle: Handle) {
-        let bound = self.len.saturating_mul(DENSE_PER_CLIENT).max(DENSE_FLOOR);
-        match usize::try_from(id.0) {
-            Ok(i) if i < bound && handle != NO_HANDLE => {
-                if i >= self.by_id.len() {
-                    let grown = i.saturating_add(1).next_power_of_two().min(bound);
-                    self.by_id.resize(grown, NO_HANDLE);
-                    // Ids hashed when the bound was lower move into the vector now covering
-                    // them, so the vector alone answers for every id below its length.
-                    if !self.by_hash.is_empty() {
-                        let by_id = &mut self.by_id;
-                        self.by_hash.retain(|id, handle| {
-                            let covered = usize::try_from(id.0).ok().filter(|&j| j < grown);
-                            match covered.filter(|_| *handle != NO_HANDLE) {
-                                Some(j) => {
-                                    by_id[j] = *handle;
-                                    false
-                                }
-                                None => true,
-                            }
-                        });
-                    }
-                }
-                self.by_id[i] = handle;
-            }
+        let len = self.by_id.len();
+        let i = match usize::try_from(id.0) {
+            Ok(i) if handle != NO_HANDLE => i,
             _ => {
                 self.by_hash.insert(id, handle);
+                return;
+            }
+        };
+        if i >= len {
+            let bound = self.len.saturating_mul(DENSE_PER_CLIENT).max(DENSE_FLOOR);
+            let grown = (i < bound).then(|| i.saturating_add(1).next_power_of_two().min(bound));
+            let Some(grown) = grown.filter(|&g| g >= len.saturating_add(len / 2)) else {
+                self.by_hash.insert(id, handle);
+                return;
+            };
+            self.by_id.resize(grown, NO_HANDLE);
+            // Ids hashed when the vector was shorter move into it now that it covers them, so
+            // the vector alone answers for every id below its length.
+            if !self.by_hash.is_empty() {
+                let by_id = &mut self.by_id;
+                self.by_hash.retain(|id, handle| {
+                    let covered = usize::try_from(id.0).ok().filter(|&j| j < grown);
+                    match covered.filter(|_| *handle != NO_HANDLE) {
+                        Some(j) => {
+                            by_id[j] = *handle;
+                            false
+                        }
+                        None => true,
+                    }
+                });
             }
         }
+        self.by_id[i] = handle;
     }
 
     /// The row at `handle` (handles come from this table, so it exists).
@@ -142,58 +154,52 @@ impl ClientTable {
     pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();
         let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+        if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
-        if let Some(chunk) = self.chunks.last_mut() {
+        let Some(chunk) = self.chunks.last_mut() else {
+            return handle;
+        };
+        if chunk.len() == chunk.capacity() {
+            // A cloned table's chunks have no spare room (a clone allocates their lengths):
+            // the last one is given its full room back, once.
+            chunk.reserve_exact(CHUNK - chunk.len());
+        }
+        // The room is checked again before the client leaves its box, so that the push cannot
+        // grow the chunk and the client is copied once, from its box into its row (not through
+        // a temporary on the stack). There is room: `reserve_exact` made it.
+        if chunk.len() < chunk.capacity() {
             chunk.push(Row {
                 client: *client,
                 due_stamp: 0,
+                due_at: None,
+                due_slot: 0,
+                owner_slot: 0,
             });
         }
         self.len += 1;
         self.index(id, handle);
-        if self.ascending.last().is_none_or(|(last, _)| *last < id) {
-            self.ascending.push((id, handle));
-        } else {
-            self.strays.push((id, handle));
-        }
         handle
     }
 
-    /// Every client, in id order.
+    /// Every client, in id order: the id-indexed vector in order, then the hashed ids (all
+    /// above the vector's), sorted.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &Client> + '_ {
-        let mut strays = self.strays.clone();
-        strays.sort_unstable();
-        Merge {
-            ascending: self.ascending.iter().peekable(),
-            strays: strays.into_iter().peekable(),
-        }
-        .filter_map(|h| self.row(h))
-        .map(|row| &row.client)
+        let mut hashed: Vec<(ClientId, Handle)> =
+            self.by_hash.iter().map(|(id, h)| (*id, *h)).collect();
+        hashed.sort_unstable();
+        self.by_id
+            .iter()
+            .copied()
+            .filter(|&h| h != NO_HANDLE)
+            .chain(hashed.into_iter().map(|(_, h)| h))
+            .filter_map(|h| self.row(h))
+            .map(|row| &row.client)
     }
 
     /// How many clients.
     pub(crate) fn len(&self) -> usize {
         self.len
-    }
-}
-
-/// The handles of two id-ordered sequences (no id in both), merged in id order.
-struct Merge<'a> {
-    ascending: std::iter::Peekable<std::slice::Iter<'a, (ClientId, Handle)>>,
-    strays: std::iter::Peekable<std::vec::IntoIter<(ClientId, Handle)>>,
-}
-
-impl Iterator for Merge<'_> {
-    type Item = Handle;
-
-    fn next(&mut self) -> Option<Handle> {
-        match (self.ascending.peek(), self.strays.peek()) {
-            (Some((a, _)), Some((s, _))) if s < a => self.strays.next().map(|(_, h)| h),
-            (Some(_), _) => self.ascending.next().map(|(_, h)| *h),
-            (None, _) => self.strays.next().map(|(_, h)| h),
-        }
     }
 }
 
@@ -232,6 +238,51 @@ mod tests {
         for id in [5_010, 4_999, 2_100, 6_001, 8_191, 9_000] {
             assert_eq!(table.get(ClientId(id)), None);
         }
+    }
+
+    /// A clone keeps no spare room in its chunks: clients pushed into a clone (a partial or
+    /// copied state that imports more) land in their rows, past a chunk's end too.
+    #[test]
+    fn a_cloned_table_takes_more_clients() {
+        let mut table = ClientTable::default();
+        for id in 0..(CHUNK as u64 - 1) {
+            table.push(Box::new(client(id)));
+        }
+        let mut copy = table.clone();
+        for id in (CHUNK as u64 - 1)..(CHUNK as u64 + 2) {
+            copy.push(Box::new(client(id)));
+        }
+        let listed: Vec<u64> = copy.iter().map(|c| c.id().0).collect();
+        assert_eq!(listed, (0..CHUNK as u64 + 2).collect::<Vec<_>>());
+        for id in 0..(CHUNK as u64 + 2) {
+            assert_eq!(copy.get(ClientId(id)).map(Client::id), Some(ClientId(id)));
+        }
+        let mut small = ClientTable::default();
+        small.push(Box::new(client(1)));
+        let mut small = small.clone();
+        small.push(Box::new(client(2)));
+        assert_eq!(small.iter().count(), 2);
+    }
+
+    /// Ids arriving out of order (leads numbered when created, imported when they arrive) grow
+    /// the id-indexed vector by half its length at least, so the hashed ids move into it a few
+    /// times, not at every import while its bound creeps up; every id is found and listed.
+    #[test]
+    fn ids_out_of_order_grow_the_vector_a_few_times() {
+        const N: u64 = 10_007;
+        let mut table = ClientTable::default();
+        let mut lengths = vec![0];
+        // A permutation of 1..N.
+        for k in 1..N {
+            table.push(Box::new(client(k * 7_919 % N)));
+            if lengths.last() != Some(&table.by_id.len()) {
+                lengths.push(table.by_id.len());
+            }
+        }
+        assert!(lengths.len() <= 8, "the vector grew through {lengths:?}");
+        assert!(lengths.windows(2).skip(1).all(|w| 2 * w[1] >= 3 * w[0]));
+        let listed: Vec<u64> = table.iter().map(|c| c.id().0).collect();
+        assert_eq!(listed, (1..N).collect::<Vec<_>>());
     }
 
     proptest! {

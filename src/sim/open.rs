@@ -60,75 +60,17 @@ impl OpenClients {
         state: &PoolState,
         out: &mut Vec<ClientId>,
     ) {
-        let way = Reading::for_rep(state, rep);
-        self.read_by(way, slot, rep, state, out);
-    }
-
-    /// [`OpenClients::read`] the given way (both give the same list).
-    fn read_by(
-        &mut self,
-        way: Reading,
-        slot: usize,
-        rep: RepId,
-        state: &PoolState,
-        out: &mut Vec<ClientId>,
-    ) {
         out.clear();
         let Some(listed) = self.by_rep.get_mut(slot) else {
             return;
         };
-        match way {
-            // Folded rather than extended: the index's runs are each walked in one loop.
-            Reading::OwnerIndex => state.owned_by(rep).for_each(|id| {
-                if open(state, rep, id) {
-                    out.push(id);
-                }
-            }),
-            Reading::Lists => listed.merge_open(rep, state, out),
-        }
-        listed.ids.clear();
-        listed.ids.extend_from_slice(out);
-        listed.sorted = listed.ids.len();
-    }
-}
-
-/// Whether the rep owns `id` in `state` without a deal: the one test of an open client, for
-/// either way of reading.
-#[inline]
-fn open(state: &PoolState, rep: RepId, id: ClientId) -> bool {
-    state
-        .client(id)
-        .is_some_and(|c| c.owner() == Some(rep) && c.custody().deal.is_none())
-}
-
-/// How a reading finds a rep's open clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reading {
-    /// Through the pool's owner index (ascending already): every client the rep owns, won
-    /// or not, is looked at once.
-    OwnerIndex,
-    /// Through the rep's own list: the clients handed to it since the last reading are
-    /// sorted and merged with those open then.
-    Lists,
-}
-
-impl Reading {
-    /// The owner index while at most half of what the rep holds is won (its ledger's counts;
-    /// no ledger: it holds nothing), so a reading never looks at more than twice the open
-    /// clients; the lists otherwise, whose cost does not grow with the deals ever won.
-    fn for_rep(state: &PoolState, rep: RepId) -> Self {
-        match state.ledger_ref(rep) {
-            Some(ledger) if ledger.holding_won() > ledger.open() => Reading::Lists,
-            _ => Reading::OwnerIndex,
-        }
-    }
-}
-
-impl Listed {
-    /// Writes to `out` the listed clients still open, ascending, once each.
-    fn merge_open(&mut self, rep: RepId, state: &PoolState, out: &mut Vec<ClientId>) {
-        let (head, tail) = self.ids.split_at_mut(self.sorted);
+        let (head, tail) = listed.ids.split_at_mut(listed.sorted);
         tail.sort_unstable();
+        let open = |id: ClientId| {
+            state
+                .client(id)
+                .is_some_and(|c| c.owner() == Some(rep) && c.custody().deal.is_none())
+        };
         // Merge the two ascending runs, once each.
         let (mut i, mut j) = (0, 0);
         loop {
@@ -147,10 +89,13 @@ impl Listed {
                 }
                 (None, None) => break,
             };
-            if out.last() != Some(&next) && open(state, rep, next) {
+            if out.last() != Some(&next) && open(next) {
                 out.push(next);
             }
         }
+        listed.ids.clear();
+        listed.ids.extend_from_slice(out);
+        listed.sorted = listed.ids.len();
     }
 }
 
@@ -196,54 +141,6 @@ mod tests {
         assert!(empty.by_rep.is_empty());
     }
 
-    /// The owner index is read while at most half of what the rep holds is won, and for a
-    /// rep with no ledger; the lists once deals outnumber the open clients.
-    #[test]
-    fn a_reading_takes_the_owner_index_until_deals_outnumber_open_clients() {
-        let team = Team::new((1..=2).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
-        let config = Config::new(team, PoolPolicy::default()).unwrap();
-        let mut state = PoolState::new(config);
-        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
-        let run = |state: &mut PoolState, actor: Actor, command: Command| {
-            for event in decide(state, actor, command, at).unwrap() {
-                evolve(state, &event);
-            }
-        };
-        assert_eq!(Reading::for_rep(&state, RepId(1)), Reading::OwnerIndex);
-        for k in 1..=3 {
-            let client = Client::new(ClientId(k), format!("c{k}"), Source::Website, at);
-            run(
-                &mut state,
-                Actor::System,
-                Command::Import {
-                    client: Box::new(client),
-                },
-            );
-            let assign = Command::Assign {
-                client: ClientId(k),
-                rep: RepId(1),
-                by: Assigner::Rule {
-                    explanation: Box::new(Explanation::new(Step::Custom {
-                        rule: Label::new("test"),
-                        rep: None,
-                    })),
-                },
-            };
-            run(&mut state, Actor::System, assign);
-        }
-        let deal = |k| Command::MarkDeal {
-            client: ClientId(k),
-            closed_by: RepId(1),
-        };
-        run(&mut state, Actor::System, deal(1));
-        // One won, two open.
-        assert_eq!(Reading::for_rep(&state, RepId(1)), Reading::OwnerIndex);
-        run(&mut state, Actor::System, deal(2));
-        // Two won, one open.
-        assert_eq!(Reading::for_rep(&state, RepId(1)), Reading::Lists);
-        assert_eq!(Reading::for_rep(&state, RepId(2)), Reading::OwnerIndex);
-    }
-
     proptest! {
         /// Whatever changes hands, is released or won, a reading lists exactly the clients
         /// the rep owns without a deal, ascending, as the pool state has them.
@@ -252,10 +149,7 @@ mod tests {
             let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
             let config = Config::new(team.clone(), PoolPolicy::default()).unwrap();
             let mut state = PoolState::new(config);
-            // Read the chosen way, each way always, and the two ways by turns (the lists stay
-            // right after an owner index reading): every reading must list the same.
-            let mut ways: [(usize, OpenClients); 4] =
-                std::array::from_fn(|i| (i, OpenClients::new(&team)));
+            let mut open = OpenClients::new(&team);
             let start = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
             for k in 1..7 {
                 let client = Client::new(ClientId(k), format!("c{k}"), Source::Website, start);
@@ -270,21 +164,12 @@ mod tests {
                 let owner = |k: u64| state.client(ClientId(k)).and_then(Client::owner);
                 let command = match op {
                     Op::Read(r) => {
+                        open.read(r as usize - 1, RepId(r), &state, &mut out);
                         let expected: Vec<ClientId> = state
                             .owned_by(RepId(r))
                             .filter(|id| state.client(*id).is_some_and(|c| c.custody().deal.is_none()))
                             .collect();
-                        for (way, open) in &mut ways {
-                            let (slot, rep) = (r as usize - 1, RepId(r));
-                            match (*way, step % 2) {
-                                (0, _) => open.read(slot, rep, &state, &mut out),
-                                (1, _) | (3, 0) => {
-                                    open.read_by(Reading::OwnerIndex, slot, rep, &state, &mut out)
-                                }
-                                _ => open.read_by(Reading::Lists, slot, rep, &state, &mut out),
-                            }
-                            prop_assert_eq!(&out, &expected, "way {}", way);
-                        }
+                        prop_assert_eq!(&out, &expected);
                         continue;
                     }
                     Op::Assign(k, r) => (Actor::System, Command::Assign {
@@ -315,9 +200,7 @@ mod tests {
                 };
                 for event in events {
                     if let crate::pool::Event::OwnerChanged { client, to, .. } = &event {
-                        for (_, open) in &mut ways {
-                            open.gained(to.0 as usize - 1, *client);
-                        }
+                        open.gained(to.0 as usize - 1, *client);
                     }
                     evolve(&mut state, &event);
                 }

@@ -21,7 +21,7 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
     if !ctx.policy.has_pool(incoming.pool()) {
         return Err(PoolError::UnknownPool(incoming.pool()));
     }
-    ctx.permit(Ctx::subject(&incoming, None))?;
+    ctx.permit(Ctx::client_subject(&incoming, None))?;
     if ctx.state.client(id).is_some() {
         return Err(PoolError::DuplicateId(id));
     }

@@ -90,7 +90,8 @@ fn due(ctx: &Ctx<'_>, client: &Client) -> Option<Event> {
         });
     }
     let remind_at = timers.remind_at?;
-    (remind_at <= ctx.now).then_some(Event::Reminded {
+    // Built only when due, in place (`then_some` built the event first and then moved it in).
+    (remind_at <= ctx.now).then(|| Event::Reminded {
         client: client.id(),
         rep: owner,
         at: ctx.now,
@@ -113,7 +114,11 @@ fn sweep(ctx: &Ctx<'_>) -> Vec<Event> {
     let clients = ctx.state.due_clients(ctx.now);
     // At most one event per listed client: reserved once instead of grown by doubling.
     let mut events = Vec::with_capacity(clients.size_hint().1.unwrap_or(0));
-    events.extend(clients.filter_map(|client| due(ctx, client)));
+    for client in clients {
+        if let Some(event) = due(ctx, client) {
+            events.push(event);
+        }
+    }
     events
 }
 

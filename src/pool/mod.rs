@@ -49,6 +49,8 @@ mod policy;
 pub mod report;
 mod rule;
 mod state;
+#[cfg(test)]
+pub(crate) mod test_commands;
 mod timers;
 mod view;
 

@@ -102,11 +102,9 @@ impl OpenClients {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::allocate::Explanation;
-    use crate::label::Label;
     use crate::model::{Client, Rep, Source};
-    use crate::pool::{Actor, Assigner, Command, Config, PoolPolicy, decide, evolve};
-    use crate::reason::Step;
+    use crate::pool::test_commands::{owner_deal, owner_release, rule_assignment};
+    use crate::pool::{Actor, Command, Config, PoolPolicy, decide, evolve};
     use chrono::{Duration, TimeZone, Utc};
     use proptest::prelude::*;
 
@@ -161,7 +159,6 @@ mod tests {
             let mut out = Vec::new();
             for (step, op) in ops.into_iter().enumerate() {
                 let now = start + Duration::minutes(step as i64 + 1);
-                let owner = |k: u64| state.client(ClientId(k)).and_then(Client::owner);
                 let command = match op {
                     Op::Read(r) => {
                         open.read(r as usize - 1, RepId(r), &state, &mut out);
@@ -172,26 +169,13 @@ mod tests {
                         prop_assert_eq!(&out, &expected);
                         continue;
                     }
-                    Op::Assign(k, r) => (Actor::System, Command::Assign {
-                        client: ClientId(k),
-                        rep: RepId(r),
-                        by: Assigner::Rule {
-                            explanation: Box::new(Explanation::new(Step::Custom {
-                                rule: Label::new("test"),
-                                rep: None,
-                            })),
-                        },
-                    }),
-                    Op::Release(k) => match owner(k) {
-                        Some(rep) => (Actor::Rep(rep), Command::Release {
-                            client: ClientId(k),
-                            rep,
-                            note: "lost".into(),
-                        }),
+                    Op::Assign(k, r) => rule_assignment(k, r),
+                    Op::Release(k) => match owner_release(&state, k) {
+                        Some(command) => command,
                         None => continue,
                     },
-                    Op::Deal(k) => match owner(k) {
-                        Some(rep) => (Actor::System, Command::MarkDeal { client: ClientId(k), closed_by: rep }),
+                    Op::Deal(k) => match owner_deal(&state, k) {
+                        Some(command) => command,
                         None => continue,
                     },
                 };

@@ -1,14 +1,11 @@
 //! The one-client pass of the per-client rules against the batch path it stands for.
 
 use super::*;
-use crate::allocate::{Explanation, Team};
+use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId};
-use crate::label::Label;
 use crate::model::{ContactLevel, Source};
-use crate::pool::{
-    Actor, Assigner, Command, Config, CooldownScope, PoolDef, PoolPolicy, decide, evolve,
-};
-use crate::reason::Step;
+use crate::pool::test_commands::rule_assignment;
+use crate::pool::{Actor, Command, Config, CooldownScope, PoolDef, PoolPolicy, decide, evolve};
 use chrono::{Duration, TimeZone};
 
 fn t0() -> DateTime<Utc> {
@@ -50,16 +47,7 @@ fn state(scope: CooldownScope) -> PoolState {
         };
         run(&mut state, Actor::System, import, t0());
     }
-    let assign = |client: u64, rep: u64| Command::Assign {
-        client: ClientId(client),
-        rep: RepId(rep),
-        by: Assigner::Rule {
-            explanation: Box::new(Explanation::new(Step::Custom {
-                rule: Label::new("test"),
-                rep: None,
-            })),
-        },
-    };
+    let assign = |client: u64, rep: u64| rule_assignment(client, rep).1;
     // Client 2: held by rep 2 and released (embargo; cooldown).
     run(&mut state, Actor::System, assign(2, 2), t0());
     let release = Command::Release {

@@ -3,11 +3,9 @@
 //! deadline index and id listing, after every event.
 
 use super::*;
-use crate::allocate::Explanation;
-use crate::label::Label;
 use crate::model::{ContactLevel, Source};
-use crate::pool::{Actor, Assigner, Command, PoolPolicy, TransferScope, decide};
-use crate::reason::Step;
+use crate::pool::test_commands::{owner_deal, owner_release, rule_assignment};
+use crate::pool::{Actor, Command, PoolPolicy, TransferScope, decide};
 use chrono::{Duration, TimeZone};
 use proptest::prelude::*;
 
@@ -102,16 +100,7 @@ proptest! {
                 Op::Import(k) => (Actor::System, Command::Import {
                     client: Box::new(Client::new(ClientId(k), format!("c{k}"), Source::Website, now)),
                 }),
-                Op::Assign(k, r) => (Actor::System, Command::Assign {
-                    client: ClientId(k),
-                    rep: RepId(r),
-                    by: Assigner::Rule {
-                        explanation: Box::new(Explanation::new(Step::Custom {
-                            rule: Label::new("test"),
-                            rep: None,
-                        })),
-                    },
-                }),
+                Op::Assign(k, r) => rule_assignment(k, r),
                 Op::FollowUp(k) => match owner(k) {
                     Some(rep) => (Actor::Rep(rep), Command::FollowUp {
                         client: ClientId(k),
@@ -121,16 +110,12 @@ proptest! {
                     }),
                     None => continue,
                 },
-                Op::Release(k) => match owner(k) {
-                    Some(rep) => (Actor::Rep(rep), Command::Release {
-                        client: ClientId(k),
-                        rep,
-                        note: "lost".into(),
-                    }),
+                Op::Release(k) => match owner_release(&state, k) {
+                    Some(command) => command,
                     None => continue,
                 },
-                Op::Deal(k) => match owner(k) {
-                    Some(rep) => (Actor::System, Command::MarkDeal { client: ClientId(k), closed_by: rep }),
+                Op::Deal(k) => match owner_deal(&state, k) {
+                    Some(command) => command,
                     None => continue,
                 },
                 Op::TransferAll(from, to) => (Actor::Admin(RepId(9)), Command::Transfer {

@@ -227,7 +227,7 @@ impl PoolState {
         let deadline = client.deadline();
         let handle = self.clients.push(client);
         if let Some(row) = self.clients.row(handle) {
-            self.keys.insert(&row.client, id, handle);
+            self.keys.insert(&self.clients, &row.client, id, handle);
         }
         self.index_place(handle, place);
         if let Some(at) = deadline {

@@ -83,8 +83,12 @@ proptest! {
     #[test]
     fn the_indexes_follow_the_clients(ops in proptest::collection::vec(op(), 20..160)) {
         let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+        // Timers on (a reminder a day after the last follow-up, the release a day later), so
+        // that deadlines enter, move and leave the index, and sweeps find some due.
         let policy = PoolPolicy {
             admins: [RepId(9)].into(),
+            remind_after_days: Some(1),
+            release_after_reminder_days: 1,
             ..PoolPolicy::default()
         };
         let pool = policy.default_pool;

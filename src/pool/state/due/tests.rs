@@ -186,3 +186,41 @@ fn the_default_known_date_is_the_epoch() {
     assert_eq!(epoch_day(index.known.0), index.known.1);
     assert_eq!(index.known.1, 0);
 }
+
+/// Forgetting leaves stale entries in place until a bucket holds more than twice its live
+/// entries plus eight, then compacts it to its live entries: compaction is paid once per
+/// many forgets, not on each (and the bucket stays within that bound).
+#[test]
+fn a_bucket_is_compacted_only_past_twice_its_live_entries_and_eight() {
+    const N: u64 = 100;
+    let mut index = DueIndex::default();
+    let mut slots = Vec::new();
+    for k in 0..N {
+        slots.push(index.insert(Entry {
+            at: t(0) + Duration::seconds(k as i64),
+            id: ClientId(k),
+            handle: k as Handle,
+            stamp: 0,
+        }));
+    }
+    let slot = *index.order.get(&bucket_of(t(0))).expect("one bucket");
+    let mut alive = vec![true; N as usize];
+    let mut compactions = 0;
+    for k in 0..N - 1 {
+        let held = index.slots[slot].len;
+        alive[k as usize] = false;
+        let alive = &alive;
+        index.forget(slots[k as usize], |e| alive[e.handle as usize]);
+        let bucket = &index.slots[slot];
+        let live = bucket.live as usize;
+        assert_eq!(live, (N - 1 - k) as usize);
+        if held > 2 * live + 8 {
+            assert_eq!(bucket.len, live, "compacted to its live entries");
+            compactions += 1;
+        } else {
+            assert_eq!(bucket.len, held, "stale entries kept until the bound");
+        }
+    }
+    // Compacted a few times over the 99 forgets, not on each.
+    assert!((2..=6).contains(&compactions), "{compactions} compactions");
+}

@@ -35,6 +35,10 @@ pub struct RepLedger {
     received: Receipts,
 }
 
+/// Held regions up to which a ledger's counts are scanned (longer lists are searched by
+/// halves).
+const SCANNED_REGIONS: usize = 16;
+
 impl RepLedger {
     /// How many team days of receipts a ledger keeps (today included): enough for daily,
     /// weekly and 30-day intake quotas.
@@ -117,7 +121,7 @@ impl RepLedger {
         if won {
             self.holding_won = self.holding_won.saturating_add(1);
         }
-        self.adjust_region(region, true);
+        self.count_region(region, true);
         self.last_assigned_at = Some(at);
         if let Some(n) = claims {
             self.claims = Some((day, n));
@@ -131,7 +135,7 @@ impl RepLedger {
         if won {
             self.holding_won = self.holding_won.saturating_sub(1);
         }
-        self.adjust_region(region, false);
+        self.count_region(region, false);
     }
 
     /// A deal was marked on one of the rep's clients.
@@ -139,13 +143,33 @@ impl RepLedger {
         self.holding_won = self.holding_won.saturating_add(1).min(self.holding);
     }
 
+    /// Counts a client of `region` in (`held`) or out. The usual case, a region the rep holds
+    /// already and more than one client of, among few regions, is a scan of their
+    /// fingerprints and an increment or decrement, here where the ledger is changed; a region
+    /// to add or remove, and a long list, go through [`RepLedger::adjust_region`].
+    #[inline]
+    fn count_region(&mut self, region: &Region, held: bool) {
+        if self.held_regions.len() <= SCANNED_REGIONS {
+            if let Some((_, n)) = self.held_regions.iter_mut().find(|(r, _)| r == region) {
+                if held {
+                    *n = n.saturating_add(1);
+                    return;
+                }
+                if *n > 1 {
+                    *n -= 1;
+                    return;
+                }
+            }
+        }
+        self.adjust_region(region, held);
+    }
+
     /// Where `region` is in the sorted counts (`Err`: where it would go). A rep usually holds
     /// a few regions: those are scanned comparing fingerprints, which tells two regions apart
     /// without reading their text, where an ordered search compares the shared country and
     /// province again at every step. Longer lists are searched by halves.
     fn find_region(&self, region: &Region) -> Result<usize, usize> {
-        const SCANNED: usize = 16;
-        if self.held_regions.len() <= SCANNED {
+        if self.held_regions.len() <= SCANNED_REGIONS {
             if let Some(i) = self.held_regions.iter().position(|(r, _)| r == region) {
                 return Ok(i);
             }
@@ -154,9 +178,11 @@ impl RepLedger {
         self.held_regions.binary_search_by(|(r, _)| r.cmp(region))
     }
 
-    /// Counts a client of `region` in (`held`) or out. A sorted vector, searched by halves:
-    /// fewer region comparisons than a B-tree's scan of its nodes, and a rep holds few
-    /// regions, so an insertion moves little.
+    /// Counts a client of `region` in (`held`) or out, in general. A sorted vector, searched
+    /// by halves: fewer region comparisons than a B-tree's scan of its nodes, and a rep holds
+    /// few regions, so an insertion moves little. Out of line: most changes are
+    /// [`RepLedger::count_region`]'s usual case.
+    #[inline(never)]
     fn adjust_region(&mut self, region: &Region, held: bool) {
         let found = self.find_region(region);
         match (found, held) {
@@ -317,6 +343,57 @@ mod tests {
             let back: RepLedger = serde_json::from_value(json).unwrap();
             proptest::prop_assert_eq!(back, ledger);
         }
+    }
+
+    /// The usual case (a held region among at most 16, counted up or down past one) and the
+    /// general path (a region added or emptied, a longer list) keep the same counts: sorted,
+    /// no zero count, an emptied region gone, a region never held left alone.
+    #[test]
+    fn region_counts_around_the_scanned_bound() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+        let region = |n: u32| -> Region { format!("CN/P{}/C{n:02}", n % 3).parse().unwrap() };
+        let mut ledger = RepLedger::new(RepId(1));
+        let check = |ledger: &RepLedger, model: &BTreeMap<Region, u32>| {
+            let held: Vec<(Region, u32)> = model.iter().map(|(r, n)| (r.clone(), *n)).collect();
+            assert_eq!(ledger.held_regions, held);
+        };
+        let mut model: BTreeMap<Region, u32> = BTreeMap::new();
+        // Up to 16 regions (scanned), then a 17th and 18th (searched by halves), twice each.
+        for n in (0..18).chain(0..18) {
+            ledger.take(&region(n), false, at, day(0), None);
+            *model.entry(region(n)).or_insert(0) += 1;
+            check(&ledger, &model);
+        }
+        // Down to one, then out, for regions on both sides of the bound; a region never held
+        // and one already gone change nothing.
+        for n in [0, 17, 5, 16, 0, 17, 40] {
+            ledger.leave(&region(n), false);
+            if let Some(count) = model.get_mut(&region(n)) {
+                *count -= 1;
+                if *count == 0 {
+                    model.remove(&region(n));
+                }
+            }
+            check(&ledger, &model);
+        }
+        let province: Region = "CN/P0".parse().unwrap();
+        let expected: u32 = model
+            .iter()
+            .filter(|(r, _)| province.covers(r))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!((ledger.held_in_region(&province), expected), (10, 10));
+        // Back under the bound: the scan finds what the searched list kept.
+        for n in [1, 2, 3] {
+            ledger.leave(&region(n), false);
+            ledger.leave(&region(n), false);
+            model.remove(&region(n));
+            check(&ledger, &model);
+        }
+        ledger.take(&region(4), false, at, day(0), None);
+        *model.entry(region(4)).or_insert(0) += 1;
+        check(&ledger, &model);
+        assert_eq!(ledger.held_regions.len(), 13);
     }
 
     #[test]

@@ -187,13 +187,21 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
 }
 
 /// The rep's ledger in `ledgers` (sorted by rep), created empty if it is not there yet.
+/// Found where the event is applied (usually the place its dense id implies); a ledger is
+/// opened out of line, once per rep.
+#[inline]
 fn ledger_entry(ledgers: &mut Vec<RepLedger>, rep: RepId) -> &mut RepLedger {
     let i = match super::ledger_position(ledgers, rep) {
         Ok(i) => i,
-        Err(i) => {
-            ledgers.insert(i, RepLedger::new(rep));
-            i
-        }
+        Err(i) => open_ledger(ledgers, i, rep),
     };
     &mut ledgers[i]
+}
+
+/// Enters an empty ledger for `rep` at `i` in `ledgers`; returns `i`.
+#[cold]
+#[inline(never)]
+fn open_ledger(ledgers: &mut Vec<RepLedger>, i: usize, rep: RepId) -> usize {
+    ledgers.insert(i, RepLedger::new(rep));
+    i
 }

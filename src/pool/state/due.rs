@@ -90,6 +90,13 @@ impl Bucket {
         self.len += 1;
     }
 
+    /// True when the bucket holds more than twice as many entries as live deadlines, plus
+    /// eight: time to compact it.
+    #[inline]
+    fn overgrown(&self) -> bool {
+        self.len > 2 * self.live as usize + 8
+    }
+
     /// Keeps the entries `live` accepts, in order.
     fn compact(&mut self, live: impl Fn(&Entry) -> bool) {
         for chunk in &mut self.chunks {
@@ -213,12 +220,27 @@ impl DueIndex {
     /// The bucket is reached through its slot, without working out the deadline's hour. `live`
     /// says whether an entry is still live, for compaction. A slot holding no live deadline
     /// is ignored.
+    ///
+    /// Inlined where deadlines move: the usual case is a count taken down; dropping an
+    /// emptied bucket and compacting one are out of line ([`DueIndex::tidy`]).
+    #[inline]
     pub(crate) fn forget(&mut self, slot: u32, live: impl Fn(&Entry) -> bool) {
-        let slot = slot as usize;
-        let Some(bucket) = self.slots.get_mut(slot).filter(|b| b.live > 0) else {
+        let Some(bucket) = self.slots.get_mut(slot as usize).filter(|b| b.live > 0) else {
             return;
         };
         bucket.live -= 1;
+        if bucket.live == 0 || bucket.overgrown() {
+            self.tidy(slot as usize, live);
+        }
+    }
+
+    /// Drops the bucket at `slot` if it holds no live deadline, or compacts it if it holds
+    /// more than twice as many entries as live deadlines, plus eight.
+    #[inline(never)]
+    fn tidy(&mut self, slot: usize, live: impl Fn(&Entry) -> bool) {
+        let Some(bucket) = self.slots.get_mut(slot) else {
+            return;
+        };
         if bucket.live == 0 {
             bucket.chunks.clear();
             bucket.len = 0;
@@ -230,7 +252,7 @@ impl DueIndex {
             if self.recent[place].is_some_and(|(hour, _)| hour == key) {
                 self.recent[place] = None;
             }
-        } else if bucket.len > 2 * bucket.live as usize + 8 {
+        } else if bucket.overgrown() {
             bucket.compact(live);
         }
     }

@@ -42,6 +42,7 @@ impl IdSet {
     }
 
     /// Adds `id`; false if it was there.
+    #[inline]
     pub(crate) fn insert(&mut self, id: ClientId) -> bool {
         // The newest id goes at the end, without a search; so does any id when the set is
         // empty (its one run, emptied, is kept: a public pool passes clients through).
@@ -53,6 +54,13 @@ impl IdSet {
                 return true;
             }
         }
+        self.insert_inside(id)
+    }
+
+    /// [`IdSet::insert`] of an id below the last, or into a full or missing run (out of line:
+    /// most ids are the newest).
+    #[inline(never)]
+    fn insert_inside(&mut self, id: ClientId) -> bool {
         if self.runs.is_empty() {
             let mut run = Vec::with_capacity(RUN);
             run.push(id);
@@ -84,9 +92,10 @@ impl IdSet {
     }
 
     /// Removes `id`; false if it was not there.
+    #[inline]
     pub(crate) fn remove(&mut self, id: ClientId) -> bool {
         // The newest id goes without a search (a public pool that clients pass through, from
-        // their import to their assignment, holds one or two); the general path below would
+        // their import to their assignment, holds one or two); the general path would
         // find it in the last run and remove it from its end the same way.
         let runs = self.runs.len();
         let Some(last) = self.runs.last_mut() else {
@@ -100,6 +109,13 @@ impl IdSet {
             self.len -= 1;
             return true;
         }
+        self.remove_inside(id)
+    }
+
+    /// [`IdSet::remove`] of an id other than the last (out of line: a public pool gives up
+    /// its newest client most often).
+    #[inline(never)]
+    fn remove_inside(&mut self, id: ClientId) -> bool {
         let r = self.run_of(id);
         let run = &mut self.runs[r];
         let Ok(at) = run.binary_search(&id) else {

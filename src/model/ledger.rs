@@ -190,7 +190,13 @@ impl RepLedger {
                 let n = &mut self.held_regions[i].1;
                 *n = n.saturating_add(1);
             }
-            (Err(i), true) => self.held_regions.insert(i, (region.clone(), 1)),
+            (Err(i), true) => {
+                // Room for the regions a rep usually holds, at once (not 1, 4, 8, 16).
+                if self.held_regions.capacity() == 0 {
+                    self.held_regions.reserve_exact(SCANNED_REGIONS);
+                }
+                self.held_regions.insert(i, (region.clone(), 1));
+            }
             (Ok(i), false) => {
                 let n = &mut self.held_regions[i].1;
                 *n = n.saturating_sub(1);

@@ -15,11 +15,8 @@ use std::sync::Arc;
 /// instead of being copied.
 pub fn evolve_owned(state: &mut PoolState, event: Event) {
     match event {
-        Event::Imported { client, .. } => {
-            if state.clients.handle(client.id()).is_none() {
-                state.load_client(client);
-            }
-        }
+        // `load_client` leaves a known id as it is.
+        Event::Imported { client, .. } => state.load_client(client),
         // The contact moves into the client's log instead of being copied.
         Event::ContactLogged {
             client,

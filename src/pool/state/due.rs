@@ -45,6 +45,13 @@ pub(crate) struct Entry {
     pub stamp: u32,
 }
 
+/// Whether `entry`, appended after `last`, breaks a bucket's (deadline, id) order; compared
+/// field by field: most entries are later.
+#[inline]
+fn out_of_order(last: &Entry, entry: &Entry) -> bool {
+    last.at > entry.at || (last.at == entry.at && last.id > entry.id)
+}
+
 #[derive(Clone, Debug, Default)]
 struct Bucket {
     /// The bucket's hour (its key in `order`), while it is in use.
@@ -63,23 +70,34 @@ impl Bucket {
     /// Appends `entry` to the last chunk, or to a new one twice its size when it is full.
     #[inline]
     fn push(&mut self, entry: Entry) {
-        if let Some(last) = self.chunks.last_mut() {
-            // (deadline, id) order, compared field by field: most entries are later.
-            self.unsorted |= last
-                .last()
-                .is_some_and(|e| e.at > entry.at || (e.at == entry.at && e.id > entry.id));
-            if last.len() < last.capacity() {
-                last.push(entry);
-                self.len += 1;
-                return;
-            }
+        if !self.push_in_room(entry) {
+            self.push_chunk(entry);
         }
-        self.push_chunk(entry);
+    }
+
+    /// Appends `entry` to the last chunk if it has room; false (nothing done) if not.
+    #[inline]
+    fn push_in_room(&mut self, entry: Entry) -> bool {
+        let Some(last) = self.chunks.last_mut() else {
+            return false;
+        };
+        if last.len() >= last.capacity() {
+            return false;
+        }
+        self.unsorted |= last.last().is_some_and(|e| out_of_order(e, &entry));
+        last.push(entry);
+        self.len += 1;
+        true
     }
 
     /// Appends `entry` in a new chunk (out of line: most entries find room in the last one).
     #[inline(never)]
     fn push_chunk(&mut self, entry: Entry) {
+        self.unsorted |= self
+            .chunks
+            .last()
+            .and_then(|c| c.last())
+            .is_some_and(|e| out_of_order(e, &entry));
         let size = self
             .chunks
             .last()
@@ -186,9 +204,26 @@ impl DueIndex {
     /// long as the deadline is live, for [`DueIndex::forget`]. Inlined where deadlines are set:
     /// the usual case (an hour reached lately, room in its bucket's last chunk) is a few reads
     /// and an append; looking a bucket up or opening one, and adding a chunk, are out of line.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn insert(&mut self, entry: Entry) -> u32 {
         let key = self.bucket_at(entry.at);
+        // (No `let` chains: the library builds on Rust 1.85.)
+        if let Some((hour, slot)) = self.recent[Self::recent_place(key)] {
+            if hour == key {
+                if let Some(bucket) = self.slots.get_mut(slot) {
+                    if bucket.push_in_room(entry) {
+                        bucket.live = bucket.live.saturating_add(1);
+                        return u32::try_from(slot).unwrap_or(u32::MAX);
+                    }
+                }
+            }
+        }
+        self.insert_elsewhere(key, entry)
+    }
+
+    /// [`DueIndex::insert`] into a bucket not reached lately, or whose last chunk is full.
+    #[inline(never)]
+    fn insert_elsewhere(&mut self, key: i64, entry: Entry) -> u32 {
         let slot = match self.recent[Self::recent_place(key)] {
             Some((hour, slot)) if hour == key => slot,
             _ => self.enter(key),

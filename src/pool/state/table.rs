@@ -53,6 +53,20 @@ pub(crate) struct Row {
     pub owner_slot: u32,
 }
 
+impl Row {
+    /// A new row for `client`, with no index entry yet.
+    #[inline]
+    fn new(client: Client) -> Self {
+        Self {
+            client,
+            due_stamp: 0,
+            due_at: None,
+            due_slot: 0,
+            owner_slot: 0,
+        }
+    }
+}
+
 /// Clients by handle, with lookups by id and listings in id order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ClientTable {
@@ -86,6 +100,7 @@ impl ClientTable {
 
     /// Records where `id` lives, in the id-indexed lookup if the id is below its length, or
     /// below its bound and the vector can grow by half to cover it (see the module docs).
+    #[inline(never)]
     fn index(&mut self, id: ClientId, handle: Handle) {
         let len = self.by_id.len();
         let i = match usize::try_from(id.0) {
@@ -151,7 +166,36 @@ impl ClientTable {
     /// freed at once, so the next import's box reuses its memory (kept boxed in the row, every
     /// import took fresh memory and the state's drop freed each box: 150 instructions more per
     /// lead on the simulated day).
+    ///
+    /// The usual case (room in the last chunk, an id the id-indexed vector covers) is an
+    /// append and a store, where the client is loaded; a new chunk, or an id the vector must
+    /// grow for or hash, out of line.
+    #[inline]
     pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
+        let id = client.id();
+        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        let Some(chunk) = self
+            .chunks
+            .last_mut()
+            .filter(|c| c.len() < CHUNK && c.len() < c.capacity())
+        else {
+            return self.push_in_new_room(client);
+        };
+        chunk.push(Row::new(*client));
+        self.len += 1;
+        match usize::try_from(id.0)
+            .ok()
+            .and_then(|i| self.by_id.get_mut(i))
+        {
+            Some(slot) if handle != NO_HANDLE => *slot = handle,
+            _ => self.index(id, handle),
+        }
+        handle
+    }
+
+    /// [`ClientTable::push`] when the last chunk is full or has no spare room.
+    #[inline(never)]
+    fn push_in_new_room(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();
         let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
         if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
@@ -169,13 +213,7 @@ impl ClientTable {
         // grow the chunk and the client is copied once, from its box into its row (not through
         // a temporary on the stack). There is room: `reserve_exact` made it.
         if chunk.len() < chunk.capacity() {
-            chunk.push(Row {
-                client: *client,
-                due_stamp: 0,
-                due_at: None,
-                due_slot: 0,
-                owner_slot: 0,
-            });
+            chunk.push(Row::new(*client));
         }
         self.len += 1;
         self.index(id, handle);

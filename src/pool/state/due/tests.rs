@@ -224,3 +224,49 @@ fn a_bucket_is_compacted_only_past_twice_its_live_entries_and_eight() {
     // Compacted a few times over the 99 forgets, not on each.
     assert!((2..=6).contains(&compactions), "{compactions} compactions");
 }
+
+/// An entry out of (deadline, id) order is noticed whether it lands in the last chunk's room
+/// (the inlined append) or opens a new chunk (the out-of-line one): the bucket is read
+/// sorted either way; a bucket whose entries all arrive in order across a chunk boundary is
+/// not marked.
+#[test]
+fn an_entry_out_of_order_is_noticed_in_room_and_in_a_new_chunk() {
+    for late in [3, CHUNK_FIRST as u64] {
+        let mut index = DueIndex::default();
+        let mut expected = Vec::new();
+        // `late` entries in order, then one earlier than all of them: in the first chunk's
+        // room (3), or first of the second chunk (the first one full).
+        for k in 0..late {
+            index.insert(Entry {
+                at: t(10) + Duration::seconds(k as i64),
+                id: ClientId(100 + k),
+                handle: k as Handle,
+                stamp: 0,
+            });
+            expected.push(ClientId(100 + k));
+        }
+        index.insert(Entry {
+            at: t(1),
+            id: ClientId(7),
+            handle: 99,
+            stamp: 0,
+        });
+        expected.insert(0, ClientId(7));
+        let slot = *index.order.get(&bucket_of(t(0))).expect("one bucket");
+        assert!(index.slots[slot].unsorted, "late = {late}");
+        let listed: Vec<ClientId> = index.up_to(t(59)).map(|e| e.id).collect();
+        assert_eq!(listed, expected);
+    }
+    let mut index = DueIndex::default();
+    for k in 0..(CHUNK_FIRST as u64 + 3) {
+        index.insert(Entry {
+            at: t(0) + Duration::seconds(k as i64),
+            id: ClientId(k),
+            handle: k as Handle,
+            stamp: 0,
+        });
+    }
+    let slot = *index.order.get(&bucket_of(t(0))).expect("one bucket");
+    assert_eq!(index.slots[slot].chunks.len(), 2);
+    assert!(!index.slots[slot].unsorted);
+}

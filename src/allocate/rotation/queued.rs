@@ -99,6 +99,9 @@ impl Rotation {
         } else {
             waiting.push_sorted(slot_of(members, index, false));
         }
+        if round_ends {
+            self.enter_cycle();
+        }
         true
     }
 
@@ -119,6 +122,9 @@ impl Rotation {
     pub(super) fn unplace(&mut self, index: usize) {
         if self.linear {
             return;
+        }
+        if self.cycling() {
+            self.leave_cycle();
         }
         // The usual turn is the first of `ready`: known by position, no slot to build.
         if self
@@ -142,14 +148,18 @@ impl Rotation {
     /// equal weights append every promoted member and then the served one, in order, where the
     /// other way round each promoted member would be inserted before the served one.
     pub(super) fn requeue(&mut self, index: usize) {
-        self.promote();
+        let round_ends = self.promote();
         self.place(index);
+        if round_ends {
+            self.enter_cycle();
+        }
     }
 
-    /// Moves the members that have become eligible from `waiting` to `ready`.
-    fn promote(&mut self) {
+    /// Moves the members that have become eligible from `waiting` to `ready`: true when a
+    /// round of equal weights ended (the queues traded places).
+    fn promote(&mut self) -> bool {
         if self.linear {
-            return;
+            return false;
         }
         if self.uniform && self.narrow && self.ready.peek().is_none() {
             // A round of equal weights has ended when the last to wait is eligible: everyone
@@ -162,7 +172,7 @@ impl Rotation {
                 std::mem::swap(&mut self.ready, &mut self.waiting);
                 self.ready
                     .for_each_mut(|slot| slot.at.num = slot.at.num.saturating_add(1));
-                return;
+                return true;
             }
         }
         while let Some(first) = self.waiting.peek().copied() {
@@ -174,5 +184,6 @@ impl Rotation {
             let slot = self.slot(first.member as usize, true);
             self.ready.push(slot);
         }
+        false
     }
 }

@@ -156,12 +156,13 @@ impl Rotation {
     }
 
     /// Moves the members that have become eligible from `waiting` to `ready`: true when a
-    /// round of equal weights ended (the queues traded places).
+    /// round of equal weights ended (nobody was ready and everyone waiting became so).
     fn promote(&mut self) -> bool {
         if self.linear {
             return false;
         }
-        if self.uniform && self.narrow && self.ready.peek().is_none() {
+        let none_ready = self.uniform && self.ready.peek().is_none();
+        if none_ready && self.narrow {
             // A round of equal weights has ended when the last to wait is eligible: everyone
             // waiting moves, and in the order they wait (a deadline is the eligible time plus
             // one turn, of one weight for all), so the queues trade places and each slot's time
@@ -184,6 +185,7 @@ impl Rotation {
             let slot = self.slot(first.member as usize, true);
             self.ready.push(slot);
         }
-        false
+        // Heaps name no last member to wait: the round's end shows once everyone has moved.
+        none_ready && self.waiting.peek().is_none()
     }
 }

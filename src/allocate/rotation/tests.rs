@@ -279,3 +279,54 @@ mod cycle {
         assert!(!rotation.cycling() && !rotation.narrow);
     }
 }
+
+mod cycle_edges {
+    use super::super::queue::{Queue, SORTED_MAX};
+    use super::*;
+
+    /// A team larger than the sorted queues take cycles too, leaves its cycle into heaps at a
+    /// skip (the walk's turn for someone else), serves from them as a fresh heap layout would,
+    /// and returns to its cycle once the round ends.
+    #[test]
+    fn a_team_past_the_sorted_size_cycles_and_falls_back_to_heaps() {
+        let n = SORTED_MAX as u64 + 4;
+        let members: Vec<(RepId, u32)> = (1..=n).map(|i| (RepId(i), 2)).collect();
+        let mut rotation = Rotation::new(&members);
+        assert!(rotation.cycling());
+        take(&mut rotation, 10);
+        rotation.serve(RepId(12));
+        assert!(!rotation.cycling());
+        assert!(matches!(rotation.ready, Queue::Heap(_)));
+        let mut heaps = Rotation::laid_out(rotation.data.clone(), Layout::Heap);
+        for _ in 0..n + 5 {
+            let next = heaps.first().map(|(_, rep)| rep);
+            assert_eq!(rotation.first().map(|(_, rep)| rep), next);
+            rotation.serve(next.unwrap());
+            heaps.serve(next.unwrap());
+        }
+        assert_eq!(rotation.data, heaps.data);
+        assert!(rotation.cycling());
+    }
+
+    /// A cycling rotation cloned or stored mid-round and loaded again is the same rotation,
+    /// cycling at the same place, and serves on exactly as the original does.
+    #[test]
+    fn a_cycle_survives_a_clone_and_a_round_trip_mid_round() {
+        let members: Vec<(RepId, u32)> = (1..=30).map(|i| (RepId(i * 3), 1)).collect();
+        let mut rotation = Rotation::new(&members);
+        take(&mut rotation, 47);
+        let json = serde_json::to_string(&rotation).unwrap();
+        let mut loaded: Rotation = serde_json::from_str(&json).unwrap();
+        let mut cloned = rotation.clone();
+        assert!(loaded.cycling() && cloned.cycling());
+        assert_eq!(
+            (loaded.cursor, &loaded.cycle),
+            (rotation.cursor, &rotation.cycle)
+        );
+        let served = take(&mut rotation, 65);
+        assert_eq!(take(&mut loaded, 65), served);
+        assert_eq!(take(&mut cloned, 65), served);
+        assert_eq!(loaded, rotation);
+        assert_eq!(cloned, rotation);
+    }
+}

@@ -89,13 +89,17 @@ pub(crate) struct Rotation {
     /// [`NARROW`], so the eligibility and deadline products fit in an `i64` (derived; cleared
     /// for good once a counter grows past the bound, which then takes the `i128` path).
     narrow: bool,
-    /// The rotation may serve from a cycle (see [`cycle`]) when its counters allow.
+    /// The rotation may serve from a cycle (see [`cycle`]) when its counters allow: laid out for
+    /// one, and of equal weights (which never change: a re-base builds a new rotation).
     cycles: bool,
     /// While the counters allow: the members' positions in the one order a round of equal
     /// weights serves them in, the queues then empty (see [`cycle`]); else empty.
     cycle: Vec<u32>,
     /// The place of the next turn in `cycle`.
     cursor: usize,
+    /// Out of the cycle: turns still to serve in the queues before the counters are checked
+    /// for the cycle's shape again (see [`Rotation::count_queued_turn`]).
+    recheck: usize,
 }
 
 /// The bound on counters and the total weight under which products of two of them are
@@ -184,9 +188,10 @@ impl Rotation {
             keys: Vec::new(),
             unit: 0,
             dense_from: None,
-            cycles: layout == Layout::Cycle,
+            cycles: layout == Layout::Cycle && uniform,
             cycle: Vec::new(),
             cursor: 0,
+            recheck: 0,
         };
         rotation.dense_from = rotation
             .data
@@ -406,6 +411,7 @@ impl Rotation {
         self.rekey(index);
         if queued {
             self.requeue(index);
+            self.count_queued_turn();
         }
     }
 

@@ -18,9 +18,12 @@
 //! Anything else (a calibration that credits turns, a turn for a member that is not next, a
 //! counter reaching the narrow bound, a stored rotation whose counters are not of this shape)
 //! takes the rotation out of the cycle into its queues, exactly as they would stand, and the
-//! general path continues from there; at the end of a later round (the queues trading places)
-//! it comes back into the cycle if its counters are of this shape again. Both moves are linear
-//! in the members and happen at most once per round each way, so a turn stays O(1) amortised.
+//! general path continues from there. It comes back into the cycle once its counters are of
+//! this shape again, checked when a round ends in the queues (they trade places) and after
+//! every `n` turns served in the queues (a skip can shift the rounds so that the queues never
+//! trade places, though the turns soon stand within one turn of each other again). A check and
+//! each move are linear in the members; checks come at most once per `n` turns, a move back
+//! into the cycle only after a check, so a turn stays O(1) amortised.
 
 use super::Rotation;
 
@@ -90,6 +93,22 @@ impl Rotation {
             self.waiting.push(slot);
         }
         self.cursor = 0;
+        self.recheck = self.data.members.len();
+    }
+
+    /// Counts a turn served in the queues: for a rotation that may cycle and does not, every
+    /// `n`-th such turn checks its counters for the cycle's shape (and enters it if they have
+    /// it).
+    #[inline]
+    pub(super) fn count_queued_turn(&mut self) {
+        if !self.cycles || self.cycling() {
+            return;
+        }
+        if self.recheck > 1 {
+            self.recheck -= 1;
+            return;
+        }
+        self.enter_cycle();
     }
 
     /// Enters the cycle when this rotation may keep one and its counters are of the cycle's
@@ -98,13 +117,23 @@ impl Rotation {
     /// and when a round ends in the queues.
     #[inline(never)]
     pub(super) fn enter_cycle(&mut self) {
-        if !self.cycles || self.cycling() || self.linear || !self.uniform || !self.narrow {
+        if !self.cycles || self.cycling() {
+            return;
+        }
+        // The next check comes after `n` more turns in the queues, whatever this one finds.
+        self.recheck = self.data.members.len();
+        if self.linear || !self.uniform || !self.narrow {
             return;
         }
         let data = &self.data;
         let Some(low) = data.members.iter().map(|(_, m)| m.served).min() else {
             return;
         };
+        // Equal weights of 0 (only a stored rotation can have them) leave everyone eligible
+        // always: no member ever waits, so the two levels are not `ready` and `waiting`.
+        if data.members.iter().any(|(_, m)| m.weight == 0) {
+            return;
+        }
         // Every member at `low` or one above, no last turn after the rotation's own count, and
         // the count of turns the levels add up to.
         let mut ahead: i128 = 0;

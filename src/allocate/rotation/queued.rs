@@ -65,6 +65,7 @@ impl Rotation {
             // Past the bound: the general promotion in i128 (a rotation in queues keeps no
             // scan keys to update).
             self.requeue(index);
+            self.count_queued_turn();
             return true;
         }
         let (total, turns) = (self.total as i64, data.turns as i64);
@@ -102,6 +103,7 @@ impl Rotation {
         if round_ends {
             self.enter_cycle();
         }
+        self.count_queued_turn();
         true
     }
 

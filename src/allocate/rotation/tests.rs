@@ -178,7 +178,7 @@ mod cycle {
             n in 1u64..40,
             weight in 1u32..5,
             late in any::<bool>(),
-            shape in 0u8..4,
+            shape in 0u8..5,
             ops in proptest::collection::vec((0u8..12, 0u64..48), 0..400),
         ) {
             let mut cycled = uniform(n, weight, late, Layout::Cycle);
@@ -187,7 +187,8 @@ mod cycle {
                 match shape {
                     1 => data.members[0].1.served += 2,
                     2 => data.members[(n / 2) as usize].1.last_seq = data.seq + 5,
-                    _ => data.seq = u64::MAX - 2,
+                    3 => data.seq = u64::MAX - 2,
+                    _ => data.members.iter_mut().for_each(|(_, m)| m.weight = 0),
                 }
                 cycled = Rotation::laid_out(data, Layout::Cycle);
             }
@@ -222,10 +223,13 @@ mod cycle {
                 let queued = cycled.ready.sorted().len() + cycled.waiting.sorted().len();
                 prop_assert_eq!(queued, if cycled.cycling() { 0 } else { n as usize });
             }
-            // Out of the cycle after a skip, a fresh team returns to it within two rounds of
-            // plain turns (nobody is two levels apart once everyone has been served again).
+            // Out of the cycle after a skip, a fresh team returns to it once the others have
+            // caught up with whoever ran ahead (at most the spread of levels in rounds of plain
+            // turns) and the queues' turns have reached the next check (one more round).
             if shape == 0 && !late && left {
-                for _ in 0..3 * n {
+                let levels = heaps.data.members.iter().map(|(_, m)| m.served);
+                let spread = levels.clone().max().unwrap_or(0) - levels.min().unwrap_or(0);
+                for _ in 0..(spread as u64 + 2) * n {
                     let next = heaps.first().map_or(RepId(0), |(_, rep)| rep);
                     cycled.serve(next);
                     heaps.serve(next);

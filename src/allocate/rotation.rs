@@ -13,8 +13,12 @@
 //! is the first of `ready`; serving moves one member and promotes the `waiting` members that
 //! have become eligible, each promoted once per own turn: O(log n) amortised, with no
 //! allocation and members found by position. All comparisons are exact integer
-//! cross-multiplications (no floating point, no rounding drift).
+//! cross-multiplications (no floating point, no rounding drift). Small rotations keep no queues
+//! ([`linear`]); a larger one of equal weights whose members stand within one turn of each
+//! other serves them in one fixed order, kept as a cycle with the place of the next turn
+//! ([`cycle`]), and takes to the queues only when something else happens.
 
+mod cycle;
 mod frac;
 mod heap;
 mod linear;
@@ -85,6 +89,17 @@ pub(crate) struct Rotation {
     /// [`NARROW`], so the eligibility and deadline products fit in an `i64` (derived; cleared
     /// for good once a counter grows past the bound, which then takes the `i128` path).
     narrow: bool,
+    /// The rotation may serve from a cycle (see [`cycle`]) when its counters allow: laid out for
+    /// one, and of equal weights (which never change: a re-base builds a new rotation).
+    cycles: bool,
+    /// While the counters allow: the members' positions in the one order a round of equal
+    /// weights serves them in, the queues then empty (see [`cycle`]); else empty.
+    cycle: Vec<u32>,
+    /// The place of the next turn in `cycle`.
+    cursor: usize,
+    /// Out of the cycle: turns still to serve in the queues before the counters are checked
+    /// for the cycle's shape again (see [`Rotation::count_queued_turn`]).
+    recheck: usize,
 }
 
 /// The bound on counters and the total weight under which products of two of them are
@@ -103,8 +118,13 @@ enum Layout {
     Linear,
     /// Sorted queues ([`queue`]).
     Sorted,
-    /// Indexed heaps ([`heap`]).
+    /// Indexed heaps ([`heap`]) (chosen by size within [`Layout::Cycle`]; the tests lay out
+    /// small rotations so too).
+    #[cfg_attr(not(test), allow(dead_code))]
     Heap,
+    /// A cycle while the counters allow one, else sorted queues up to [`queue::SORTED_MAX`]
+    /// members and heaps above ([`cycle`]).
+    Cycle,
 }
 
 /// Two rotations are equal when their members and counters are: the heaps follow from them.
@@ -137,10 +157,8 @@ impl From<RotationData> for Rotation {
         let n = data.members.len();
         let layout = if n <= linear::LINEAR_MAX {
             Layout::Linear
-        } else if n <= queue::SORTED_MAX {
-            Layout::Sorted
         } else {
-            Layout::Heap
+            Layout::Cycle
         };
         Rotation::laid_out(data, layout)
     }
@@ -170,6 +188,10 @@ impl Rotation {
             keys: Vec::new(),
             unit: 0,
             dense_from: None,
+            cycles: layout == Layout::Cycle && uniform,
+            cycle: Vec::new(),
+            cursor: 0,
+            recheck: 0,
         };
         rotation.dense_from = rotation
             .data
@@ -184,12 +206,16 @@ impl Rotation {
             rotation.keep_keys();
             return rotation;
         }
-        let sorted = layout == Layout::Sorted;
+        let sorted = match layout {
+            Layout::Cycle => n <= queue::SORTED_MAX,
+            _ => layout == Layout::Sorted,
+        };
         rotation.ready = Queue::with_members(n, sorted);
         rotation.waiting = Queue::with_members(n, sorted);
         for index in 0..n {
             rotation.place(index);
         }
+        rotation.enter_cycle();
         rotation
     }
 }
@@ -324,6 +350,9 @@ impl Rotation {
     /// membership it was built for lists them) and its id.
     #[inline]
     pub(crate) fn first(&self) -> Option<(usize, RepId)> {
+        if let Some(index) = self.cycle_first() {
+            return self.data.members.get(index).map(|m| (index, m.0));
+        }
         if self.linear {
             return self.linear_first();
         }
@@ -338,6 +367,11 @@ impl Rotation {
         if self.linear {
             return self.linear_sorted();
         }
+        if self.cycling() {
+            return (self.cycle_sorted())
+                .map(|index| self.data.members[index].0)
+                .collect();
+        }
         let ready = self.ready.sorted();
         let waiting = self.waiting.sorted();
         ready.into_iter().chain(waiting).map(|s| s.rep).collect()
@@ -349,6 +383,9 @@ impl Rotation {
         let Some(index) = self.index(rep) else {
             return;
         };
+        if self.serve_in_cycle(index) {
+            return;
+        }
         if !self.linear && self.serve_first_ready(index) {
             return;
         }
@@ -374,6 +411,7 @@ impl Rotation {
         self.rekey(index);
         if queued {
             self.requeue(index);
+            self.count_queued_turn();
         }
     }
 

@@ -60,6 +60,16 @@ impl<T: Keyed> Heap<T> {
         self.up(at);
     }
 
+    /// Removes every item (keeping the room it has).
+    pub(super) fn clear(&mut self) {
+        for item in &self.items {
+            if let Some(p) = self.pos.get_mut(item.member()) {
+                *p = ABSENT;
+            }
+        }
+        self.items.clear();
+    }
+
     /// The items in heap order, to change in place (keeping their order and members).
     pub(super) fn items_mut(&mut self) -> &mut [T] {
         &mut self.items

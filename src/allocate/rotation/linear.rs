@@ -267,8 +267,8 @@ mod tests {
     }
 
     /// The same rotation in every layout and arithmetic: scanned with keys, without keys and
-    /// in i128, in sorted queues and in heaps (narrow and in i128); the last, the heaps in
-    /// i128, is the reference.
+    /// in i128, in sorted queues and in heaps (narrow and in i128), in a cycle while its
+    /// counters allow (narrow only: a cycle is); the last, the heaps in i128, is the reference.
     fn all(rotation: &Rotation) -> Vec<Rotation> {
         let data: RotationData = rotation.clone().into();
         let laid = |layout| Rotation::laid_out(data.clone(), layout);
@@ -279,6 +279,7 @@ mod tests {
             laid(Layout::Sorted),
             wide(laid(Layout::Sorted)),
             laid(Layout::Heap),
+            laid(Layout::Cycle),
             wide(laid(Layout::Heap)),
         ]
     }

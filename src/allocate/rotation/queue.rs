@@ -82,6 +82,17 @@ impl<T: Keyed> Queue<T> {
         }
     }
 
+    /// Removes every item.
+    pub(super) fn clear(&mut self) {
+        match self {
+            Self::Sorted(run) => {
+                run.items.clear();
+                run.head = 0;
+            }
+            Self::Heap(heap) => heap.clear(),
+        }
+    }
+
     /// Removes and returns the smallest item.
     pub(super) fn pop(&mut self) -> Option<T> {
         match self {

@@ -65,6 +65,7 @@ impl Rotation {
             // Past the bound: the general promotion in i128 (a rotation in queues keeps no
             // scan keys to update).
             self.requeue(index);
+            self.count_queued_turn();
             return true;
         }
         let (total, turns) = (self.total as i64, data.turns as i64);
@@ -99,6 +100,10 @@ impl Rotation {
         } else {
             waiting.push_sorted(slot_of(members, index, false));
         }
+        if round_ends {
+            self.enter_cycle();
+        }
+        self.count_queued_turn();
         true
     }
 
@@ -119,6 +124,9 @@ impl Rotation {
     pub(super) fn unplace(&mut self, index: usize) {
         if self.linear {
             return;
+        }
+        if self.cycling() {
+            self.leave_cycle();
         }
         // The usual turn is the first of `ready`: known by position, no slot to build.
         if self
@@ -142,16 +150,21 @@ impl Rotation {
     /// equal weights append every promoted member and then the served one, in order, where the
     /// other way round each promoted member would be inserted before the served one.
     pub(super) fn requeue(&mut self, index: usize) {
-        self.promote();
+        let round_ends = self.promote();
         self.place(index);
+        if round_ends {
+            self.enter_cycle();
+        }
     }
 
-    /// Moves the members that have become eligible from `waiting` to `ready`.
-    fn promote(&mut self) {
+    /// Moves the members that have become eligible from `waiting` to `ready`: true when a
+    /// round of equal weights ended (nobody was ready and everyone waiting became so).
+    fn promote(&mut self) -> bool {
         if self.linear {
-            return;
+            return false;
         }
-        if self.uniform && self.narrow && self.ready.peek().is_none() {
+        let none_ready = self.uniform && self.ready.peek().is_none();
+        if none_ready && self.narrow {
             // A round of equal weights has ended when the last to wait is eligible: everyone
             // waiting moves, and in the order they wait (a deadline is the eligible time plus
             // one turn, of one weight for all), so the queues trade places and each slot's time
@@ -162,7 +175,7 @@ impl Rotation {
                 std::mem::swap(&mut self.ready, &mut self.waiting);
                 self.ready
                     .for_each_mut(|slot| slot.at.num = slot.at.num.saturating_add(1));
-                return;
+                return true;
             }
         }
         while let Some(first) = self.waiting.peek().copied() {
@@ -174,5 +187,7 @@ impl Rotation {
             let slot = self.slot(first.member as usize, true);
             self.ready.push(slot);
         }
+        // Heaps name no last member to wait: the round's end shows once everyone has moved.
+        none_ready && self.waiting.peek().is_none()
     }
 }

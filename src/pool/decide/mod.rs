@@ -7,7 +7,7 @@ mod intake;
 mod timing;
 
 use super::actor::Actor;
-use super::admission::{Action, Route, Subject, admit_rep, permit};
+use super::admission::{Action, Route, Subject, admit_one, admit_rep, permit};
 use super::command::Command;
 use super::error::PoolError;
 use super::event::Event;
@@ -200,6 +200,19 @@ impl<'a> Ctx<'a> {
         admit_rep(self.state, route, profile, clients, self.now).map_err(|(i, reason)| {
             PoolError::Refused {
                 client: clients.get(i).map_or(ClientId(0), |c| c.id()),
+                rep,
+                reason,
+            }
+        })
+    }
+
+    /// [`Ctx::admit`] for one client (every command but a transfer), inlined into the arm.
+    #[inline(always)]
+    fn admit_one(&self, route: Route, rep: RepId, client: &Client) -> Result<(), PoolError> {
+        let profile = self.rep(rep)?;
+        admit_one(self.state, route, profile, client, self.now).map_err(|(_, reason)| {
+            PoolError::Refused {
+                client: client.id(),
                 rep,
                 reason,
             }

@@ -162,20 +162,41 @@ impl Action {
         MATRIX[self as usize][kind.index()]
     }
 
+    /// The action of importing `client` ([`Action::of`] an import): with a record of its own,
+    /// a migration.
+    #[inline]
+    pub(crate) fn of_import(client: &crate::model::Client) -> Action {
+        if carries_record(client) {
+            Action::ImportHistory
+        } else {
+            Action::Import
+        }
+    }
+
+    /// The action of an assignment decided `by` someone ([`Action::of`] an assignment).
+    #[inline]
+    pub(crate) fn of_assign(by: &Assigner) -> Action {
+        match by {
+            Assigner::Rule { .. } => Action::AssignByRule,
+            Assigner::Manager => Action::Assign,
+        }
+    }
+
+    /// The action of a contact ([`Action::of`] a follow-up).
+    #[inline]
+    pub(crate) const fn of_follow_up() -> Action {
+        Action::FollowUp
+    }
+
     /// The action a command asks for.
     pub fn of(command: &Command) -> Action {
         match command {
-            Command::Import { client } if carries_record(client) => Action::ImportHistory,
-            Command::Import { .. } => Action::Import,
+            Command::Import { client } => Action::of_import(client),
             Command::Claim { .. } => Action::Claim,
-            Command::Assign {
-                by: Assigner::Rule { .. },
-                ..
-            } => Action::AssignByRule,
-            Command::Assign { .. } => Action::Assign,
+            Command::Assign { by, .. } => Action::of_assign(by),
             Command::Transfer { .. } => Action::Transfer,
             Command::Handover { .. } => Action::Handover,
-            Command::FollowUp { .. } => Action::FollowUp,
+            Command::FollowUp { .. } => Action::of_follow_up(),
             Command::Release { .. } => Action::Release,
             Command::MarkDeal { .. } => Action::MarkDeal,
             Command::SetFlag { .. } => Action::SetFlag,

@@ -123,6 +123,7 @@ impl Config {
 
     /// True when `rep` may work clients of `pool`: the pool names no member and no
     /// department, or names the rep, or one of the rep's departments (or one above them).
+    #[inline]
     pub fn is_member(&self, rep: RepId, pool: PoolId) -> bool {
         self.org.is_member(&self.policy.pools, rep, pool)
     }

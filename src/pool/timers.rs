@@ -27,6 +27,7 @@ pub(crate) struct TimerBasis<'a> {
 
 impl<'a> TimerBasis<'a> {
     /// The basis of `client` as it stands, as if owned since `owned_since`.
+    #[inline(always)]
     pub(crate) fn of(client: &'a Client, owned_since: DateTime<Utc>) -> Self {
         let custody = client.custody();
         Self {
@@ -110,7 +111,9 @@ impl TimerPlan {
             return then(Timers::default());
         }
         if self.walk_rules {
-            return then(policy.earliest_rule(basis));
+            // By value: the basis is put together in memory only on this way (the fields only
+            // the further rules read, such as the level, are not worked out otherwise).
+            return then(policy.earliest_rule(*basis));
         }
         let Some((days, remind)) = self.base else {
             return then(Timers::default());
@@ -183,7 +186,9 @@ impl PoolPolicy {
     /// The timers of an owned, not exempt client: the earliest release over every rule that
     /// applies (the built-in one first, then `recycle` in order; the first of equal releases
     /// wins), and that rule's reminder.
-    fn earliest_rule(&self, basis: &TimerBasis<'_>) -> Timers {
+    #[inline(never)]
+    fn earliest_rule(&self, basis: TimerBasis<'_>) -> Timers {
+        let basis = &basis;
         // The base rule (remind after n days, release so many days later) is read from the
         // policy's fields in place: building it as a `RecycleRule` per command cost more than
         // the arithmetic.

@@ -126,39 +126,95 @@ pub(crate) fn admit_rep(
     clients: &[&Client],
     now: DateTime<Utc>,
 ) -> Result<(), (usize, Refusal)> {
+    match clients {
+        [client] => admit_one(state, route, profile, client, now),
+        _ => admit_batch(state, route, profile, clients, now),
+    }
+}
+
+/// [`admit_rep`] for one client (most commands): the rules in one pass, inlined where a
+/// command admits its one client.
+#[inline(always)]
+pub(crate) fn admit_one(
+    state: &PoolState,
+    route: Route,
+    profile: &Rep,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<(), (usize, Refusal)> {
+    available(profile, now).map_err(|refusal| (0, refusal))?;
+    one_client(state, route, profile.id, client, now).map_err(|refusal| (0, refusal))?;
+    rep_rules(
+        state,
+        route,
+        profile,
+        1,
+        || usize::from(client.custody().deal.is_some()),
+        now,
+    )
+    .map_err(|refusal| (0, refusal))
+}
+
+/// [`admit_rep`] for a batch of clients (a transfer): each per-client rule for every client
+/// before the next rule.
+#[inline(never)]
+fn admit_batch(
+    state: &PoolState,
+    route: Route,
+    profile: &Rep,
+    clients: &[&Client],
+    now: DateTime<Utc>,
+) -> Result<(), (usize, Refusal)> {
+    available(profile, now).map_err(|refusal| (0, refusal))?;
+    batch_rules(state, route, profile.id, clients, now)?;
+    let won = || {
+        clients
+            .iter()
+            .filter(|c| c.custody().deal.is_some())
+            .count()
+    };
+    rep_rules(state, route, profile, clients.len(), won, now).map_err(|refusal| (0, refusal))
+}
+
+/// The second rule of the table: the rep is available (not inactive, not on leave).
+#[inline(always)]
+fn available(profile: &Rep, now: DateTime<Utc>) -> Result<(), Refusal> {
+    if profile.availability.is_available(now) {
+        return Ok(());
+    }
+    let until = match profile.availability {
+        Availability::OnLeave { until } => Some(until),
+        _ => None,
+    };
+    Err(Refusal::Unavailable { until })
+}
+
+/// The last rules of the table, about the rep taking `adding` clients (`adding_won` of them
+/// with a deal in force): the private-pool cap, then the daily claim limit.
+#[inline(always)]
+fn rep_rules(
+    state: &PoolState,
+    route: Route,
+    profile: &Rep,
+    adding: usize,
+    adding_won: impl FnOnce() -> usize,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
     let policy = state.policy();
     let rep = profile.id;
-    if !profile.availability.is_available(now) {
-        let until = match profile.availability {
-            Availability::OnLeave { until } => Some(until),
-            _ => None,
-        };
-        return Err((0, Refusal::Unavailable { until }));
-    }
-    // One client (most commands) is checked in one pass through the per-client rules; a batch
-    // by each rule for every client before the next rule, through the same rules.
-    match clients {
-        [client] => one_client(state, route, rep, client, now).map_err(|refusal| (0, refusal))?,
-        _ => batch_rules(state, route, rep, clients, now)?,
-    }
     let ledger = state.ledger_ref(rep);
     if let Some(cap) = policy.cap_for(rep, Some(profile)) {
         let (holding, held_won) = ledger.map_or((0, 0), |l| (l.holding(), l.holding_won()));
-        let adding = clients.len();
         // The won clients are counted only when the policy leaves them out (the count over
         // the clients cost a loop's setup for every admission).
         let (holding, adding) = if policy.cap_excludes_won {
-            let adding_won = clients
-                .iter()
-                .filter(|c| c.custody().deal.is_some())
-                .count();
-            (holding.saturating_sub(held_won), adding - adding_won)
+            (holding.saturating_sub(held_won), adding - adding_won())
         } else {
             (holding, adding)
         };
         let adding = u32::try_from(adding).unwrap_or(u32::MAX);
         if holding.saturating_add(adding) > cap {
-            return Err((0, Refusal::CapReached { holding, cap }));
+            return Err(Refusal::CapReached { holding, cap });
         }
     }
     if route.daily_limit() {
@@ -166,7 +222,7 @@ pub(crate) fn admit_rep(
             let day = policy.zone.day_of(now);
             let claims = ledger.map_or(0, |l| l.claims_on(day));
             if claims >= limit {
-                return Err((0, Refusal::DailyLimit { claims, limit, day }));
+                return Err(Refusal::DailyLimit { claims, limit, day });
             }
         }
     }
@@ -174,7 +230,7 @@ pub(crate) fn admit_rep(
 }
 
 /// The per-client rules for one client, in order: what [`batch_rules`] answers for a batch of
-/// one, in one pass (the five loops over a one-client slice cost more than the rules).
+/// one, in one pass (the four loops over a one-client slice cost more than the rules).
 #[inline(always)]
 fn one_client(
     state: &PoolState,
@@ -192,7 +248,7 @@ fn one_client(
 
 /// The per-client rules for a batch of clients (a transfer): each rule for every client
 /// before the next rule, so the batch is refused by the earliest rule any client fails.
-#[inline(never)]
+#[inline(always)]
 fn batch_rules(
     state: &PoolState,
     route: Route,

@@ -162,20 +162,41 @@ impl Action {
         MATRIX[self as usize][kind.index()]
     }
 
+    /// The action of importing `client` ([`Action::of`] an import): with a record of its own,
+    /// a migration.
+    #[inline]
+    pub(crate) fn of_import(client: &crate::model::Client) -> Action {
+        if carries_record(client) {
+            Action::ImportHistory
+        } else {
+            Action::Import
+        }
+    }
+
+    /// The action of an assignment decided `by` someone ([`Action::of`] an assignment).
+    #[inline]
+    pub(crate) fn of_assign(by: &Assigner) -> Action {
+        match by {
+            Assigner::Rule { .. } => Action::AssignByRule,
+            Assigner::Manager => Action::Assign,
+        }
+    }
+
+    /// The action of a contact ([`Action::of`] a follow-up).
+    #[inline]
+    pub(crate) const fn of_follow_up() -> Action {
+        Action::FollowUp
+    }
+
     /// The action a command asks for.
     pub fn of(command: &Command) -> Action {
         match command {
-            Command::Import { client } if carries_record(client) => Action::ImportHistory,
-            Command::Import { .. } => Action::Import,
+            Command::Import { client } => Action::of_import(client),
             Command::Claim { .. } => Action::Claim,
-            Command::Assign {
-                by: Assigner::Rule { .. },
-                ..
-            } => Action::AssignByRule,
-            Command::Assign { .. } => Action::Assign,
+            Command::Assign { by, .. } => Action::of_assign(by),
             Command::Transfer { .. } => Action::Transfer,
             Command::Handover { .. } => Action::Handover,
-            Command::FollowUp { .. } => Action::FollowUp,
+            Command::FollowUp { .. } => Action::of_follow_up(),
             Command::Release { .. } => Action::Release,
             Command::MarkDeal { .. } => Action::MarkDeal,
             Command::SetFlag { .. } => Action::SetFlag,
@@ -291,17 +312,23 @@ pub(crate) fn permit(
 ) -> Result<(), Forbidden> {
     match action.grant(actor.kind()) {
         Grant::Always => Ok(()),
-        grant => permit_grant(config, actor, action, grant, &subject()),
+        grant => permit_grant(config, actor, action, grant, subject),
     }
 }
 
 /// [`permit`] for a cell that does not always grant.
+///
+/// A person acting for themselves (a rep's claim, follow-up or release, the busiest cells)
+/// reads only the rep the command names: the rest of the subject stays where the caller
+/// computed it (in registers), and is put together for the cells that read the policy and the
+/// organisation only on their way there.
+#[inline]
 fn permit_grant(
     config: &Config,
     actor: Actor,
     action: Action,
     grant: Grant,
-    subject: &Subject,
+    subject: impl FnOnce() -> Subject,
 ) -> Result<(), Forbidden> {
     let refuse = |needs: Need| Forbidden {
         actor,
@@ -313,10 +340,11 @@ fn permit_grant(
         (Grant::Never, _) | (_, None) => return Err(refuse(Need::AnotherRole)),
         (_, Some(person)) => person,
     };
-    // A person acting for themselves (a rep's claim, follow-up or release) is answered from
-    // the subject alone; every other cell reads the policy and the organisation.
+    let subject = subject();
+    // A person acting for themselves is answered from the subject alone; every other cell
+    // reads the policy and the organisation.
     let checked = match grant {
-        Grant::Themselves => themselves(person, subject),
+        Grant::Themselves => themselves(person, subject.rep),
         grant => authority(config, grant, person, subject),
     };
     let gives = matches!(
@@ -331,8 +359,8 @@ fn permit_grant(
 
 /// [`Grant::Themselves`]: `person` is the rep the command names.
 #[inline]
-fn themselves(person: RepId, subject: &Subject) -> Result<(), Need> {
-    match subject.rep {
+fn themselves(person: RepId, rep: Option<RepId>) -> Result<(), Need> {
+    match rep {
         Some(rep) if rep == person => Ok(()),
         Some(rep) => Err(Need::Themselves { rep }),
         None => Err(Need::AnotherRole),
@@ -340,9 +368,9 @@ fn themselves(person: RepId, subject: &Subject) -> Result<(), Need> {
 }
 
 /// The cells of [`permit_grant`] that read the configuration: what `person` lacks, if
-/// anything, for `grant` on `subject`.
+/// anything, for `grant` on `subject` (by value: built only on the way here).
 #[inline(never)]
-fn authority(config: &Config, grant: Grant, person: RepId, subject: &Subject) -> Result<(), Need> {
+fn authority(config: &Config, grant: Grant, person: RepId, subject: Subject) -> Result<(), Need> {
     let policy = config.policy();
     let org: &Org = config.org();
     let admin_of = |pool: Option<PoolId>| match pool {
@@ -364,7 +392,7 @@ fn authority(config: &Config, grant: Grant, person: RepId, subject: &Subject) ->
     match grant {
         Grant::Never => Err(Need::AnotherRole),
         Grant::Always => Ok(()),
-        Grant::Themselves => themselves(person, subject),
+        Grant::Themselves => themselves(person, subject.rep),
         Grant::TheirOwnIfAllowed => match subject.owner {
             _ if !policy.reps_transfer_own => Err(Need::OwnTransfersAllowed),
             Some(owner) if owner == person => Ok(()),
@@ -403,82 +431,4 @@ fn authority(config: &Config, grant: Grant, person: RepId, subject: &Subject) ->
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_action_has_a_row_and_only_the_system_sweeps() {
-        for (row, action) in Action::ALL.iter().enumerate() {
-            assert_eq!(*action as usize, row, "{action:?} is declared out of order");
-            for kind in ActorKind::ALL {
-                assert_eq!(action.grant(kind), MATRIX[row][kind.index()]);
-            }
-        }
-        for kind in ActorKind::ALL {
-            let expected = if kind == ActorKind::System {
-                Grant::Always
-            } else {
-                Grant::Never
-            };
-            assert_eq!(Action::Sweep.grant(kind), expected);
-        }
-    }
-
-    /// The subject is built for exactly the cells that read it, and the answer is the cell's
-    /// own: every action, every kind of actor, subjects naming the actor or someone else.
-    #[test]
-    fn the_subject_is_built_only_for_a_cell_that_reads_it() {
-        use crate::ids::PoolId;
-        use std::cell::Cell;
-        let config = Config::default();
-        let actors = [
-            Actor::Rep(RepId(1)),
-            Actor::Manager(RepId(1)),
-            Actor::Admin(RepId(1)),
-            Actor::System,
-        ];
-        let subjects = [
-            Subject::default(),
-            Subject {
-                rep: Some(RepId(1)),
-                owner: Some(RepId(1)),
-                pool: Some(PoolId::DEFAULT),
-                to_pool: None,
-            },
-            Subject {
-                rep: Some(RepId(2)),
-                owner: Some(RepId(3)),
-                pool: Some(PoolId::DEFAULT),
-                to_pool: Some(PoolId::DEFAULT),
-            },
-        ];
-        for action in Action::ALL {
-            for actor in actors {
-                for subject in subjects {
-                    let built = Cell::new(false);
-                    let answer = permit(&config, actor, action, || {
-                        built.set(true);
-                        subject
-                    });
-                    let grant = action.grant(actor.kind());
-                    assert_eq!(built.get(), grant != Grant::Always, "{action:?} {actor:?}");
-                    let expected = match grant {
-                        Grant::Always => Ok(()),
-                        grant => permit_grant(&config, actor, action, grant, &subject),
-                    };
-                    assert_eq!(answer, expected, "{action:?} {actor:?} {subject:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn no_person_acts_for_another_in_claims_and_follow_ups() {
-        for action in [Action::Claim, Action::FollowUp] {
-            assert_eq!(action.grant(ActorKind::Rep), Grant::Themselves);
-            for kind in [ActorKind::Manager, ActorKind::Admin, ActorKind::System] {
-                assert_eq!(action.grant(kind), Grant::Never, "{action:?} by {kind:?}");
-            }
-        }
-    }
-}
+mod tests;

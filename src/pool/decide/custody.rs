@@ -15,7 +15,9 @@ use crate::pool::timers::TimerBasis;
 
 /// The owner change to `to`: a new custody, which starts unlocked (a lock belongs to one
 /// owner's custody), with its timers from now.
-#[inline]
+// Inlined into each arm that changes the owner (one call less per assignment, and the
+// client, the instant and the actor stay in the arm's registers).
+#[inline(always)]
 fn owner_changed(ctx: &Ctx<'_>, client: &Client, to: RepId, via: Via) -> Event {
     let mut basis = TimerBasis::of(client, ctx.now);
     basis.locked = false;
@@ -61,7 +63,7 @@ fn owned_by<'a>(ctx: &Ctx<'a>, id: ClientId, rep: RepId) -> Result<&'a Client, P
 #[inline(never)]
 pub(super) fn claim(ctx: &Ctx<'_>, id: ClientId, rep: RepId) -> Result<Decided, PoolError> {
     let client = public(ctx, id, rep)?;
-    ctx.admit(Route::Claim, rep, &[client])?;
+    ctx.admit_one(Route::Claim, rep, client)?;
     let claims = ctx.claims_with_this_one(rep);
     Ok(Decided::One(owner_changed(
         ctx,
@@ -86,7 +88,7 @@ pub(super) fn assign(
         Assigner::Rule { .. } => Route::RuleAssignment,
         Assigner::Manager => Route::ManagerAssignment,
     };
-    ctx.admit(route, rep, &[client])?;
+    ctx.admit_one(route, rep, client)?;
     Ok(Decided::One(owner_changed(
         ctx,
         client,
@@ -192,7 +194,7 @@ pub(super) fn handover(ctx: &Ctx<'_>, id: ClientId, to: RepId) -> Result<Decided
             eligible_at,
         });
     }
-    ctx.admit(Route::Handover, to, &[client])?;
+    ctx.admit_one(Route::Handover, to, client)?;
     let history = client
         .contacts()
         .iter()
@@ -261,7 +263,7 @@ pub(super) fn mark_deal(
     let (credited_to, owned_since) = match client.owner() {
         Some(owner) => (owner, client.custody().owned_since.unwrap_or(ctx.now)),
         None => {
-            ctx.admit(Route::Deal, closed_by, &[client])?;
+            ctx.admit_one(Route::Deal, closed_by, client)?;
             let claims = ctx.claims_with_this_one(closed_by);
             events.push(owner_changed(ctx, client, closed_by, Via::Deal { claims }));
             (closed_by, ctx.now)

@@ -7,14 +7,14 @@ mod intake;
 mod timing;
 
 use super::actor::Actor;
-use super::admission::{Action, Route, Subject, admit_rep, permit};
-use super::command::Command;
+use super::admission::{Action, Route, Subject, admit_one, admit_rep, permit};
+use super::command::{Assigner, Command};
 use super::error::PoolError;
 use super::event::Event;
 use super::policy::PoolPolicy;
 use super::state::PoolState;
 use crate::ids::{ClientId, RepId};
-use crate::model::{Client, Rep};
+use crate::model::{Client, ContactLevel, Rep};
 use chrono::{DateTime, Utc};
 
 /// Decides `command`, asked by `actor`, against `state` at `now`, under the team and policy
@@ -95,37 +95,80 @@ fn dispatch(
     command: Command,
     now: DateTime<Utc>,
 ) -> Result<Decided, PoolError> {
-    let ctx = Ctx {
-        state,
-        now,
-        policy: state.policy(),
-        actor,
-        action: Action::of(&command),
-    };
+    // Built in the arm that reads it (a context built before the match was stored for every
+    // arm, the typed entries' too, which build their own).
+    let action = Action::of(&command);
+    let ctx = || Ctx::new(state, actor, action, now);
     // Every arm is a function of its own, out of line (`#[inline(never)]`): the dispatcher
     // keeps a small frame and saves no registers for the arms it does not take (with its
     // rarer arms inlined it pushed six registers and 1.4 kB of frame for every command).
+    // The commands of every lead go through their typed entries (which a caller holding the
+    // parts rather than a command calls directly), so each is decided one way.
     match command {
-        Command::Import { client } => intake::import(&ctx, client),
-        Command::Claim { client, rep } => custody::claim(&ctx, client, rep),
-        Command::Assign { client, rep, by } => custody::assign(&ctx, client, rep, by),
-        Command::Transfer { from, to, scope } => custody::transfer(&ctx, from, to, &scope),
+        Command::Import { client } => decided_import(state, actor, client, now),
+        Command::Claim { client, rep } => custody::claim(&ctx(), client, rep),
+        Command::Assign { client, rep, by } => decided_assign(state, actor, client, rep, by, now),
+        Command::Transfer { from, to, scope } => custody::transfer(&ctx(), from, to, &scope),
         Command::FollowUp {
             client,
             rep,
             level,
             note,
-        } => timing::follow_up(&ctx, client, rep, level, note),
-        Command::Release { client, rep, note } => custody::release(&ctx, client, rep, note),
-        Command::Sweep => timing::sweep_all(&ctx),
-        Command::SweepClient { client } => timing::sweep_client(&ctx, client),
-        Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx, client, closed_by),
-        Command::Handover { client, to } => custody::handover(&ctx, client, to),
-        Command::SetFlag { client, flag } => timing::set_flag(&ctx, client, flag),
-        Command::MovePool { client, to } => intake::move_pool(&ctx, client, to),
-        Command::ChangePolicy { policy } => timing::change_policy(&ctx, policy),
-        Command::ChangeTeam { team } => intake::change_team(&ctx, team),
+        } => decided_follow_up(state, actor, client, rep, level, note, now),
+        Command::Release { client, rep, note } => custody::release(&ctx(), client, rep, note),
+        Command::Sweep => timing::sweep_all(&ctx()),
+        Command::SweepClient { client } => timing::sweep_client(&ctx(), client),
+        Command::MarkDeal { client, closed_by } => custody::mark_deal(&ctx(), client, closed_by),
+        Command::Handover { client, to } => custody::handover(&ctx(), client, to),
+        Command::SetFlag { client, flag } => timing::set_flag(&ctx(), client, flag),
+        Command::MovePool { client, to } => intake::move_pool(&ctx(), client, to),
+        Command::ChangePolicy { policy } => timing::change_policy(&ctx(), policy),
+        Command::ChangeTeam { team } => intake::change_team(&ctx(), team),
     }
+}
+
+/// [`decided`] for an import, for a caller holding the client rather than a command (the
+/// simulation driver's arrivals): the import's arm, with no command built, moved and matched
+/// again. [`decided`] decides an `Import` command here (the action is [`Action::of`] the
+/// command's, a test checks it).
+#[inline]
+pub(crate) fn decided_import(
+    state: &PoolState,
+    actor: Actor,
+    client: Box<Client>,
+    now: DateTime<Utc>,
+) -> Result<Decided, PoolError> {
+    let ctx = Ctx::new(state, actor, Action::of_import(&client), now);
+    intake::import(&ctx, client)
+}
+
+/// [`decided`] for an assignment (see [`decided_import`]).
+#[inline]
+pub(crate) fn decided_assign(
+    state: &PoolState,
+    actor: Actor,
+    client: ClientId,
+    rep: RepId,
+    by: Assigner,
+    now: DateTime<Utc>,
+) -> Result<Decided, PoolError> {
+    let ctx = Ctx::new(state, actor, Action::of_assign(&by), now);
+    custody::assign(&ctx, client, rep, by)
+}
+
+/// [`decided`] for a contact (see [`decided_import`]).
+#[inline]
+pub(crate) fn decided_follow_up(
+    state: &PoolState,
+    actor: Actor,
+    client: ClientId,
+    rep: RepId,
+    level: ContactLevel,
+    note: String,
+    now: DateTime<Utc>,
+) -> Result<Decided, PoolError> {
+    let ctx = Ctx::new(state, actor, Action::of_follow_up(), now);
+    timing::follow_up(&ctx, client, rep, level, note)
 }
 
 /// The events a command produced: most commands produce exactly one, kept inline.
@@ -164,6 +207,18 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// What every rule reads, for `actor` doing `action` on `state` at `now`.
+    #[inline(always)]
+    fn new(state: &'a PoolState, actor: Actor, action: Action, now: DateTime<Utc>) -> Self {
+        Ctx {
+            state,
+            now,
+            policy: state.policy(),
+            actor,
+            action,
+        }
+    }
+
     fn client(&self, id: ClientId) -> Result<&'a Client, PoolError> {
         self.state
             .client(id)
@@ -200,6 +255,19 @@ impl<'a> Ctx<'a> {
         admit_rep(self.state, route, profile, clients, self.now).map_err(|(i, reason)| {
             PoolError::Refused {
                 client: clients.get(i).map_or(ClientId(0), |c| c.id()),
+                rep,
+                reason,
+            }
+        })
+    }
+
+    /// [`Ctx::admit`] for one client (every command but a transfer), inlined into the arm.
+    #[inline(always)]
+    fn admit_one(&self, route: Route, rep: RepId, client: &Client) -> Result<(), PoolError> {
+        let profile = self.rep(rep)?;
+        admit_one(self.state, route, profile, client, self.now).map_err(|(_, reason)| {
+            PoolError::Refused {
+                client: client.id(),
                 rep,
                 reason,
             }
@@ -250,3 +318,6 @@ impl ToSubject for ClientSubject<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,153 @@
+//! The typed entries (an import, an assignment, a contact decided with no command) against
+//! [`decided`] for the same command: the same events or the same refusal, for every kind of
+//! actor, known and unknown clients and reps, as the state changes.
+
+use super::*;
+use crate::allocate::{Explanation, Team};
+use crate::ids::PoolId;
+use crate::label::Label;
+use crate::model::{Contact, DedupeKeys, Source};
+use crate::pool::{Config, PoolDef, evolve};
+use crate::reason::Step;
+use chrono::{Duration, TimeZone};
+use proptest::prelude::*;
+
+const EXPORT: PoolId = PoolId(7);
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+/// Reps 1 to 3 (rep 3 a manager of rep 1 and an admin of the export pool, which only reps 1
+/// and 2 work), a cap of three, the default timers.
+fn state() -> PoolState {
+    let team = Team::new((1..=3).map(|i| Rep::new(RepId(i), format!("rep {i}"))));
+    let export = PoolDef {
+        members: [RepId(1), RepId(2)].into(),
+        admins: [RepId(3)].into(),
+        ..PoolDef::default()
+    };
+    let policy = PoolPolicy {
+        pools: [(PoolId::DEFAULT, PoolDef::default()), (EXPORT, export)].into(),
+        private_cap: Some(3),
+        remind_after_days: Some(7),
+        release_after_reminder_days: 3,
+        ..PoolPolicy::default()
+    };
+    PoolState::new(Config::new(team, policy).unwrap())
+}
+
+fn actor(kind: u8, person: u64) -> Actor {
+    match kind % 4 {
+        0 => Actor::System,
+        1 => Actor::Rep(RepId(person)),
+        2 => Actor::Manager(RepId(person)),
+        _ => Actor::Admin(RepId(person)),
+    }
+}
+
+/// A client to import: a fresh id or a known one, in a pool that exists or not, sharing a
+/// phone with others or not, with a history (a migration) or not.
+fn incoming(id: u64, pool: u8, phone: u8, history: bool, now: DateTime<Utc>) -> Box<Client> {
+    let pool = [PoolId::DEFAULT, EXPORT, PoolId(99)][usize::from(pool % 3)];
+    let keys = DedupeKeys::from_raw(None, Some(&format!("1380000{:04}", phone % 4)), None, None);
+    let mut client = Client::new(ClientId(id), format!("c{id}"), Source::Website, now)
+        .with_pool(pool)
+        .with_keys(keys);
+    if history {
+        client = client.with_history([Contact {
+            rep: RepId(1),
+            level: ContactLevel::Visit,
+            at: now - Duration::hours(1),
+            note: String::new(),
+        }]);
+    }
+    Box::new(client)
+}
+
+fn by(rule: bool) -> Assigner {
+    if rule {
+        Assigner::Rule {
+            explanation: Box::new(Explanation::new(Step::Custom {
+                rule: Label::new("test"),
+                rep: None,
+            })),
+        }
+    } else {
+        Assigner::Manager
+    }
+}
+
+fn same(
+    entry: Result<Decided, PoolError>,
+    command: Result<Decided, PoolError>,
+) -> Result<Vec<Event>, TestCaseError> {
+    let entry = entry.map(Decided::into_vec);
+    prop_assert_eq!(&entry, &command.map(Decided::into_vec));
+    Ok(entry.unwrap_or_default())
+}
+
+/// One step: (what, actor kind, person, client id, rep id, pool, phone, flag).
+type Step6 = (u8, u8, u64, u64, u64, u8, u8, bool);
+
+fn step() -> impl Strategy<Value = Step6> {
+    (
+        0u8..3,
+        0u8..4,
+        0u64..5,
+        0u64..12,
+        0u64..5,
+        0u8..3,
+        0u8..4,
+        any::<bool>(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_typed_entries_decide_as_the_commands_do(steps in proptest::collection::vec(step(), 1..40)) {
+        let mut state = state();
+        for (i, (what, kind, person, id, rep, pool, phone, flag)) in steps.into_iter().enumerate() {
+            let now = t0() + Duration::minutes(37 * i as i64);
+            let actor = actor(kind, person);
+            let (client, rep) = (ClientId(id), RepId(rep));
+            let events = match what {
+                0 => same(
+                    decided_import(&state, actor, incoming(id, pool, phone, flag, now), now),
+                    decided(
+                        &state,
+                        actor,
+                        Command::Import { client: incoming(id, pool, phone, flag, now) },
+                        now,
+                    ),
+                )?,
+                1 => same(
+                    decided_assign(&state, actor, client, rep, by(flag), now),
+                    decided(&state, actor, Command::Assign { client, rep, by: by(flag) }, now),
+                )?,
+                _ => {
+                    let level = ContactLevel::ALL[usize::from(phone)];
+                    // The owner's own follow-up, usually; anyone's contact otherwise.
+                    let (actor, rep) = match state.client(client).and_then(Client::owner) {
+                        Some(owner) if flag => (Actor::Rep(owner), owner),
+                        _ => (actor, rep),
+                    };
+                    same(
+                        decided_follow_up(&state, actor, client, rep, level, String::new(), now),
+                        decided(
+                            &state,
+                            actor,
+                            Command::FollowUp { client, rep, level, note: String::new() },
+                            now,
+                        ),
+                    )?
+                }
+            };
+            for event in &events {
+                evolve(&mut state, event);
+            }
+        }
+    }
+}

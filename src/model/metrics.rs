@@ -103,7 +103,7 @@ impl<'de> Deserialize<'de> for Metric {
 /// and treats a missing one as 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
-    days: BTreeMap<RepId, BTreeMap<NaiveDate, BTreeMap<Metric, f64>>>,
+    days: BTreeMap<RepId, BTreeMap<NaiveDate, DayMetrics>>,
 }
 
 impl Metrics {
@@ -118,15 +118,12 @@ impl Metrics {
         if !value.is_finite() {
             return;
         }
-        let slot = self
-            .days
+        self.days
             .entry(rep)
             .or_default()
             .entry(day)
             .or_default()
-            .entry(metric.into())
-            .or_insert(0.0);
-        *slot += value;
+            .add(metric.into(), value);
     }
 
     /// The sum of `metric` for `rep` over the days in `days` (end exclusive).
@@ -144,8 +141,8 @@ impl Metrics {
         let mut out = BTreeMap::new();
         if let Some(by_day) = self.days.get(&rep) {
             for metrics in by_day.range(days).map(|(_, m)| m) {
-                for (metric, value) in metrics {
-                    *out.entry(metric.clone()).or_insert(0.0) += value;
+                for (metric, value) in metrics.iter() {
+                    *out.entry(metric).or_insert(0.0) += value;
                 }
             }
         }
@@ -158,9 +155,119 @@ impl Metrics {
     }
 }
 
+/// One rep's metrics of one day: the named metrics in a fixed row (a record is an index, not
+/// a search of a map of its own), the team's own in a map. Read, compared, printed and
+/// serialised as the map of metric to value it stands for, in [`Metric`]'s order (the named
+/// ones in their variants' order, then the team's own by name).
+#[derive(Clone, Default, PartialEq)]
+struct DayMetrics {
+    /// Per named metric (at its place in [`Metric::NAMED`]), the value; 0 when not recorded.
+    named: [f64; Metric::NAMED.len()],
+    /// Bit `i` set: `named[i]` was recorded.
+    recorded: u8,
+    /// The team's own metrics.
+    other: BTreeMap<CustomMetric, f64>,
+}
+
+impl Metric {
+    /// The place of a named metric in [`Metric::NAMED`] (`None` for a team's own).
+    fn place(&self) -> Option<usize> {
+        Some(match self {
+            Metric::Inquiries => 0,
+            Metric::InquiriesHandled => 1,
+            Metric::SampleOrders => 2,
+            Metric::FollowUps => 3,
+            Metric::MeetingsHosted => 4,
+            Metric::DealsWon => 5,
+            Metric::Other(_) => return None,
+        })
+    }
+}
+
+impl DayMetrics {
+    /// Adds `value` to `metric` (from 0 when not recorded yet).
+    #[inline]
+    fn add(&mut self, metric: Metric, value: f64) {
+        match metric.place() {
+            Some(i) => {
+                self.named[i] += value;
+                self.recorded |= 1 << i;
+            }
+            None => {
+                if let Metric::Other(custom) = metric {
+                    *self.other.entry(custom).or_insert(0.0) += value;
+                }
+            }
+        }
+    }
+
+    /// The value of `metric`, if recorded.
+    fn get(&self, metric: &Metric) -> Option<f64> {
+        match (metric.place(), metric) {
+            (Some(i), _) => (self.recorded & 1 << i != 0).then_some(self.named[i]),
+            (None, Metric::Other(custom)) => self.other.get(custom).copied(),
+            (None, _) => None,
+        }
+    }
+
+    /// The recorded metrics and their values, in [`Metric`]'s order.
+    fn iter(&self) -> impl Iterator<Item = (Metric, f64)> + '_ {
+        Metric::NAMED
+            .into_iter()
+            .zip(self.named)
+            .enumerate()
+            .filter(|(i, _)| self.recorded & 1 << i != 0)
+            .map(|(_, ((metric, _), value))| (metric, value))
+            .chain(
+                self.other
+                    .iter()
+                    .map(|(custom, &value)| (Metric::Other(custom.clone()), value)),
+            )
+    }
+}
+
+impl From<BTreeMap<Metric, f64>> for DayMetrics {
+    fn from(map: BTreeMap<Metric, f64>) -> Self {
+        let mut day = DayMetrics::default();
+        for (metric, value) in map {
+            match metric.place() {
+                Some(i) => {
+                    day.named[i] = value;
+                    day.recorded |= 1 << i;
+                }
+                None => {
+                    if let Metric::Other(custom) = metric {
+                        day.other.insert(custom, value);
+                    }
+                }
+            }
+        }
+        day
+    }
+}
+
+impl std::fmt::Debug for DayMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for DayMetrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for DayMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::<Metric, f64>::deserialize(deserializer).map(DayMetrics::from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn totals_sum_only_the_days_inside_the_window() {
@@ -189,6 +296,142 @@ mod tests {
         for metric in [Metric::MeetingsHosted, custom] {
             let json = serde_json::to_string(&metric).unwrap();
             assert_eq!(serde_json::from_str::<Metric>(&json).unwrap(), metric);
+        }
+    }
+
+    /// The book as it was kept before the named metrics had a fixed row: three nested maps,
+    /// its derived `Debug` and serde, the reference the flat row is checked against.
+    mod nested {
+        use super::super::Metric;
+        use crate::ids::RepId;
+        use chrono::NaiveDate;
+        use serde::{Deserialize, Serialize};
+        use std::collections::BTreeMap;
+
+        #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+        pub struct Metrics {
+            pub days: BTreeMap<RepId, BTreeMap<NaiveDate, BTreeMap<Metric, f64>>>,
+        }
+
+        impl Metrics {
+            pub fn record(&mut self, rep: RepId, day: NaiveDate, metric: Metric, value: f64) {
+                if !value.is_finite() {
+                    return;
+                }
+                let slot = self
+                    .days
+                    .entry(rep)
+                    .or_default()
+                    .entry(day)
+                    .or_default()
+                    .entry(metric)
+                    .or_insert(0.0);
+                *slot += value;
+            }
+        }
+    }
+
+    fn metric() -> impl Strategy<Value = Metric> {
+        prop_oneof![
+            (0..Metric::NAMED.len()).prop_map(|i| Metric::NAMED[i].0.clone()),
+            prop_oneof![
+                Just("a"),
+                Just("zz"),
+                Just("recorded_wins"),
+                Just("follow_ups"),
+                Just("")
+            ]
+            .prop_map(Metric::from),
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => -1e6..1e6f64,
+            1 => prop_oneof![Just(0.0), Just(-0.0), Just(f64::NAN), Just(f64::INFINITY)],
+        ]
+    }
+
+    #[test]
+    fn the_named_metrics_sit_in_their_order_at_their_place() {
+        for (i, (metric, name)) in Metric::NAMED.iter().enumerate() {
+            assert_eq!(metric.place(), Some(i));
+            assert_eq!(Metric::from(*name), *metric);
+        }
+        assert!(Metric::NAMED.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(Metric::NAMED.iter().all(|(m, _)| *m < Metric::from("")));
+        assert_eq!(Metric::from("x").place(), None);
+    }
+
+    #[test]
+    fn empty_reps_and_days_and_signed_zeros_read_back_as_written() {
+        for json in [
+            r#"{"days":{}}"#,
+            r#"{"days":{"1":{}}}"#,
+            r#"{"days":{"1":{"2026-11-02":{}}}}"#,
+            r#"{"days":{"1":{"2026-11-02":{"follow_ups":-0.0,"deals_won":0.0,"a":-0.0}},"2":{}}}"#,
+        ] {
+            let flat: Metrics = serde_json::from_str(json).unwrap();
+            let nested: nested::Metrics = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&flat).unwrap(), json);
+            assert_eq!(format!("{flat:?}"), format!("{nested:?}"));
+            assert_eq!(
+                flat.reps().collect::<Vec<_>>(),
+                nested.days.keys().copied().collect::<Vec<_>>()
+            );
+        }
+        // A repeated key: the last one counts, as in a map.
+        let twice: Metrics = serde_json::from_str(
+            r#"{"days":{"1":{"2026-11-02":{"a":1.0,"a":2.0,"deals_won":3.0,"deals_won":4.0}}}}"#,
+        )
+        .unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let next = d.succ_opt().unwrap();
+        assert_eq!(twice.total(RepId(1), &Metric::from("a"), d..next), 2.0);
+        assert_eq!(twice.total(RepId(1), &Metric::DealsWon, d..next), 4.0);
+    }
+
+    proptest! {
+        /// Whatever is recorded, the book totals, prints, compares and serialises as the
+        /// nested maps it replaced.
+        #[test]
+        fn the_flat_row_answers_as_the_nested_maps(
+            records in proptest::collection::vec((1u64..4, 0u32..5, metric(), value()), 0..60),
+            queries in proptest::collection::vec((0u64..5, metric(), 0u32..6, 0u32..6), 1..20),
+        ) {
+            let day = |k: u32| NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::Duration::days(i64::from(k));
+            let mut flat = Metrics::new();
+            let mut nested = nested::Metrics::default();
+            for (rep, d, metric, value) in records {
+                flat.record(RepId(rep), day(d), metric.clone(), value);
+                nested.record(RepId(rep), day(d), metric, value);
+            }
+            for (rep, metric, from, to) in queries {
+                let range = day(from.min(to))..day(from.max(to));
+                let expected = nested.days.get(&RepId(rep)).map_or(0.0, |by_day| {
+                    by_day
+                        .range(range.clone())
+                        .filter_map(|(_, m)| m.get(&metric))
+                        .fold(0.0, |a, x| a + x)
+                });
+                prop_assert_eq!(flat.total(RepId(rep), &metric, range.clone()).to_bits(), expected.to_bits());
+                let mut totals = BTreeMap::new();
+                if let Some(by_day) = nested.days.get(&RepId(rep)) {
+                    for (_, m) in by_day.range(range.clone()) {
+                        for (metric, value) in m {
+                            *totals.entry(metric.clone()).or_insert(0.0) += value;
+                        }
+                    }
+                }
+                prop_assert_eq!(flat.totals(RepId(rep), range), totals);
+            }
+            let json = serde_json::to_string(&flat).unwrap();
+            prop_assert_eq!(&json, &serde_json::to_string(&nested).unwrap());
+            prop_assert_eq!(format!("{flat:?}"), format!("{nested:?}"));
+            prop_assert_eq!(flat.reps().collect::<Vec<_>>(), nested.days.keys().copied().collect::<Vec<_>>());
+            let back: Metrics = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(&back, &flat);
+            prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::ids::RepId;
 use crate::label::Label;
 use chrono::NaiveDate;
+use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -99,11 +100,20 @@ impl<'de> Deserialize<'de> for Metric {
     }
 }
 
+mod day;
+mod reps;
+
+use reps::{ByDay, RepDays};
+
 /// Metric values per rep per (team-zone) day. A ranking reads the metrics its weights name
 /// and treats a missing one as 0.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Printed, compared and serialised as the nested maps it stands for (rep to day to metric to
+/// value); kept as a table of reps by id ([`RepDays`]) whose days keep their named metrics in a
+/// fixed row ([`DayMetrics`]).
+#[derive(Clone, Default)]
 pub struct Metrics {
-    days: BTreeMap<RepId, BTreeMap<NaiveDate, DayMetrics>>,
+    days: RepDays,
 }
 
 impl Metrics {
@@ -120,7 +130,6 @@ impl Metrics {
         }
         self.days
             .entry(rep)
-            .or_default()
             .entry(day)
             .or_default()
             .add(metric.into(), value);
@@ -128,7 +137,7 @@ impl Metrics {
 
     /// The sum of `metric` for `rep` over the days in `days` (end exclusive).
     pub fn total(&self, rep: RepId, metric: &Metric, days: Range<NaiveDate>) -> f64 {
-        self.days.get(&rep).map_or(0.0, |by_day| {
+        self.days.get(rep).map_or(0.0, |by_day| {
             by_day
                 .range(days)
                 .filter_map(|(_, metrics)| metrics.get(metric))
@@ -139,7 +148,7 @@ impl Metrics {
     /// Every metric of `rep` summed over `days`, by metric.
     pub fn totals(&self, rep: RepId, days: Range<NaiveDate>) -> BTreeMap<Metric, f64> {
         let mut out = BTreeMap::new();
-        if let Some(by_day) = self.days.get(&rep) {
+        if let Some(by_day) = self.days.get(rep) {
             for metrics in by_day.range(days).map(|(_, m)| m) {
                 for (metric, value) in metrics.iter() {
                     *out.entry(metric).or_insert(0.0) += value;
@@ -151,116 +160,65 @@ impl Metrics {
 
     /// The reps with any recorded metric, in id order.
     pub fn reps(&self) -> impl Iterator<Item = RepId> + '_ {
-        self.days.keys().copied()
+        self.days.iter().map(|(rep, _)| rep)
     }
 }
 
-/// One rep's metrics of one day: the named metrics in a fixed row (a record is an index, not
-/// a search of a map of its own), the team's own in a map. Read, compared, printed and
-/// serialised as the map of metric to value it stands for, in [`Metric`]'s order (the named
-/// ones in their variants' order, then the team's own by name).
-#[derive(Clone, Default, PartialEq)]
-struct DayMetrics {
-    /// Per named metric (at its place in [`Metric::NAMED`]), the value; 0 when not recorded.
-    named: [f64; Metric::NAMED.len()],
-    /// Bit `i` set: `named[i]` was recorded.
-    recorded: u8,
-    /// The team's own metrics.
-    other: BTreeMap<CustomMetric, f64>,
-}
-
-impl Metric {
-    /// The place of a named metric in [`Metric::NAMED`] (`None` for a team's own).
-    fn place(&self) -> Option<usize> {
-        Some(match self {
-            Metric::Inquiries => 0,
-            Metric::InquiriesHandled => 1,
-            Metric::SampleOrders => 2,
-            Metric::FollowUps => 3,
-            Metric::MeetingsHosted => 4,
-            Metric::DealsWon => 5,
-            Metric::Other(_) => return None,
-        })
+impl PartialEq for Metrics {
+    fn eq(&self, other: &Self) -> bool {
+        self.days.len() == other.days.len() && self.days.iter().eq(other.days.iter())
     }
 }
 
-impl DayMetrics {
-    /// Adds `value` to `metric` (from 0 when not recorded yet).
-    #[inline]
-    fn add(&mut self, metric: Metric, value: f64) {
-        match metric.place() {
-            Some(i) => {
-                self.named[i] += value;
-                self.recorded |= 1 << i;
-            }
-            None => {
-                if let Metric::Other(custom) = metric {
-                    *self.other.entry(custom).or_insert(0.0) += value;
-                }
-            }
-        }
-    }
+/// The reps' days as the map they stand for, for `Debug` and serde.
+struct AsMap<'a>(&'a RepDays);
 
-    /// The value of `metric`, if recorded.
-    fn get(&self, metric: &Metric) -> Option<f64> {
-        match (metric.place(), metric) {
-            (Some(i), _) => (self.recorded & 1 << i != 0).then_some(self.named[i]),
-            (None, Metric::Other(custom)) => self.other.get(custom).copied(),
-            (None, _) => None,
-        }
-    }
-
-    /// The recorded metrics and their values, in [`Metric`]'s order.
-    fn iter(&self) -> impl Iterator<Item = (Metric, f64)> + '_ {
-        Metric::NAMED
-            .into_iter()
-            .zip(self.named)
-            .enumerate()
-            .filter(|(i, _)| self.recorded & 1 << i != 0)
-            .map(|(_, ((metric, _), value))| (metric, value))
-            .chain(
-                self.other
-                    .iter()
-                    .map(|(custom, &value)| (Metric::Other(custom.clone()), value)),
-            )
-    }
-}
-
-impl From<BTreeMap<Metric, f64>> for DayMetrics {
-    fn from(map: BTreeMap<Metric, f64>) -> Self {
-        let mut day = DayMetrics::default();
-        for (metric, value) in map {
-            match metric.place() {
-                Some(i) => {
-                    day.named[i] = value;
-                    day.recorded |= 1 << i;
-                }
-                None => {
-                    if let Metric::Other(custom) = metric {
-                        day.other.insert(custom, value);
-                    }
-                }
-            }
-        }
-        day
-    }
-}
-
-impl std::fmt::Debug for DayMetrics {
+impl std::fmt::Debug for AsMap<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        f.debug_map().entries(self.0.iter()).finish()
     }
 }
 
-impl Serialize for DayMetrics {
+impl Serialize for AsMap<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (rep, days) in self.0.iter() {
+            map.serialize_entry(&rep, days)?;
+        }
+        map.end()
     }
 }
 
-impl<'de> Deserialize<'de> for DayMetrics {
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics")
+            .field("days", &AsMap(&self.days))
+            .finish()
+    }
+}
+
+impl Serialize for Metrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut book = serializer.serialize_struct("Metrics", 1)?;
+        book.serialize_field("days", &AsMap(&self.days))?;
+        book.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Metrics {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        BTreeMap::<Metric, f64>::deserialize(deserializer).map(DayMetrics::from)
+        /// The book as written: the nested maps.
+        #[derive(Deserialize)]
+        #[serde(rename = "Metrics")]
+        struct Written {
+            days: BTreeMap<RepId, ByDay>,
+        }
+        let written = Written::deserialize(deserializer)?;
+        let mut days = RepDays::default();
+        for (rep, by_day) in written.days {
+            *days.entry(rep) = by_day;
+        }
+        Ok(Metrics { days })
     }
 }
 
@@ -309,12 +267,18 @@ mod tests {
         use std::collections::BTreeMap;
 
         #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-        pub struct Metrics {
-            pub days: BTreeMap<RepId, BTreeMap<NaiveDate, BTreeMap<Metric, f64>>>,
+        pub(super) struct Metrics {
+            pub(super) days: BTreeMap<RepId, BTreeMap<NaiveDate, BTreeMap<Metric, f64>>>,
         }
 
         impl Metrics {
-            pub fn record(&mut self, rep: RepId, day: NaiveDate, metric: Metric, value: f64) {
+            pub(super) fn record(
+                &mut self,
+                rep: RepId,
+                day: NaiveDate,
+                metric: Metric,
+                value: f64,
+            ) {
                 if !value.is_finite() {
                     return;
                 }
@@ -345,6 +309,16 @@ mod tests {
         ]
     }
 
+    /// Rep ids of a team (small, dense), a few far off (kept apart, then covered as the
+    /// vector grows) and at the end of the range.
+    fn rep() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            6 => 0u64..8,
+            2 => 60u64..300,
+            1 => prop_oneof![Just(u64::MAX), Just(1 << 40)],
+        ]
+    }
+
     fn value() -> impl Strategy<Value = f64> {
         prop_oneof![
             8 => -1e6..1e6f64,
@@ -364,12 +338,42 @@ mod tests {
     }
 
     #[test]
+    fn reps_far_apart_are_listed_in_id_order_and_move_into_the_vector_when_covered() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let next = d.succ_opt().unwrap();
+        let mut m = Metrics::new();
+        for rep in [u64::MAX, 500, 200, 3, 0, 1 << 40] {
+            m.record(RepId(rep), d, Metric::FollowUps, rep as f64);
+        }
+        assert_eq!(
+            m.reps().collect::<Vec<_>>(),
+            [0, 3, 200, 500, 1 << 40, u64::MAX].map(RepId)
+        );
+        // Enough reps that the vector reaches 200 and 500: they move out of the map.
+        for rep in 4..150 {
+            m.record(RepId(rep), d, Metric::DealsWon, 1.0);
+        }
+        assert!(m.days.len() == 152);
+        for rep in [0, 3, 200, 500, 1 << 40, u64::MAX] {
+            assert_eq!(m.total(RepId(rep), &Metric::FollowUps, d..next), rep as f64);
+        }
+        assert_eq!(m.reps().count(), 152);
+        assert!(m.reps().collect::<Vec<_>>().windows(2).all(|w| w[0] < w[1]));
+        let json = serde_json::to_string(&m).unwrap();
+        let back: Metrics = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        assert_ne!(Metrics::new(), m);
+    }
+
+    #[test]
     fn empty_reps_and_days_and_signed_zeros_read_back_as_written() {
         for json in [
             r#"{"days":{}}"#,
             r#"{"days":{"1":{}}}"#,
             r#"{"days":{"1":{"2026-11-02":{}}}}"#,
             r#"{"days":{"1":{"2026-11-02":{"follow_ups":-0.0,"deals_won":0.0,"a":-0.0}},"2":{}}}"#,
+            r#"{"days":{"0":{},"70":{"2026-11-02":{}},"18446744073709551615":{}}}"#,
         ] {
             let flat: Metrics = serde_json::from_str(json).unwrap();
             let nested: nested::Metrics = serde_json::from_str(json).unwrap();
@@ -396,16 +400,29 @@ mod tests {
         /// nested maps it replaced.
         #[test]
         fn the_flat_row_answers_as_the_nested_maps(
-            records in proptest::collection::vec((1u64..4, 0u32..5, metric(), value()), 0..60),
-            queries in proptest::collection::vec((0u64..5, metric(), 0u32..6, 0u32..6), 1..20),
+            records in proptest::collection::vec((rep(), 0u32..5, metric(), value()), 0..60),
+            queries in proptest::collection::vec((rep(), metric(), 0u32..6, 0u32..6), 1..20),
         ) {
             let day = |k: u32| NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::Duration::days(i64::from(k));
             let mut flat = Metrics::new();
             let mut nested = nested::Metrics::default();
-            for (rep, d, metric, value) in records {
+            for (rep, d, metric, value) in records.iter().cloned() {
                 flat.record(RepId(rep), day(d), metric.clone(), value);
                 nested.record(RepId(rep), day(d), metric, value);
             }
+            // The same records in the reverse order keep the reps in other places (the
+            // vector grows at other moments): the book compares equal all the same.
+            let mut reversed = Metrics::new();
+            for (rep, d, metric, value) in records.into_iter().rev() {
+                reversed.record(RepId(rep), day(d), metric, value);
+            }
+            // Sums in another order may round differently: the books are equal exactly when
+            // they print the same.
+            prop_assert_eq!(
+                reversed == flat,
+                serde_json::to_string(&reversed).unwrap() == serde_json::to_string(&flat).unwrap()
+            );
+            prop_assert_eq!(reversed.reps().collect::<Vec<_>>(), flat.reps().collect::<Vec<_>>());
             for (rep, metric, from, to) in queries {
                 let range = day(from.min(to))..day(from.max(to));
                 let expected = nested.days.get(&RepId(rep)).map_or(0.0, |by_day| {

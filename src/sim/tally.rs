@@ -19,17 +19,26 @@ struct WeekCell {
     outcomes: Outcomes,
 }
 
-/// The counts, with per-rep slots in the team's id order so an event costs one binary search.
+/// Everything counted for one rep, side by side: an event finds its rep once and touches one
+/// place.
+#[derive(Clone, Debug)]
+struct RepCounts {
+    /// The rep's row of the report.
+    row: RepRow,
+    /// What it received and closed this week.
+    week: WeekCell,
+    /// Its assignments by source (indexed by the kind's place in [`SourceKind::ALL`]), moved
+    /// into the row's map by [`Tally::finish`].
+    by_source: [u64; SourceKind::ALL.len()],
+}
+
+/// The counts, with per-rep slots in the team's order (a rep's slot is its team position).
 pub(super) struct Tally<'a> {
     team: &'a Team,
-    rows: Vec<RepRow>,
+    reps: Vec<RepCounts>,
     pub(super) pool: PoolCounts,
     week: Option<NaiveDate>,
-    week_cells: Vec<WeekCell>,
     weekly: Vec<WeeklyFairness>,
-    /// Per rep, assignments by source (indexed by the kind's place in [`SourceKind::ALL`]),
-    /// moved into the rows' maps by [`Tally::finish`].
-    by_source: Vec<[u64; SourceKind::ALL.len()]>,
 }
 
 /// Facts about the client an event concerns that the event itself does not carry.
@@ -46,25 +55,27 @@ pub(super) struct Context {
 
 impl<'a> Tally<'a> {
     pub(super) fn new(team: &'a Team) -> Self {
-        let rows = team
+        let reps = team
             .reps()
             .iter()
-            .map(|r| RepRow {
-                rep: r.id,
-                name: r.name.clone(),
-                tier: r.tier.0,
-                weight: r.weight,
-                ..RepRow::default()
+            .map(|r| RepCounts {
+                row: RepRow {
+                    rep: r.id,
+                    name: r.name.clone(),
+                    tier: r.tier.0,
+                    weight: r.weight,
+                    ..RepRow::default()
+                },
+                week: WeekCell::default(),
+                by_source: [0; SourceKind::ALL.len()],
             })
             .collect();
         Self {
             team,
-            rows,
+            reps,
             pool: PoolCounts::default(),
             week: None,
-            week_cells: vec![WeekCell::default(); team.len()],
             weekly: Vec::new(),
-            by_source: vec![[0; SourceKind::ALL.len()]; team.len()],
         }
     }
 
@@ -81,22 +92,23 @@ impl<'a> Tally<'a> {
             return;
         };
         let tallies: Vec<RepTally> = self
-            .rows
+            .reps
             .iter()
-            .zip(&self.week_cells)
-            .map(|(row, cell)| RepTally {
-                rep: row.rep,
-                weight: f64::from(row.weight),
-                received: cell.received,
-                value: cell.value,
-                outcomes: Some(cell.outcomes),
+            .map(|counts| RepTally {
+                rep: counts.row.rep,
+                weight: f64::from(counts.row.weight),
+                received: counts.week.received,
+                value: counts.week.value,
+                outcomes: Some(counts.week.outcomes),
             })
             .collect();
         self.weekly.push(WeeklyFairness {
             week,
             fairness: FairnessReport::from_tallies(&tallies),
         });
-        self.week_cells.fill(WeekCell::default());
+        for counts in &mut self.reps {
+            counts.week = WeekCell::default();
+        }
     }
 
     fn slot(&self, rep: RepId) -> Option<usize> {
@@ -117,25 +129,27 @@ impl<'a> Tally<'a> {
             } => {
                 self.pool.follow_ups += 1;
                 if let Some(i) = self.slot(contact.rep) {
-                    self.rows[i].follow_ups += 1;
+                    self.reps[i].row.follow_ups += 1;
                 }
             }
             Event::Reminded { rep, .. } => {
                 self.pool.reminders += 1;
                 if let Some(i) = self.slot(*rep) {
-                    self.rows[i].reminders += 1;
+                    self.reps[i].row.reminders += 1;
                 }
             }
             Event::Released { from, reason, .. } => {
-                let Some(i) = self.slot(*from) else { return };
+                let Some(counts) = self.slot(*from).and_then(|i| self.reps.get_mut(i)) else {
+                    return;
+                };
                 if reason.is_automatic() {
                     self.pool.releases += 1;
-                    self.rows[i].released += 1;
+                    counts.row.released += 1;
                 } else {
                     // The simulation releases by hand only what its rep lost.
                     self.pool.deals_lost += 1;
-                    self.rows[i].outcomes.lost += 1;
-                    self.week_cells[i].outcomes.lost += 1;
+                    counts.row.outcomes.lost += 1;
+                    counts.week.outcomes.lost += 1;
                 }
             }
             _ => {}
@@ -146,18 +160,20 @@ impl<'a> Tally<'a> {
     /// ignored) for the rep at `slot` in the team (`None`: not a member, nothing counted).
     #[inline(always)]
     pub(super) fn observe_custody(&mut self, event: &Event, slot: Option<usize>, ctx: &Context) {
-        let Some(i) = slot else { return };
+        let Some(counts) = slot.and_then(|i| self.reps.get_mut(i)) else {
+            return;
+        };
         match event {
             Event::OwnerChanged { to, via, .. } => {
                 match via {
                     Via::Assign { .. } => {
                         self.pool.assigned += 1;
-                        self.rows[i].assigned += 1;
-                        self.by_source[i][ctx.source as usize] += 1;
+                        counts.row.assigned += 1;
+                        counts.by_source[ctx.source as usize] += 1;
                     }
                     Via::Claim { .. } => {
                         self.pool.claims += 1;
-                        self.rows[i].claimed += 1;
+                        counts.row.claimed += 1;
                         if let Some(from) = ctx.released_from {
                             self.pool.reclaims += 1;
                             if from == *to {
@@ -169,9 +185,9 @@ impl<'a> Tally<'a> {
                     // the policy; the simulation issues none of them.
                     _ => return,
                 }
-                self.rows[i].value += ctx.value;
-                self.week_cells[i].received += 1;
-                self.week_cells[i].value += ctx.value;
+                counts.row.value += ctx.value;
+                counts.week.received += 1;
+                counts.week.value += ctx.value;
             }
             Event::DealMarked { .. } => {
                 self.pool.deals_won += 1;
@@ -181,8 +197,8 @@ impl<'a> Tally<'a> {
                     revenue: ctx.value,
                     days_to_close: ctx.held_days,
                 };
-                self.rows[i].outcomes.add(&won);
-                self.week_cells[i].outcomes.add(&won);
+                counts.row.outcomes.add(&won);
+                counts.week.outcomes.add(&won);
             }
             _ => {}
         }
@@ -206,8 +222,12 @@ impl<'a> Tally<'a> {
     /// Closes the last week and builds the report, reading holdings from the final state.
     pub(super) fn finish(mut self, state: &PoolState, header: Header) -> SimReport {
         self.close_week();
-        for (row, counts) in self.rows.iter_mut().zip(&self.by_source) {
-            for (kind, &count) in SourceKind::ALL.iter().zip(counts) {
+        let mut rows: Vec<RepRow> = Vec::with_capacity(self.reps.len());
+        for RepCounts {
+            mut row, by_source, ..
+        } in std::mem::take(&mut self.reps)
+        {
+            for (kind, &count) in SourceKind::ALL.iter().zip(&by_source) {
                 if count > 0 {
                     row.by_source.insert(*kind, count);
                 }
@@ -215,6 +235,7 @@ impl<'a> Tally<'a> {
             row.holding = state
                 .ledger_ref(row.rep)
                 .map_or(0, |l| u64::from(l.holding()));
+            rows.push(row);
         }
         self.pool.public_at_end = state.public_len() as u64;
         SimReport {
@@ -223,8 +244,8 @@ impl<'a> Tally<'a> {
             start: header.start,
             zone: header.zone,
             days: header.days,
-            overall: SimReport::fairness_of(&self.rows),
-            reps: self.rows,
+            overall: SimReport::fairness_of(&rows),
+            reps: rows,
             pool: self.pool,
             weekly: self.weekly,
         }

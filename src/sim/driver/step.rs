@@ -7,7 +7,6 @@ use crate::pool::{
     Actor, Assigner, Command, Decided, Event, PoolError, Via, decided, evolve, evolve_owned,
 };
 use crate::sim::tally::Context;
-use chrono::{DateTime, Utc};
 
 impl Run<'_> {
     /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
@@ -17,15 +16,16 @@ impl Run<'_> {
         // Matched rather than iterated: the one event of most commands is read in place.
         // Matched in place rather than through `?`, which copies the event once more.
         match decided(&self.state, actor, command, now) {
-            Ok(Decided::One(event)) => self.absorb(event, now),
-            Ok(Decided::Many(events)) => events.into_iter().for_each(|e| self.absorb(e, now)),
+            Ok(Decided::One(event)) => self.absorb(event),
+            Ok(Decided::Many(events)) => events.into_iter().for_each(|e| self.absorb(e)),
             Err(refused) => return Err(refused),
         }
         Ok(())
     }
 
     /// Counts one accepted event, applies it to the pool and notes a client changing hands.
-    fn absorb(&mut self, event: Event, now: DateTime<Utc>) {
+    /// The event was decided at the run's time (`self.now`), which the tally reads from there.
+    fn absorb(&mut self, event: Event) {
         // The tally reads only the event and the client as it was, so it counts before the
         // pool changes. Only custody changes need the client: contacts, reminders and imports
         // (most events) cost no extra lookup.
@@ -36,7 +36,7 @@ impl Run<'_> {
                 let slot = self.team.position(*to);
                 // A rule's assignment is counted by the lead's value and source alone.
                 let custody = !matches!(via, Via::Assign { .. });
-                let ctx = self.context(*client, custody, now);
+                let ctx = self.context(*client, custody);
                 self.tally.observe_custody(&event, slot, &ctx);
                 if let Some(slot) = slot {
                     self.open.gained(slot, *client);
@@ -48,7 +48,7 @@ impl Run<'_> {
                 ..
             } => {
                 let slot = self.team.position(*credited_to);
-                let ctx = self.context(*client, true, now);
+                let ctx = self.context(*client, true);
                 self.tally.observe_custody(&event, slot, &ctx);
             }
             _ => self.tally.observe(&event),
@@ -87,9 +87,11 @@ impl Run<'_> {
     }
 
     /// What the tally needs to know about a client changing hands, read before the change:
-    /// the lead's value and source, and with `custody` its last release and holding time.
+    /// the lead's value and source, and with `custody` its last release and holding time (up
+    /// to the run's time).
     #[inline(always)]
-    fn context(&self, id: ClientId, custody: bool, now: DateTime<Utc>) -> Context {
+    fn context(&self, id: ClientId, custody: bool) -> Context {
+        let now = self.now;
         let (value, source) = self.book.get(id);
         let custody = custody
             .then(|| self.state.client(id).map(|c| c.custody()))

@@ -59,7 +59,7 @@ pub use admission::{Action, Forbidden, Grant, Need, Route};
 pub use authority::{Department, PoolDef};
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
-pub(crate) use decide::{Decided, decided};
+pub(crate) use decide::{Decided, decided, decided_assign, decided_follow_up, decided_import};
 pub use decide::{decide, decide_into};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};

@@ -12,6 +12,7 @@ use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
     Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView,
+    decided_assign, decided_follow_up, decided_import,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
@@ -265,10 +266,8 @@ impl Run<'_> {
         }
         self.book.insert(id, value, client.source().kind());
         // Refused, or reported as a duplicate of a known client: nothing new to place.
-        if self
-            .execute(Actor::System, Command::Import { client })
-            .is_err()
-        {
+        let decided = decided_import(&self.state, Actor::System, client, self.now);
+        if self.absorb_decided(decided).is_err() {
             return;
         }
         let Some(client) = self.state.client(id) else {
@@ -296,12 +295,15 @@ impl Run<'_> {
             }
             None => Box::new(std::mem::take(&mut self.decision.explanation)),
         };
-        let assign = Command::Assign {
-            client: id,
+        let decided = decided_assign(
+            &self.state,
+            Actor::System,
+            id,
             rep,
-            by: Assigner::Rule { explanation },
-        };
-        match self.execute(Actor::System, assign) {
+            Assigner::Rule { explanation },
+            self.now,
+        );
+        match self.absorb_decided(decided) {
             Ok(()) => self.alloc.apply(&self.decision),
             // The pool refused the rule's choice: the lead stays public, counted.
             Err(_) => self.tally.unassigned(),
@@ -332,15 +334,16 @@ impl Run<'_> {
                 let close = self
                     .behaviour
                     .close(&today, rep, client, value, &mut self.rng);
-                let logged = self.execute(
+                let decided = decided_follow_up(
+                    &self.state,
                     Actor::Rep(rep.id),
-                    Command::FollowUp {
-                        client: id,
-                        rep: rep.id,
-                        level,
-                        note: String::new(),
-                    },
+                    id,
+                    rep.id,
+                    level,
+                    String::new(),
+                    self.now,
                 );
+                let logged = self.absorb_decided(decided);
                 if logged.is_err() {
                     continue;
                 }

@@ -12,10 +12,20 @@ impl Run<'_> {
     /// Runs one command asked by `actor` now; on acceptance applies and counts its events.
     /// Refusals change nothing and are returned for the caller to count.
     pub(super) fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
-        let now = self.now;
-        // Matched rather than iterated: the one event of most commands is read in place.
-        // Matched in place rather than through `?`, which copies the event once more.
-        match decided(&self.state, actor, command, now) {
+        let decided = decided(&self.state, actor, command, self.now);
+        self.absorb_decided(decided)
+    }
+
+    /// Applies and counts the events of a command decided at the run's time (by `decided` or
+    /// one of the pool's typed entries, which skip building and dispatching a [`Command`]).
+    /// Matched rather than iterated: the one event of most commands is read in place; matched
+    /// in place rather than through `?`, which copies the event once more.
+    #[inline(always)]
+    pub(super) fn absorb_decided(
+        &mut self,
+        decided: Result<Decided, PoolError>,
+    ) -> Result<(), PoolError> {
+        match decided {
             Ok(Decided::One(event)) => self.absorb(event),
             Ok(Decided::Many(events)) => events.into_iter().for_each(|e| self.absorb(e)),
             Err(refused) => return Err(refused),

@@ -138,6 +138,8 @@ impl<'a> Simulation<'a> {
     }
 
     /// Whether to keep the event log (default true; a long benchmark run may not want it).
+    /// Without it, the run's rule assignments carry an empty explanation in their events,
+    /// which are applied and counted but read by nobody else: the report is the same.
     pub fn keep_events(mut self, keep: bool) -> Self {
         self.keep_events = keep;
         self
@@ -221,8 +223,9 @@ struct Run<'r> {
     scratch: Vec<ClientId>,
     /// Each rep's owned clients without a deal: the ones it may follow up.
     open: OpenClients,
-    /// The box of the last applied rule assignment's explanation, reused by the next one
-    /// (when the events are not kept): a lead costs no allocation for its audit record.
+    /// When the events are not kept: the one (empty) explanation box every rule assignment
+    /// carries, handed back by its event; a lead costs no allocation or copy for an audit
+    /// record nobody keeps.
     spare: Option<Box<Explanation>>,
     /// The decision every lead is allocated into ([`Allocator::allocate_into`]), so its
     /// buffers serve them all.
@@ -286,14 +289,14 @@ impl Run<'_> {
             self.tally.unassigned();
             return;
         };
-        // The explanation goes with the command; the decision keeps the spare's old one, which
-        // the next allocation clears.
-        let explanation = match self.spare.take() {
-            Some(mut spare) => {
-                std::mem::swap(&mut *spare, &mut self.decision.explanation);
-                spare
-            }
-            None => Box::new(std::mem::take(&mut self.decision.explanation)),
+        // The explanation goes with the command into its event, for the log. Without the log
+        // (`keep_events(false)`) nothing reads that event's explanation once it is applied
+        // (applying an assignment reads the rep, the tally the client and the rep): the run
+        // sends one empty box, handed back by each assignment event for the next.
+        let explanation = if self.keep_events {
+            Box::new(std::mem::take(&mut self.decision.explanation))
+        } else {
+            self.spare.take().unwrap_or_default()
         };
         let decided = decided_assign(
             &self.state,

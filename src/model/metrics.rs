@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for Metric {
 mod day;
 mod reps;
 
+use day::DayMetrics;
 use reps::{ByDay, RepDays};
 
 /// Metric values per rep per (team-zone) day. A ranking reads the metrics its weights name
@@ -135,21 +136,22 @@ impl Metrics {
             .add(metric.into(), value);
     }
 
-    /// The sum of `metric` for `rep` over the days in `days` (end exclusive).
+    /// The sum of `metric` for `rep` over the days in `days` (end exclusive; a window that
+    /// ends before it starts holds no day).
     pub fn total(&self, rep: RepId, metric: &Metric, days: Range<NaiveDate>) -> f64 {
         self.days.get(rep).map_or(0.0, |by_day| {
-            by_day
-                .range(days)
+            within(by_day, days)
                 .filter_map(|(_, metrics)| metrics.get(metric))
                 .fold(0.0, |a, x| a + x)
         })
     }
 
-    /// Every metric of `rep` summed over `days`, by metric.
+    /// Every metric of `rep` summed over `days`, by metric (none for a window that ends
+    /// before it starts).
     pub fn totals(&self, rep: RepId, days: Range<NaiveDate>) -> BTreeMap<Metric, f64> {
         let mut out = BTreeMap::new();
         if let Some(by_day) = self.days.get(rep) {
-            for metrics in by_day.range(days).map(|(_, m)| m) {
+            for metrics in within(by_day, days).map(|(_, m)| m) {
                 for (metric, value) in metrics.iter() {
                     *out.entry(metric).or_insert(0.0) += value;
                 }
@@ -162,6 +164,20 @@ impl Metrics {
     pub fn reps(&self) -> impl Iterator<Item = RepId> + '_ {
         self.days.iter().map(|(rep, _)| rep)
     }
+}
+
+/// The days of `by_day` inside `days`: none when the window ends before it starts (an ordered
+/// map's own `range` panics on that).
+fn within(
+    by_day: &ByDay,
+    days: Range<NaiveDate>,
+) -> std::collections::btree_map::Range<'_, NaiveDate, DayMetrics> {
+    let days = if days.start > days.end {
+        days.start..days.start
+    } else {
+        days
+    };
+    by_day.range(days)
 }
 
 impl PartialEq for Metrics {
@@ -243,6 +259,18 @@ mod tests {
             !m.totals(RepId(1), d(1)..d(30))
                 .contains_key(&Metric::from("bad"))
         );
+    }
+
+    #[test]
+    fn a_window_that_ends_before_it_starts_holds_no_day() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let mut m = Metrics::new();
+        m.record(RepId(1), d(3), "follow_ups", 4.0);
+        let reversed = d(9)..d(2);
+        assert_eq!(m.total(RepId(1), &Metric::FollowUps, reversed.clone()), 0.0);
+        assert!(m.totals(RepId(1), reversed).is_empty());
+        // An empty window (start = end) also holds none.
+        assert_eq!(m.total(RepId(1), &Metric::FollowUps, d(3)..d(3)), 0.0);
     }
 
     #[test]

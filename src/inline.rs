@@ -112,6 +112,19 @@ impl<T, const N: usize> InlineVec<T, N> {
         self.len = 0;
     }
 
+    /// The item at `index`.
+    #[inline(always)]
+    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+        if index >= self.len {
+            return None;
+        }
+        if index < N {
+            self.inline[index].as_ref()
+        } else {
+            self.spill.get(index - N)
+        }
+    }
+
     /// The item at `index`, to change in place.
     #[inline]
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
@@ -348,6 +361,7 @@ mod tests {
                 prop_assert_eq!(list.is_empty(), plain.is_empty());
                 prop_assert_eq!(list.last(), plain.last());
                 for at in 0..plain.len() + 2 {
+                    prop_assert_eq!(list.get(at), plain.get(at));
                     prop_assert_eq!(list.get_mut(at).copied(), plain.get(at).copied());
                 }
                 let json = serde_json::to_string(&list).unwrap();

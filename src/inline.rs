@@ -9,6 +9,11 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A list whose first `N` items are stored inline.
+///
+/// `len` counts every item, inline or spilled, so the usual questions (how many, is there an
+/// item at this place) read one field; the items past `N` are spilled to a vector that keeps
+/// its buffer when the list is cleared. Invariants: the first `min(len, N)` slots hold items
+/// and the others none; the spill holds exactly `len - N` items (none when `len <= N`).
 #[derive(Clone)]
 pub(crate) struct InlineVec<T, const N: usize> {
     inline: [Option<T>; N],
@@ -32,32 +37,54 @@ impl<T, const N: usize> InlineVec<T, N> {
         }
     }
 
+    /// How many of the items are inline.
+    #[inline(always)]
+    fn inline_len(&self) -> usize {
+        self.len.min(N)
+    }
+
+    /// The spilled items (past the first `N`).
+    #[inline(always)]
+    fn spilled(&self) -> &[T] {
+        &self.spill
+    }
+
     /// Appends `item`, spilling to the heap once the inline slots are full.
+    #[inline(always)]
     pub(crate) fn push(&mut self, item: T) {
         if self.len < N {
             self.inline[self.len] = Some(item);
             self.len += 1;
         } else {
-            self.spill.push(item);
+            self.push_spilled(item);
         }
     }
 
+    /// [`InlineVec::push`] past the inline slots.
+    #[inline(never)]
+    fn push_spilled(&mut self, item: T) {
+        self.spill.push(item);
+        self.len += 1;
+    }
+
     /// How many items are listed.
+    #[inline(always)]
     pub(crate) fn len(&self) -> usize {
-        self.len + self.spill.len()
+        self.len
     }
 
     /// True when nothing is listed.
+    #[inline(always)]
     pub(crate) fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
     /// The items, in order.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.inline[..self.len]
+        self.inline[..self.inline_len()]
             .iter()
             .filter_map(Option::as_ref)
-            .chain(self.spill.iter())
+            .chain(self.spilled().iter())
     }
 
     /// The first item.
@@ -71,30 +98,50 @@ impl<T, const N: usize> InlineVec<T, N> {
         self.iter().next_back()
     }
 
-    /// Removes every item (keeping the spill buffer's capacity): only the slots in use are
-    /// touched.
+    /// Removes every item (keeping the spill buffer and its capacity): only the slots in use
+    /// are touched.
     #[inline]
     pub(crate) fn clear(&mut self) {
-        for slot in &mut self.inline[..self.len] {
+        let inline = self.inline_len();
+        for slot in &mut self.inline[..inline] {
             *slot = None;
         }
+        if self.len > N {
+            self.spill.clear();
+        }
         self.len = 0;
-        self.spill.clear();
+    }
+
+    /// The item at `index`.
+    #[inline(always)]
+    pub(crate) fn get(&self, index: usize) -> Option<&T> {
+        if index >= self.len {
+            return None;
+        }
+        if index < N {
+            self.inline[index].as_ref()
+        } else {
+            self.spill.get(index - N)
+        }
     }
 
     /// The item at `index`, to change in place.
+    #[inline]
     pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        if index < self.len {
+        if index >= self.len {
+            return None;
+        }
+        if index < N {
             self.inline[index].as_mut()
         } else {
-            self.spill.get_mut(index - self.len)
+            self.spill.get_mut(index - N)
         }
     }
 
     /// Keeps the first `len` items (all of them when there are fewer), dropping the rest.
     #[inline(always)]
     pub(crate) fn truncate(&mut self, len: usize) {
-        if len < self.len() {
+        if len < self.len {
             self.drop_from(len);
         }
     }
@@ -102,34 +149,31 @@ impl<T, const N: usize> InlineVec<T, N> {
     /// [`InlineVec::truncate`] to fewer items than are listed.
     #[inline(never)]
     fn drop_from(&mut self, len: usize) {
-        if len >= self.len {
-            self.spill.truncate(len - self.len);
-            return;
-        }
-        // Fewer than the inline slots: nothing stays spilled.
-        self.spill.clear();
-        for slot in &mut self.inline[len..self.len] {
-            *slot = None;
+        if len >= N {
+            self.spill.truncate(len - N);
+        } else {
+            // Fewer than the inline slots: nothing stays spilled.
+            self.spill.clear();
+            let inline = self.inline_len();
+            for slot in &mut self.inline[len..inline] {
+                *slot = None;
+            }
         }
         self.len = len;
     }
 
     /// Moves every item of `other` to the end of `self`.
     pub(crate) fn append(&mut self, other: &mut Self) {
-        for slot in &mut other.inline[..other.len] {
+        let inline = other.inline_len();
+        for slot in &mut other.inline[..inline] {
             if let Some(item) = slot.take() {
                 self.push(item);
             }
         }
-        other.len = 0;
         for item in other.spill.drain(..) {
-            if self.len < N {
-                self.inline[self.len] = Some(item);
-                self.len += 1;
-            } else {
-                self.spill.push(item);
-            }
+            self.push(item);
         }
+        other.len = 0;
     }
 }
 
@@ -267,6 +311,85 @@ mod tests {
             plain.push(9);
             prop_assert_eq!(list.iter().copied().collect::<Vec<_>>(), plain);
         }
+    }
+
+    proptest! {
+        /// Every operation, in any order (spilling, clearing a spilled list and filling it
+        /// again, truncating into and out of the spill, appending a spilled list, cloning
+        /// midway), leaves the list holding what a vector holds: its items in order, its
+        /// length, its last item, the item at each place, its JSON.
+        #[test]
+        fn a_list_holds_what_a_vector_holds(
+            ops in proptest::collection::vec((0u8..7, 0usize..8, 0u32..100), 0..80),
+        ) {
+            let mut list: InlineVec<u32, 2> = InlineVec::new();
+            let mut plain: Vec<u32> = Vec::new();
+            for (op, n, item) in ops {
+                match op {
+                    0 | 1 => {
+                        list.push(item);
+                        plain.push(item);
+                    }
+                    2 => {
+                        list.clear();
+                        plain.clear();
+                    }
+                    3 => {
+                        list.truncate(n);
+                        plain.truncate(n);
+                    }
+                    4 => {
+                        if let Some(at) = list.get_mut(n) {
+                            *at = item;
+                        }
+                        if let Some(at) = plain.get_mut(n) {
+                            *at = item;
+                        }
+                    }
+                    5 => {
+                        let mut other: InlineVec<u32, 2> = (0..n as u32).map(|k| k + item).collect();
+                        list.append(&mut other);
+                        plain.extend((0..n as u32).map(|k| k + item));
+                        prop_assert!(other.is_empty());
+                        prop_assert_eq!(other.iter().count(), 0);
+                    }
+                    _ => list = list.clone(),
+                }
+                prop_assert_eq!(list.iter().copied().collect::<Vec<_>>(), plain.clone());
+                prop_assert_eq!(list.iter().rev().copied().collect::<Vec<_>>(), plain.iter().rev().copied().collect::<Vec<_>>());
+                prop_assert_eq!(list.len(), plain.len());
+                prop_assert_eq!(list.is_empty(), plain.is_empty());
+                prop_assert_eq!(list.last(), plain.last());
+                for at in 0..plain.len() + 2 {
+                    prop_assert_eq!(list.get(at), plain.get(at));
+                    prop_assert_eq!(list.get_mut(at).copied(), plain.get(at).copied());
+                }
+                let json = serde_json::to_string(&list).unwrap();
+                prop_assert_eq!(&json, &serde_json::to_string(&plain).unwrap());
+                let back: InlineVec<u32, 2> = serde_json::from_str(&json).unwrap();
+                prop_assert!(back == list);
+            }
+        }
+    }
+
+    /// A list that never spills allocates nothing; one that spilled keeps its buffer when
+    /// cleared or truncated into the inline slots, and spills into it again.
+    #[test]
+    fn the_spill_is_allocated_once_and_kept() {
+        let mut v: InlineVec<u32, 2> = [1, 2].into_iter().collect();
+        assert_eq!(v.spill.capacity(), 0);
+        v.push(3);
+        let buffer = v.spill.as_ptr();
+        v.clear();
+        assert!(v.is_empty() && v.spill.is_empty());
+        v.extend([4, 5, 6, 7]);
+        assert_eq!(v.spill.as_ptr(), buffer);
+        v.truncate(1);
+        assert_eq!(v.iter().copied().collect::<Vec<_>>(), [4]);
+        assert!(v.spill.is_empty());
+        v.truncate(3);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v.get_mut(1), None);
     }
 
     #[test]

@@ -181,6 +181,7 @@ impl<'e> Examined<'e> {
     }
 
     /// Counts a rep examined.
+    #[inline]
     pub(crate) fn consider(&mut self) {
         self.explanation.considered = self.explanation.considered.saturating_add(1);
     }
@@ -192,7 +193,8 @@ impl<'e> Examined<'e> {
 
     /// Counts `rep` examined and, when `refusal` (the eligibility check's answer) says why it
     /// may not be chosen, records it left out: true when the rep may be chosen. How every
-    /// strategy examines a candidate.
+    /// strategy examines a candidate. Inline: the usual answer (admitted) is a count and a test.
+    #[inline]
     pub(crate) fn admits(&mut self, rep: RepId, refusal: Option<ExclusionReason>) -> bool {
         self.consider();
         match refusal {

@@ -59,9 +59,11 @@ impl Rotation {
             return false;
         };
         // Narrow (see `Rotation::narrow`): every count is below 2^31, so none of these
-        // additions overflows; the bounds are checked before anything changes.
+        // additions overflows; the bounds are checked before anything changes. A member in the
+        // cycle has served no fewer than 0 turns (the levels add up to `turns`), so its count
+        // is checked as unsigned: a negative one, were there one, would take the general path.
         let (turns, served) = (data.turns + 1, m.served + 1);
-        if turns >= super::NARROW || !super::narrow_count(served) || data.seq == u64::MAX {
+        if turns >= super::NARROW || served as u64 >= super::NARROW || data.seq == u64::MAX {
             return false;
         }
         data.turns = turns;

@@ -1,6 +1,8 @@
 //! The typed entries (an import, an assignment, a contact decided with no command) against
-//! [`decided`] for the same command: the same events or the same refusal, for every kind of
-//! actor, known and unknown clients and reps, as the state changes.
+//! the command's own arm under the action [`Action::of`] gives the command (built here, not
+//! through the entries) and against [`decided`] (which dispatches to the entries): the same
+//! events or the same refusal, for every kind of actor, known and unknown clients and reps, as
+//! the state changes.
 
 use super::*;
 use crate::allocate::{Explanation, Team};
@@ -78,12 +80,41 @@ fn by(rule: bool) -> Assigner {
     }
 }
 
+/// The reference: `command`'s arm, decided under the action [`Action::of`] names for it (so an
+/// entry asking the permission matrix about another action differs).
+fn by_arm(
+    state: &PoolState,
+    actor: Actor,
+    command: Command,
+    now: DateTime<Utc>,
+) -> Result<Decided, PoolError> {
+    let ctx = Ctx::new(state, actor, Action::of(&command), now);
+    match command {
+        Command::Import { client } => intake::import(&ctx, client),
+        Command::Assign { client, rep, by } => custody::assign(&ctx, client, rep, by),
+        Command::FollowUp {
+            client,
+            rep,
+            level,
+            note,
+        } => timing::follow_up(&ctx, client, rep, level, note),
+        other => panic!("no typed entry for {other:?}"),
+    }
+}
+
+/// The entry's answer equals the arm's and `decided`'s for `command`; the events, if any.
 fn same(
     entry: Result<Decided, PoolError>,
-    command: Result<Decided, PoolError>,
+    state: &PoolState,
+    actor: Actor,
+    command: impl Fn() -> Command,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Event>, TestCaseError> {
     let entry = entry.map(Decided::into_vec);
-    prop_assert_eq!(&entry, &command.map(Decided::into_vec));
+    let arm = by_arm(state, actor, command(), now).map(Decided::into_vec);
+    prop_assert_eq!(&entry, &arm);
+    let dispatched = decided(state, actor, command(), now).map(Decided::into_vec);
+    prop_assert_eq!(&entry, &dispatched);
     Ok(entry.unwrap_or_default())
 }
 
@@ -116,16 +147,17 @@ proptest! {
             let events = match what {
                 0 => same(
                     decided_import(&state, actor, incoming(id, pool, phone, flag, now), now),
-                    decided(
-                        &state,
-                        actor,
-                        Command::Import { client: incoming(id, pool, phone, flag, now) },
-                        now,
-                    ),
+                    &state,
+                    actor,
+                    || Command::Import { client: incoming(id, pool, phone, flag, now) },
+                    now,
                 )?,
                 1 => same(
                     decided_assign(&state, actor, client, rep, by(flag), now),
-                    decided(&state, actor, Command::Assign { client, rep, by: by(flag) }, now),
+                    &state,
+                    actor,
+                    || Command::Assign { client, rep, by: by(flag) },
+                    now,
                 )?,
                 _ => {
                     let level = ContactLevel::ALL[usize::from(phone)];
@@ -136,12 +168,10 @@ proptest! {
                     };
                     same(
                         decided_follow_up(&state, actor, client, rep, level, String::new(), now),
-                        decided(
-                            &state,
-                            actor,
-                            Command::FollowUp { client, rep, level, note: String::new() },
-                            now,
-                        ),
+                        &state,
+                        actor,
+                        || Command::FollowUp { client, rep, level, note: String::new() },
+                        now,
                     )?
                 }
             };

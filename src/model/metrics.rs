@@ -474,6 +474,14 @@ mod tests {
             prop_assert_eq!(&json, &serde_json::to_string(&nested).unwrap());
             prop_assert_eq!(format!("{flat:?}"), format!("{nested:?}"));
             prop_assert_eq!(flat.reps().collect::<Vec<_>>(), nested.days.keys().copied().collect::<Vec<_>>());
+            // The lengths the maps declare to serde (a format that writes a map's length
+            // first reads them; JSON does not): as many entries as are written.
+            prop_assert_eq!(flat.days.len(), flat.days.iter().count());
+            for (_, by_day) in flat.days.iter() {
+                for day in by_day.values() {
+                    prop_assert_eq!(day.len(), day.iter().count());
+                }
+            }
             let back: Metrics = serde_json::from_str(&json).unwrap();
             prop_assert_eq!(&back, &flat);
             prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);

@@ -60,6 +60,11 @@ impl DayMetrics {
         }
     }
 
+    /// How many metrics are recorded: as many as [`DayMetrics::iter`] yields.
+    pub(super) fn len(&self) -> usize {
+        self.recorded.count_ones() as usize + self.other.len()
+    }
+
     /// The recorded metrics and their values, in [`Metric`]'s order.
     pub(super) fn iter(&self) -> impl Iterator<Item = (Metric, f64)> + '_ {
         Metric::NAMED
@@ -105,8 +110,7 @@ impl std::fmt::Debug for DayMetrics {
 impl Serialize for DayMetrics {
     /// A map of its length (formats that write the length first need it).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = self.recorded.count_ones() as usize + self.other.len();
-        let mut map = serializer.serialize_map(Some(len))?;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
         for (metric, value) in self.iter() {
             map.serialize_entry(&metric, &value)?;
         }

@@ -103,6 +103,14 @@ fn state_with(
 
 /// For every route, rep, client and instant, the one-client pass refuses as the batch path
 /// does for a batch of one; every per-client rule refuses somewhere.
+/// The name of a refusal's variant, for counting which rules a test saw refuse.
+fn variant(refusal: &Refusal) -> Option<String> {
+    format!("{refusal:?}")
+        .split([' ', '{'])
+        .next()
+        .map(str::to_owned)
+}
+
 #[test]
 fn one_client_is_checked_as_a_batch_of_one() {
     let mut seen = std::collections::BTreeSet::new();
@@ -123,12 +131,7 @@ fn one_client_is_checked_as_a_batch_of_one() {
                             client.id()
                         );
                         if let Err((_, refusal)) = one {
-                            seen.insert(
-                                format!("{refusal:?}")
-                                    .split([' ', '{'])
-                                    .next()
-                                    .map(str::to_owned),
-                            );
+                            seen.insert(variant(&refusal));
                         }
                     }
                 }
@@ -185,12 +188,7 @@ fn one_client_is_admitted_as_a_batch_of_one() {
                                 );
                                 assert_eq!(one, admit_rep(&state, route, profile, &[client], now));
                                 if let Err((_, refusal)) = one {
-                                    seen.insert(
-                                        format!("{refusal:?}")
-                                            .split([' ', '{'])
-                                            .next()
-                                            .map(str::to_owned),
-                                    );
+                                    seen.insert(variant(&refusal));
                                 }
                             }
                         }

@@ -110,8 +110,7 @@ use reps::{ByDay, RepDays};
 /// and treats a missing one as 0.
 ///
 /// Printed, compared and serialised as the nested maps it stands for (rep to day to metric to
-/// value); kept as a table of reps by id ([`RepDays`]) whose days keep their named metrics in a
-/// fixed row ([`DayMetrics`]).
+/// value); kept as a table of reps by id whose days keep their named metrics in a fixed row.
 #[derive(Clone, Default)]
 pub struct Metrics {
     days: RepDays,

@@ -59,6 +59,8 @@ pub use admission::{Action, Forbidden, Grant, Need, Route};
 pub use authority::{Department, PoolDef};
 pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
+// The simulation driver's way in (decided events, the typed entries of every lead).
+#[cfg(feature = "sim")]
 pub(crate) use decide::{Decided, decided, decided_assign, decided_follow_up, decided_import};
 pub use decide::{decide, decide_into};
 pub use error::PoolError;

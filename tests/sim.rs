@@ -50,8 +50,9 @@ fn default_run(seed: u64) -> SimReport {
 
 #[test]
 fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
-    // Dropping the log lets the driver move clients, timers and contacts into the pool
-    // instead of copying them; nothing it decides or reports may change.
+    // Dropping the log lets the driver copy arrivals straight into the pool (asking the
+    // import's rules about them where they lie, with no event built) and move timers and
+    // contacts into it instead of copying them; nothing it decides or reports may change.
     let seed = 7;
     let policy = SimPolicy::seed_default();
     let team = SyntheticTeam::generate(&TeamConfig::default(), seed);
@@ -79,6 +80,8 @@ fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
     let unlogged = run(false);
     assert!(unlogged.events.is_empty());
     assert!(logged.report.pool.releases > 0 && logged.report.pool.deals_won > 0);
+    // Arrivals both imported and reported as duplicates of known clients.
+    assert!(logged.report.pool.imported > 0 && logged.report.pool.duplicates > 0);
     assert_eq!(unlogged.report.to_string(), logged.report.to_string());
     assert_eq!(unlogged.report, logged.report);
     assert_eq!(unlogged.state, logged.state);

@@ -124,7 +124,7 @@ impl KeyIndex {
 
     /// Indexes the keys of `client`, whose id is `id`, at `handle` of `table` (which finds
     /// the id of a client already indexed, when a key gets its second holder).
-    #[inline]
+    #[inline(always)]
     pub(super) fn insert(
         &mut self,
         table: &ClientTable,
@@ -183,7 +183,7 @@ mod tests {
         let screened = index.first_known_of(table, &incoming);
         assert_eq!(screened, index.first_known(table, incoming.keys()));
         let id = incoming.id();
-        let handle = table.push(Box::new(incoming));
+        let handle = table.push_with(incoming.id(), || incoming);
         let row = table.row(handle).unwrap();
         index.insert(table, &row.client, id, handle);
         screened

@@ -61,7 +61,9 @@ pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 // The simulation driver's way in (decided events, the typed entries of every lead).
 #[cfg(feature = "sim")]
-pub(crate) use decide::{Decided, decided, decided_assign, decided_follow_up, decided_import};
+pub(crate) use decide::{
+    Decided, decided, decided_assign, decided_follow_up, decided_import, screened_import,
+};
 pub use decide::{decide, decide_into};
 pub use error::PoolError;
 pub use event::{Event, Retimed, Via};

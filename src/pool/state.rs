@@ -226,6 +226,45 @@ impl PoolState {
         let place = Place::of(&client);
         let deadline = client.deadline();
         let handle = self.clients.push(client);
+        self.index_loaded(handle, id, place, deadline);
+    }
+
+    /// [`PoolState::load_client`] of a copy of `client`, made into its row with no box
+    /// between: `admitted` at that instant ([`Client::admit`]), what applying the `Imported`
+    /// event of an accepted import of `client` then does (see `screened_import`, for a caller
+    /// holding the arriving client borrowed), or as it is (applying a borrowed `Imported`
+    /// event, which carries the client admitted).
+    #[inline(never)]
+    pub(crate) fn load_copy(&mut self, client: &Client, admitted: Option<DateTime<Utc>>) {
+        let id = client.id();
+        if self.clients.handle(id).is_some() {
+            return;
+        }
+        let handle = self.clients.push_with(id, || {
+            let mut copy = client.clone();
+            if let Some(at) = admitted {
+                copy.admit(at);
+            }
+            copy
+        });
+        let Some(row) = self.clients.row(handle) else {
+            return;
+        };
+        let place = Place::of(&row.client);
+        let deadline = row.client.deadline();
+        self.index_loaded(handle, id, place, deadline);
+    }
+
+    /// Enters the client just loaded at `handle` in every index: its keys, its place (owner
+    /// or public pool) and its deadline.
+    #[inline(always)]
+    fn index_loaded(
+        &mut self,
+        handle: Handle,
+        id: ClientId,
+        place: Place,
+        deadline: Option<DateTime<Utc>>,
+    ) {
         if let Some(row) = self.clients.row(handle) {
             self.keys.insert(&self.clients, &row.client, id, handle);
         }
@@ -237,6 +276,7 @@ impl PoolState {
 
     /// [`PoolState::first_known_key`] for a client about to be imported: the hashes of its
     /// keys stay with its card for [`PoolState::load_client`] to index them.
+    #[inline]
     pub(crate) fn first_known_key_of(&self, client: &Client) -> Option<(DedupeKey, ClientId)> {
         self.keys.first_known_of(&self.clients, client)
     }
@@ -311,6 +351,7 @@ impl PoolState {
 
     /// Applies `change` to a client's custody and moves it in the indexes; unknown ids are
     /// ignored (a partial state holds only what a command involves).
+    #[inline]
     fn modify(&mut self, id: ClientId, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
         let Some(handle) = self.clients.handle(id) else {
             return;
@@ -318,6 +359,7 @@ impl PoolState {
         self.modify_at(handle, change);
     }
 
+    #[inline]
     fn modify_at(&mut self, handle: Handle, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
         let Some(row) = self.clients.row_mut(handle) else {
             return;

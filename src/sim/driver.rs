@@ -12,7 +12,7 @@ use crate::model::{Client, Metric, Metrics, Source};
 use crate::pool::admission::{Route, admit};
 use crate::pool::{
     Actor, Assigner, Command, Config, Event, PoolError, PoolPolicy, PoolState, PoolView,
-    decided_assign, decided_follow_up, decided_import,
+    decided_assign, decided_follow_up,
 };
 use crate::reason::Refusal;
 use crate::rng::{LeadRng, seeded};
@@ -248,7 +248,7 @@ impl Run<'_> {
         self.open.reserve(arrivals.len());
         for arrival in arrivals {
             self.now = arrival.at;
-            self.arrive(Box::new(arrival.client.clone()), arrival.value, day);
+            self.arrive(&arrival.client, arrival.value, day);
         }
         self.now = at_minute(opens, WORK_AT);
         self.work(day);
@@ -259,7 +259,7 @@ impl Run<'_> {
         let _ = self.execute(Actor::System, Command::Sweep);
     }
 
-    fn arrive(&mut self, client: Box<Client>, value: f64, day: NaiveDate) {
+    fn arrive(&mut self, client: &Client, value: f64, day: NaiveDate) {
         self.tally.arrival();
         let id = client.id();
         // An inquiry to a rep's sub-account is that rep's platform work (seed rule 2: the
@@ -269,8 +269,7 @@ impl Run<'_> {
         }
         self.book.insert(id, value, client.source().kind());
         // Refused, or reported as a duplicate of a known client: nothing new to place.
-        let decided = decided_import(&self.state, Actor::System, client, self.now);
-        if self.absorb_decided(decided).is_err() {
+        if !self.import(client) {
             return;
         }
         let Some(client) = self.state.client(id) else {

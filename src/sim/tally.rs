@@ -115,12 +115,19 @@ impl<'a> Tally<'a> {
         self.team.position(rep)
     }
 
+    /// Counts an accepted import: an `Imported` event, or an import the run applied without
+    /// building its event (a run without its event log copies its arrivals into the pool).
+    #[inline]
+    pub(super) fn imported(&mut self) {
+        self.pool.imported += 1;
+    }
+
     /// Counts an accepted event that moves no client between owners: an import, a duplicate,
     /// a contact, a reminder or a release (custody changes go to [`Tally::observe_custody`]).
     #[inline]
     pub(super) fn observe(&mut self, event: &Event) {
         match event {
-            Event::Imported { .. } => self.pool.imported += 1,
+            Event::Imported { .. } => self.imported(),
             Event::DuplicateReported { .. } => self.pool.duplicates += 1,
             Event::ContactLogged {
                 contact,

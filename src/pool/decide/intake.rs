@@ -15,34 +15,8 @@ use crate::pool::event::Event;
 // its figures swing by hundreds of instructions per lead with unrelated changes.
 #[inline(never)]
 pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, PoolError> {
-    let id = incoming.id();
-    // The pool first: an undefined one is no pool anybody may import into (nor a way to ask
-    // the dedupe index about other pools' clients).
-    if !ctx.policy.has_pool(incoming.pool()) {
-        return Err(PoolError::UnknownPool(incoming.pool()));
-    }
-    ctx.permit(Ctx::client_subject(&incoming, None))?;
-    if ctx.state.client(id).is_some() {
-        return Err(PoolError::DuplicateId(id));
-    }
-    if let Err((position, at)) = check_import(&incoming, ctx.now) {
-        return Err(PoolError::FutureHistory {
-            client: id,
-            position,
-            at,
-            now: ctx.now,
-        });
-    }
-    if let Some((key, existing)) = ctx.state.first_known_key_of(&incoming) {
-        let owner = ctx.state.client(existing).and_then(Client::owner);
-        return Ok(Decided::One(Event::DuplicateReported {
-            incoming: id,
-            existing,
-            key,
-            owner,
-            at: ctx.now,
-            actor: ctx.actor,
-        }));
+    if let Some(duplicate) = screen_import(ctx, &incoming)? {
+        return Ok(Decided::One(duplicate));
     }
     let mut client = incoming;
     client.admit(ctx.now);
@@ -50,6 +24,44 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
         client,
         actor: ctx.actor,
     }))
+}
+
+/// Every rule of an import, on the client as it arrives: `Ok(None)` when it is new (the
+/// import is accepted: the client, [`Client::admit`]ted now, enters its public pool),
+/// `Ok(Some(DuplicateReported))` when its keys match a known client. [`import`] and a caller
+/// copying the client from a borrowed arrival (the simulation without its event log) both
+/// ask here.
+#[inline(always)]
+pub(super) fn screen_import(ctx: &Ctx<'_>, incoming: &Client) -> Result<Option<Event>, PoolError> {
+    let id = incoming.id();
+    // The pool first: an undefined one is no pool anybody may import into (nor a way to ask
+    // the dedupe index about other pools' clients).
+    if !ctx.policy.has_pool(incoming.pool()) {
+        return Err(PoolError::UnknownPool(incoming.pool()));
+    }
+    ctx.permit(Ctx::client_subject(incoming, None))?;
+    if ctx.state.client(id).is_some() {
+        return Err(PoolError::DuplicateId(id));
+    }
+    if let Err((position, at)) = check_import(incoming, ctx.now) {
+        return Err(PoolError::FutureHistory {
+            client: id,
+            position,
+            at,
+            now: ctx.now,
+        });
+    }
+    Ok(ctx
+        .state
+        .first_known_key_of(incoming)
+        .map(|(key, existing)| Event::DuplicateReported {
+            incoming: id,
+            existing,
+            key,
+            owner: ctx.state.client(existing).and_then(Client::owner),
+            at: ctx.now,
+            actor: ctx.actor,
+        }))
 }
 
 /// Moves a client to another pool; its owner, if any, must be a member there.

@@ -142,6 +142,23 @@ pub(crate) fn decided_import(
     intake::import(&ctx, client)
 }
 
+/// [`decided_import`] for a caller that copies the client from a borrowed arrival (the
+/// simulation without its event log): every rule of the import, on the client as it
+/// arrives. `Ok(None)`: the import is accepted, and the caller enters the client, admitted
+/// now, with [`PoolState::load_copy`] (what applying the `Imported` event it stands for
+/// does); `Ok(Some(event))`: a duplicate, reported by that event.
+#[cfg(feature = "sim")]
+#[inline]
+pub(crate) fn screened_import(
+    state: &PoolState,
+    actor: Actor,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>, PoolError> {
+    let ctx = Ctx::new(state, actor, Action::of_import(client), now);
+    intake::screen_import(&ctx, client)
+}
+
 /// [`decided`] for an assignment (see [`decided_import`]).
 #[inline]
 pub(crate) fn decided_assign(

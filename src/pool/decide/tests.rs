@@ -118,6 +118,47 @@ fn same(
     Ok(entry.unwrap_or_default())
 }
 
+/// The simulation's way to import a client it holds borrowed ([`screened_import`], then
+/// [`PoolState::load_copy`] when accepted) ends where deciding the import and applying its
+/// event does: the same refusal, the same duplicate report, the same state.
+#[cfg(feature = "sim")]
+fn same_copied(
+    state: &PoolState,
+    actor: Actor,
+    incoming: &Client,
+    now: DateTime<Utc>,
+) -> Result<(), TestCaseError> {
+    let command = Command::Import {
+        client: Box::new(incoming.clone()),
+    };
+    let decided = decided(state, actor, command, now).map(Decided::into_vec);
+    let screened = screened_import(state, actor, incoming, now);
+    match (decided, screened) {
+        (Err(by_event), Err(copied)) => prop_assert_eq!(by_event, copied),
+        (Ok(events), Ok(Some(duplicate))) => {
+            let reported = matches!(duplicate, Event::DuplicateReported { .. });
+            prop_assert!(reported, "a duplicate's report");
+            prop_assert_eq!(events, vec![duplicate]);
+        }
+        (Ok(events), Ok(None)) => {
+            let imported = matches!(events.as_slice(), [Event::Imported { .. }]);
+            prop_assert!(imported, "an accepted import's event");
+            let mut by_event = state.clone();
+            events.iter().for_each(|e| evolve(&mut by_event, e));
+            let mut copied = state.clone();
+            copied.load_copy(incoming, Some(now));
+            prop_assert_eq!(&copied, &by_event);
+            prop_assert_eq!(copied.client(incoming.id()), by_event.client(incoming.id()));
+        }
+        (decided, screened) => {
+            return Err(TestCaseError::fail(format!(
+                "decided {decided:?}, screened {screened:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One step: (what, actor kind, person, client id, rep id, pool, phone, flag).
 type Step6 = (u8, u8, u64, u64, u64, u8, u8, bool);
 
@@ -144,6 +185,10 @@ proptest! {
             let now = t0() + Duration::minutes(37 * i as i64);
             let actor = actor(kind, person);
             let (client, rep) = (ClientId(id), RepId(rep));
+            #[cfg(feature = "sim")]
+            if what == 0 {
+                same_copied(&state, actor, &incoming(id, pool, phone, flag, now), now)?;
+            }
             let events = match what {
                 0 => same(
                     decided_import(&state, actor, incoming(id, pool, phone, flag, now), now),

@@ -29,6 +29,9 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
 }
 
 /// Logs `contact` on the client; a follow-up by the owner also restarts its timers.
+// Out of line, with `modify` inlined into it (inlined into `evolve_owned`, `modify` stayed out
+// of line and the lead cost more).
+#[inline(never)]
 fn log_contact(
     state: &mut PoolState,
     client: ClientId,
@@ -50,11 +53,8 @@ fn log_contact(
 /// ledgers they name.
 pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
-        Event::Imported { client, .. } => {
-            if state.clients.handle(client.id()).is_none() {
-                state.load_client(client.clone());
-            }
-        }
+        // Copied into its row (no box); `load_copy` leaves a known id as it is.
+        Event::Imported { client, .. } => state.load_copy(client, None),
         Event::DuplicateReported { .. } => {}
         Event::OwnerChanged {
             client,

@@ -164,11 +164,11 @@ impl ClientTable {
             .map(|row| &row.client)
     }
 
-    /// Adds a client not yet in the table; returns its handle. The client comes boxed, as an
-    /// import's event carries it, and is copied out of its box once, into its row: the box is
-    /// freed at once, so the next import's box reuses its memory (kept boxed in the row, every
-    /// import took fresh memory and the state's drop freed each box: 150 instructions more per
-    /// lead on the simulated day).
+    /// Adds the client `make` gives, of id `id` not yet in the table; returns its handle. The
+    /// client is made where it is moved into its row: out of an import event's box (freed at
+    /// once, so the next import's box reuses its memory; kept boxed in the row, every import
+    /// took fresh memory and the state's drop freed each box: 150 instructions more per lead
+    /// on the simulated day), or copied from a borrowed one (no box at all).
     ///
     /// The usual case (room in the last chunk, an id the id-indexed vector covers) is an
     /// append and a store, where the client is loaded; a new chunk, or an id the vector must
@@ -182,7 +182,7 @@ impl ClientTable {
             .last_mut()
             .filter(|c| c.len() < CHUNK && c.len() < c.capacity())
         else {
-            return self.push_in_new_room(client);
+            return self.push_in_new_room(id, move || *client);
         };
         chunk.push(Row::new(*client));
         self.len += 1;
@@ -196,10 +196,32 @@ impl ClientTable {
         handle
     }
 
-    /// [`ClientTable::push`] when the last chunk is full or has no spare room.
+    /// [`ClientTable::push`] of the client `make` gives, of id `id`.
+    #[inline]
+    pub(crate) fn push_with(&mut self, id: ClientId, make: impl FnOnce() -> Client) -> Handle {
+        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        let Some(chunk) = self
+            .chunks
+            .last_mut()
+            .filter(|c| c.len() < CHUNK && c.len() < c.capacity())
+        else {
+            return self.push_in_new_room(id, make);
+        };
+        chunk.push(Row::new(make()));
+        self.len += 1;
+        match usize::try_from(id.0)
+            .ok()
+            .and_then(|i| self.by_id.get_mut(i))
+        {
+            Some(slot) if handle != NO_HANDLE => *slot = handle,
+            _ => self.index(id, handle),
+        }
+        handle
+    }
+
+    /// [`ClientTable::push_with`] when the last chunk is full or has no spare room.
     #[inline(never)]
-    fn push_in_new_room(&mut self, client: Box<Client>) -> Handle {
-        let id = client.id();
+    fn push_in_new_room(&mut self, id: ClientId, make: impl FnOnce() -> Client) -> Handle {
         let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
         if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
@@ -212,11 +234,11 @@ impl ClientTable {
             // the last one is given its full room back, once.
             chunk.reserve_exact(CHUNK - chunk.len());
         }
-        // The room is checked again before the client leaves its box, so that the push cannot
-        // grow the chunk and the client is copied once, from its box into its row (not through
-        // a temporary on the stack). There is room: `reserve_exact` made it.
+        // The room is checked again before the client is made, so that the push cannot grow
+        // the chunk and the client is moved once, into its row (not through a temporary on
+        // the stack). There is room: `reserve_exact` made it.
         if chunk.len() < chunk.capacity() {
-            chunk.push(Row::new(*client));
+            chunk.push(Row::new(make()));
         }
         self.len += 1;
         self.index(id, handle);
@@ -257,20 +279,24 @@ mod tests {
         Client::new(ClientId(id), format!("c{id}"), Source::Website, at)
     }
 
+    fn push(table: &mut ClientTable, client: Client) -> Handle {
+        table.push_with(client.id(), || client)
+    }
+
     #[test]
     fn ids_hashed_early_move_into_the_vector_once_it_covers_them() {
         let mut table = ClientTable::default();
         // Above the first bound (4,096 slots): hashed.
         for id in 5_000..5_010 {
-            table.push(Box::new(client(id)));
+            push(&mut table, client(id));
         }
         assert_eq!(table.by_hash.len(), 10);
         // Enough clients for the bound to pass 8,192, then an id that grows the vector past
         // the hashed ones.
         for id in 0..2_100 {
-            table.push(Box::new(client(id)));
+            push(&mut table, client(id));
         }
-        table.push(Box::new(client(6_000)));
+        push(&mut table, client(6_000));
         assert!(table.by_id.len() > 5_010);
         assert!(table.by_hash.is_empty());
         for id in (5_000..5_010).chain(0..2_100).chain([6_000]) {
@@ -287,11 +313,11 @@ mod tests {
     fn a_cloned_table_takes_more_clients() {
         let mut table = ClientTable::default();
         for id in 0..(CHUNK as u64 - 1) {
-            table.push(Box::new(client(id)));
+            push(&mut table, client(id));
         }
         let mut copy = table.clone();
         for id in (CHUNK as u64 - 1)..(CHUNK as u64 + 2) {
-            copy.push(Box::new(client(id)));
+            push(&mut copy, client(id));
         }
         let listed: Vec<u64> = copy.iter().map(|c| c.id().0).collect();
         assert_eq!(listed, (0..CHUNK as u64 + 2).collect::<Vec<_>>());
@@ -299,9 +325,9 @@ mod tests {
             assert_eq!(copy.get(ClientId(id)).map(Client::id), Some(ClientId(id)));
         }
         let mut small = ClientTable::default();
-        small.push(Box::new(client(1)));
+        push(&mut small, client(1));
         let mut small = small.clone();
-        small.push(Box::new(client(2)));
+        push(&mut small, client(2));
         assert_eq!(small.iter().count(), 2);
     }
 
@@ -315,7 +341,7 @@ mod tests {
         let mut lengths = vec![0];
         // A permutation of 1..N.
         for k in 1..N {
-            table.push(Box::new(client(k * 7_919 % N)));
+            push(&mut table, client(k * 7_919 % N));
             if lengths.last() != Some(&table.by_id.len()) {
                 lengths.push(table.by_id.len());
             }
@@ -339,7 +365,7 @@ mod tests {
                 if model.contains_key(&ClientId(id)) {
                     continue;
                 }
-                table.push(Box::new(client(id)));
+                push(&mut table, client(id));
                 model.insert(ClientId(id), client(id));
             }
             let listed: Vec<ClientId> = table.iter().map(Client::id).collect();
@@ -370,7 +396,7 @@ mod tests {
                 if model.contains_key(&id) {
                     continue;
                 }
-                table.push(Box::new(client(id)));
+                push(&mut table, client(id));
                 model.insert(id, ());
                 if n % 97 == 0 {
                     for &k in model.keys() {

@@ -3,8 +3,10 @@
 
 use super::Run;
 use crate::ids::ClientId;
+use crate::model::Client;
 use crate::pool::{
-    Actor, Assigner, Command, Decided, Event, PoolError, Via, decided, evolve, evolve_owned,
+    Actor, Assigner, Command, Decided, Event, PoolError, Via, decided, decided_import, evolve,
+    evolve_owned, screened_import,
 };
 use crate::sim::tally::Context;
 
@@ -14,6 +16,38 @@ impl Run<'_> {
     pub(super) fn execute(&mut self, actor: Actor, command: Command) -> Result<(), PoolError> {
         let decided = decided(&self.state, actor, command, self.now);
         self.absorb_decided(decided)
+    }
+
+    /// Imports an arriving client, at the run's time, by the system; true when it entered the
+    /// pool (false: refused, or reported as a duplicate of a known client). With the event
+    /// log the import is decided and applied as its command would be. Without it nothing
+    /// would read the `Imported` event but the pool, which copies the client into its row
+    /// either way: the run asks the import's rules about the arriving client where it lies
+    /// and copies it straight into the pool, with no box to carry it (`screened_import`,
+    /// `PoolState::load_copy`; a test compares the two runs).
+    pub(super) fn import(&mut self, client: &Client) -> bool {
+        if self.keep_events {
+            let decided = decided_import(
+                &self.state,
+                Actor::System,
+                Box::new(client.clone()),
+                self.now,
+            );
+            let imported = matches!(&decided, Ok(Decided::One(Event::Imported { .. })));
+            return self.absorb_decided(decided).is_ok() && imported;
+        }
+        match screened_import(&self.state, Actor::System, client, self.now) {
+            Ok(None) => {
+                self.tally.imported();
+                self.state.load_copy(client, Some(self.now));
+                true
+            }
+            Ok(Some(duplicate)) => {
+                self.absorb(duplicate);
+                false
+            }
+            Err(_) => false,
+        }
     }
 
     /// Applies and counts the events of a command decided at the run's time (by `decided` or

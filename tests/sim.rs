@@ -48,13 +48,9 @@ fn default_run(seed: u64) -> SimReport {
     .report
 }
 
-#[test]
-fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
-    // Dropping the log lets the driver copy arrivals straight into the pool (asking the
-    // import's rules about them where they lie, with no event built) and move timers and
-    // contacts into it instead of copying them; nothing it decides or reports may change.
+/// A run of 21 days under `policy`, with its event log or without it.
+fn run_logged_or_not(policy: &SimPolicy, keep: bool) -> leadpool::sim::SimOutcome {
     let seed = 7;
-    let policy = SimPolicy::seed_default();
     let team = SyntheticTeam::generate(&TeamConfig::default(), seed);
     let config = StreamConfig {
         zone: policy.pool.zone,
@@ -63,29 +59,58 @@ fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
     let stream = LeadStream::synthetic(&config, &team.team, monday(), 21, seed);
     let allocator = policy.build(&team.team).unwrap();
     let behaviour = SeededBehaviour::new(seed, team.profiles.clone());
-    let run = |keep: bool| {
-        Simulation::new(
-            cfg(team.team.clone(), policy.pool.clone()),
-            &allocator,
-            &stream,
-            monday(),
-            21,
-        )
-        .with_seed(seed)
-        .with_behaviour(&behaviour)
-        .keep_events(keep)
-        .run()
-    };
-    let logged = run(true);
-    let unlogged = run(false);
-    assert!(unlogged.events.is_empty());
-    assert!(logged.report.pool.releases > 0 && logged.report.pool.deals_won > 0);
-    // Arrivals both imported and reported as duplicates of known clients.
-    assert!(logged.report.pool.imported > 0 && logged.report.pool.duplicates > 0);
-    assert_eq!(unlogged.report.to_string(), logged.report.to_string());
-    assert_eq!(unlogged.report, logged.report);
-    assert_eq!(unlogged.state, logged.state);
-    assert_eq!(unlogged.metrics, logged.metrics);
+    Simulation::new(
+        cfg(team.team.clone(), policy.pool.clone()),
+        &allocator,
+        &stream,
+        monday(),
+        21,
+    )
+    .with_seed(seed)
+    .with_behaviour(&behaviour)
+    .keep_events(keep)
+    .run()
+}
+
+#[test]
+fn a_run_without_its_event_log_reports_and_ends_exactly_like_one_with_it() {
+    // Dropping the log lets the driver copy arrivals straight into the pool (asking the
+    // import's rules about them where they lie, with no event built) and move timers and
+    // contacts into it instead of copying them; nothing it decides or reports may change.
+    let default = SimPolicy::seed_default();
+    // A cap of two open clients per rep: most arrivals stay in the public pool as imported,
+    // so the import's own work (not only what an assignment then overwrites) is compared.
+    let mut capped = SimPolicy::seed_default();
+    capped.pool.private_cap = Some(2);
+    for policy in [default, capped] {
+        let logged = run_logged_or_not(&policy, true);
+        let unlogged = run_logged_or_not(&policy, false);
+        assert!(unlogged.events.is_empty());
+        assert!(logged.report.pool.releases > 0 && logged.report.pool.deals_won > 0);
+        // Arrivals both imported and reported as duplicates of known clients.
+        assert!(logged.report.pool.imported > 0 && logged.report.pool.duplicates > 0);
+        assert_eq!(unlogged.report.to_string(), logged.report.to_string());
+        assert_eq!(unlogged.report, logged.report);
+        assert_eq!(unlogged.state, logged.state);
+        assert_eq!(unlogged.metrics, logged.metrics);
+        // The indexes too (the state's equality compares clients and ledgers).
+        let end = chrono::DateTime::<chrono::Utc>::MAX_UTC;
+        assert_eq!(unlogged.state.public_len(), logged.state.public_len());
+        assert_eq!(
+            unlogged.state.due_by(end).collect::<Vec<_>>(),
+            logged.state.due_by(end).collect::<Vec<_>>()
+        );
+        for rep in logged.state.team().reps() {
+            assert_eq!(
+                unlogged.state.owned_by(rep.id).collect::<Vec<_>>(),
+                logged.state.owned_by(rep.id).collect::<Vec<_>>()
+            );
+        }
+    }
+    let mut capped = SimPolicy::seed_default();
+    capped.pool.private_cap = Some(2);
+    let public = run_logged_or_not(&capped, false).state.public_len();
+    assert!(public > 100, "{public}");
 }
 
 #[test]

@@ -61,6 +61,8 @@ pub use command::{Assigner, Command, Flag, TransferScope};
 pub use config::Config;
 // The simulation driver's way in (decided events, the typed entries of every lead).
 #[cfg(feature = "sim")]
+pub(crate) use decide::accept_import;
+#[cfg(feature = "sim")]
 pub(crate) use decide::{
     Decided, decided, decided_assign, decided_follow_up, decided_import, screened_import,
 };

@@ -230,21 +230,20 @@ impl PoolState {
     }
 
     /// [`PoolState::load_client`] of a copy of `client`, made into its row with no box
-    /// between: `admitted` at that instant ([`Client::admit`]), what applying the `Imported`
-    /// event of an accepted import of `client` then does (see `screened_import`, for a caller
-    /// holding the arriving client borrowed), or as it is (applying a borrowed `Imported`
-    /// event, which carries the client admitted).
+    /// between, after `prepare` (given the copy before it is indexed): applying a borrowed
+    /// `Imported` event (nothing to prepare: the event carries the client as it enters), or
+    /// an import accepted by `screened_import` for a caller holding the arriving client
+    /// borrowed, which prepares the copy as the import's arm prepares its event's client
+    /// (`accept_import`: the state decides nothing).
     #[inline(never)]
-    pub(crate) fn load_copy(&mut self, client: &Client, admitted: Option<DateTime<Utc>>) {
+    pub(crate) fn load_copy(&mut self, client: &Client, prepare: impl FnOnce(&mut Client)) {
         let id = client.id();
         if self.clients.handle(id).is_some() {
             return;
         }
         let handle = self.clients.push_with(id, || {
             let mut copy = client.clone();
-            if let Some(at) = admitted {
-                copy.admit(at);
-            }
+            prepare(&mut copy);
             copy
         });
         let Some(row) = self.clients.row(handle) else {

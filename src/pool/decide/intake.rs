@@ -8,6 +8,7 @@ use crate::pool::admission::Subject;
 use crate::pool::admission::check_import;
 use crate::pool::error::PoolError;
 use crate::pool::event::Event;
+use chrono::{DateTime, Utc};
 
 /// Imports a client into its public pool, or reports the known client its keys match. Its
 /// history is checked first: a contact dated after the import is refused.
@@ -19,15 +20,24 @@ pub(super) fn import(ctx: &Ctx<'_>, incoming: Box<Client>) -> Result<Decided, Po
         return Ok(Decided::One(duplicate));
     }
     let mut client = incoming;
-    client.admit(ctx.now);
+    accept_import(&mut client, ctx.now);
     Ok(Decided::One(Event::Imported {
         client,
         actor: ctx.actor,
     }))
 }
 
+/// What an accepted import makes of the arriving client: it enters its public pool now, with
+/// no owner and fresh custody, keeping its lock, opportunity and level ([`Client::admit`]).
+/// The import's arm prepares its event's client here, and a caller copying an accepted
+/// arrival into the state (the simulation without its log) prepares the copy here.
+#[inline]
+pub(crate) fn accept_import(client: &mut Client, now: DateTime<Utc>) {
+    client.admit(now);
+}
+
 /// Every rule of an import, on the client as it arrives: `Ok(None)` when it is new (the
-/// import is accepted: the client, [`Client::admit`]ted now, enters its public pool),
+/// import is accepted: the client, as [`accept_import`] prepares it, enters its public pool),
 /// `Ok(Some(DuplicateReported))` when its keys match a known client. [`import`] and a caller
 /// copying the client from a borrowed arrival (the simulation without its event log) both
 /// ask here.

@@ -145,8 +145,11 @@ pub(crate) fn decided_import(
 /// [`decided_import`] for a caller that copies the client from a borrowed arrival (the
 /// simulation without its event log): every rule of the import, on the client as it
 /// arrives. `Ok(None)`: the import is accepted, and the caller enters the client, admitted
-/// now, with [`PoolState::load_copy`] (what applying the `Imported` event it stands for
-/// does); `Ok(Some(event))`: a duplicate, reported by that event.
+/// now, with [`PoolState::load_copy`] of it prepared by [`accept_import`] (what applying
+/// the `Imported` event it stands for does); `Ok(Some(event))`: a duplicate, reported by that event.
+#[cfg(feature = "sim")]
+pub(crate) use intake::accept_import;
+
 #[cfg(feature = "sim")]
 #[inline]
 pub(crate) fn screened_import(

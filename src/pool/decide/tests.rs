@@ -119,7 +119,7 @@ fn same(
 }
 
 /// The simulation's way to import a client it holds borrowed ([`screened_import`], then
-/// [`PoolState::load_copy`] when accepted) ends where deciding the import and applying its
+/// [`PoolState::load_copy`] prepared by [`accept_import`] when accepted) ends where deciding the import and applying its
 /// event does: the same refusal, the same duplicate report, the same state.
 #[cfg(feature = "sim")]
 fn same_copied(
@@ -146,9 +146,25 @@ fn same_copied(
             let mut by_event = state.clone();
             events.iter().for_each(|e| evolve(&mut by_event, e));
             let mut copied = state.clone();
-            copied.load_copy(incoming, Some(now));
+            copied.load_copy(incoming, |copy| accept_import(copy, now));
             prop_assert_eq!(&copied, &by_event);
             prop_assert_eq!(copied.client(incoming.id()), by_event.client(incoming.id()));
+            // The indexes too (the state's equality compares clients and ledgers, not them).
+            let pool = incoming.pool();
+            prop_assert_eq!(copied.public_len(), by_event.public_len());
+            prop_assert_eq!(
+                copied.public_in(pool).collect::<Vec<_>>(),
+                by_event.public_in(pool).collect::<Vec<_>>()
+            );
+            prop_assert_eq!(
+                copied.first_known_key(incoming.keys()),
+                by_event.first_known_key(incoming.keys())
+            );
+            let end = DateTime::<Utc>::MAX_UTC;
+            prop_assert_eq!(
+                copied.due_by(end).collect::<Vec<_>>(),
+                by_event.due_by(end).collect::<Vec<_>>()
+            );
         }
         (decided, screened) => {
             return Err(TestCaseError::fail(format!(
@@ -225,4 +241,84 @@ proptest! {
             }
         }
     }
+}
+
+/// Arrivals the property test does not build (an owner and a deadline of their own, a lock, an
+/// opportunity and a level, history dated after the import, a duplicate of an owned client,
+/// by every kind of actor): the simulation's copy of each ends where its command does.
+#[cfg(feature = "sim")]
+#[test]
+fn a_copied_import_of_any_arrival_ends_where_its_command_does() {
+    let now = t0() + Duration::days(3);
+    let mut state = state();
+    // A known client owned by rep 1, with a deadline; its phone ends in 0001.
+    let mut known = *incoming(1, 0, 1, false, t0());
+    known.fixture_set_owner(Some(RepId(1)));
+    known.fixture_set_deadline(Some(now + Duration::days(2)));
+    evolve(
+        &mut state,
+        &Event::Imported {
+            client: Box::new(known),
+            actor: Actor::System,
+        },
+    );
+    assert_eq!(state.owned_by(RepId(1)).count(), 1);
+    // An arrival with an owner, a deadline, flags, a level and a history before now (into the
+    // export pool, which reps 1 and 2 work and rep 3 administers).
+    let mut full = *incoming(2, 1, 2, true, now);
+    full.fixture_set_owner(Some(RepId(2)));
+    full.fixture_set_deadline(Some(now + Duration::days(1)));
+    let full = full.with_flags(true, true, Some("A"));
+    let later = Client::new(ClientId(3), "c3", Source::Website, now).with_history([Contact {
+        rep: RepId(1),
+        level: ContactLevel::Visit,
+        at: now + Duration::hours(1),
+        note: String::new(),
+    }]);
+    let mut duplicate = *incoming(4, 0, 1, false, now);
+    duplicate.fixture_set_owner(Some(RepId(3)));
+    duplicate.fixture_set_deadline(Some(now));
+    let cases: Vec<(Actor, Client)> = vec![
+        (Actor::System, full.clone()),
+        (Actor::Admin(RepId(3)), full.clone()),
+        (Actor::Rep(RepId(2)), full.clone()),
+        (Actor::Manager(RepId(3)), full),
+        (Actor::System, later),
+        (Actor::System, duplicate),
+        (Actor::System, *incoming(5, 2, 3, false, now)),
+        (Actor::System, *incoming(1, 0, 3, false, now)),
+        (Actor::Rep(RepId(3)), *incoming(6, 1, 3, false, now)),
+    ];
+    let mut answers = Vec::new();
+    for (actor, client) in &cases {
+        same_copied(&state, *actor, client, now).unwrap();
+        answers.push(match screened_import(&state, *actor, client, now) {
+            Ok(None) => "accepted",
+            Ok(Some(Event::DuplicateReported {
+                existing: ClientId(1),
+                owner: Some(RepId(1)),
+                ..
+            })) => "duplicate of the owned client",
+            Ok(Some(other)) => panic!("unexpected {other:?}"),
+            Err(PoolError::Forbidden { .. }) => "forbidden",
+            Err(PoolError::FutureHistory { .. }) => "future history",
+            Err(PoolError::UnknownPool(_)) => "unknown pool",
+            Err(PoolError::DuplicateId(_)) => "duplicate id",
+            Err(other) => panic!("unexpected {other:?}"),
+        });
+    }
+    assert_eq!(
+        answers,
+        [
+            "accepted",
+            "accepted",
+            "forbidden",
+            "forbidden",
+            "future history",
+            "duplicate of the owned client",
+            "unknown pool",
+            "duplicate id",
+            "forbidden",
+        ]
+    );
 }

@@ -54,7 +54,7 @@ fn log_contact(
 pub fn evolve(state: &mut PoolState, event: &Event) {
     match event {
         // Copied into its row (no box); `load_copy` leaves a known id as it is.
-        Event::Imported { client, .. } => state.load_copy(client, None),
+        Event::Imported { client, .. } => state.load_copy(client, |_| {}),
         Event::DuplicateReported { .. } => {}
         Event::OwnerChanged {
             client,

@@ -5,8 +5,8 @@ use super::Run;
 use crate::ids::ClientId;
 use crate::model::Client;
 use crate::pool::{
-    Actor, Assigner, Command, Decided, Event, PoolError, Via, decided, decided_import, evolve,
-    evolve_owned, screened_import,
+    Actor, Assigner, Command, Decided, Event, PoolError, Via, accept_import, decided,
+    decided_import, evolve, evolve_owned, screened_import,
 };
 use crate::sim::tally::Context;
 
@@ -24,7 +24,8 @@ impl Run<'_> {
     /// would read the `Imported` event but the pool, which copies the client into its row
     /// either way: the run asks the import's rules about the arriving client where it lies
     /// and copies it straight into the pool, with no box to carry it (`screened_import`,
-    /// `PoolState::load_copy`; a test compares the two runs).
+    /// `PoolState::load_copy` of the client as `accept_import` prepares it; tests compare the
+    /// two ways).
     pub(super) fn import(&mut self, client: &Client) -> bool {
         if self.keep_events {
             let decided = decided_import(
@@ -39,7 +40,9 @@ impl Run<'_> {
         match screened_import(&self.state, Actor::System, client, self.now) {
             Ok(None) => {
                 self.tally.imported();
-                self.state.load_copy(client, Some(self.now));
+                let now = self.now;
+                self.state
+                    .load_copy(client, |copy| accept_import(copy, now));
                 true
             }
             Ok(Some(duplicate)) => {

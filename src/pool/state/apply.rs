@@ -24,7 +24,9 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
             follow_up,
             ..
         } => log_contact(state, client, contact, follow_up),
-        other => evolve(state, &other),
+        // Applied where it lies: bound by reference, not moved into a binding of its own
+        // (which copies its 120 bytes first).
+        ref other => evolve(state, other),
     }
 }
 

@@ -100,9 +100,12 @@ fn day(reps: u64, leads: u32, side: &str, skip: bool) {
 
 /// The crate's own part of a lead, as a CRM calls it: import, allocate (round-robin over the
 /// pool's view), assign, one follow-up, each decided into one reused buffer and applied
-/// (`allocate_into`, `decide_into`, `evolve_owned`). Each arrival is built (a boxed client, as
-/// a CRM decodes it from the request that brought it) just before its lead, outside the
-/// measured part: every lead is a measured part of its own.
+/// (`allocate_into`, `decide_into`, `evolve_owned`). The rule's explanation goes with the
+/// assignment's command in the box the previous assignment's event handed back
+/// (`Decision::explanation_boxed`, `evolve_reclaim`), as a CRM that stores each event before
+/// applying it can. Each arrival is built (a boxed client, as a CRM decodes it from the request
+/// that brought it) just before its lead, outside the measured part: every lead is a measured
+/// part of its own.
 fn lead(reps: u64, leads: u32, skip: bool) {
     let team = day_team(reps);
     let stream = day_stream(&team, leads);
@@ -116,6 +119,7 @@ fn lead(reps: u64, leads: u32, skip: bool) {
     // One buffer for every command's events and one decision, as a CRM's loop would keep.
     let mut events = Vec::new();
     let mut decision = Decision::unassigned(ClientId(0), Explanation::default());
+    let mut spare = None;
     for arrival in stream.arrivals() {
         // The arrival as a CRM receives it: decoded from its request into a client of its
         // own, the caller's part, not measured. Copying it into the pool (the import) and
@@ -147,14 +151,16 @@ fn lead(reps: u64, leads: u32, skip: bool) {
                 client: id,
                 rep,
                 by: Assigner::Rule {
-                    explanation: Box::new(std::mem::take(&mut decision.explanation)),
+                    explanation: decision.explanation_boxed(spare.take()),
                 },
             };
             decide_into(&state, Actor::System, assign, now, &mut events)
                 .expect("the rule's pick is admitted");
-            events
-                .drain(..)
-                .for_each(|event| evolve_owned(&mut state, event));
+            events.drain(..).for_each(|event| {
+                if let Some(boxed) = leadpool::pool::evolve_reclaim(&mut state, event) {
+                    spare = Some(boxed);
+                }
+            });
 
             let follow_up = Command::FollowUp {
                 client: id,

@@ -18,7 +18,8 @@ use leadpool::label::Label;
 use leadpool::model::{Availability, Client, Contact, ContactLevel, DedupeKeys, Rep};
 use leadpool::pool::{
     Actor, Assigner, Command, Config, CooldownScope, Department, Event, Flag, PoolDef, PoolError,
-    PoolPolicy, PoolState, PoolView, TransferScope, decide, decide_into, evolve_owned, execute,
+    PoolPolicy, PoolState, PoolView, TransferScope, Via, decide, decide_into, evolve_owned,
+    evolve_reclaim, execute,
 };
 use leadpool::reason::{Refusal, Step};
 use pool_support::{client, t0};
@@ -701,6 +702,20 @@ proptest! {
             prop_assert_eq!(appended.is_ok(), result.is_ok());
             let tail = buffer.split_off(held);
             prop_assert_eq!(&tail, result.as_deref().unwrap_or(&[]));
+            // Applied reclaiming each rule assignment's explanation box: the same state, and
+            // the box of each such event handed back holding its explanation.
+            let mut reclaimed = before.clone();
+            for event in tail.iter().cloned() {
+                let explanation = match &event {
+                    Event::OwnerChanged {
+                        via: Via::Assign { by: Assigner::Rule { explanation } },
+                        ..
+                    } => Some(explanation.clone()),
+                    _ => None,
+                };
+                prop_assert_eq!(evolve_reclaim(&mut reclaimed, event), explanation);
+            }
+            prop_assert_eq!(&reclaimed, &state, "events applied reclaiming reach the same state");
             let mut by_value = before.clone();
             tail.into_iter().for_each(|event| evolve_owned(&mut by_value, event));
             prop_assert_eq!(&by_value, &state, "events applied by value reach the same state");

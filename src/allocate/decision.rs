@@ -71,6 +71,23 @@ impl Decision {
         self.explanation.clear_but_steps();
     }
 
+    /// The explanation, moved into a box for an assignment's command
+    /// ([`Assigner::Rule`](crate::pool::Assigner::Rule)): into `spare` when given (a box an
+    /// earlier assignment's event handed back, see
+    /// [`evolve_reclaim`](crate::pool::evolve_reclaim)), so nothing is allocated, and the
+    /// decision is left the explanation the spare held (an earlier decision's), which deciding
+    /// into it again rewrites in place; else into a new box, the decision's explanation left
+    /// empty as [`std::mem::take`] leaves it.
+    pub fn explanation_boxed(&mut self, spare: Option<Box<Explanation>>) -> Box<Explanation> {
+        match spare {
+            Some(mut boxed) => {
+                std::mem::swap(&mut *boxed, &mut self.explanation);
+                boxed
+            }
+            None => Box::new(std::mem::take(&mut self.explanation)),
+        }
+    }
+
     /// The chosen rep.
     pub fn rep(&self) -> Option<RepId> {
         self.rep
@@ -79,5 +96,30 @@ impl Decision {
     /// The state changes acting on the decision applies ([`AllocState::apply`](super::AllocState::apply)), in order.
     pub fn updates(&self) -> impl Iterator<Item = &StateUpdate> + '_ {
         self.updates.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reason::Step;
+
+    /// Boxed into a spare, an explanation moves into that very box (nothing allocated) and the
+    /// decision is left what the spare held; with no spare it goes into a new box and the
+    /// decision's explanation is left empty.
+    #[test]
+    fn an_explanation_is_boxed_into_the_spare_without_allocating() {
+        let mine = Explanation::new(Step::NamedRep { rep: RepId(1) }).with_considered(3);
+        let old = Explanation::new(Step::NoOwner);
+        let mut decision = Decision::assigned(ClientId(1), RepId(1), mine.clone());
+        let spare = Box::new(old.clone());
+        let at: *const Explanation = &*spare;
+        let boxed = decision.explanation_boxed(Some(spare));
+        assert_eq!(*boxed, mine);
+        assert!(std::ptr::eq(&*boxed, at));
+        assert_eq!(decision.explanation, old);
+        let fresh = decision.explanation_boxed(None);
+        assert_eq!(*fresh, old);
+        assert_eq!(decision.explanation, Explanation::default());
     }
 }

@@ -73,7 +73,7 @@ pub use event::{Event, Retimed, Via};
 pub use facade::AsyncPool;
 pub use facade::{Pool, SweepReport};
 pub use policy::{CooldownScope, PoolPolicy, RecycleRule};
-pub use state::{PoolState, evolve, evolve_owned};
+pub use state::{PoolState, evolve, evolve_owned, evolve_reclaim};
 pub use view::PoolView;
 
 /// Decides `command` asked by `actor` and, if accepted, applies its events to `state`;

@@ -17,7 +17,7 @@ use super::policy::PoolPolicy;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
 use crate::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger};
-pub use apply::{evolve, evolve_owned};
+pub use apply::{evolve, evolve_owned, evolve_reclaim};
 use book::{Book, Removed};
 use by_id::ById;
 use chrono::{DateTime, Utc};

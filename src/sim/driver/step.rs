@@ -5,8 +5,8 @@ use super::Run;
 use crate::ids::ClientId;
 use crate::model::Client;
 use crate::pool::{
-    Actor, Assigner, Command, Decided, Event, PoolError, Via, accept_import, decided,
-    decided_import, evolve, evolve_owned, screened_import,
+    Actor, Command, Decided, Event, PoolError, Via, accept_import, decided, decided_import, evolve,
+    evolve_reclaim, screened_import,
 };
 use crate::sim::tally::Context;
 
@@ -105,32 +105,15 @@ impl Run<'_> {
             self.events.push(event);
             return;
         }
-        // A rule assignment's explanation box is kept for the next one.
-        if let Event::OwnerChanged {
-            via: Via::Assign { .. },
-            ..
-        } = &event
-        {
-            evolve(&mut self.state, &event);
-            if let Event::OwnerChanged {
-                via:
-                    Via::Assign {
-                        by: Assigner::Rule { explanation },
-                    },
-                ..
-            } = event
-            {
-                // The arrival took the spare before it asked for the assignment, so there is
-                // nothing to drop here.
-                if self.spare.is_none() {
-                    self.spare = Some(explanation);
-                }
+        // A rule assignment's explanation box is kept for the next one; an imported client or
+        // a logged contact moves into the pool, not copied.
+        if let Some(explanation) = evolve_reclaim(&mut self.state, event) {
+            // The arrival took the spare before it asked for the assignment, so there is
+            // nothing to drop here.
+            if self.spare.is_none() {
+                self.spare = Some(explanation);
             }
-            return;
         }
-        // An imported client or a logged contact moves into the pool, not copied: the event
-        // is handed on as it came, not rebound by a pattern (which copies its 120 bytes).
-        evolve_owned(&mut self.state, event);
     }
 
     /// What the tally needs to know about a client changing hands, read before the change:

@@ -21,6 +21,14 @@ fn key(kind: u8, text: &str) -> DedupeKey {
     }
 }
 
+/// The id of the client at `handle`, if it carries the key of `kind` with `text` (a handle
+/// stored with the key's hash carries another text when two texts' hashes collide).
+#[inline]
+fn holder(table: &ClientTable, handle: Handle, kind: u8, text: &str) -> Option<ClientId> {
+    let client = &table.row(handle)?.client;
+    (client.keys().text_of(kind) == Some(text)).then(|| client.id())
+}
+
 /// The kind and text of a public key.
 fn parts(key: &DedupeKey) -> (u8, &str) {
     match key {
@@ -54,10 +62,9 @@ impl KeyIndex {
         text: &'a str,
         hash: u64,
     ) -> impl Iterator<Item = ClientId> + 'a {
-        self.slots.get(hash).filter_map(move |handle| {
-            let client = &table.row(handle)?.client;
-            (client.keys().text_of(kind) == Some(text)).then(|| client.id())
-        })
+        self.slots
+            .get(hash)
+            .filter_map(move |handle| holder(table, handle, kind, text))
     }
 
     /// Clients carrying `key`, ascending.
@@ -116,9 +123,13 @@ impl KeyIndex {
         key_of_kind: Option<(&str, u64)>,
     ) -> Option<(DedupeKey, ClientId)> {
         let (text, hash) = key_of_kind?;
-        // The holders come ascending: the first is the lowest. The text is copied only once a
+        // A hash nobody carries (a new client's key) ends here, when the probe does. The
+        // holders come ascending: the first is the lowest. The text is copied only once a
         // holder is found.
-        let first = self.holders(table, kind, text, hash).next()?;
+        let first = self
+            .slots
+            .get_stored(hash)?
+            .find_map(|handle| holder(table, handle, kind, text))?;
         Some((key(kind, text), first))
     }
 

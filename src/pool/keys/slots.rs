@@ -54,10 +54,14 @@ impl HashSlots {
     /// The handles stored with `hash`, ascending by their clients' ids, each once.
     #[inline]
     pub(super) fn get(&self, hash: u64) -> Holders<'_> {
-        match self.find(hash) {
-            None => Holders::default(),
-            Some(at) => self.holders_at(at),
-        }
+        self.get_stored(hash).unwrap_or_default()
+    }
+
+    /// [`HashSlots::get`], or `None` when nothing is stored with `hash`: the usual answer to
+    /// an import's screen, given as soon as the probe ends, with no iterator built and read.
+    #[inline]
+    pub(super) fn get_stored(&self, hash: u64) -> Option<Holders<'_>> {
+        self.find(hash).map(|at| self.holders_at(at))
     }
 
     /// What the full slot at `at` holds.

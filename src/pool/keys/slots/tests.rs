@@ -29,6 +29,7 @@ fn edge_cases() {
     let mut slots = HashSlots::default();
     assert_eq!(slots.get(0).count(), 0);
     assert_eq!(slots.get(u64::MAX).count(), 0);
+    assert!(slots.get_stored(0).is_none());
     // Zero is a hash like any other; so is a handle of zero.
     insert(&mut slots, 0, 0);
     assert_eq!(stored(&slots, 0), BTreeSet::from([0]));
@@ -132,6 +133,10 @@ proptest! {
             for high in 0..4u64 {
                 let hash = low | high << 62;
                 let want = model.get(&hash).cloned().unwrap_or_default();
+                // Nothing stored is answered `None` at once; anything stored, in full.
+                let at_once: Option<BTreeSet<Handle>> =
+                    slots.get_stored(hash).map(|holders| holders.collect());
+                prop_assert_eq!(at_once, model.get(&hash).cloned());
                 prop_assert_eq!(stored(&slots, hash), want);
             }
         }

@@ -93,7 +93,7 @@ impl Timers {
     }
 
     /// The earliest pending instant (reminder or release): the client's deadline.
-    #[inline]
+    #[inline(always)]
     pub fn deadline(&self) -> Option<DateTime<Utc>> {
         match (self.remind_at, self.release_at()) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -16,7 +16,7 @@ use super::keys::KeyIndex;
 use super::policy::PoolPolicy;
 use crate::allocate::Team;
 use crate::ids::{ClientId, PoolId, RepId};
-use crate::model::{Client, DedupeKey, DedupeKeys, Rep, RepLedger};
+use crate::model::{Client, CustodyMut, DedupeKey, DedupeKeys, Rep, RepLedger};
 pub use apply::{evolve, evolve_owned, evolve_reclaim};
 use book::{Book, Removed};
 use by_id::ById;
@@ -399,6 +399,67 @@ impl PoolState {
         if before != after {
             let place = |(owner, pool)| Place { id, owner, pool };
             self.move_place(handle, place(before), place(after));
+        }
+    }
+
+    /// [`PoolState::modify`] for a change that never moves the client between owners or pools
+    /// (a contact): no owner or public index consulted; the deadline worked out only if
+    /// `change` says it set timers. Unknown ids are ignored.
+    #[inline]
+    fn modify_in_place(&mut self, id: ClientId, change: impl FnOnce(CustodyMut<'_>) -> bool) {
+        let Some(handle) = self.clients.handle(id) else {
+            return;
+        };
+        let Some(row) = self.clients.row_mut(handle) else {
+            return;
+        };
+        let before = (row.client.owner(), row.client.pool());
+        let retimed = change(row.client.custody_mut());
+        debug_assert_eq!(before, (row.client.owner(), row.client.pool()));
+        if !retimed {
+            return;
+        }
+        // What `Client::deadline` reads, read in place.
+        let new = row.client.custody().timers.deadline();
+        if row.due_at == new {
+            return;
+        }
+        let old = std::mem::replace(&mut row.due_at, new);
+        row.due_stamp = row.due_stamp.wrapping_add(1);
+        let (stamp, slot) = (row.due_stamp, row.due_slot);
+        self.reenter_deadline(handle, id, old.is_some(), stamp, slot, new);
+    }
+
+    /// A deadline moved (the row holds the new one and its `stamp`): the old entry, if any
+    /// (`had`), forgotten at `slot`; the new one entered and its slot kept in the row.
+    #[inline]
+    fn reenter_deadline(
+        &mut self,
+        handle: Handle,
+        id: ClientId,
+        had: bool,
+        stamp: u32,
+        slot: u32,
+        new: Option<DateTime<Utc>>,
+    ) {
+        if had {
+            let clients = &self.clients;
+            self.due.forget(slot, |e| {
+                clients
+                    .row(e.handle)
+                    .is_some_and(|r| r.due_stamp == e.stamp)
+            });
+        }
+        if let Some(at) = new {
+            let slot = self.due.insert(Entry {
+                at,
+                id,
+                handle,
+                stamp,
+            });
+            if let Some(row) = self.clients.row_mut(handle) {
+                row.due_slot = slot;
+            }
         }
     }
 }

@@ -65,8 +65,12 @@ pub fn evolve_reclaim(
 }
 
 /// Logs `contact` on the client; a follow-up by the owner also restarts its timers.
-// Out of line, with `modify` inlined into it (inlined into `evolve_owned`, `modify` stayed out
-// of line and the lead cost more).
+///
+/// A contact never moves a client between owners or pools, and only a follow-up sets timers:
+/// applied in place, the deadline worked out only for a follow-up and its entry moved only if
+/// the deadline did.
+// Out of line, with the modification inlined into it (inlined into `evolve_owned`, `modify`
+// stayed out of line and the lead cost more).
 #[inline(never)]
 fn log_contact(
     state: &mut PoolState,
@@ -74,12 +78,17 @@ fn log_contact(
     contact: Contact,
     follow_up: Option<Timers>,
 ) {
-    state.modify(client, |c| {
-        if let Some(timers) = follow_up {
-            c.custody.last_follow_up = Some(contact.at);
-            c.custody.timers = timers;
-        }
+    state.modify_in_place(client, |c| {
+        let retimed = match follow_up {
+            Some(timers) => {
+                c.custody.last_follow_up = Some(contact.at);
+                c.custody.timers = timers;
+                true
+            }
+            None => false,
+        };
         c.contacts.push(contact);
+        retimed
     })
 }
 
@@ -238,3 +247,6 @@ fn open_ledger(ledgers: &mut Vec<RepLedger>, i: usize, rep: RepId) -> usize {
     ledgers.insert(i, RepLedger::new(rep));
     i
 }
+
+#[cfg(test)]
+mod tests;

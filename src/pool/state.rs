@@ -122,6 +122,7 @@ impl PoolState {
         self.clients.len() == 0
     }
 
+    #[inline]
     fn ledger_position(&self, rep: RepId) -> Result<usize, usize> {
         ledger_position(&self.ledgers, rep)
     }

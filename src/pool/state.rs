@@ -290,19 +290,30 @@ impl PoolState {
         }
     }
 
-    /// Enters the client at `handle` in the owner or public index `place` puts it in.
+    /// Enters the client at `handle` in the owner or public index `place` puts it in. Each
+    /// index is entered by a function of its own, out of line: a client enters one, and the
+    /// two together kept every register of both for either.
+    #[inline]
     fn index_place(&mut self, handle: Handle, place: Place) {
         match place.owner {
-            Some(owner) => {
-                let slot = self.owned.entry(owner.0).push(handle);
-                if let Some(row) = self.clients.row_mut(handle) {
-                    row.owner_slot = slot;
-                }
-            }
-            None => {
-                self.public.entry(place.pool.0).insert(place.id);
-            }
+            Some(owner) => self.index_owned(handle, owner),
+            None => self.index_public(place),
         }
+    }
+
+    /// Enters the client at `handle` in `owner`'s book, its row remembering its place there.
+    #[inline(never)]
+    fn index_owned(&mut self, handle: Handle, owner: RepId) {
+        let slot = self.owned.entry(owner.0).push(handle);
+        if let Some(row) = self.clients.row_mut(handle) {
+            row.owner_slot = slot;
+        }
+    }
+
+    /// Enters the public client of `place` in its pool's set.
+    #[inline(never)]
+    fn index_public(&mut self, place: Place) {
+        self.public.entry(place.pool.0).insert(place.id);
     }
 
     /// Takes the client at `handle` out of the owner or public index `place` puts it in. An

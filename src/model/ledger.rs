@@ -108,7 +108,9 @@ impl RepLedger {
     }
 
     /// The rep takes a client of `region` on team day `day` at `at`; `claims` is the rep's
-    /// claim count on that day after this one, for a claim.
+    /// claim count on that day after this one, for a claim. Inlined where an owner change is
+    /// applied (its one caller there), with the event's fields in registers.
+    #[inline(always)]
     pub(crate) fn take(
         &mut self,
         region: &Region,

@@ -122,6 +122,7 @@ impl PoolState {
         self.clients.len() == 0
     }
 
+    #[inline]
     fn ledger_position(&self, rep: RepId) -> Result<usize, usize> {
         ledger_position(&self.ledgers, rep)
     }
@@ -288,42 +289,64 @@ impl PoolState {
         }
     }
 
-    /// Enters the client at `handle` in the owner or public index `place` puts it in.
+    /// Enters the client at `handle` in the owner or public index `place` puts it in. Each
+    /// index is entered by a function of its own, out of line: a client enters one, and the
+    /// two together kept every register of both for either.
+    #[inline]
     fn index_place(&mut self, handle: Handle, place: Place) {
         match place.owner {
-            Some(owner) => {
-                let slot = self.owned.entry(owner.0).push(handle);
-                if let Some(row) = self.clients.row_mut(handle) {
-                    row.owner_slot = slot;
-                }
-            }
-            None => {
-                self.public.entry(place.pool.0).insert(place.id);
-            }
+            Some(owner) => self.index_owned(handle, owner),
+            None => self.index_public(place),
         }
+    }
+
+    /// Enters the client at `handle` in `owner`'s book, its row remembering its place there.
+    #[inline(never)]
+    fn index_owned(&mut self, handle: Handle, owner: RepId) {
+        let slot = self.owned.entry(owner.0).push(handle);
+        if let Some(row) = self.clients.row_mut(handle) {
+            row.owner_slot = slot;
+        }
+    }
+
+    /// Enters the public client of `place` in its pool's set.
+    #[inline(never)]
+    fn index_public(&mut self, place: Place) {
+        self.public.entry(place.pool.0).insert(place.id);
     }
 
     /// Takes the client at `handle` out of the owner or public index `place` puts it in. An
     /// emptied book or set stays (reps and pools are few), so a client passing through the
-    /// public pool does not free and reallocate the set's runs.
+    /// public pool does not free and reallocate the set's runs. Each index is left by a
+    /// function of its own, out of line (see [`PoolState::index_place`]).
+    #[inline]
     fn unindex_place(&mut self, handle: Handle, place: Place) {
         match place.owner {
-            Some(owner) => {
-                let Some(book) = self.owned.get_mut(owner.0) else {
-                    return;
-                };
-                let slot = self.clients.row(handle).map_or(u32::MAX, |r| r.owner_slot);
-                if let Removed::Moved { handle, slot } = book.remove(handle, slot) {
-                    if let Some(row) = self.clients.row_mut(handle) {
-                        row.owner_slot = slot;
-                    }
-                }
+            Some(owner) => self.unindex_owned(handle, owner),
+            None => self.unindex_public(place),
+        }
+    }
+
+    /// Takes the client at `handle` out of `owner`'s book, through the place its row
+    /// remembers; the client moved into that place remembers it.
+    #[inline(never)]
+    fn unindex_owned(&mut self, handle: Handle, owner: RepId) {
+        let Some(book) = self.owned.get_mut(owner.0) else {
+            return;
+        };
+        let slot = self.clients.row(handle).map_or(u32::MAX, |r| r.owner_slot);
+        if let Removed::Moved { handle, slot } = book.remove(handle, slot) {
+            if let Some(row) = self.clients.row_mut(handle) {
+                row.owner_slot = slot;
             }
-            None => {
-                if let Some(ids) = self.public.get_mut(place.pool.0) {
-                    ids.remove(place.id);
-                }
-            }
+        }
+    }
+
+    /// Takes the public client of `place` out of its pool's set.
+    #[inline(never)]
+    fn unindex_public(&mut self, place: Place) {
+        if let Some(ids) = self.public.get_mut(place.pool.0) {
+            ids.remove(place.id);
         }
     }
 

@@ -16,6 +16,7 @@ mod source;
 pub(crate) use client::CustodyMut;
 pub use client::{Client, Custody, Deal, LeadInputs};
 pub use contact::{Contact, ContactLevel};
+pub(crate) use contact_log::ContactLog;
 pub use dedupe::{DedupeKey, DedupeKeys, normalize_company, normalize_email, normalize_phone};
 pub use ledger::RepLedger;
 pub use metrics::{CustomMetric, Metric, Metrics};

@@ -78,16 +78,16 @@ fn log_contact(
     contact: Contact,
     follow_up: Option<Timers>,
 ) {
-    state.modify_in_place(client, |c| {
+    state.modify_in_place(client, |custody, contacts| {
         let retimed = match follow_up {
             Some(timers) => {
-                c.custody.last_follow_up = Some(contact.at);
-                c.custody.timers = timers;
+                custody.last_follow_up = Some(contact.at);
+                custody.timers = timers;
                 true
             }
             None => false,
         };
-        c.contacts.push(contact);
+        contacts.push(contact);
         retimed
     })
 }

@@ -200,6 +200,14 @@ impl DueIndex {
         Some(slot)
     }
 
+    /// The entries the buckets count as live, in all (for tests: it must equal the clients
+    /// that have a deadline, or a forgotten entry is left counted and never dropped).
+    #[cfg(test)]
+    pub(crate) fn counted_live(&self) -> usize {
+        let in_use = self.order.values();
+        in_use.map(|&slot| self.slots[slot].live as usize).sum()
+    }
+
     /// Records a live deadline; returns the slot of its bucket, which stays the bucket's as
     /// long as the deadline is live, for [`DueIndex::forget`]. Inlined where deadlines are set:
     /// the usual case (an hour reached lately, room in its bucket's last chunk) is a few reads

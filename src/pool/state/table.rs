@@ -173,6 +173,9 @@ impl ClientTable {
     /// The usual case (room in the last chunk, an id the id-indexed vector covers) is an
     /// append and a store, where the client is loaded; a new chunk, or an id the vector must
     /// grow for or hash, out of line.
+    // The usual case is written out here as in `push_with` rather than delegating with
+    // `push_with(id, move || *client)`: delegating measured 63 instructions more per lead in the
+    // `lead` workload (the client moved out of its box through a temporary), the day unchanged.
     #[inline]
     pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();

@@ -4,7 +4,10 @@
 //! decision and one explanation box serve every lead (`decide_into`, `allocate_into`,
 //! `Decision::explanation_boxed`, `evolve_reclaim`): once they are warm, a lead allocates only
 //! the client the CRM decodes, which the import moves into the pool (and the pool's tables
-//! grow now and then).
+//! grow now and then). The store's own allocations (here a `String` per event and the log's
+//! growth) are the CRM's, not the crate's. serde_json's `float_roundtrip` feature (this crate's
+//! own dependency enables it) keeps the figures in stored explanations exact, so the log
+//! replays to the same state (README, "Determinism").
 //!
 //! `cargo run --example crm_loop`
 

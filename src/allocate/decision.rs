@@ -77,7 +77,9 @@ impl Decision {
     /// [`evolve_reclaim`](crate::pool::evolve_reclaim)), so nothing is allocated, and the
     /// decision is left the explanation the spare held (an earlier decision's), which deciding
     /// into it again rewrites in place; else into a new box, the decision's explanation left
-    /// empty as [`std::mem::take`] leaves it.
+    /// empty as [`std::mem::take`] leaves it. Either way, read or store the assignment's
+    /// explanation from its command or event from then on, not from the decision. A refused
+    /// assignment drops its command and the box with it: the next one allocates a new box.
     pub fn explanation_boxed(&mut self, spare: Option<Box<Explanation>>) -> Box<Explanation> {
         match spare {
             Some(mut boxed) => {

@@ -194,7 +194,7 @@ mod tests {
         let screened = index.first_known_of(table, &incoming);
         assert_eq!(screened, index.first_known(table, incoming.keys()));
         let id = incoming.id();
-        let handle = table.push_with(incoming.id(), || incoming);
+        let handle = table.push_with(id, || incoming);
         let row = table.row(handle).unwrap();
         index.insert(table, &row.client, id, handle);
         screened

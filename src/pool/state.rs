@@ -343,13 +343,13 @@ impl PoolState {
 
     /// [`PoolState::modify`] for a change that never moves the client between owners or pools
     /// (a contact): `change` is given the custody and the contact log only (not the owner or
-    /// the pool), so no owner or public index is consulted; the deadline is worked out only if
-    /// `change` says it set timers. Unknown ids are ignored.
+    /// the pool), so no owner or public index is consulted; the deadline's entry moves only if
+    /// the deadline did. Unknown ids are ignored.
     #[inline]
     fn modify_in_place(
         &mut self,
         id: ClientId,
-        change: impl FnOnce(&mut Custody, &mut ContactLog) -> bool,
+        change: impl FnOnce(&mut Custody, &mut ContactLog),
     ) {
         let Some(handle) = self.clients.handle(id) else {
             return;
@@ -360,9 +360,7 @@ impl PoolState {
         let CustodyMut {
             custody, contacts, ..
         } = row.client.custody_mut();
-        if !change(custody, contacts) {
-            return;
-        }
+        change(custody, contacts);
         let new = row.client.deadline();
         if row.due_at == new {
             return;

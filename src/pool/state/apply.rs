@@ -66,9 +66,8 @@ pub fn evolve_reclaim(
 
 /// Logs `contact` on the client; a follow-up by the owner also restarts its timers.
 ///
-/// A contact never moves a client between owners or pools, and only a follow-up sets timers:
-/// applied in place, the deadline worked out only for a follow-up and its entry moved only if
-/// the deadline did.
+/// A contact never moves a client between owners or pools: applied in place, its deadline's
+/// entry moved only if the deadline did (only a follow-up sets timers).
 // Out of line, with the modification inlined into it (inlined into `evolve_owned`, `modify`
 // stayed out of line and the lead cost more).
 #[inline(never)]
@@ -79,16 +78,11 @@ fn log_contact(
     follow_up: Option<Timers>,
 ) {
     state.modify_in_place(client, |custody, contacts| {
-        let retimed = match follow_up {
-            Some(timers) => {
-                custody.last_follow_up = Some(contact.at);
-                custody.timers = timers;
-                true
-            }
-            None => false,
-        };
+        if let Some(timers) = follow_up {
+            custody.last_follow_up = Some(contact.at);
+            custody.timers = timers;
+        }
         contacts.push(contact);
-        retimed
     })
 }
 

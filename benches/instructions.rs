@@ -105,7 +105,10 @@ fn day(reps: u64, leads: u32, side: &str, skip: bool) {
 /// (`Decision::explanation_boxed`, `evolve_reclaim`), as a CRM that stores each event before
 /// applying it can. Each arrival is built (a boxed client, as a CRM decodes it from the request
 /// that brought it) just before its lead, outside the measured part: every lead is a measured
-/// part of its own.
+/// part of its own. `scripts/instructions.sh lead` splits the measured part by who runs it: the
+/// crate deciding and applying the three commands (the calls to `decide_into`, `evolve_owned`
+/// and `evolve`), the crate's other calls (the allocator's pick and rotation, the explanation
+/// boxed), and this loop's own code with what is inlined into it.
 fn lead(reps: u64, leads: u32, skip: bool) {
     let team = day_team(reps);
     let stream = day_stream(&team, leads);

@@ -72,12 +72,36 @@ done
 row "sweep, 100k clients, 1% due (per due client)" sweep 100000
 row "sweep, 1M clients, 1% due (per due client)" sweep 1000000
 
+# The lead workload's measured part split by who runs it (inclusive counts of the calls the
+# workload makes, from the profile `ir` just wrote): the crate's deciding and applying of the
+# three commands (`decide_into`, `evolve_owned`, `evolve`: the issue's "import, assign,
+# follow-up, apply"), the crate's other calls (the allocator's pick and rotation, the explanation
+# boxed), and the rest: the workload's own loop with the crate's small calls inlined into it (the
+# client looked up, the view and request built, `evolve_reclaim`'s match) and the std code it calls
+# (draining the buffer).
+split() {
+    local units=$1
+    callgrind_annotate --tree=calling --inclusive=yes "$work/cg.out" 2>/dev/null | awk -v u="$units" '
+        /^ *[0-9,]+ .*\*  / { show = ($0 ~ /callgrind_measured_region/)
+            if (show) { n = $1; gsub(",", "", n); total = n }; next }
+        /^ *[0-9,]+ .*>   / { if (show) { n = $1; gsub(",", "", n); l = $0; sub(/.*>   /, "", l)
+                if (l ~ /leadpool::pool::decide::decide_into|leadpool::pool::state::apply::evolve/) cmd += n
+                else if (l ~ /leadpool::/) other += n }
+            next }
+        /^$/ { show = 0 }
+        END { printf "%.0f %.0f %.0f %.0f", cmd / u, other / u, (total - cmd - other) / u, total / u }'
+}
+
 case "lead" in "$only"*)
+    read -r -a l100 <<<"$(ir lead 100 10000 leadpool >/dev/null && split 10000)"
+    read -r -a l1000 <<<"$(ir lead 1000 100000 leadpool >/dev/null && split 100000)"
     echo
-    echo "| the crate's own part of a lead (import, allocate, assign, follow-up, applied) | instructions per lead |"
-    echo "|---|---|"
-    printf '| 100 reps / 10k leads | %s |\n' "$(ir lead 100 10000 leadpool)"
-    printf '| 1,000 reps / 100k leads | %s |\n' "$(ir lead 1000 100000 leadpool)"
+    echo "| the lead workload (instructions per lead) | 100 reps / 10k leads | 1,000 reps / 100k leads |"
+    echo "|---|---|---|"
+    printf '| **the crate'"'"'s own part**: the import, the assignment and the follow-up decided and applied (`decide_into`, `evolve_owned`, `evolve`) | %s | %s |\n' "${l100[0]}" "${l1000[0]}"
+    printf '| the crate'"'"'s other calls: the round-robin pick and its rotation, the explanation boxed | %s | %s |\n' "${l100[1]}" "${l1000[1]}"
+    printf '| the workload'"'"'s own loop, with the crate'"'"'s small calls inlined into it (the client looked up, the view and request built, `evolve_reclaim`'"'"'s match) and the buffers drained | %s | %s |\n' "${l100[2]}" "${l1000[2]}"
+    printf '| the whole measured lead | %s | %s |\n' "${l100[3]}" "${l1000[3]}"
 esac
 
 case "allocs" in "$only"*)

@@ -5,8 +5,9 @@
 //! already there (a `Vec` of rows would copy every client each time it doubled).
 //!
 //! The lookup is a vector indexed by the id itself for ids below a bound that grows with the
-//! table (eight slots per client, at least [`DENSE_FLOOR`]): a CRM's ids come from a sequence,
-//! so nearly every id is one read away, and the vector stays within 32 bytes per client.
+//! table (32 slots per client, at least [`DENSE_FLOOR`]): a CRM's ids come from a sequence,
+//! so nearly every id is one read away, and the vector stays within 128 bytes per client
+//! (a row is 280).
 //! An id above the bound when it arrives is hashed instead (a partial state holding a few
 //! clients of a large database, ids from another numbering), and moves into the vector when
 //! the vector grows to cover it: an id below the vector's length is either in it or unknown,
@@ -35,8 +36,10 @@ const DENSE_FLOOR: usize = 4_096;
 /// Slots of the id-indexed lookup allowed per client. Leads are numbered when they are
 /// created and imported when they arrive, so early in a day's imports the ids run ahead of
 /// the count: with four slots per client 13 % of the simulated day's imports were hashed
-/// (about 300 instructions each, with their later move into the vector), with eight 7 %.
-const DENSE_PER_CLIENT: usize = 8;
+/// (about 300 instructions each, with their later move into the vector, and a hash at every
+/// later lookup), with eight 7 %, with 32 under 2 % (the `lead` workload's commands 21
+/// instructions per lead fewer than with eight, the day 18).
+const DENSE_PER_CLIENT: usize = 32;
 
 /// An empty slot of the id-indexed lookup.
 const NO_HANDLE: Handle = Handle::MAX;

@@ -143,6 +143,12 @@ impl ClientTable {
         self.by_id[i] = handle;
     }
 
+    /// The handle the next client pushed gets (its index: rows never move or go).
+    #[inline]
+    pub(crate) fn next_handle(&self) -> Handle {
+        Handle::try_from(self.len).unwrap_or(Handle::MAX)
+    }
+
     /// The row at `handle` (handles come from this table, so it exists).
     #[inline]
     pub(crate) fn row(&self, handle: Handle) -> Option<&Row> {
@@ -182,7 +188,7 @@ impl ClientTable {
     #[inline]
     pub(crate) fn push(&mut self, client: Box<Client>) -> Handle {
         let id = client.id();
-        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        let handle = self.next_handle();
         let Some(chunk) = self
             .chunks
             .last_mut()
@@ -205,7 +211,7 @@ impl ClientTable {
     /// [`ClientTable::push`] of the client `make` gives, of id `id`.
     #[inline]
     pub(crate) fn push_with(&mut self, id: ClientId, make: impl FnOnce() -> Client) -> Handle {
-        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        let handle = self.next_handle();
         let Some(chunk) = self
             .chunks
             .last_mut()
@@ -228,7 +234,7 @@ impl ClientTable {
     /// [`ClientTable::push_with`] when the last chunk is full or has no spare room.
     #[inline(never)]
     fn push_in_new_room(&mut self, id: ClientId, make: impl FnOnce() -> Client) -> Handle {
-        let handle = Handle::try_from(self.len).unwrap_or(Handle::MAX);
+        let handle = self.next_handle();
         if self.chunks.last().is_none_or(|c| c.len() >= CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
@@ -311,6 +317,29 @@ mod tests {
         for id in [5_010, 4_999, 2_100, 6_001, 8_191, 9_000] {
             assert_eq!(table.get(ClientId(id)), None);
         }
+    }
+
+    /// The handle announced before a push (the key index is entered under it before the
+    /// row exists) is the one the push gives, past a chunk's end and in a clone too.
+    #[test]
+    fn the_next_handle_is_the_one_the_push_gives() {
+        let mut table = ClientTable::default();
+        for id in 0..(CHUNK as u64 + 3) {
+            let next = table.next_handle();
+            let pushed = if id % 2 == 0 {
+                table.push(Box::new(client(id * 7)))
+            } else {
+                push(&mut table, client(id * 7))
+            };
+            assert_eq!(pushed, next);
+            assert_eq!(
+                table.row(next).map(|r| r.client.id()),
+                Some(ClientId(id * 7))
+            );
+        }
+        let mut copy = table.clone();
+        let next = copy.next_handle();
+        assert_eq!(push(&mut copy, client(1)), next);
     }
 
     /// A clone keeps no spare room in its chunks: clients pushed into a clone (a partial or

@@ -38,6 +38,11 @@ fn is_full(slot: &Slot) -> bool {
 /// Slots of the first table (a power of two).
 const FIRST: usize = 16;
 
+/// The table grows four times over while it has fewer slots than this (1 MiB of them), twice
+/// above: every growth moves every key and scans every old slot, so fewer growths while the
+/// table is small cost fewer instructions per key; above, memory matters more.
+const QUADRUPLE_BELOW: usize = 1 << 16;
+
 /// Handles by key hash; see the module docs.
 #[derive(Clone, Default)]
 pub(super) struct HashSlots {
@@ -182,11 +187,17 @@ impl HashSlots {
         list.insert(place, (id, handle));
     }
 
-    /// Doubles the table, moving each slot by the hash it keeps.
+    /// Grows the table four times while it is below [`QUADRUPLE_BELOW`] slots, else doubles
+    /// it, moving each slot by the hash it keeps.
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(FIRST);
+        let factor = if self.slots.len() < QUADRUPLE_BELOW {
+            4
+        } else {
+            2
+        };
+        let size = (self.slots.len() * factor).max(FIRST);
         let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
         let mask = size - 1;
         for slot in old.iter().filter(|slot| is_full(slot)) {

@@ -65,13 +65,13 @@ fn edge_cases() {
     assert_eq!(slots.pairs().count(), 10_000 + 2 + 2 + 4);
 }
 
-/// The table grows four times over while small and twice from [`QUADRUPLE_BELOW`] slots,
+/// The table grows eight times over while small and twice from [`FAST_GROWTH_BELOW`] slots,
 /// every hash found after each growth, the table at most half full.
 #[test]
-fn the_table_quadruples_while_small_then_doubles() {
+fn the_table_grows_eightfold_while_small_then_doubles() {
     let mut slots = HashSlots::default();
     let mut sizes = vec![0];
-    let keys = QUADRUPLE_BELOW as u64 / 2 + 10;
+    let keys = FAST_GROWTH_BELOW as u64 / 2 + 10;
     // Hashes whose low bits collide in runs, so the moves meet occupied slots.
     let hash = |n: u64| (n / 3) | (n % 3) << 50;
     for n in 0..keys {
@@ -85,10 +85,10 @@ fn the_table_quadruples_while_small_then_doubles() {
         assert!(slots.len * 2 <= slots.slots.len());
     }
     let mut want = vec![0, FIRST];
-    while *want.last().unwrap() < 2 * QUADRUPLE_BELOW {
+    while *want.last().unwrap() < 2 * FAST_GROWTH_BELOW {
         let last = *want.last().unwrap();
-        want.push(if last < QUADRUPLE_BELOW {
-            last * 4
+        want.push(if last < FAST_GROWTH_BELOW {
+            last * 8
         } else {
             last * 2
         });

@@ -228,9 +228,14 @@ impl PoolState {
         if self.clients.handle(id).is_some() {
             return;
         }
+        // Its keys are indexed from the box, under the handle its row is about to get, so the
+        // row is not looked up again after the push.
+        let handle = self.clients.next_handle();
+        self.keys.insert(&self.clients, &client, id, handle);
         let place = Place::of(&client);
         let deadline = client.deadline();
-        let handle = self.clients.push(client);
+        let pushed = self.clients.push(client);
+        debug_assert_eq!(pushed, handle);
         self.index_loaded(handle, id, place, deadline);
     }
 
@@ -239,28 +244,33 @@ impl PoolState {
     /// `Imported` event (nothing to prepare: the event carries the client as it enters), or
     /// an import accepted by `screened_import` for a caller holding the arriving client
     /// borrowed, which prepares the copy as the import's arm prepares its event's client
-    /// (`accept_import`: the state decides nothing).
+    /// (`accept_import`: the state decides nothing). The copy shares the client's card, so
+    /// its keys are indexed from `client`, before the push (`prepare` changes custody only).
     #[inline(never)]
     pub(crate) fn load_copy(&mut self, client: &Client, prepare: impl FnOnce(&mut Client)) {
         let id = client.id();
         if self.clients.handle(id).is_some() {
             return;
         }
-        let handle = self.clients.push_with(id, || {
+        let handle = self.clients.next_handle();
+        self.keys.insert(&self.clients, client, id, handle);
+        let pushed = self.clients.push_with(id, || {
             let mut copy = client.clone();
             prepare(&mut copy);
             copy
         });
+        debug_assert_eq!(pushed, handle);
         let Some(row) = self.clients.row(handle) else {
             return;
         };
+        debug_assert_eq!(row.client.keys(), client.keys());
         let place = Place::of(&row.client);
         let deadline = row.client.deadline();
         self.index_loaded(handle, id, place, deadline);
     }
 
-    /// Enters the client just loaded at `handle` in every index: its keys, its place (owner
-    /// or public pool) and its deadline.
+    /// Enters the client just loaded at `handle` (its keys already indexed) in the other
+    /// indexes: its place (owner or public pool) and its deadline.
     #[inline(always)]
     fn index_loaded(
         &mut self,
@@ -269,9 +279,6 @@ impl PoolState {
         place: Place,
         deadline: Option<DateTime<Utc>>,
     ) {
-        if let Some(row) = self.clients.row(handle) {
-            self.keys.insert(&self.clients, &row.client, id, handle);
-        }
         self.index_place(handle, place);
         if let Some(at) = deadline {
             self.add_deadline(handle, id, at);

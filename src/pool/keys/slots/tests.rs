@@ -65,6 +65,38 @@ fn edge_cases() {
     assert_eq!(slots.pairs().count(), 10_000 + 2 + 2 + 4);
 }
 
+/// The table grows eight times over while small and twice from [`FAST_GROWTH_BELOW`] slots,
+/// every hash found after each growth, the table at most half full.
+#[test]
+fn the_table_grows_eightfold_while_small_then_doubles() {
+    let mut slots = HashSlots::default();
+    let mut sizes = vec![0];
+    let keys = FAST_GROWTH_BELOW as u64 / 2 + 10;
+    // Hashes whose low bits collide in runs, so the moves meet occupied slots.
+    let hash = |n: u64| (n / 3) | (n % 3) << 50;
+    for n in 0..keys {
+        insert(&mut slots, hash(n), n as Handle);
+        if sizes.last() != Some(&slots.slots.len()) {
+            sizes.push(slots.slots.len());
+            for m in (0..=n).step_by(97).chain([n]) {
+                assert_eq!(stored(&slots, hash(m)), BTreeSet::from([m as Handle]));
+            }
+        }
+        assert!(slots.len * 2 <= slots.slots.len());
+    }
+    let mut want = vec![0, FIRST];
+    while *want.last().unwrap() < 2 * FAST_GROWTH_BELOW {
+        let last = *want.last().unwrap();
+        want.push(if last < FAST_GROWTH_BELOW {
+            last * 8
+        } else {
+            last * 2
+        });
+    }
+    assert_eq!(sizes, want);
+    assert_eq!(slots.pairs().count(), keys as usize);
+}
+
 /// A hash whose home slot is free is stored there, and found there first: a probe starts
 /// from the hash's low bits.
 #[test]

@@ -40,10 +40,23 @@ impl PoolState {
     /// Enters the client at `handle` in `owner`'s book, its row remembering its place there.
     #[inline(never)]
     fn index_owned(&mut self, handle: Handle, owner: RepId) {
-        let slot = self.owned.entry(owner.0).push(handle);
+        // The rep's book is usually there already (found in place); a first book is opened
+        // out of line, so this usual case keeps to a few registers.
+        let slot = match self.owned.get_mut(owner.0) {
+            Some(book) => book.push(handle),
+            None => self.open_book(handle, owner),
+        };
         if let Some(row) = self.clients.row_mut(handle) {
             row.owner_slot = slot;
         }
+    }
+
+    /// [`PoolState::index_owned`] into a book the owner index does not hold yet: opened,
+    /// then `handle` added; returns its place.
+    #[cold]
+    #[inline(never)]
+    fn open_book(&mut self, handle: Handle, owner: RepId) -> u32 {
+        self.owned.entry(owner.0).push(handle)
     }
 
     /// Enters the public client of `place` in its pool's set.

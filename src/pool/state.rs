@@ -318,9 +318,26 @@ impl PoolState {
 
     #[inline]
     fn modify_at(&mut self, handle: Handle, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
-        let Some(row) = self.clients.row_mut(handle) else {
+        self.modify_counted(handle, |_, _| {}, change);
+    }
+
+    /// [`PoolState::modify_at`], with `count` given the client as it stands before the change
+    /// and the ledgers first (an owner change or a release counts the client out of and into
+    /// its reps' ledgers): the row is found once for both.
+    #[inline]
+    fn modify_counted(
+        &mut self,
+        handle: Handle,
+        count: impl FnOnce(&Client, &mut Vec<RepLedger>),
+        change: impl FnOnce(crate::model::CustodyMut<'_>),
+    ) {
+        let PoolState {
+            clients, ledgers, ..
+        } = self;
+        let Some(row) = clients.row_mut(handle) else {
             return;
         };
+        count(&row.client, ledgers);
         // Where the client sits, and the deadline the index holds for it (kept in the row, not
         // worked out again): what a change may move.
         let (before, old) = ((row.client.owner(), row.client.pool()), row.due_at);

@@ -332,7 +332,10 @@ impl PoolState {
         change: impl FnOnce(crate::model::CustodyMut<'_>),
     ) {
         let PoolState {
-            clients, ledgers, ..
+            clients,
+            ledgers,
+            owned,
+            ..
         } = self;
         let Some(row) = clients.row_mut(handle) else {
             return;
@@ -344,6 +347,17 @@ impl PoolState {
         change(row.client.custody_mut());
         let after = (row.client.owner(), row.client.pool());
         let (id, new) = (row.client.id(), row.client.deadline());
+        let place = |(owner, pool)| Place { id, owner, pool };
+        // A client that moved leaves its old place below, through the place in its owner's
+        // book the row had; a new owner's book is entered here, with the row in hand (a public
+        // set, below: a client enters one only on a release).
+        let moved = (before != after).then(|| {
+            let slot = row.owner_slot;
+            if let Some(owner) = after.0 {
+                row.owner_slot = place::enter_book(owned, handle, owner);
+            }
+            slot
+        });
         if old != new {
             row.due_at = new;
             // The old entry goes stale (the row's stamp moves on) and is forgotten; the new one
@@ -352,9 +366,11 @@ impl PoolState {
             let (stamp, slot) = (row.due_stamp, row.due_slot);
             self.reenter_deadline(handle, id, old.is_some(), stamp, slot, new);
         }
-        if before != after {
-            let place = |(owner, pool)| Place { id, owner, pool };
-            self.move_place(handle, place(before), place(after));
+        if let Some(slot) = moved {
+            self.leave_place(handle, place(before), slot);
+            if after.0.is_none() {
+                self.index_public(place(after));
+            }
         }
     }
 

@@ -213,12 +213,25 @@ impl PoolPolicy {
     }
 
     /// The cap that applies to `rep`: the policy's override, the rep's own, the team's.
+    // Inline, with the policy's overrides searched out of line: admission reads the cap for
+    // every owner change, and most policies override no rep's (called, the call and return
+    // cost as much as the reading).
+    #[inline]
     pub fn cap_for(&self, rep: RepId, profile: Option<&Rep>) -> Option<u32> {
-        self.cap_overrides
-            .get(&rep)
-            .copied()
+        let overridden = if self.cap_overrides.is_empty() {
+            None
+        } else {
+            self.cap_override(rep)
+        };
+        overridden
             .or_else(|| profile.and_then(|r| r.cap_override))
             .or(self.private_cap)
+    }
+
+    /// The policy's override of `rep`'s cap, if any.
+    #[inline(never)]
+    fn cap_override(&self, rep: RepId) -> Option<u32> {
+        self.cap_overrides.get(&rep).copied()
     }
 
     /// True when `pool` exists under this policy.

@@ -325,15 +325,46 @@ impl PoolState {
 
     #[inline]
     fn modify_at(&mut self, handle: Handle, change: impl FnOnce(crate::model::CustodyMut<'_>)) {
-        let Some(row) = self.clients.row_mut(handle) else {
+        self.modify_counted(handle, |_, _| {}, change);
+    }
+
+    /// [`PoolState::modify_at`], with `count` given the client as it stands before the change
+    /// and the ledgers first (an owner change or a release counts the client out of and into
+    /// its reps' ledgers): the row is found once for both.
+    #[inline]
+    fn modify_counted(
+        &mut self,
+        handle: Handle,
+        count: impl FnOnce(&Client, &mut Vec<RepLedger>),
+        change: impl FnOnce(crate::model::CustodyMut<'_>),
+    ) {
+        let PoolState {
+            clients,
+            ledgers,
+            owned,
+            ..
+        } = self;
+        let Some(row) = clients.row_mut(handle) else {
             return;
         };
+        count(&row.client, ledgers);
         // Where the client sits, and the deadline the index holds for it (kept in the row, not
         // worked out again): what a change may move.
         let (before, old) = ((row.client.owner(), row.client.pool()), row.due_at);
         change(row.client.custody_mut());
         let after = (row.client.owner(), row.client.pool());
         let (id, new) = (row.client.id(), row.client.deadline());
+        let place = |(owner, pool)| Place { id, owner, pool };
+        // A client that moved leaves its old place below, through the place in its owner's
+        // book the row had; a new owner's book is entered here, with the row in hand (a public
+        // set, below: a client enters one only on a release).
+        let moved = (before != after).then(|| {
+            let slot = row.owner_slot;
+            if let Some(owner) = after.0 {
+                row.owner_slot = place::enter_book(owned, handle, owner);
+            }
+            slot
+        });
         if old != new {
             row.due_at = new;
             // The old entry goes stale (the row's stamp moves on) and is forgotten; the new one
@@ -342,9 +373,11 @@ impl PoolState {
             let (stamp, slot) = (row.due_stamp, row.due_slot);
             self.reenter_deadline(handle, id, old.is_some(), stamp, slot, new);
         }
-        if before != after {
-            let place = |(owner, pool)| Place { id, owner, pool };
-            self.move_place(handle, place(before), place(after));
+        if let Some(slot) = moved {
+            self.leave_place(handle, place(before), slot);
+            if after.0.is_none() {
+                self.index_public(place(after));
+            }
         }
     }
 

@@ -111,23 +111,23 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             let Some(handle) = state.clients.handle(*client) else {
                 return;
             };
-            let PoolState {
-                clients, ledgers, ..
-            } = &mut *state;
-            if let Some(c) = clients.row(handle).map(|r| &r.client) {
-                let won = c.custody().deal.is_some();
-                if let Some(from) = c.owner() {
-                    ledger_entry(ledgers, from).leave(c.region(), won);
-                }
-                ledger_entry(ledgers, *to).take(c.region(), won, *at, *day, claims);
-            }
-            state.modify_at(handle, |c| {
-                *c.owner = Some(*to);
-                c.custody.owned_since = Some(*at);
-                c.custody.pooled_at = None;
-                c.custody.locked = false;
-                c.custody.timers = *timers;
-            });
+            state.modify_counted(
+                handle,
+                |c, ledgers| {
+                    let won = c.custody().deal.is_some();
+                    if let Some(from) = c.owner() {
+                        ledger_entry(ledgers, from).leave(c.region(), won);
+                    }
+                    ledger_entry(ledgers, *to).take(c.region(), won, *at, *day, claims);
+                },
+                |c| {
+                    *c.owner = Some(*to);
+                    c.custody.owned_since = Some(*at);
+                    c.custody.pooled_at = None;
+                    c.custody.locked = false;
+                    c.custody.timers = *timers;
+                },
+            );
         }
         Event::ContactLogged {
             client,
@@ -149,13 +149,10 @@ pub fn evolve(state: &mut PoolState, event: &Event) {
             let Some(handle) = state.clients.handle(*client) else {
                 return;
             };
-            let PoolState {
-                clients, ledgers, ..
-            } = &mut *state;
-            if let Some(c) = clients.row(handle).map(|r| &r.client) {
+            let count = |c: &crate::model::Client, ledgers: &mut Vec<RepLedger>| {
                 ledger_entry(ledgers, *from).leave(c.region(), c.custody().deal.is_some());
-            }
-            state.modify_at(handle, |c| {
+            };
+            state.modify_counted(handle, count, |c| {
                 *c.owner = None;
                 *c.pool = *to_pool;
                 c.custody.owned_since = None;

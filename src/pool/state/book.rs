@@ -36,14 +36,25 @@ impl Book {
     /// Adds `handle` (not in the book); returns its place, for its row to remember.
     #[inline]
     pub(crate) fn push(&mut self, handle: Handle) -> u32 {
-        if self.handles.capacity() == 0 {
-            // A rep's book starts with room for a working book (a kilobyte), instead of
-            // growing through every small size.
-            self.handles.reserve_exact(FIRST);
+        if self.handles.len() == self.handles.capacity() {
+            self.grow();
         }
         let slot = u32::try_from(self.handles.len()).unwrap_or(u32::MAX);
         self.handles.push(handle);
         slot
+    }
+
+    /// Room for one more handle in a full book, out of line (a book is rarely full). A rep's
+    /// book starts with room for a working book (a kilobyte), instead of growing through
+    /// every small size; a full one grows as a vector does.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        if self.handles.capacity() == 0 {
+            self.handles.reserve_exact(FIRST);
+        } else {
+            self.handles.reserve(1);
+        }
     }
 
     /// Removes `handle`, which its row says is at `slot` (searched for if it is not there).
@@ -127,6 +138,37 @@ mod tests {
                 prop_assert!(held.iter().eq(model.iter()));
             }
         }
+    }
+
+    /// A book filled past its first room and past each growth after it keeps every handle
+    /// at the place returned for it, and gives them all back.
+    #[test]
+    fn a_full_book_grows_and_keeps_every_place() {
+        let mut kept = Kept {
+            slots: vec![u32::MAX; 2_000],
+            ..Kept::default()
+        };
+        for handle in 0..2_000u32 {
+            kept.add(handle);
+            if handle as usize + 1 == FIRST {
+                assert_eq!(
+                    kept.book.handles.capacity(),
+                    FIRST,
+                    "the first room, exactly"
+                );
+            }
+        }
+        assert!(kept.book.handles.capacity() >= 2_000);
+        for (at, &h) in kept.book.handles().iter().enumerate() {
+            assert_eq!((h as usize, kept.slots[h as usize] as usize), (at, at));
+        }
+        for handle in (0..2_000u32).rev().step_by(3) {
+            assert!(kept.remove(handle));
+        }
+        for (at, &h) in kept.book.handles().iter().enumerate() {
+            assert_eq!(kept.slots[h as usize] as usize, at);
+        }
+        assert_eq!(kept.book.handles().len(), 2_000 - 667);
     }
 
     #[test]

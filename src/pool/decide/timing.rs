@@ -7,8 +7,8 @@ use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
 use crate::pool::Config;
 use crate::pool::actor::Actor;
-use crate::pool::admission::Subject;
 use crate::pool::admission::contact;
+use crate::pool::admission::{Action, Subject};
 use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Retimed};
@@ -29,7 +29,11 @@ pub(super) fn follow_up(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
-    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
+    // A contact is always the action `FollowUp` (named here, the matrix's row is known).
+    ctx.permit_as(
+        Action::of_follow_up(),
+        Ctx::client_subject(client, Some(rep)),
+    )?;
     if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);

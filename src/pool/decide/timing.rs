@@ -13,7 +13,7 @@ use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Retimed};
 use crate::pool::policy::PoolPolicy;
-use crate::pool::timers::TimerBasis;
+use crate::pool::timers::{Level, TimerBasis};
 
 /// Logs a contact. The owner's contact is a follow-up and restarts the timers; another rep's
 /// contact passes the 撞单 check first.
@@ -157,7 +157,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
     match &flag {
         Flag::Locked(on) => basis.locked = *on,
         Flag::OpenOpportunity(on) => basis.open_opportunity = *on,
-        Flag::Level(level) => basis.level = level.as_deref(),
+        Flag::Level(level) => basis.level = Level::Set(level.as_deref()),
     }
     let timers = owned_timers(ctx.state.config(), client, &basis);
     Ok(Decided::One(Event::FlagSet {

@@ -251,7 +251,16 @@ impl<'a> Ctx<'a> {
 
     /// The permission matrix for the actor doing the command's action on `subject`.
     fn permit(&self, subject: impl ToSubject) -> Result<(), PoolError> {
-        permit(self.state.config(), self.actor, self.action, || {
+        self.permit_as(self.action, subject)
+    }
+
+    /// [`Ctx::permit`] by an arm whose command has one action, naming it (it is the
+    /// context's: the typed entry builds the context with it): the matrix's row is then known
+    /// where the arm is compiled, and only the actor's cell is read.
+    #[inline(always)]
+    fn permit_as(&self, action: Action, subject: impl ToSubject) -> Result<(), PoolError> {
+        debug_assert_eq!(action, self.action, "the arm's action is the context's");
+        permit(self.state.config(), self.actor, action, || {
             subject.into_subject()
         })
         .map_err(PoolError::from)

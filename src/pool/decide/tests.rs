@@ -322,3 +322,44 @@ fn a_copied_import_of_any_arrival_ends_where_its_command_does() {
         ]
     );
 }
+
+/// The contact's arm names its action (`Ctx::permit_as`) instead of reading the context's:
+/// it must be the one `Action::of` gives the command, which the context holds.
+#[test]
+fn a_contact_is_permitted_under_the_action_of_its_command() {
+    let command = Command::FollowUp {
+        client: ClientId(1),
+        rep: RepId(1),
+        level: ContactLevel::Phone,
+        note: String::new(),
+    };
+    assert_eq!(Action::of(&command), Action::of_follow_up());
+    // A manager may not log a rep's contact: refused under that action.
+    let mut state = state();
+    evolve(
+        &mut state,
+        &Event::Imported {
+            client: incoming(1, 0, 0, false, t0()),
+            actor: Actor::System,
+        },
+    );
+    let refused = decided_follow_up(
+        &state,
+        Actor::Manager(RepId(3)),
+        ClientId(1),
+        RepId(1),
+        ContactLevel::Phone,
+        String::new(),
+        t0(),
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(PoolError::Forbidden(crate::pool::Forbidden {
+                action: Action::FollowUp,
+                ..
+            }))
+        ),
+        "{refused:?}"
+    );
+}

@@ -7,13 +7,13 @@ use crate::ids::{ClientId, RepId};
 use crate::model::{Client, Contact, ContactLevel, ReleaseReason, Timers};
 use crate::pool::Config;
 use crate::pool::actor::Actor;
-use crate::pool::admission::Subject;
 use crate::pool::admission::contact;
+use crate::pool::admission::{Action, Subject};
 use crate::pool::command::Flag;
 use crate::pool::error::PoolError;
 use crate::pool::event::{Event, Retimed};
 use crate::pool::policy::PoolPolicy;
-use crate::pool::timers::TimerBasis;
+use crate::pool::timers::{Level, TimerBasis};
 
 /// Logs a contact. The owner's contact is a follow-up and restarts the timers; another rep's
 /// contact passes the 撞单 check first.
@@ -29,7 +29,11 @@ pub(super) fn follow_up(
 ) -> Result<Decided, PoolError> {
     let client = ctx.client(id)?;
     ctx.rep(rep)?;
-    ctx.permit(Ctx::client_subject(client, Some(rep)))?;
+    // A contact is always the action `FollowUp` (named here, the matrix's row is known).
+    ctx.permit_as(
+        Action::of_follow_up(),
+        Ctx::client_subject(client, Some(rep)),
+    )?;
     if client.owner() == Some(rep) {
         let owned_since = client.custody().owned_since.unwrap_or(ctx.now);
         let mut basis = TimerBasis::of(client, owned_since);
@@ -153,7 +157,7 @@ pub(super) fn set_flag(ctx: &Ctx<'_>, id: ClientId, flag: Flag) -> Result<Decide
     match &flag {
         Flag::Locked(on) => basis.locked = *on,
         Flag::OpenOpportunity(on) => basis.open_opportunity = *on,
-        Flag::Level(level) => basis.level = level.as_deref(),
+        Flag::Level(level) => basis.level = Level::Set(level.as_deref()),
     }
     let timers = owned_timers(ctx.state.config(), client, &basis);
     Ok(Decided::One(Event::FlagSet {

@@ -24,10 +24,18 @@ pub fn evolve_owned(state: &mut PoolState, event: Event) {
             follow_up,
             ..
         } => log_contact(state, client, contact, follow_up),
-        // Applied where it lies: bound by reference, not moved into a binding of its own
-        // (which copies its 120 bytes first).
-        ref other => evolve(state, other),
+        // Applied and dropped out of line: the two ways above then keep no frame (each jumps
+        // to its function), which a call and the drop after it need. (Handed on by value,
+        // the event is copied first: 16 instructions on this way only.)
+        other => evolve_dropping(state, other),
     }
+}
+
+/// [`evolve`], then drops the event: [`evolve_owned`]'s way for an event it has no owned way
+/// of applying.
+#[inline(never)]
+fn evolve_dropping(state: &mut PoolState, event: Event) {
+    evolve(state, &event);
 }
 
 /// [`evolve_owned`], handing back the explanation box of a rule's assignment (an

@@ -73,7 +73,7 @@ impl FxHasher {
     /// word is read as the (overlapping) last 8 bytes of a longer text, or from a 4-, 2- and
     /// 1-byte read of a shorter one. Given the length, every byte reaches the hash, so two
     /// different texts differ in some word fed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn write_text(&mut self, bytes: &[u8]) {
         let n = bytes.len();
         self.add(n as u64);

@@ -1,6 +1,8 @@
 //! The pool state and its indexes; `evolve`, which applies an event and never checks a rule
 //! or reads a clock, is in `apply`.
 
+#[cfg(test)]
+mod any_events;
 mod apply;
 mod book;
 mod by_id;

@@ -38,12 +38,13 @@ fn is_full(slot: &Slot) -> bool {
 /// Slots of the first table (a power of two).
 const FIRST: usize = 16;
 
-/// The table grows eight times over while it has fewer slots than this (1 MiB of them), twice
-/// above: every growth moves every key and scans every old slot, so fewer growths while the
-/// table is small cost fewer instructions per key (the growths of 10,000 imports' keys: 57 per
-/// import doubling, 48 quadrupling, 29 growing eightfold), and its probes are shorter; above,
-/// memory matters more. While small the table is at least a sixteenth full (a few hundred KiB
-/// at most beyond what doubling would hold, beside rows of 280 bytes a client).
+/// The table grows eight times over while it has fewer slots than this (1 MiB), twice above:
+/// every growth moves every key and scans every old slot, so fewer growths while the table is
+/// small cost fewer instructions per key (the growths of 10,000 imports' keys: 57 per import
+/// doubling, 48 quadrupling, 29 growing eightfold), and its probes are shorter; above, memory
+/// matters more. While small the table is at least a sixteenth full: at worst 768 KiB beyond
+/// what doubling would hold (65,536 slots of 16 bytes for 4,097 keys, about 1,366 clients,
+/// where doubling would hold 16,384), beside rows of 280 bytes a client.
 const FAST_GROWTH_BELOW: usize = 1 << 16;
 
 /// Handles by key hash; see the module docs.

@@ -303,6 +303,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_reps_cap_is_the_policys_override_then_the_reps_own_then_the_teams() {
+        let (a, b, c) = (RepId(1), RepId(2), RepId(3));
+        let mut policy = PoolPolicy {
+            private_cap: Some(5),
+            ..PoolPolicy::default()
+        };
+        let own = Rep::new(b, "b").with_cap(1);
+        // No overrides: the rep's own cap, else the team's.
+        assert_eq!(policy.cap_for(b, Some(&own)), Some(1));
+        assert_eq!(policy.cap_for(a, None), Some(5));
+        policy.cap_overrides.insert(b, 3);
+        policy.cap_overrides.insert(c, 0);
+        // The policy's override first (a cap of 0 too), then the rep's, then the team's.
+        assert_eq!(policy.cap_for(b, Some(&own)), Some(3));
+        assert_eq!(policy.cap_for(c, None), Some(0));
+        assert_eq!(
+            policy.cap_for(a, Some(&Rep::new(a, "a").with_cap(2))),
+            Some(2)
+        );
+        assert_eq!(policy.cap_for(a, None), Some(5));
+        policy.private_cap = None;
+        assert_eq!(policy.cap_for(a, None), None);
+    }
+
+    #[test]
     fn a_misspelt_field_is_refused_not_ignored() {
         let err = serde_json::from_str::<PoolPolicy>(r#"{"private_capp": 5}"#).unwrap_err();
         assert!(err.to_string().contains("private_capp"), "{err}");

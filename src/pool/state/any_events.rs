@@ -2,11 +2,15 @@
 //! build and apply any event): imports of new, known, owned and far-off ids; owner changes,
 //! to the same owner too; releases and pool moves across pools; clones mid-run; each event
 //! applied by `evolve`, `evolve_owned` or `evolve_reclaim`; and the log replayed.
+use super::tests::check;
 use super::*;
 use crate::model::{DedupeKeys, ReleaseReason, Source};
 use crate::pool::{Actor, Event, Via, evolve, evolve_owned, evolve_reclaim};
 use chrono::{Duration, NaiveDate, TimeZone};
 use proptest::prelude::*;
+
+/// The pools the events move clients between.
+const POOLS: [PoolId; 3] = [PoolId(0), PoolId(1), PoolId(2)];
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -28,72 +32,6 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Clone),
         1 => any::<bool>().prop_map(Op::Owned),
     ]
-}
-
-fn check(state: &PoolState) -> Result<(), TestCaseError> {
-    let clients: Vec<&Client> = state.clients().collect();
-    prop_assert!(clients.windows(2).all(|w| w[0].id() < w[1].id()));
-    prop_assert_eq!(clients.len(), state.len());
-    for client in &clients {
-        let handle = state.clients.handle(client.id()).expect("a known id");
-        let row = state.clients.row(handle).expect("its row");
-        prop_assert_eq!(row.client.id(), client.id());
-        prop_assert_eq!(row.due_at, client.deadline());
-        if let Some(owner) = client.owner() {
-            let book = state.owned.get(owner.0).expect("the owner's book");
-            prop_assert_eq!(book.handles().get(row.owner_slot as usize), Some(&handle));
-        }
-        // Every key of the client finds exactly the clients carrying it.
-        for key in client.keys().iter() {
-            let found: Vec<ClientId> = state.find_by_key(&key).collect();
-            prop_assert!(found.contains(&client.id()), "{:?} {:?}", key, found);
-            let expected: Vec<ClientId> = clients
-                .iter()
-                .filter(|c| c.keys().iter().any(|k| k == key))
-                .map(|c| c.id())
-                .collect();
-            prop_assert_eq!(found, expected);
-        }
-    }
-    for rep in 1..4 {
-        let owned: Vec<ClientId> = state.owned_by(RepId(rep)).collect();
-        let expected: Vec<ClientId> = clients
-            .iter()
-            .filter(|c| c.owner() == Some(RepId(rep)))
-            .map(|c| c.id())
-            .collect();
-        prop_assert_eq!(owned, expected);
-        let total: usize = state.owned.get(rep).map_or(0, |b| b.handles().len());
-        prop_assert_eq!(
-            total,
-            clients
-                .iter()
-                .filter(|c| c.owner() == Some(RepId(rep)))
-                .count()
-        );
-    }
-    let mut n = 0;
-    for pool in 0..3 {
-        let public: Vec<ClientId> = state.public_in(PoolId(pool)).collect();
-        let expected: Vec<ClientId> = clients
-            .iter()
-            .filter(|c| c.owner().is_none() && c.pool() == PoolId(pool))
-            .map(|c| c.id())
-            .collect();
-        n += expected.len();
-        prop_assert_eq!(public, expected);
-    }
-    prop_assert_eq!(state.public_len(), n);
-    let far = Utc.with_ymd_and_hms(2200, 1, 1, 0, 0, 0).unwrap();
-    let due: Vec<ClientId> = state.due_by(far).collect();
-    let mut expected: Vec<(DateTime<Utc>, ClientId)> = clients
-        .iter()
-        .filter_map(|c| Some((c.deadline()?, c.id())))
-        .collect();
-    expected.sort_unstable();
-    let expected: Vec<ClientId> = expected.into_iter().map(|(_, id)| id).collect();
-    prop_assert_eq!(due, expected);
-    Ok(())
 }
 
 proptest! {
@@ -131,7 +69,7 @@ proptest! {
                     reason: ReleaseReason::Owner { note: "n".into() }, to_pool: PoolId(p), actor: Actor::System,
                 },
                 Op::Pool(k, p) => Event::PoolChanged { client: ClientId(k), from: PoolId(0), to: PoolId(p), at: now, actor: Actor::System },
-                Op::Clone => { state = state.clone(); check(&state)?; continue; }
+                Op::Clone => { state = state.clone(); check(&state, &POOLS)?; continue; }
                 Op::Owned(b) => { owned_way = u8::from(b) + 1; continue; }
             };
             log.push(event.clone());
@@ -140,10 +78,10 @@ proptest! {
                 1 => evolve_owned(&mut state, event),
                 _ => { let _ = evolve_reclaim(&mut state, event); }
             }
-            check(&state)?;
+            check(&state, &POOLS)?;
         }
         let replayed = PoolState::replay(state.config().clone(), &log);
-        check(&replayed)?;
+        check(&replayed, &POOLS)?;
         prop_assert!(replayed == state);
     }
 }

@@ -32,18 +32,33 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Every index of `state` says what its clients say.
-fn check(state: &PoolState, pool: PoolId) -> Result<(), TestCaseError> {
+/// Every index of `state` says what its clients say (every client is in one of `pools`, and
+/// owned by rep 1, 2 or 3 if by anyone): each row's id, deadline and book place, every key
+/// finding exactly the clients carrying it, the owner books, the public sets and count, and
+/// the deadline index.
+pub(super) fn check(state: &PoolState, pools: &[PoolId]) -> Result<(), TestCaseError> {
     let clients: Vec<&Client> = state.clients().collect();
     prop_assert!(clients.windows(2).all(|w| w[0].id() < w[1].id()));
     prop_assert_eq!(clients.len(), state.len());
     for client in &clients {
         let handle = state.clients.handle(client.id()).expect("a known id");
         let row = state.clients.row(handle).expect("its row");
+        prop_assert_eq!(row.client.id(), client.id());
         prop_assert_eq!(row.due_at, client.deadline());
         if let Some(owner) = client.owner() {
             let book = state.owned.get(owner.0).expect("the owner's book");
             prop_assert_eq!(book.handles().get(row.owner_slot as usize), Some(&handle));
+        }
+        // Every key of the client finds exactly the clients carrying it.
+        for key in client.keys().iter() {
+            let found: Vec<ClientId> = state.find_by_key(&key).collect();
+            prop_assert!(found.contains(&client.id()), "{:?} {:?}", key, found);
+            let expected: Vec<ClientId> = clients
+                .iter()
+                .filter(|c| c.keys().iter().any(|k| k == key))
+                .map(|c| c.id())
+                .collect();
+            prop_assert_eq!(found, expected);
         }
     }
     for rep in 1..4 {
@@ -54,16 +69,28 @@ fn check(state: &PoolState, pool: PoolId) -> Result<(), TestCaseError> {
             .map(|c| c.id())
             .collect();
         prop_assert_eq!(owned, expected);
+        let total: usize = state.owned.get(rep).map_or(0, |b| b.handles().len());
+        prop_assert_eq!(
+            total,
+            clients
+                .iter()
+                .filter(|c| c.owner() == Some(RepId(rep)))
+                .count()
+        );
     }
-    let public: Vec<ClientId> = state.public_in(pool).collect();
-    let expected: Vec<ClientId> = clients
-        .iter()
-        .filter(|c| c.owner().is_none())
-        .map(|c| c.id())
-        .collect();
-    prop_assert_eq!(state.public_len(), expected.len());
-    prop_assert_eq!(public, expected);
-    let far = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
+    let mut n = 0;
+    for &pool in pools {
+        let public: Vec<ClientId> = state.public_in(pool).collect();
+        let expected: Vec<ClientId> = clients
+            .iter()
+            .filter(|c| c.owner().is_none() && c.pool() == pool)
+            .map(|c| c.id())
+            .collect();
+        n += expected.len();
+        prop_assert_eq!(public, expected);
+    }
+    prop_assert_eq!(state.public_len(), n);
+    let far = Utc.with_ymd_and_hms(2200, 1, 1, 0, 0, 0).unwrap();
     let due: Vec<ClientId> = state.due_by(far).collect();
     let mut expected: Vec<(DateTime<Utc>, ClientId)> = clients
         .iter()
@@ -136,7 +163,7 @@ proptest! {
                         evolve(&mut state, &event);
                         log.push(event);
                     }
-                    check(&state, pool)?;
+                    check(&state, &[pool])?;
                     continue;
                 }
             };
@@ -147,10 +174,10 @@ proptest! {
                 evolve(&mut state, &event);
                 log.push(event);
             }
-            check(&state, pool)?;
+            check(&state, &[pool])?;
         }
         let replayed = PoolState::replay(config, &log);
-        check(&replayed, pool)?;
+        check(&replayed, &[pool])?;
         prop_assert!(replayed == state);
     }
 }

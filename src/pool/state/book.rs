@@ -150,6 +150,14 @@ mod tests {
         };
         for handle in 0..2_000u32 {
             kept.add(handle);
+            if handle == 0 {
+                // The first client opens the whole first room at once (not a vector's 4, 8, …).
+                assert_eq!(
+                    kept.book.handles.capacity(),
+                    FIRST,
+                    "the first room at once"
+                );
+            }
             if handle as usize + 1 == FIRST {
                 assert_eq!(
                     kept.book.handles.capacity(),

@@ -110,32 +110,14 @@ fn open_book(owned: &mut ById<Book>, handle: Handle, owner: RepId) -> u32 {
 mod tests {
     use super::*;
     use crate::model::{ReleaseReason, Source};
-    use crate::pool::{Actor, Event, evolve};
+    use crate::pool::{Actor, Event, Via, evolve};
     use chrono::{TimeZone, Utc};
 
-    /// Every client sits where its owner and pool say, each owned row at its book place.
+    /// Every index says what the clients say (the state's one check), over the pools the
+    /// events here use.
     fn check(state: &PoolState) {
-        for client in state.clients() {
-            let handle = state.clients.handle(client.id()).unwrap();
-            let row = state.clients.row(handle).unwrap();
-            match client.owner() {
-                Some(owner) => {
-                    let book = state.owned.get(owner.0).unwrap();
-                    assert_eq!(book.handles().get(row.owner_slot as usize), Some(&handle));
-                }
-                None => assert!(state.public_in(client.pool()).any(|id| id == client.id())),
-            }
-        }
-        for rep in 1..3 {
-            let expected: Vec<ClientId> = state
-                .clients()
-                .filter(|c| c.owner() == Some(RepId(rep)))
-                .map(Client::id)
-                .collect();
-            assert_eq!(state.owned_by(RepId(rep)).collect::<Vec<_>>(), expected);
-        }
-        let public = state.clients().filter(|c| c.owner().is_none()).count();
-        assert_eq!(state.public_len(), public);
+        let pools = [PoolId(0), PoolId(7), PoolId(8)];
+        crate::pool::state::tests::check(state, &pools).expect("every index true to the clients");
     }
 
     /// A client that moves to an owner enters the owner's book before it leaves its old place:
@@ -179,6 +161,17 @@ mod tests {
                 at,
                 actor: Actor::System,
             },
+            // An owned client, first in its book, changing hands: it enters the new owner's
+            // book at its end and the old book's last client moves into its old place.
+            Event::OwnerChanged {
+                client: ClientId(0),
+                to: RepId(2),
+                via: Via::Transfer { from: RepId(1) },
+                at,
+                day: at.date_naive(),
+                timers: crate::model::Timers::default(),
+                actor: Actor::System,
+            },
             // An owned client released into another pool.
             Event::Released {
                 client: ClientId(3),
@@ -194,6 +187,7 @@ mod tests {
             check(&state);
         }
         assert_eq!(state.client(ClientId(0)).unwrap().pool(), PoolId(8));
+        assert_eq!(state.client(ClientId(0)).unwrap().owner(), Some(RepId(2)));
         assert_eq!(
             state.public_in(PoolId(7)).collect::<Vec<_>>(),
             [ClientId(2), ClientId(3)]
